@@ -1,0 +1,52 @@
+"""Resolve imported names and attribute chains to fully qualified names, in one pass over the tree."""
+
+from __future__ import annotations
+
+import ast
+
+
+class ImportTable:
+    """Local name → qualified name, from every import in the module.
+
+    Imports are collected from all scopes: training scripts rarely shadow an imported name, and a
+    name imported in two places (e.g. both branches of a try/except) keeps every meaning it has.
+    """
+
+    def __init__(self, tree: ast.AST) -> None:
+        self.bindings: dict[str, set[str]] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        self._bind(alias.asname, alias.name)
+                    else:
+                        top = alias.name.split(".", 1)[0]
+                        self._bind(top, top)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for alias in node.names:
+                    if alias.name != "*":
+                        self._bind(alias.asname or alias.name, f"{node.module}.{alias.name}")
+
+    def _bind(self, local: str, qualified: str) -> None:
+        self.bindings.setdefault(local, set()).add(qualified)
+
+    def qualified_names(self, node: ast.AST) -> frozenset[str]:
+        """Every qualified name an expression may denote (empty when it is not an imported name)."""
+        if isinstance(node, ast.Name):
+            return frozenset(self.bindings.get(node.id, ()))
+        if isinstance(node, ast.Attribute):
+            bases = self.qualified_names(node.value)
+            return frozenset(f"{base}.{node.attr}" for base in bases)
+        return frozenset()
+
+
+def dotted_name(node: ast.AST) -> str | None:
+    """The source spelling of a Name/Attribute chain (``a.b.c``), or None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None

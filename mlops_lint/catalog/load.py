@@ -1,0 +1,128 @@
+"""Read and validate rules/*.toml and rules/api/*.toml into a Catalog."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from mlops_lint.catalog import toml
+from mlops_lint.catalog.locate import catalog_dir
+from mlops_lint.catalog.model import ApiEntry, Example, FixSpec, OptionSpec, RuleSpec
+
+ANTIPATTERNS = {
+    "tool",
+    "data-leakage",
+    "grade-your-own-exam",
+    "tuning-under-the-carpet",
+    "pest",
+    "bad-credit-assignment",
+    "act-now-reflect-never",
+    "set-and-forget",
+    "communicate-with-ambivalence",
+    "data-crisis-as-a-service",
+}
+SEVERITIES = {"error", "warning", "info"}
+CODE_PATTERN = re.compile(r"^MLO\d{3}$")
+_RULE_KEYS = {
+    "code", "name", "antipattern", "summary", "severity", "default", "message", "related",
+    "fix", "options", "docs", "examples", "since", "preview",
+}
+
+
+class CatalogError(Exception):
+    """The catalog is malformed; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    rules: dict[str, RuleSpec]
+    api: dict[str, ApiEntry]
+
+    def by_name(self, name: str) -> RuleSpec | None:
+        return next((spec for spec in self.rules.values() if spec.name == name), None)
+
+    def apis_with_role(self, *roles: str) -> list[ApiEntry]:
+        return [entry for entry in self.api.values() if entry.role in roles]
+
+
+def _require(data: dict, key: str, kind: type, path: Path) -> Any:
+    if key not in data:
+        raise CatalogError(f"{path.name}: missing key '{key}'")
+    value = data[key]
+    if not isinstance(value, kind):
+        raise CatalogError(f"{path.name}: key '{key}' must be {kind.__name__}")
+    return value
+
+
+def _rule(path: Path, data: dict) -> RuleSpec:
+    unknown = set(data) - _RULE_KEYS
+    if unknown:
+        raise CatalogError(f"{path.name}: unknown key '{sorted(unknown)[0]}'")
+    code = _require(data, "code", str, path)
+    if not CODE_PATTERN.match(code) or path.stem != code:
+        raise CatalogError(f"{path.name}: key 'code' must be MLOnnn and match the file name")
+    antipattern = _require(data, "antipattern", str, path)
+    if antipattern not in ANTIPATTERNS:
+        raise CatalogError(f"{path.name}: key 'antipattern' is not one of {sorted(ANTIPATTERNS)}")
+    severity = _require(data, "severity", str, path)
+    if severity not in SEVERITIES:
+        raise CatalogError(f"{path.name}: key 'severity' must be one of {sorted(SEVERITIES)}")
+    fix = data.get("fix")
+    examples = tuple(
+        Example(
+            kind=example["kind"],
+            code=example["code"].lstrip("\n"),
+            expect=tuple(example.get("expect", ())),
+            filename=example.get("filename", "example.py"),
+        )
+        for example in data.get("examples", [])
+    )
+    options = tuple(
+        OptionSpec(name=name, type=option["type"], default=option["default"], doc=option.get("doc", ""))
+        for name, option in data.get("options", {}).items()
+    )
+    return RuleSpec(
+        code=code,
+        name=_require(data, "name", str, path),
+        antipattern=antipattern,
+        summary=_require(data, "summary", str, path),
+        severity=severity,
+        default=_require(data, "default", bool, path),
+        message=_require(data, "message", str, path),
+        related=dict(data.get("related", {})),
+        fix=FixSpec(**fix) if fix else None,
+        options=options,
+        docs=dict(data.get("docs", {})),
+        examples=examples,
+        since=data.get("since", "0.1.0"),
+        preview=bool(data.get("preview", False)),
+    )
+
+
+def _read(path: Path) -> dict:
+    try:
+        return toml.loads(path.read_text(encoding="utf-8"))
+    except toml.TOMLDecodeError as error:
+        raise CatalogError(f"{path.name}: {error}") from None
+
+
+@lru_cache(maxsize=4)
+def load_catalog(directory: Path | None = None) -> Catalog:
+    root = directory or catalog_dir()
+    rules: dict[str, RuleSpec] = {}
+    for path in sorted(root.glob("MLO*.toml")):
+        spec = _rule(path, _read(path))
+        rules[spec.code] = spec
+    api: dict[str, ApiEntry] = {}
+    for path in sorted((root / "api").glob("*.toml")):
+        for qualname, facts in _read(path).items():
+            if not isinstance(facts, dict) or not isinstance(facts.get("role"), str):
+                raise CatalogError(f"api/{path.name}: key '{qualname}' needs a string 'role'")
+            if qualname in api:
+                raise CatalogError(f"api/{path.name}: key '{qualname}' is declared twice")
+            facts = dict(facts)
+            api[qualname] = ApiEntry(qualname=qualname, role=facts.pop("role"), facts=facts)
+    return Catalog(rules=rules, api=api)

@@ -1,0 +1,1 @@
+"""Run the selected rules over one document and turn their findings into diagnostics."""

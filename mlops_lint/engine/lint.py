@@ -1,0 +1,171 @@
+"""lint_document: parse one document, run the selected rules, suppress, map to the user's file."""
+
+from __future__ import annotations
+
+import ast
+import logging
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable
+
+from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.catalog import Catalog, RuleSpec
+from mlops_lint.diagnostics import Applicability, Diagnostic, Fix, Location, Position, Related, Severity
+from mlops_lint.engine.parse import ParseFailure, parse
+from mlops_lint.engine.registry import rule_classes
+from mlops_lint.engine.rule import Finding
+from mlops_lint.engine.suppression import read_suppressions, statement_starts
+from mlops_lint.source import SourceDocument, SourceError, read_document
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    """What one lint run needs to know besides the file: the rules on, and their options."""
+
+    selected: frozenset[str]
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    honour_noqa: bool = True
+
+
+def engine_diagnostic(catalog: Catalog, code: str, path: str, message: str, line: int = 1, column: int = 0) -> Diagnostic:
+    spec = catalog.rules[code]
+    position = Position(line, column)
+    return Diagnostic(
+        code=code,
+        name=spec.name,
+        message=spec.message.format(detail=message),
+        severity=Severity(spec.severity),
+        location=Location(path, position, position),
+        url=spec.url,
+    )
+
+
+def _column(lines: list[str], line: int, byte_offset: int) -> int:
+    """ast columns are UTF-8 byte offsets; diagnostics speak code points."""
+    if 1 <= line <= len(lines):
+        text = lines[line - 1]
+        if not text.isascii():
+            return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+    return byte_offset
+
+
+def _location(path: str, lines: list[str], node: ast.AST) -> Location:
+    line = getattr(node, "lineno", 1)
+    end_line = getattr(node, "end_lineno", None) or line
+    start = Position(line, _column(lines, line, getattr(node, "col_offset", 0)))
+    end = Position(end_line, _column(lines, end_line, getattr(node, "end_col_offset", None) or 0))
+    return Location(path, start, end)
+
+
+class _Fields(dict):
+    """Leave an unknown ``{field}`` visible rather than raising; the catalog tests catch it."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _diagnostic(spec: RuleSpec, module: AnalyzedModule, finding: Finding) -> Diagnostic:
+    lines = module.lines
+    related = tuple(
+        Related(_location(module.path, lines, node), spec.related.get(key, key)) for key, node in finding.related
+    )
+    fix = None
+    if finding.fix is not None and spec.fix is not None:
+        fix = Fix(spec.fix.title.format_map(_Fields(finding.fields)), Applicability(spec.fix.safety))
+    return Diagnostic(
+        code=spec.code,
+        name=spec.name,
+        message=spec.message.format_map(_Fields(finding.fields)),
+        severity=Severity(spec.severity),
+        location=_location(module.path, lines, finding.node),
+        related=related,
+        fix=fix,
+        url=spec.url,
+    )
+
+
+def _run_rules(module: AnalyzedModule, options: LintOptions) -> tuple[list[Diagnostic], list[tuple[Diagnostic, Finding]]]:
+    diagnostics: list[Diagnostic] = []
+    with_fixes: list[tuple[Diagnostic, Finding]] = []
+    catalog = module.catalog
+    for code, cls in sorted(rule_classes().items()):
+        if code not in options.selected or code not in catalog.rules:
+            continue
+        spec = catalog.rules[code]
+        module.options = {**spec.option_defaults(), **options.rule_options.get(code, {})}
+        try:
+            findings = list(cls().check(module))
+        except Exception as error:  # a broken rule must not take the other rules or files down
+            log.debug("rule %s failed on %s", code, module.path, exc_info=True)
+            diagnostics.append(
+                engine_diagnostic(catalog, "MLO003", module.path, f"internal error in {code} ({type(error).__name__}: {error})")
+            )
+            continue
+        for finding in findings:
+            diagnostic = _diagnostic(spec, module, finding)
+            diagnostics.append(diagnostic)
+            if finding.fix is not None:
+                with_fixes.append((diagnostic, finding))
+    return diagnostics, with_fixes
+
+
+def _to_cells(document: SourceDocument, diagnostic: Diagnostic) -> Diagnostic:
+    cell_map = document.cell_map
+    if cell_map is None:
+        return diagnostic
+
+    def convert(location: Location) -> Location:
+        cell, line = cell_map.to_cell(location.start.line)
+        end_cell, end_line = cell_map.to_cell(location.end.line)
+        end = Position(end_line, location.end.column) if end_cell == cell else Position(line, location.start.column)
+        return Location(location.path, Position(line, location.start.column), end, cell)
+
+    return replace(
+        diagnostic,
+        location=convert(diagnostic.location),
+        related=tuple(Related(convert(r.location), r.label) for r in diagnostic.related),
+    )
+
+
+def analyze(document: SourceDocument, catalog: Catalog) -> AnalyzedModule | Diagnostic:
+    """Parse a document into an AnalyzedModule, or return its MLO001 diagnostic."""
+    result = parse(document.text, document.path)
+    if isinstance(result, ParseFailure):
+        return engine_diagnostic(catalog, "MLO001", document.path, result.message, result.line, result.column)
+    return AnalyzedModule(path=document.path, text=document.text, tree=result, catalog=catalog)
+
+
+def lint_document(document: SourceDocument, catalog: Catalog, options: LintOptions) -> list[Diagnostic]:
+    suppressions = read_suppressions(document.text) if options.honour_noqa else None
+    if suppressions is not None and suppressions.skip_file:
+        return []
+    analyzed = analyze(document, catalog)
+    if isinstance(analyzed, Diagnostic):
+        found = [analyzed] if "MLO001" in options.selected else []
+        return [_to_cells(document, d) for d in found]
+    diagnostics, _ = _run_rules(analyzed, options)
+    if suppressions is not None and suppressions.noqa and diagnostics:
+        starts = statement_starts(analyzed.tree)
+        diagnostics = [
+            d
+            for d in diagnostics
+            if not suppressions.covers(d.code, (d.location.start.line, starts.get(d.location.start.line, 0)))
+        ]
+    diagnostics = [_to_cells(document, d) for d in diagnostics]
+    return sorted(diagnostics, key=Diagnostic.sort_key)
+
+
+def lint_path(path: str, catalog: Catalog, options: LintOptions) -> list[Diagnostic]:
+    try:
+        document = read_document(path)
+    except SourceError as error:
+        return [engine_diagnostic(catalog, "MLO002", path, str(error))] if "MLO002" in options.selected else []
+    return lint_document(document, catalog, options)
+
+
+def lint_paths(paths: Iterable[str], catalog: Catalog, options: LintOptions) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for path in paths:
+        found.extend(lint_path(path, catalog, options))
+    return sorted(found, key=Diagnostic.sort_key)

@@ -1,0 +1,32 @@
+"""The Rule base class and the Finding a rule yields."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Iterator
+
+from mlops_lint.analysis.module import AnalyzedModule
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule reports: the node to point at, the message fields, other labelled places.
+
+    ``related`` pairs a key of the rule's catalog ``related`` table (its label) with a node.
+    ``fix`` is an opaque fix request the fix layer understands; rules without fixes leave it None.
+    """
+
+    node: ast.AST
+    fields: dict[str, Any] = field(default_factory=dict)
+    related: tuple[tuple[str, ast.AST], ...] = ()
+    fix: Any = None
+
+
+class Rule:
+    """Subclass once per rule: set ``code`` and implement ``check``. Logic only; text lives in the catalog."""
+
+    code: ClassVar[str]
+
+    def check(self, module: AnalyzedModule) -> Iterator[Finding]:  # pragma: no cover - abstract
+        raise NotImplementedError

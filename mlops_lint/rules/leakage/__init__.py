@@ -1,0 +1,1 @@
+"""MLO1xx: data leakage."""

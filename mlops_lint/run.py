@@ -1,0 +1,92 @@
+"""One lint run: resolve config and selection, discover files, lint them, apply per-file ignores."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from mlops_lint.catalog import Catalog, CatalogError, load_catalog
+from mlops_lint.config import ConfigError, find_pyproject, load_settings
+from mlops_lint.diagnostics import Diagnostic
+from mlops_lint.discovery import discover
+from mlops_lint.engine.lint import LintOptions, lint_document, lint_paths
+from mlops_lint.engine.registry import check_pairing
+from mlops_lint.selection import SelectionError, selected_codes
+from mlops_lint.settings import Settings
+from mlops_lint.source import SourceError, document_from_bytes
+
+
+class RunError(Exception):
+    """Stops the run with exit code 2 (bad config, bad selection, broken catalog)."""
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    paths: tuple[str, ...]
+    config_file: Path | None = None
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] | None = None
+    extend_exclude: tuple[str, ...] = ()
+    stdin_filename: str | None = None
+    read_stdin: Callable[[], str] | None = None
+
+
+def _settings(request: RunRequest, catalog: Catalog) -> Settings:
+    config = request.config_file
+    if config is None:
+        first = next((p for p in request.paths if p != "-"), None)
+        start = Path(first) if first else Path.cwd()
+        if request.stdin_filename and not first:
+            start = Path(request.stdin_filename).parent
+        config = find_pyproject(start if start.exists() else Path.cwd())
+    return load_settings(config, catalog)
+
+
+def _per_file_ignored(diagnostic: Diagnostic, settings: Settings, catalog: Catalog) -> bool:
+    from mlops_lint.selection import expand
+
+    for glob, codes in settings.per_file_ignores.items():
+        path = diagnostic.location.path
+        if fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(Path(path).name, glob):
+            if diagnostic.code in expand(codes, catalog, "per-file-ignores"):
+                return True
+    return False
+
+
+def run(request: RunRequest) -> list[Diagnostic]:
+    try:
+        catalog = load_catalog()
+        check_pairing(catalog)
+        settings = _settings(request, catalog)
+        if request.select is not None:
+            # A --select on the command line starts the selection afresh, as in ruff.
+            selected = selected_codes(catalog, request.select, request.extend_select, request.ignore)
+        else:
+            selected = selected_codes(
+                catalog,
+                settings.select,
+                (*settings.extend_select, *request.extend_select),
+                (*settings.ignore, *request.ignore),
+            )
+    except (CatalogError, ConfigError, SelectionError) as error:
+        raise RunError(str(error)) from None
+    options = LintOptions(selected=selected, rule_options=settings.rule_options)
+    exclude = (*(request.exclude if request.exclude is not None else settings.exclude),
+               *settings.extend_exclude, *request.extend_exclude)
+    files = [p for p in request.paths if p != "-"]
+    diagnostics = lint_paths(discover(files, exclude), catalog, options)
+    if "-" in request.paths and request.read_stdin is not None:
+        name = request.stdin_filename or "-"
+        try:
+            document = document_from_bytes(name, request.read_stdin().encode("utf-8"))
+            diagnostics.extend(lint_document(document, catalog, options))
+        except SourceError as error:
+            from mlops_lint.engine.lint import engine_diagnostic
+
+            diagnostics.append(engine_diagnostic(catalog, "MLO002", name, str(error)))
+    diagnostics = [d for d in diagnostics if not _per_file_ignored(d, settings, catalog)]
+    return sorted(diagnostics, key=Diagnostic.sort_key)

@@ -1,0 +1,58 @@
+"""SourceDocument: the Python text of one file, decoded, with its notebook cell map if any."""
+
+from __future__ import annotations
+
+import io
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlops_lint.source.source_map import CellMap
+
+
+class SourceError(Exception):
+    """A file that cannot be read or decoded; becomes an MLO002 diagnostic."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    path: str
+    text: str
+    cell_map: CellMap | None = None
+
+    @property
+    def is_notebook(self) -> bool:
+        return self.cell_map is not None
+
+
+def decode_python(data: bytes) -> str:
+    """Decode Python source the way the interpreter does (BOM, coding cookie), with universal newlines."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError) as error:
+        raise SourceError(f"could not decode file: {error}") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def document_from_bytes(path: str, data: bytes) -> SourceDocument:
+    if path.endswith(".ipynb"):
+        from mlops_lint.source.notebook import notebook_document
+
+        return notebook_document(path, data)
+    return SourceDocument(path=path, text=decode_python(data))
+
+
+def document_from_text(path: str, text: str) -> SourceDocument:
+    return document_from_bytes(path, text.encode("utf-8"))
+
+
+def read_document(path: str | Path) -> SourceDocument:
+    """Read a file from disk; an OSError becomes a SourceError (MLO002)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise SourceError(f"could not read file: {error.strerror or error}") from None
+    return document_from_bytes(str(path), data)

@@ -1,0 +1,85 @@
+"""Join a Jupyter notebook's code cells into one module, neutralising IPython syntax line for line."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from mlops_lint.source.document import SourceDocument, SourceError
+from mlops_lint.source.source_map import CellMap
+
+# Line magics whose argument is ordinary Python: keep the code so the analysis still sees it.
+_CODE_MAGIC = re.compile(r"^(\s*)%(?:time|timeit|prun|capture)\b(?:\s+-\S+)*\s+(.*)$")
+_ASSIGNED_ESCAPE = re.compile(r"^(\s*[\w.\[\]'\", ]+?\s*=\s*)[!%].*$")
+_ESCAPE = re.compile(r"^(\s*)[!%?]")
+_HELP_SUFFIX = re.compile(r"^(\s*)[\w.\[\]()]+\?\??\s*$")
+
+
+def neutralise_line(line: str) -> str:
+    """Return a line of valid Python (same line count) standing in for an IPython-only line."""
+    code = _CODE_MAGIC.match(line)
+    if code:
+        return code.group(1) + code.group(2)
+    assigned = _ASSIGNED_ESCAPE.match(line)
+    if assigned:
+        return assigned.group(1) + "...  # " + line.strip()
+    escape = _ESCAPE.match(line) or _HELP_SUFFIX.match(line)
+    if escape:
+        return escape.group(1) + "pass  # " + line.strip()
+    return line
+
+
+def neutralise_cell(source: str) -> list[str]:
+    lines = source.split("\n")
+    if lines and lines[0].lstrip().startswith("%%"):
+        magic = lines[0].lstrip()[2:].split(maxsplit=1)
+        if magic and magic[0] in {"time", "timeit", "capture", "prun"}:
+            return ["# " + lines[0], *(neutralise_line(line) for line in lines[1:])]
+        # Any other cell magic (%%bash, %%writefile, %%sql ...) means the cell is not Python.
+        return ["# " + line for line in lines]
+    return [neutralise_line(line) for line in lines]
+
+
+def _cells(notebook: object) -> list[dict]:
+    if not isinstance(notebook, dict):
+        raise SourceError("not a valid notebook: top level is not a JSON object")
+    if "cells" in notebook:
+        cells = notebook["cells"]
+    elif isinstance(notebook.get("worksheets"), list):  # nbformat 3
+        cells = [c for sheet in notebook["worksheets"] if isinstance(sheet, dict) for c in sheet.get("cells", [])]
+    else:
+        raise SourceError("not a valid notebook: no 'cells' list")
+    if not isinstance(cells, list):
+        raise SourceError("not a valid notebook: 'cells' is not a list")
+    return cells
+
+
+def _cell_source(cell: dict) -> str:
+    source = cell.get("source", cell.get("input", ""))
+    if isinstance(source, list):
+        return "".join(part for part in source if isinstance(part, str))
+    return source if isinstance(source, str) else ""
+
+
+def notebook_document(path: str, data: bytes) -> SourceDocument:
+    try:
+        notebook = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise SourceError(f"not a valid notebook: {error}") from None
+    parts: list[str] = []
+    starts: list[int] = []
+    numbers: list[int] = []
+    next_line = 1
+    for number, cell in enumerate(_cells(notebook), start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = _cell_source(cell).replace("\r\n", "\n").replace("\r", "\n")
+        if source.endswith("\n"):
+            source = source[:-1]
+        lines = neutralise_cell(source)
+        starts.append(next_line)
+        numbers.append(number)
+        parts.extend(lines)
+        next_line += len(lines)
+    text = "\n".join(parts) + ("\n" if parts else "")
+    return SourceDocument(path=path, text=text, cell_map=CellMap(tuple(starts), tuple(numbers)))

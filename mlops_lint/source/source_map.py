@@ -1,0 +1,25 @@
+"""Map module lines of a notebook's joined code back to (cell, line in cell)."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class CellMap:
+    """``starts[i]`` is the module line (1-based) where code cell ``cells[i]`` (1-based notebook index) begins."""
+
+    starts: tuple[int, ...]
+    cells: tuple[int, ...]
+
+    def to_cell(self, module_line: int) -> tuple[int, int]:
+        """Return ``(cell, line_in_cell)`` for a module line; lines past the end stay in the last cell."""
+        if not self.starts:
+            return (1, module_line)
+        index = max(bisect_right(self.starts, module_line) - 1, 0)
+        return (self.cells[index], module_line - self.starts[index] + 1)
+
+    def to_module(self, cell: int, line_in_cell: int) -> int:
+        index = self.cells.index(cell)
+        return self.starts[index] + line_in_cell - 1

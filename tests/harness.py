@@ -1,0 +1,71 @@
+"""Lint snippets and fixture files through the real engine; read `# expect:` annotations."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from mlops_lint.catalog import load_catalog
+from mlops_lint.diagnostics import Diagnostic
+from mlops_lint.engine.lint import LintOptions, lint_document
+from mlops_lint.source import document_from_bytes
+
+EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>MLO\d{3}(?:\s*,\s*MLO\d{3})*)")
+
+
+def lint_text(code: str, select: set[str] | frozenset[str], filename: str = "example.py", options: dict | None = None) -> list[Diagnostic]:
+    catalog = load_catalog()
+    return lint_document(
+        document_from_bytes(filename, code.encode("utf-8")),
+        catalog,
+        LintOptions(selected=frozenset(select), rule_options=options or {}),
+    )
+
+
+def found(diagnostics: list[Diagnostic]) -> set[tuple]:
+    """(code, cell, line) of each finding; cell is None outside notebooks."""
+    return {(d.code, d.location.cell, d.location.start.line) for d in diagnostics}
+
+
+def expected_in_python(text: str) -> set[tuple]:
+    result = set()
+    for number, line in enumerate(text.split("\n"), start=1):
+        match = EXPECT.search(line)
+        if match:
+            for code in re.split(r"\s*,\s*", match.group("codes")):
+                result.add((code, None, number))
+    return result
+
+
+def expected_in_notebook(data: bytes) -> set[tuple]:
+    notebook = json.loads(data)
+    result = set()
+    for cell_number, cell in enumerate(notebook["cells"], start=1):
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        for line_number, line in enumerate(source.split("\n"), start=1):
+            match = EXPECT.search(line)
+            if match:
+                for code in re.split(r"\s*,\s*", match.group("codes")):
+                    result.add((code, cell_number, line_number))
+    return result
+
+
+def expected_in_file(path: Path) -> set[tuple]:
+    data = path.read_bytes()
+    if path.suffix == ".ipynb":
+        return expected_in_notebook(data)
+    return expected_in_python(data.decode("utf-8"))
+
+
+def notebook_json(*cells: str, outputs: list | None = None) -> str:
+    """A minimal nbformat-4 notebook with one code cell per argument."""
+    return json.dumps({
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": outputs or [], "source": cell}
+            for cell in cells
+        ],
+    })

@@ -1,0 +1,25 @@
+"""Every file under tests/fixtures/<CODE>/: findings of that rule equal the `# expect:` annotations exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness import expected_in_file, found
+from mlops_lint.catalog import load_catalog
+from mlops_lint.engine.lint import LintOptions, lint_path
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CASES = [
+    pytest.param(path, id=str(path.relative_to(FIXTURES)))
+    for path in sorted(FIXTURES.glob("MLO*/*"))
+    if path.suffix in (".py", ".ipynb")
+]
+
+
+@pytest.mark.parametrize("path", CASES)
+def test_fixture(path: Path):
+    code = path.parent.name
+    diagnostics = lint_path(str(path), load_catalog(), LintOptions(selected=frozenset({code})))
+    assert found(diagnostics) == expected_in_file(path), [f"{d.location.start.line}: {d.message}" for d in diagnostics]
