@@ -121,8 +121,15 @@ def load_catalog(directory: Path | None = None) -> Catalog:
         for qualname, facts in _read(path).items():
             if not isinstance(facts, dict) or not isinstance(facts.get("role"), str):
                 raise CatalogError(f"api/{path.name}: key '{qualname}' needs a string 'role'")
-            if qualname in api:
-                raise CatalogError(f"api/{path.name}: key '{qualname}' is declared twice")
             facts = dict(facts)
-            api[qualname] = ApiEntry(qualname=qualname, role=facts.pop("role"), facts=facts)
+            role = facts.pop("role")
+            known = api.get(qualname)
+            if known is not None:
+                # Several files may describe one API (sklearn.toml its data flow, tuning.toml its
+                # seed parameter) as long as they agree on its role and on every shared fact.
+                clash = [k for k in facts if k in known.facts and known.facts[k] != facts[k]]
+                if known.role != role or clash:
+                    raise CatalogError(f"api/{path.name}: key '{qualname}' contradicts an earlier file")
+                facts = {**known.facts, **facts}
+            api[qualname] = ApiEntry(qualname=qualname, role=role, facts=facts)
     return Catalog(rules=rules, api=api)
