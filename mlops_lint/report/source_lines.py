@@ -22,6 +22,8 @@ def lines_of(location: Location, first: int, last: int) -> list[tuple[int, str]]
     if document is None:
         return []
     lines = document.text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # the text's final newline ends the last line; it does not start another
     offset = 0
     if location.cell is not None and document.cell_map is not None:
         try:
