@@ -26,7 +26,17 @@ class _DefaultToCheck(click.Group):
 @click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mlops-lint")
 def main() -> None:
-    """A static linter for machine-learning training code: data leakage and other MLOps antipatterns."""
+    """A static linter for machine-learning training code: data leakage and other MLOps antipatterns.
+
+    \b
+    Examples:
+      mlops-lint check src/ notebooks/      lint folders (.py and .ipynb)
+      mlops-lint train.py                   the same as 'check train.py'
+      mlops-lint rules                      list every rule
+      mlops-lint rule MLO101                read one rule's documentation
+
+    Settings come from [tool.mlops-lint] in the nearest pyproject.toml; see 'mlops-lint check --help'.
+    """
 
 
 def _codes(value: str | None) -> tuple[str, ...] | None:
@@ -43,20 +53,20 @@ def _fail(message: str) -> None:
 _FORMATS = ("full", "concise", "json", "sarif", "github", "gitlab")
 
 
-@main.command()
+@main.command(short_help="Lint files, folders or stdin.")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--output-format", type=click.Choice(_FORMATS), default=None,
               help="How to print findings: full (code frames, hints), concise (flake8's path:line:col: CODE message), "
                    "json, sarif (SARIF 2.1.0), github (Actions annotations), gitlab (Code Quality). "
                    "Default: full on a terminal, concise otherwise.")
-@click.option("--select", help="Comma-separated rule codes, prefixes or names to enable (replaces the configured set); ALL for every rule.")
-@click.option("--extend-select", help="Comma-separated codes or prefixes to enable in addition.")
-@click.option("--ignore", help="Comma-separated codes or prefixes to disable.")
+@click.option("--select", metavar="CODES", help="Comma-separated rule codes, prefixes or names to enable (replaces the configured set); ALL for every rule.")
+@click.option("--extend-select", metavar="CODES", help="Comma-separated codes or prefixes to enable in addition.")
+@click.option("--ignore", metavar="CODES", help="Comma-separated codes or prefixes to disable.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False),
               help="Read settings from this TOML file (a pyproject.toml or a bare table) instead of the nearest pyproject.toml.")
-@click.option("--exclude", help="Comma-separated globs of files and folders to skip (replaces the defaults and the configured list).")
-@click.option("--extend-exclude", help="Comma-separated globs to skip in addition to the defaults.")
-@click.option("--stdin-filename", help="The name to report (and match per-file-ignores against) for source read from '-'.")
+@click.option("--exclude", metavar="GLOBS", help="Comma-separated globs of files and folders to skip (replaces the defaults and the configured list).")
+@click.option("--extend-exclude", metavar="GLOBS", help="Comma-separated globs to skip in addition to the defaults.")
+@click.option("--stdin-filename", metavar="PATH", help="The name to report (and match per-file-ignores against) for source read from '-'.")
 @click.option("--statistics", is_flag=True, help="After the findings, print how many each rule produced, most frequent first.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary line.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported (errors still exit 2).")
@@ -107,7 +117,7 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
     sys.exit(EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_CLEAN)
 
 
-@main.command("rules")
+@main.command("rules", short_help="List every rule.")
 @click.option("--output-format", type=click.Choice(["table", "json"]), default="table",
               help="table (one rule per line) or json (a list of objects).")
 def list_rules(output_format: str) -> None:
@@ -130,7 +140,7 @@ def list_rules(output_format: str) -> None:
         click.echo(f"{spec.code:<6}  {spec.name:<{name_width}}  {spec.antipattern:<{anti_width}}  {state}")
 
 
-@main.command("rule")
+@main.command("rule", short_help="Show one rule's documentation.")
 @click.argument("code")
 def show_rule(code: str) -> None:
     """Print the documentation page of one rule, given by code (MLO101) or name (preprocessing-before-split)."""
