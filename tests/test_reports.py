@@ -210,3 +210,24 @@ def test_gitlab_fingerprints_tell_identical_lines_apart():
     assert first != second
     assert gitlab.fingerprints(same) == [first, second]
     assert [issue["severity"] for issue in gitlab.as_dicts(same)] == ["minor", "minor"]
+
+
+def _documented_json_schema() -> dict:
+    text = (ROOT / "docs" / "json-schema.md").read_text(encoding="utf-8")
+    return json.loads(text.split("```json schema\n", 1)[1].split("```", 1)[0])
+
+
+def test_json_output_matches_the_documented_schema_and_example(project):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = _documented_json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    (project / "broken.py").write_text("def f(:\n")
+    document = json.loads(run_cli("check", "--output-format", "json", ".", cwd=project).stdout)
+    assert [d["code"] for d in document["diagnostics"]] == ["MLO001", "MLO101", "MLO101"]
+    jsonschema.validate(document, schema)
+    with_fix = {**document["diagnostics"][0], "fix": {"message": "wrap it", "applicability": "safe"}}
+    jsonschema.validate({"schema_version": 1, "diagnostics": [with_fix]}, schema)
+    # The sample in the page is the bundled example's real output.
+    text = (ROOT / "docs" / "json-schema.md").read_text(encoding="utf-8")
+    sample = json.loads(text.split("```json\n", 1)[1].split("```", 1)[0])
+    assert sample == json.loads(golden_path("leaky_training", "json").read_text(encoding="utf-8"))

@@ -19,7 +19,7 @@ def _frame(location: Location, context: int = 1) -> list[str]:
         return []
     width = len(str(lines[-1][0]))
     return [
-        f" {'>' if location.start.line <= number <= location.end.line else ' '} {number:>{width}} | {text}"
+        f" {'>' if location.start.line <= number <= location.end.line else ' '} {number:>{width}} | {text}".rstrip()
         for number, text in lines
     ]
 
