@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -36,7 +37,17 @@ def lint_text(path: str, text: str) -> list[Diagnostic]:
     """Lint an unsaved buffer exactly as `mlops-lint check - --stdin-filename PATH` would (config included)."""
     from mlops_lint.run import RunRequest, run
 
-    return run(RunRequest(paths=("-",), stdin_filename=path, read_stdin=lambda: text))
+    return run(RunRequest(paths=("-",), stdin_filename=_as_given_on_the_command_line(path), read_stdin=lambda: text))
+
+
+def _as_given_on_the_command_line(path: str) -> str:
+    """Relative to the server's folder (the workspace root, as editors start it), so that
+    per-file-ignores globs such as ``notebooks/*`` match as they do for ``mlops-lint check .``."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if relative.startswith(os.pardir) else relative
 
 
 def _code_points(location: Location) -> types.Range:

@@ -167,6 +167,16 @@ def test_config_of_the_project_applies(client, tmp_path):
     assert client.diagnostics(uri)["params"]["diagnostics"] == []
 
 
+def test_per_file_ignores_match_paths_relative_to_the_workspace(client, tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.mlops-lint]\nper-file-ignores = { 'scratch/*' = ['MLO101'] }\n")
+    (tmp_path / "scratch").mkdir()
+    ignored, linted = (tmp_path / "scratch" / "train.py").as_uri(), (tmp_path / "train.py").as_uri()
+    for uri in (ignored, linted):
+        client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": LEAKY}})
+    assert client.diagnostics(ignored)["params"]["diagnostics"] == []
+    assert [d["code"] for d in client.diagnostics(linted)["params"]["diagnostics"]] == ["MLO101"]
+
+
 def test_notebook_cells_get_their_own_diagnostics(client, tmp_path):
     notebook = (tmp_path / "explore.ipynb").as_uri()
     cells = [f"vscode-notebook-cell:{tmp_path / 'explore.ipynb'}#C{n}" for n in (1, 2)]
@@ -200,3 +210,27 @@ def test_server_without_pygls_says_how_to_install(tmp_path):
     assert result.returncode == 2
     assert "pip install 'mlops-lint[lsp]'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_fix_becomes_a_quick_fix_with_utf16_ranges():
+    from lsprotocol import types
+
+    from mlops_lint.diagnostics import Applicability, Diagnostic, Fix, Location, Position, Severity, TextEdit
+    from mlops_lint.integrations.lsp import Target, quick_fix, to_lsp
+    from pygls.workspace import TextDocument
+
+    document = TextDocument("file:///t.py", "𝒳 = f(a)\n")
+    target = Target(document.uri, document.range_to_client_units)
+    place = Location("t.py", Position(1, 4), Position(1, 8))
+    edit = TextEdit(Position(1, 6), Position(1, 7), "b")
+    base = Diagnostic("MLO999", "x", "message", Severity.WARNING, place)
+    with_fix = Diagnostic("MLO999", "x", "message", Severity.WARNING, place, fix=Fix("use b", Applicability.SAFE, (edit,)))
+    assert quick_fix(base, to_lsp(base, lambda _: target), target) is None
+    assert quick_fix(Diagnostic("MLO999", "x", "m", Severity.INFO, place, fix=Fix("t", Applicability.SAFE)),
+                     to_lsp(base, lambda _: target), target) is None
+    published = to_lsp(with_fix, lambda _: target)
+    assert published.severity == types.DiagnosticSeverity.Warning
+    action = quick_fix(with_fix, published, target)
+    assert action.title == "use b" and action.is_preferred and action.kind == types.CodeActionKind.QuickFix
+    [text_edit] = action.edit.changes["file:///t.py"]
+    assert (text_edit.range.start.character, text_edit.range.end.character, text_edit.new_text) == (7, 8, "b")
