@@ -156,3 +156,16 @@ def show_rule(code: str) -> None:
             code, [s.name for s in catalog.rules.values()], n=1)
         _fail(f"unknown rule '{code}'" + (f" — did you mean '{close[0]}'?" if close else ""))
     click.echo(render_rule(spec), nl=False)
+
+
+@main.command("server")
+@click.option("--stdio", is_flag=True, help="Talk over stdin/stdout (the default and only transport).")
+def server(stdio: bool) -> None:
+    """Run the language server (needs the lsp extra: pip install 'mlops-lint[lsp]')."""
+    try:
+        from mlops_lint.integrations.lsp import serve_stdio
+    except ImportError as error:
+        if (error.name or "").partition(".")[0] not in ("pygls", "lsprotocol", "cattrs", "attrs"):
+            raise
+        _fail(f"the language server needs pygls ({error.name or error} is missing): pip install 'mlops-lint[lsp]'")
+    serve_stdio()
