@@ -124,7 +124,7 @@ def test_bad_mlops_lint_config_is_a_finding_not_a_crash(tmp_path):
     result = flake8("--select", "MLO", "leaky.py", cwd=tmp_path)
     assert result.stdout.splitlines() == [
         f"leaky.py:1:1: MLO003 invalid mlops-lint configuration: {tmp_path.resolve() / 'pyproject.toml'}: "
-        "key 'tool.mlops-lint.preprocessing-before-split.threshold': unknown option"
+        "key 'tool.mlops-lint.preprocessing-before-split.threshold': unknown option of MLO101 (its options: none)"
     ], result.stderr
 
 
