@@ -202,3 +202,20 @@ def test_rule_commands_do_not_import_libcst(args):
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.stderr == "False\n"
+
+
+def test_docs_name_every_option_and_config_key():
+    cli_page = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    from mlops_lint.cli import main
+
+    for command in main.commands.values():
+        assert f"mlops-lint {command.name}" in cli_page
+        for param in command.params:
+            for option in getattr(param, "opts", []):
+                if option.startswith("--") and option != "--help":
+                    assert f"`{option}" in cli_page, option
+    config_page = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    from mlops_lint.config import _KEYS
+
+    for key in _KEYS:
+        assert f"| `{key}` |" in config_page, key
