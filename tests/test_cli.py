@@ -219,3 +219,28 @@ def test_docs_name_every_option_and_config_key():
 
     for key in _KEYS:
         assert f"| `{key}` |" in config_page, key
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_default_format_is_full_on_a_terminal(tmp_path):
+    import pty
+
+    (tmp_path / "train.py").write_text(LEAKY)
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "mlops_lint", "train.py"], cwd=tmp_path, stdout=terminal,
+                               stderr=subprocess.PIPE, env={**os.environ, "NO_COLOR": "1"})
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal closes when the process exits
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert process.wait() == 1
+    os.close(controller)
+    output = b"".join(chunks).decode().replace("\r\n", "\n")
+    assert output.splitlines()[0] == "train.py:5:36: MLO101 preprocessing-before-split"
+    assert output.splitlines()[-1] == "Found 1 finding (0 fixable)."
