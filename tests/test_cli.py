@@ -244,3 +244,11 @@ def test_default_format_is_full_on_a_terminal(tmp_path):
     output = b"".join(chunks).decode().replace("\r\n", "\n")
     assert output.splitlines()[0] == "train.py:5:36: MLO101 preprocessing-before-split"
     assert output.splitlines()[-1] == "Found 1 finding (0 fixable)."
+
+
+def test_full_frames_of_stdin_show_the_piped_text_not_the_file_on_disk(tmp_path):
+    (tmp_path / "train.py").write_text("# saved version\n" * 10)
+    result = run_cli("check", "-", "--stdin-filename", "train.py", "--output-format", "full", cwd=tmp_path, stdin=LEAKY)
+    assert result.returncode == 1
+    assert " > 5 | X_train, X_test, y_train, y_test = train_test_split(X, y)" in result.stdout.splitlines()
+    assert "saved version" not in result.stdout
