@@ -129,6 +129,16 @@ class CallFacts:
         return self.resolve_call(self.bindings.before(name, line), line, depth + 1)
 
     @cached_property
+    def globally_seeded(self) -> frozenset[str]:
+        """Frameworks whose global generator a seed-setter call in the module seeds."""
+        seeds: set[str] = set()
+        for call in calls(self.module.tree):
+            entry = self.module.call_api(call)
+            if entry is not None and entry.role == "seed-setter":
+                seeds.update(entry.get("seeds", ()))
+        return frozenset(seeds)
+
+    @cached_property
     def training_call(self) -> ast.Call | None:
         """The first call that trains a model: ``recv.m(...)`` where recv holds an API whose ``trains`` lists m."""
         found = [call for call in calls(self.module.tree) if self._trains(call)]

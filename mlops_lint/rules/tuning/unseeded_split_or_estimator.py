@@ -1,0 +1,72 @@
+"""MLO304: in a training module, a split, shuffling CV splitter or random estimator built without its seed."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.rules.tuning.calls import CallFacts, calls, seeded, shuffles
+
+# Searches and samplers are MLO301's; these are the other callables whose seed matters.
+_ROLES = ("splitter", "cv-splitter", "estimator")
+
+
+class UnseededSplitOrEstimator(Rule):
+    code = "MLO304"
+
+    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+        facts = CallFacts(module)
+        training = facts.training_call
+        if training is None:
+            return
+        skipped = _decorator_calls(module.tree) | self._wrapped(module)
+        seeded_later = _seeds_set_later(module.tree)
+        for call in calls(module.tree):
+            entry = module.call_api(call)
+            if entry is None or entry.role not in _ROLES or entry.get("seed-param") is None or call in skipped:
+                continue
+            if entry.get("fixed-default-seed") or entry.get("global-rng") in facts.globally_seeded:
+                continue
+            if entry.get("seed-param") in seeded_later or shuffles(call, entry) is not True:
+                continue
+            if seeded(call, entry) is False:
+                yield Finding(
+                    call,
+                    {"api": entry.short_name, "seed": entry.get("seed-param"), "train_line": training.lineno},
+                    related=(("train", training),),
+                )
+
+    def _wrapped(self, module: AnalyzedModule) -> set[ast.Call]:
+        """Estimators built inline as an argument of a seedable meta-estimator: it passes its own seed down."""
+        inner: set[ast.Call] = set()
+        for call in calls(module.tree):
+            outer = module.call_api(call)
+            if outer is None or outer.role != "estimator" or outer.get("seed-param") is None:
+                continue
+            for arg in [*call.args, *(keyword.value for keyword in call.keywords)]:
+                if isinstance(arg, ast.Call):
+                    inner.add(arg)
+        return inner
+
+
+def _decorator_calls(tree: ast.AST) -> set[ast.Call]:
+    """Calls in decorators (``@parametrize_with_checks([...])``) build test cases, not trained models."""
+    found: set[ast.Call] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for decorator in node.decorator_list:
+                found.update(calls(decorator))
+    return found
+
+
+def _seeds_set_later(tree: ast.AST) -> set[str]:
+    """Seed parameters set on some instance with ``est.set_params(random_state=...)`` (e.g. one run per seed)."""
+    return {
+        keyword.arg
+        for call in calls(tree)
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "set_params"
+        for keyword in call.keywords
+        if keyword.arg is not None
+    }
