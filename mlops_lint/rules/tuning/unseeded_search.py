@@ -46,7 +46,7 @@ class UnseededSearch(Rule):
         sampler_call, sampler = resolved
         if sampler.role != "sampler" or sampler.get("seed-param") is None or seeded(sampler_call, sampler) is not False:
             return None
-        return Finding(call, {"search": entry.short_name, "reason": f"its sampler {sampler.short_name} (line {sampler_call.lineno}) has no `{sampler.get('seed-param')}`",
+        return Finding(call, {"search": entry.short_name, "reason": f"its sampler {sampler.short_name} has no `{sampler.get('seed-param')}`",
                               "advice": f"pass `{sampler.short_name}({sampler.get('seed-param')}=<int>)`"},
                        related=(("seed", sampler_call),))
 
@@ -59,6 +59,6 @@ class UnseededSearch(Rule):
             return None
         if shuffles(cv_call, cv) is not True or seeded(cv_call, cv) is not False:
             return None
-        return Finding(call, {"search": entry.short_name, "reason": f"its cv={cv.short_name} (line {cv_call.lineno}) shuffles without `{cv.get('seed-param')}`",
+        return Finding(call, {"search": entry.short_name, "reason": f"its cv={cv.short_name} shuffles without `{cv.get('seed-param')}`",
                               "advice": f"pass `{cv.get('seed-param')}=<int>` to {cv.short_name}"},
                        related=(("seed", cv_call),))

@@ -34,7 +34,7 @@ class UnseededSplitOrEstimator(Rule):
             if seeded(call, entry) is False:
                 yield Finding(
                     call,
-                    {"api": entry.short_name, "seed": entry.get("seed-param"), "train_line": training.lineno},
+                    {"api": entry.short_name, "seed": entry.get("seed-param")},
                     related=(("train", training),),
                 )
 
