@@ -96,21 +96,52 @@ class Bindings:
         if name is not None:
             self._by_name.setdefault(name, []).append(Binding(line, value))
 
+    def names(self) -> list[str]:
+        return list(self._by_name)
+
     def all(self, name: str) -> list[Binding]:
         return self._by_name.get(name, [])
 
     def before(self, name: str, line: int) -> ast.expr | None:
         """The value last assigned to ``name`` before ``line`` (or on it, for ``x = f(x)``-free uses)."""
         bindings = self._by_name.get(name, [])
-        index = bisect.bisect_right([b.line for b in bindings], line) - 1
+        index = bisect.bisect_right(bindings, line, key=lambda b: b.line) - 1
         return bindings[index].value if index >= 0 else None
 
 
 class CallFacts:
-    """Per-module helper: bindings and catalog lookups the MLO3xx rules share."""
+    """Per-module facts the MLO3xx rules share: every call with its catalog entry, bindings, training.
+
+    Built once per module and shared by the rules (``facts_for``): each rule would otherwise walk the
+    tree again for the same answers.
+    """
 
     def __init__(self, module: AnalyzedModule) -> None:
         self.module = module
+
+    @cached_property
+    def calls(self) -> list[ast.Call]:
+        """Every call of the module in source order."""
+        return sorted(calls(self.module.tree), key=lambda c: (c.lineno, c.col_offset))
+
+    @cached_property
+    def _entries(self) -> dict[ast.Call, ApiEntry]:
+        found = {}
+        for call in self.calls:
+            entry = self.module.call_api(call)
+            if entry is not None:
+                found[call] = entry
+        return found
+
+    def entry(self, call: ast.AST) -> ApiEntry | None:
+        return self._entries.get(call) if isinstance(call, ast.Call) else None
+
+    def catalog_calls(self) -> Iterator[tuple[ast.Call, ApiEntry]]:
+        """Calls the catalog knows, in source order."""
+        for call in self.calls:
+            entry = self._entries.get(call)
+            if entry is not None:
+                yield call, entry
 
     @cached_property
     def bindings(self) -> Bindings:
@@ -121,7 +152,7 @@ class CallFacts:
         if expr is None or depth > 5:
             return None
         if isinstance(expr, ast.Call):
-            entry = self.module.call_api(expr)
+            entry = self.entry(expr) or self.module.call_api(expr)
             return (expr, entry) if entry is not None else None
         name = dotted_name(expr)
         if name is None:
@@ -132,32 +163,51 @@ class CallFacts:
     def globally_seeded(self) -> frozenset[str]:
         """Frameworks whose global generator a seed-setter call in the module seeds."""
         seeds: set[str] = set()
-        for call in calls(self.module.tree):
-            entry = self.module.call_api(call)
-            if entry is not None and entry.role == "seed-setter":
+        for _, entry in self.catalog_calls():
+            if entry.role == "seed-setter":
                 seeds.update(entry.get("seeds", ()))
         return frozenset(seeds)
 
     @cached_property
     def training_call(self) -> ast.Call | None:
         """The first call that trains a model: ``recv.m(...)`` where recv holds an API whose ``trains`` lists m."""
-        found = [call for call in calls(self.module.tree) if self._trains(call)]
-        return min(found, key=lambda c: (c.lineno, c.col_offset)) if found else None
+        return next((call for call in self.calls if self._trains(call)), None)
+
+    def _training_methods(self, value: ast.AST) -> set[str]:
+        # A wrapper (Pipeline, make_pipeline, CalibratedClassifierCV …) trains what it wraps.
+        methods: set[str] = set()
+        for inner in calls(value):
+            entry = self.entry(inner)
+            if entry is not None:
+                methods.update(entry.get("trains", ()))
+        return methods
+
+    @cached_property
+    def _methods_by_name(self) -> dict[str, set[str]]:
+        """Name → the training methods of whatever was ever assigned to it (module-wide)."""
+        return {
+            name: {method for binding in self.bindings.all(name) for method in self._training_methods(binding.value)}
+            for name in self.bindings.names()
+        }
 
     def _trains(self, call: ast.Call) -> bool:
         func = call.func
         if not isinstance(func, ast.Attribute):
             return False
-        values: list[ast.AST] = [func.value]
         name = dotted_name(func.value)
         if name is not None:
-            values = [binding.value for binding in self.bindings.all(name)]
-        # A wrapper (Pipeline, make_pipeline, CalibratedClassifierCV …) trains what it wraps.
-        return any(
-            func.attr in (self.module.call_api(inner) or _NO_ENTRY).get("trains", ())
-            for value in values
-            for inner in calls(value)
-        )
+            return func.attr in self._methods_by_name.get(name, ())
+        return func.attr in self._training_methods(func.value)
+
+
+_LAST: list[CallFacts] = []
+
+
+def facts_for(module: AnalyzedModule) -> CallFacts:
+    """The CallFacts of this module, shared by the rules that run on it one after another."""
+    if not _LAST or _LAST[0].module is not module:
+        _LAST[:] = [CallFacts(module)]
+    return _LAST[0]
 
 
 _NO_ENTRY = ApiEntry(qualname="", role="")

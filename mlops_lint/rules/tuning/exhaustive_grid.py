@@ -6,7 +6,7 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.engine.rule import Finding, Rule
-from mlops_lint.rules.tuning.calls import CallFacts, argument, calls
+from mlops_lint.rules.tuning.calls import argument, facts_for
 from mlops_lint.rules.tuning.grid_size import GridCounter
 
 
@@ -15,10 +15,10 @@ class ExhaustiveGrid(Rule):
 
     def check(self, module: AnalyzedModule) -> Iterator[Finding]:
         limit = int(module.options.get("max-combinations", 100))
-        counter = GridCounter(CallFacts(module))
-        for call in calls(module.tree):
-            entry = module.call_api(call)
-            if entry is None or entry.get("grid-param") is None:
+        facts = facts_for(module)
+        counter = GridCounter(facts)
+        for call, entry in facts.catalog_calls():
+            if entry.get("grid-param") is None:
                 continue
             grid = argument(call, entry.get("grid-param"), entry.get("grid-position"))
             count = counter.combinations(grid, call.lineno) if grid is not None else None

@@ -43,9 +43,13 @@ class Lineage:
         self.tree = module.tree
 
     @cached_property
+    def nodes(self) -> list[ast.AST]:
+        return list(ast.walk(self.tree))
+
+    @cached_property
     def parents(self) -> dict[ast.AST, ast.AST]:
         parents: dict[ast.AST, ast.AST] = {}
-        for node in ast.walk(self.tree):
+        for node in self.nodes:
             for child in ast.iter_child_nodes(node):
                 parents[child] = node
         return parents
@@ -53,7 +57,7 @@ class Lineage:
     @cached_property
     def local_functions(self) -> frozenset[str]:
         return frozenset(
-            node.name for node in ast.walk(self.tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            node.name for node in self.nodes if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         )
 
     @cached_property
@@ -61,14 +65,14 @@ class Lineage:
         return frozenset(entry.short_name for entry in self.module.catalog.apis_with_role("sink-method"))
 
     def attrs_read(self, outcome: Outcome) -> list[str]:
-        return sorted({node.attr for node in ast.walk(self.tree) if self._is_outcome_read(node, outcome)})  # type: ignore[attr-defined]
+        return sorted({node.attr for node in self.nodes if self._is_outcome_read(node, outcome)})  # type: ignore[attr-defined]
 
     def runs(self, outcome: Outcome) -> bool:
         """Whether the search is run at all (``search.fit(...)``, ``study.optimize(...)``)."""
         return any(
             isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
             and node.func.attr in outcome.run_methods and dotted_name(node.func.value) in outcome.search_names
-            for node in ast.walk(self.tree)
+            for node in self.nodes
         )
 
     def fate(self, outcome: Outcome) -> Fate:
@@ -95,7 +99,7 @@ class Lineage:
     def _tainted(self, outcome: Outcome) -> set[str]:
         """Names holding (part of) the outcome: assigned, iterated or stored from it, to a fixpoint."""
         tainted = {outcome.returned_name} if outcome.returned_name else set()
-        flows = list(self._flows())
+        flows = self._all_flows
         changed = True
         while changed:
             changed = False
@@ -107,8 +111,12 @@ class Lineage:
                         changed = True
         return tainted
 
+    @cached_property
+    def _all_flows(self) -> list[tuple[ast.AST, list[str]]]:
+        return list(self._flows())
+
     def _flows(self) -> Iterator[tuple[ast.AST, list[str]]]:
-        for node in ast.walk(self.tree):
+        for node in self.nodes:
             if isinstance(node, ast.Assign):
                 yield node.value, [n for target in node.targets for n in _stored_names(target)]
             elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and node.value is not None:
@@ -128,14 +136,14 @@ class Lineage:
                     yield ast.Tuple(elts=[*node.args, *(k.value for k in node.keywords)], ctx=ast.Load()), [base]
 
     def _carriers(self, outcome: Outcome, tainted: set[str]) -> Iterator[ast.AST]:
-        for node in ast.walk(self.tree):
+        for node in self.nodes:
             if self._is_outcome_read(node, outcome):
                 yield node
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in tainted:
                 yield node
 
     def _bare_uses(self, names: frozenset[str]) -> Iterator[ast.Name]:
-        for node in ast.walk(self.tree):
+        for node in self.nodes:
             if isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load):
                 if not isinstance(self.parents.get(node), ast.Attribute):
                     yield node
@@ -202,7 +210,7 @@ class Lineage:
         for target in targets:
             if isinstance(target, ast.Subscript):
                 base = dotted_name(target.value)
-                for node in ast.walk(self.tree):
+                for node in self.nodes:
                     if isinstance(node, ast.Assign) and any(dotted_name(t) == base for t in node.targets):
                         entry = self.module.call_api(node.value)
                         if entry is not None and entry.role in _RECORDING_ROLES:

@@ -9,7 +9,7 @@ from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.names import dotted_name
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.engine.rule import Finding, Rule
-from mlops_lint.rules.tuning.calls import argument, calls, is_none
+from mlops_lint.rules.tuning.calls import argument, facts_for, is_none
 from mlops_lint.rules.tuning.outcome_lineage import Fate, Lineage, Outcome
 
 _PRINTED = " (it is only printed to stdout, which is gone after the run)"
@@ -20,9 +20,8 @@ class UnrecordedSearch(Rule):
 
     def check(self, module: AnalyzedModule) -> Iterator[Finding]:
         lineage = Lineage(module)
-        for call in calls(module.tree):
-            entry = module.call_api(call)
-            if entry is None or entry.role != "search" or entry.get("records-itself"):
+        for call, entry in facts_for(module).catalog_calls():
+            if entry.role != "search" or entry.get("records-itself"):
                 continue
             storage = argument(call, entry.get("storage-param"))
             if storage is not None and not is_none(storage):

@@ -8,23 +8,20 @@ from typing import Iterator
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.engine.rule import Finding, Rule
-from mlops_lint.rules.tuning.calls import CallFacts, argument, calls, has_unpacking, seeded
+from mlops_lint.rules.tuning.calls import argument, facts_for, has_unpacking, seeded
 
 
 class UnseededFrameworkRng(Rule):
     code = "MLO305"
 
     def check(self, module: AnalyzedModule) -> Iterator[Finding]:
-        facts = CallFacts(module)
+        facts = facts_for(module)
         training = facts.training_call
         if training is None:
             return
         seeded_frameworks = set(facts.globally_seeded)
         first_use: dict[str, tuple[ast.Call, ApiEntry]] = {}
-        for call in sorted(calls(module.tree), key=lambda c: (c.lineno, c.col_offset)):
-            entry = module.call_api(call)
-            if entry is None:
-                continue
+        for call, entry in facts.catalog_calls():
             if entry.role == "rng-factory":
                 state = seeded(call, entry)
                 if state is True:

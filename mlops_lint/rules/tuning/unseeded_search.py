@@ -8,7 +8,7 @@ from typing import Iterator
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.engine.rule import Finding, Rule
-from mlops_lint.rules.tuning.calls import CallFacts, argument, calls, has_unpacking, seeded, shuffles
+from mlops_lint.rules.tuning.calls import CallFacts, argument, facts_for, has_unpacking, seeded, shuffles
 
 _SEARCH_ROLES = ("search", "parameter-sampler")
 
@@ -17,10 +17,9 @@ class UnseededSearch(Rule):
     code = "MLO301"
 
     def check(self, module: AnalyzedModule) -> Iterator[Finding]:
-        facts = CallFacts(module)
-        for call in calls(module.tree):
-            entry = module.call_api(call)
-            if entry is None or entry.role not in _SEARCH_ROLES:
+        facts = facts_for(module)
+        for call, entry in facts.catalog_calls():
+            if entry.role not in _SEARCH_ROLES:
                 continue
             finding = self._own_seed(call, entry) or self._sampler(facts, call, entry) or self._cv(facts, call, entry)
             if finding is not None:

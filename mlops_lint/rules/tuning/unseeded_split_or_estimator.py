@@ -7,7 +7,7 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.engine.rule import Finding, Rule
-from mlops_lint.rules.tuning.calls import CallFacts, calls, seeded, shuffles
+from mlops_lint.rules.tuning.calls import CallFacts, calls, facts_for, seeded, shuffles
 
 # Searches and samplers are MLO301's; these are the other callables whose seed matters.
 _ROLES = ("splitter", "cv-splitter", "estimator")
@@ -17,15 +17,14 @@ class UnseededSplitOrEstimator(Rule):
     code = "MLO304"
 
     def check(self, module: AnalyzedModule) -> Iterator[Finding]:
-        facts = CallFacts(module)
+        facts = facts_for(module)
         training = facts.training_call
         if training is None:
             return
-        skipped = _decorator_calls(module.tree) | self._wrapped(module)
-        seeded_later = _seeds_set_later(module.tree)
-        for call in calls(module.tree):
-            entry = module.call_api(call)
-            if entry is None or entry.role not in _ROLES or entry.get("seed-param") is None or call in skipped:
+        skipped = _decorator_calls(module.tree) | self._wrapped(facts)
+        seeded_later = _seeds_set_later(facts)
+        for call, entry in facts.catalog_calls():
+            if entry.role not in _ROLES or entry.get("seed-param") is None or call in skipped:
                 continue
             if entry.get("fixed-default-seed") or entry.get("global-rng") in facts.globally_seeded:
                 continue
@@ -38,12 +37,11 @@ class UnseededSplitOrEstimator(Rule):
                     related=(("train", training),),
                 )
 
-    def _wrapped(self, module: AnalyzedModule) -> set[ast.Call]:
+    def _wrapped(self, facts: CallFacts) -> set[ast.Call]:
         """Estimators built inline as an argument of a seedable meta-estimator: it passes its own seed down."""
         inner: set[ast.Call] = set()
-        for call in calls(module.tree):
-            outer = module.call_api(call)
-            if outer is None or outer.role != "estimator" or outer.get("seed-param") is None:
+        for call, outer in facts.catalog_calls():
+            if outer.role != "estimator" or outer.get("seed-param") is None:
                 continue
             for arg in [*call.args, *(keyword.value for keyword in call.keywords)]:
                 if isinstance(arg, ast.Call):
@@ -61,11 +59,11 @@ def _decorator_calls(tree: ast.AST) -> set[ast.Call]:
     return found
 
 
-def _seeds_set_later(tree: ast.AST) -> set[str]:
+def _seeds_set_later(facts: CallFacts) -> set[str]:
     """Seed parameters set on some instance with ``est.set_params(random_state=...)`` (e.g. one run per seed)."""
     return {
         keyword.arg
-        for call in calls(tree)
+        for call in facts.calls
         if isinstance(call.func, ast.Attribute) and call.func.attr == "set_params"
         for keyword in call.keywords
         if keyword.arg is not None
