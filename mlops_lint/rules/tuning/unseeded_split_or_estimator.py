@@ -7,7 +7,8 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.engine.rule import Finding, Rule
-from mlops_lint.rules.tuning.calls import CallFacts, calls, facts_for, seeded, shuffles
+from mlops_lint.catalog import ApiEntry
+from mlops_lint.rules.tuning.calls import CallFacts, argument, calls, facts_for, seeded, shuffles
 
 # Searches and samplers are MLO301's; these are the other callables whose seed matters.
 _ROLES = ("splitter", "cv-splitter", "estimator")
@@ -28,7 +29,7 @@ class UnseededSplitOrEstimator(Rule):
                 continue
             if entry.get("fixed-default-seed") or entry.get("global-rng") in facts.globally_seeded:
                 continue
-            if entry.get("seed-param") in seeded_later or shuffles(call, entry) is not True:
+            if entry.get("seed-param") in seeded_later or shuffles(call, entry) is not True or _fixed_start(call, entry):
                 continue
             if seeded(call, entry) is False:
                 yield Finding(
@@ -68,3 +69,10 @@ def _seeds_set_later(facts: CallFacts) -> set[str]:
         for keyword in call.keywords
         if keyword.arg is not None
     }
+
+
+def _fixed_start(call: ast.Call, entry: ApiEntry) -> bool:
+    """KMeans(init=centres): given explicit starting values instead of a named random scheme, nothing is drawn."""
+    param = entry.get("deterministic-unless-literal")
+    value = argument(call, param) if param else None
+    return value is not None and not (isinstance(value, ast.Constant) and isinstance(value.value, str))
