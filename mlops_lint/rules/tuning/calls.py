@@ -166,7 +166,17 @@ class CallFacts:
         for _, entry in self.catalog_calls():
             if entry.role == "seed-setter":
                 seeds.update(entry.get("seeds", ()))
+        if any(self._own_seed_helper(call) for call in self.calls):
+            # set_seed(args.seed) from the project's own utils: we cannot see what it seeds, so assume all.
+            seeds.update(s for entry in self.module.catalog.apis_with_role("seed-setter") for s in entry.get("seeds", ()))
         return frozenset(seeds)
+
+    def _own_seed_helper(self, call: ast.Call) -> bool:
+        """A call the catalog does not know whose name says it seeds (``set_seed``, ``utils.fix_seeds``)."""
+        if call in self._entries:
+            return False
+        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        return "seed" in name.lower()
 
     @cached_property
     def training_call(self) -> ast.Call | None:
