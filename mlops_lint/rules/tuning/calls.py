@@ -218,6 +218,3 @@ def facts_for(module: AnalyzedModule) -> CallFacts:
     if not _LAST or _LAST[0].module is not module:
         _LAST[:] = [CallFacts(module)]
     return _LAST[0]
-
-
-_NO_ENTRY = ApiEntry(qualname="", role="")
