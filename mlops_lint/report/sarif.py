@@ -75,7 +75,10 @@ def _result(d: Diagnostic, index: int) -> dict[str, Any]:
 
 
 def as_dict(diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
-    specs = sorted(load_catalog().rules.values(), key=lambda spec: spec.code)
+    # Only the rules that have results: the document stays small and does not change when an
+    # unrelated rule is added to the catalog (code scanning needs no more).
+    used = {d.code for d in diagnostics}
+    specs = sorted((spec for spec in load_catalog().rules.values() if spec.code in used), key=lambda spec: spec.code)
     index = {spec.code: number for number, spec in enumerate(specs)}
     return {
         "$schema": SCHEMA_URI,
