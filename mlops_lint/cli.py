@@ -52,9 +52,13 @@ def _fail(message: str) -> None:
 @click.option("--stdin-filename", help="The name to report for source read from stdin ('-').")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
 @click.option("-v", "--verbose", is_flag=True, help="Show debug logs and tracebacks of internal errors.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes in place, then report what remains ('-': fixed source to stdout).")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply fixes that change behaviour.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and change nothing (exit 1 if there are any).")
 def check(paths, output_format, select, extend_select, ignore, config_file, exclude, extend_exclude,
-          stdin_filename, exit_zero, verbose) -> None:
+          stdin_filename, exit_zero, verbose, fix, unsafe_fixes, diff) -> None:
     """Lint PATHS (files and folders; '-' reads stdin)."""
+    from mlops_lint.fixes.session import fix_session
     from mlops_lint.run import RunRequest, run
 
     if verbose:
@@ -69,6 +73,7 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
         extend_exclude=_codes(extend_exclude) or (),
         stdin_filename=stdin_filename,
         read_stdin=sys.stdin.read if "-" in paths else None,
+        fix=fix_session(fix, diff, unsafe_fixes),
     )
     from mlops_lint.run import RunError
 
@@ -79,6 +84,10 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
     from mlops_lint.report import renderer
 
     fmt = output_format or ("full" if sys.stdout.isatty() else "concise")
+    if request.fix is not None:
+        from mlops_lint.fixes.session import finish
+
+        sys.exit(finish(request.fix, diagnostics, renderer(fmt), exit_zero))
     click.echo(renderer(fmt)(diagnostics), nl=False)
     if any(d.code == "MLO003" for d in diagnostics):
         sys.exit(EXIT_ERROR)

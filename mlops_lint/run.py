@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from mlops_lint.catalog import Catalog, CatalogError, load_catalog
 from mlops_lint.config import ConfigError, find_pyproject, load_settings
@@ -33,6 +33,7 @@ class RunRequest:
     extend_exclude: tuple[str, ...] = ()
     stdin_filename: str | None = None
     read_stdin: Callable[[], str] | None = None
+    fix: Any = None  # a mlops_lint.fixes.session.FixSession for --fix / --diff
 
 
 def _settings(request: RunRequest, catalog: Catalog) -> Settings:
@@ -78,6 +79,10 @@ def run(request: RunRequest) -> list[Diagnostic]:
     exclude = (*(request.exclude if request.exclude is not None else settings.exclude),
                *settings.extend_exclude, *request.extend_exclude)
     files = [p for p in request.paths if p != "-"]
+    if request.fix is not None:  # fix (or diff) first, then report what remains
+        from mlops_lint.fixes.session import fix_run
+
+        request = fix_run(request, discover(files, exclude), catalog, options)
     diagnostics = lint_paths(discover(files, exclude), catalog, options)
     if "-" in request.paths and request.read_stdin is not None:
         name = request.stdin_filename or "-"
