@@ -82,7 +82,8 @@ def run(request: RunRequest) -> list[Diagnostic]:
     if request.fix is not None:  # fix (or diff) first, then report what remains
         from mlops_lint.fixes.session import fix_run
 
-        request = fix_run(request, discover(files, exclude), catalog, options)
+        request = fix_run(request, discover(files, exclude), catalog, options,
+                          lambda d: not _per_file_ignored(d, settings, catalog))
     diagnostics = lint_paths(discover(files, exclude), catalog, options)
     if "-" in request.paths and request.read_stdin is not None:
         name = request.stdin_filename or "-"

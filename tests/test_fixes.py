@@ -85,6 +85,25 @@ def test_fit_move_declines_when_transformed_data_is_read_after_the_split():
     assert fixed_source(text, [diagnostic], unsafe=True) is None
 
 
+@pytest.mark.parametrize("text", [
+    # a function defined earlier reads the global X, and may run after the split
+    "def show():\n    print(X[0])\n\n" + LEAKY + "show()\n",
+    # inside an if-block: later statements of the enclosing scope are not all visible here
+    LEAKY.replace("\nX = ", "\nif True:\n    X = ").replace("\nX_train,", "\n    X_train,"),
+    # the transformed name appears in the split beside the data argument
+    LEAKY.replace("train_test_split(X, y)", "train_test_split(X, y, stratify=X[:, 0])"),
+])
+def test_fit_move_declines_when_the_scaled_data_may_still_be_read(text):
+    diagnostics = lint_text(text, {"MLO101"})
+    assert len(diagnostics) == 1
+    assert fixed_source(text, diagnostics, unsafe=True) is None
+
+
+def test_fit_move_ignores_a_later_function_whose_parameter_has_the_same_name():
+    text = LEAKY + "\n\ndef plot(X, title):\n    return X\n"
+    assert fixed_source(text, lint_text(text, {"MLO101"}), unsafe=True) == LEAKY_FIXED + "\n\ndef plot(X, title):\n    return X\n"
+
+
 def test_split_with_stratify_is_not_unshuffled():
     text = "from sklearn.model_selection import train_test_split\nparts = train_test_split(X, y, stratify=y)\n"
     assert fixed_source(text, [built_diagnostic(text, "MLO104", 2)], unsafe=True) is None
@@ -171,6 +190,29 @@ def test_diff_without_changes_exits_0_and_prints_nothing(tmp_path):
 def test_fix_from_stdin_writes_fixed_source_to_stdout():
     result = run_cli("check", "--fix", "--unsafe-fixes", "-", "--stdin-filename", "buffer.py", cwd=ROOT, stdin=LEAKY)
     assert (result.returncode, result.stdout) == (0, LEAKY_FIXED)
+
+
+def test_every_fixable_finding_in_a_file_is_fixed_in_one_run(tmp_path):
+    body = LEAKY.split("\n\n", 1)[1]
+    indented = "".join("    " + line + "\n" for line in body.splitlines())
+    header = LEAKY.split("\n\n", 1)[0] + "\n\n"
+    text = header + "\ndef first(X, y):\n" + indented + "\n\ndef second(X, y):\n" + indented
+    (tmp_path / "train.py").write_text(text)
+    result = run_cli("check", "--fix", "--unsafe-fixes", "train.py", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "Fixed 2 finding(s) in 1 file(s).\n")
+    fixed_body = "".join("    " + line + "\n" for line in LEAKY_FIXED.split("\n\n", 1)[1].splitlines())
+    second = fixed_body.replace("standard_scaler", "standard_scaler_2")  # new names avoid every name in the file
+    assert (tmp_path / "train.py").read_text() == header + "\ndef first(X, y):\n" + fixed_body + "\n\ndef second(X, y):\n" + second
+
+
+def test_suppressed_findings_are_not_fixed(tmp_path):
+    (tmp_path / "noqa.py").write_text(LEAKY.replace("(X, y)\n", "(X, y)  # noqa: MLO101\n"))
+    (tmp_path / "ignored.py").write_text(LEAKY)
+    (tmp_path / "pyproject.toml").write_text('[tool.mlops-lint]\nper-file-ignores = { "ignored.py" = ["MLO101"] }\n')
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    result = run_cli("check", "--fix", "--unsafe-fixes", ".", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
 def test_crlf_latin1_file_keeps_its_bytes_outside_the_edit(tmp_path):

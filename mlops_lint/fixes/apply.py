@@ -116,9 +116,9 @@ def fix_text(
         if not keyed:
             break
         key, diagnostic = keyed[0]
-        set_aside.add(key)
         new = rewrite(current, diagnostic, catalog, options(diagnostic.code))
         if new is None or new == current:
+            set_aside.add(key)
             continue
         problem = parse_problem(new)
         relinted: list[Diagnostic] = []
@@ -129,6 +129,7 @@ def fix_text(
             if sum(d.code == diagnostic.code for d in relinted) >= sum(d.code == diagnostic.code for d in current_lint):
                 problem = f"{diagnostic.code} is still reported after the fix"
         if problem is not None:
+            set_aside.add(key)
             failures.append(Failure(diagnostic, problem))
             continue
         current, current_lint = new, relinted

@@ -15,6 +15,7 @@ becomes a split of the raw data followed by ``t = T(...)``, ``X_tr = t.fit_trans
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import libcst as cst
@@ -34,6 +35,7 @@ class _Shape:
     fit: cst.Call
     split: cst.Call
     split_targets: list[str]  # train, test, train, test ... of each positional split argument
+    enclosing: cst.CSTNode | None  # what owns the block (a FunctionDef for a function body)
 
 
 def _names(node: cst.BaseExpression) -> list[str] | None:
@@ -69,20 +71,53 @@ def _shape(context: FixContext) -> _Shape | None:
     targets = _assigned(split_place[0], split)
     if targets is None or len(targets) != 2 * len(positional(split)) or len(set(targets)) != len(targets):
         return None
-    return _Shape(block, fit_place[0], split_place[0], fit, split, targets)
+    return _Shape(block, fit_place[0], split_place[0], fit, split, targets, index.parents.get(block))
 
 
-def _untouched(shape: _Shape, index: NodeIndex, names: set[str], later: set[str]) -> bool:
-    """``names`` unused between the fit and the split; ``later`` unused after the split too."""
-    body = list(shape.block.body)
-    between = body[body.index(shape.fit_line) + 1 : body.index(shape.split_line)]
-    if any(set(names_in(statement)) & (names | later) for statement in between):
+def _mentions(node: cst.CSTNode, names: set[str]) -> bool:
+    """Whether ``node`` spells one of ``names``, not counting functions whose parameter shadows it."""
+    if not names:
         return False
-    split_end = index.positions[shape.split_line].end
-    for node, span in index.positions.items():
-        if isinstance(node, cst.Name) and node.value in later and (span.start.line, span.start.column) >= (split_end.line, split_end.column):
-            return False
-    return True
+    if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+        shadowed = {param.name.value for param in _parameters(node.params)}
+        inner = names - shadowed
+        outer = [child for child in node.children if child is not node.body and child is not node.params]
+        return any(_mentions(child, names) for child in outer) or _mentions(node.body, inner)
+    if isinstance(node, cst.Name):
+        return node.value in names
+    return any(_mentions(child, names) for child in node.children)
+
+
+def _parameters(params: cst.Parameters) -> list[cst.Param]:
+    star = [params.star_arg] if isinstance(params.star_arg, cst.Param) else []
+    return [*params.posonly_params, *params.params, *star, *params.kwonly_params, *([params.star_kwarg] if params.star_kwarg else [])]
+
+
+def _untouched(shape: _Shape, names: set[str], later: set[str]) -> bool:
+    """``names`` unused between the fit and the split; ``later`` read nowhere that could run after the fit moves.
+
+    The block must be a whole scope (module or function body), so every later read is in it: the
+    statements after the split, and functions defined before the fit (they may run after it).
+    """
+    block = shape.block
+    if isinstance(block, cst.IndentedBlock) and not isinstance(shape.enclosing, cst.FunctionDef):
+        return False
+    body = list(block.body)
+    first, split = body.index(shape.fit_line), body.index(shape.split_line)
+    if any(_mentions(statement, names | later) for statement in body[first + 1 : split]):
+        return False
+    if any(_mentions(statement, later) for statement in body[split + 1 :]):
+        return False
+    # In the split itself, the moved names may only be the data arguments being replaced.
+    spelled = Counter(names_in(shape.split_line))
+    if any(spelled[name] != _split_arguments(shape).count(name) for name in later):
+        return False
+    defined_before = [s for s in body[:first] if isinstance(s, (cst.FunctionDef, cst.ClassDef))]
+    return not any(_mentions(statement, later) for statement in defined_before)
+
+
+def _split_arguments(shape: _Shape) -> list[str]:
+    return [arg.value.value for arg in positional(shape.split) if isinstance(arg.value, cst.Name)]
 
 
 def _fresh_name(receiver: cst.Call, index: NodeIndex) -> str | None:
@@ -147,7 +182,7 @@ def _transform(context: FixContext, shape: _Shape) -> Edit | None:
     train_others = [shape.split_targets[2 * split_names.index(o)] for o in others]
     receiver = fit.func.value
     # Once the fit moves, a later read of the transformed name would see raw data: decline those.
-    if not _untouched(shape, index, {source, *others, *names_in(receiver)}, {transformed}):
+    if not _untouched(shape, {source, *others, *names_in(receiver)}, {transformed}):
         return None
     code = context.module.code_for_node
     if isinstance(receiver, cst.Name):
@@ -178,7 +213,7 @@ def _resample(context: FixContext, shape: _Shape) -> Edit | None:
     if set(targets) & set(sources) and targets != sources:
         return None
     receiver = fit.func.value
-    if not _untouched(shape, context.index, set(sources) | set(names_in(receiver)), set(targets)):
+    if not _untouched(shape, set(sources) | set(names_in(receiver)), set(targets)):
         return None
     trains = ", ".join(shape.split_targets[2 * split_names.index(t)] for t in targets)
     new_code = [f"{trains} = {context.module.code_for_node(receiver)}.fit_resample({trains})"]

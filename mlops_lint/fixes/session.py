@@ -45,12 +45,16 @@ def rule_options(catalog: "Catalog", options: "LintOptions") -> Callable[[str], 
     return for_code
 
 
-def _fixed_text(session: FixSession, document: SourceDocument, catalog: "Catalog", options: "LintOptions") -> str | None:
+Keep = Callable[[Diagnostic], bool]
+
+
+def _fixed_text(session: FixSession, document: SourceDocument, catalog: "Catalog", options: "LintOptions", keep: Keep) -> str | None:
     from mlops_lint.engine.lint import lint_document
 
     def lint(text: str) -> list[Diagnostic]:
         # The joined module text itself, without the cell map: fixes work in module coordinates.
-        return lint_document(SourceDocument(document.path, text), catalog, options)
+        # `keep` applies what the report would drop too (per-file-ignores): no fix for a hidden finding.
+        return [d for d in lint_document(SourceDocument(document.path, text), catalog, options) if keep(d)]
 
     found = lint(document.text)
     if not any(is_selected(d, session.unsafe) for d in found):
@@ -78,7 +82,7 @@ def _diff(path: str, old: str, new: str, notebook: bool) -> str:
     return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), label, label))
 
 
-def fix_run(request: "RunRequest", paths: Iterable[str], catalog: "Catalog", options: "LintOptions") -> "RunRequest":
+def fix_run(request: "RunRequest", paths: Iterable[str], catalog: "Catalog", options: "LintOptions", keep: Keep = lambda d: True) -> "RunRequest":
     """Fix (or diff) each file; return the request to lint afterwards (stdin then reads the fixed text)."""
     from mlops_lint.fixes.write import WriteError, file_bytes, splice, write_atomically
 
@@ -89,7 +93,7 @@ def fix_run(request: "RunRequest", paths: Iterable[str], catalog: "Catalog", opt
             document = document_from_bytes(path, data)
         except (OSError, SourceError):
             continue  # reported by the lint that follows
-        new = _fixed_text(session, document, catalog, options)
+        new = _fixed_text(session, document, catalog, options, keep)
         if new is None:
             continue
         try:
@@ -108,7 +112,7 @@ def fix_run(request: "RunRequest", paths: Iterable[str], catalog: "Catalog", opt
         result = text
         try:
             document = document_from_bytes(name, text.encode("utf-8"))
-            new = _fixed_text(session, document, catalog, options)
+            new = _fixed_text(session, document, catalog, options, keep)
             if new is not None:
                 if document.is_notebook:
                     result = file_bytes(name, text.encode("utf-8"), document.text, new).decode("utf-8")

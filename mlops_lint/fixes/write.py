@@ -141,7 +141,7 @@ def file_bytes(path: str, data: bytes, old: str, new: str) -> bytes:
 
 def write_atomically(path: str, data: bytes) -> None:
     """Write to a temporary file beside ``path`` and rename it over, so a crash never leaves half a file."""
-    target = Path(path)
+    target = Path(path).resolve()  # through a symlink, not over it
     mode = target.stat().st_mode & 0o7777
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".mlops-lint-fix")
     try:
