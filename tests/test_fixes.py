@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -128,6 +129,31 @@ def test_seed_fix_declines_outside_known_libraries_and_hidden_kwargs():
 def test_fixed_source_keeps_crlf_of_an_editor_buffer():
     [diagnostic] = lint_text(LEAKY, {"MLO101"})
     assert fixed_source(LEAKY.replace("\n", "\r\n"), [diagnostic], unsafe=True) == LEAKY_FIXED.replace("\n", "\r\n")
+
+
+@pytest.mark.parametrize("text", [LEAKY, LEAKY.rstrip("\n"), LEAKY.replace("\n", "\r\n")])
+def test_fix_edits_for_editors_reproduce_fixed_source(text):
+    from mlops_lint.fixes import fix_edits
+
+    diagnostics = lint_text(text, {"MLO101"})
+    edits = fix_edits(text, diagnostics, unsafe=True)
+    lines = re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    result = text
+    for edit in reversed(edits):
+        start = offsets[edit.start.line - 1] + edit.start.column
+        end = offsets[edit.end.line - 1] + edit.end.column if edit.end.line <= len(lines) else len(text)
+        result = result[:start] + edit.new_text + result[end:]
+    assert result == fixed_source(text, diagnostics, unsafe=True)
+    assert all(edit.start.column == 0 for edit in edits)
+
+
+def test_full_output_marks_the_finding_fixable(tmp_path):
+    (tmp_path / "train.py").write_text(LEAKY)
+    result = run_cli("check", "--output-format", "full", "train.py", cwd=tmp_path)
+    assert "  fixable (unsafe): Split first, then fit the transformer on the training part and apply it to the test part\n" in result.stdout
 
 
 def test_unsafe_fix_needs_unsafe_flag():

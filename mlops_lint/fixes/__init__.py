@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from mlops_lint.diagnostics import Diagnostic
+from mlops_lint.diagnostics import Diagnostic, TextEdit
 
 
 def fixed_source(
@@ -27,3 +27,17 @@ def fixed_source(
     from mlops_lint.fixes.editor import fixed_source as implementation
 
     return implementation(document_text, list(diagnostics), unsafe, path, rule_options or {})
+
+
+def fix_edits(
+    document_text: str,
+    diagnostics: Iterable[Diagnostic],
+    unsafe: bool = False,
+    path: str = "untitled.py",
+    rule_options: dict[str, dict[str, Any]] | None = None,
+) -> tuple[TextEdit, ...]:
+    """The same fixes as ``fixed_source``, as whole-line TextEdits (1-based lines, column 0) for an LSP WorkspaceEdit."""
+    from mlops_lint.fixes.editor import line_edits
+
+    fixed = fixed_source(document_text, diagnostics, unsafe, path, rule_options)
+    return () if fixed is None else line_edits(document_text, fixed)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from typing import Any
 
-from mlops_lint.diagnostics import Diagnostic
+from mlops_lint.diagnostics import Diagnostic, Position, TextEdit
 from mlops_lint.source import SourceDocument
 
 
@@ -33,3 +35,20 @@ def fixed_source(text: str, diagnostics: list[Diagnostic], unsafe: bool, path: s
     if outcome.text == normal:
         return None
     return splice(text, normal, outcome.text)
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def line_edits(old: str, new: str) -> tuple[TextEdit, ...]:
+    """Whole-line edits turning ``old`` into ``new`` (column 0 only, so UTF-16 columns never matter)."""
+    old_lines, new_lines = _LINE.findall(old), _LINE.findall(new)
+    edits = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        end = Position(i2 + 1, 0)
+        if i2 == len(old_lines) and old_lines and not old_lines[-1].endswith(("\n", "\r")):
+            end = Position(i2, len(old_lines[-1]))  # no line after an unterminated last line
+        edits.append(TextEdit(Position(i1 + 1, 0), end, "".join(new_lines[j1:j2])))
+    return tuple(edits)
