@@ -216,6 +216,9 @@ def test_diff_without_changes_exits_0_and_prints_nothing(tmp_path):
 def test_fix_from_stdin_writes_fixed_source_to_stdout():
     result = run_cli("check", "--fix", "--unsafe-fixes", "-", "--stdin-filename", "buffer.py", cwd=ROOT, stdin=LEAKY)
     assert (result.returncode, result.stdout) == (0, LEAKY_FIXED)
+    clean = run_cli("check", "--fix", "-", cwd=ROOT, stdin=LEAKY)  # nothing safe to fix: the text comes back as is
+    assert (clean.returncode, clean.stdout) == (1, LEAKY)
+    assert clean.stderr.startswith("-:5:36: MLO101 ")
 
 
 def test_every_fixable_finding_in_a_file_is_fixed_in_one_run(tmp_path):
