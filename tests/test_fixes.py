@@ -122,8 +122,17 @@ def test_configured_seed_and_n_iter_are_used():
 
 def test_seed_fix_declines_outside_known_libraries_and_hidden_kwargs():
     for text in ("import optuna\nstudy = optuna.create_study()\n",
-                 "from sklearn.svm import SVC\nmodel = SVC(**params)\n"):
+                 "from sklearn.svm import SVC\nmodel = SVC(**params)\n",
+                 "from sklearn.model_selection import KFold\ncv = KFold(5)\n",  # unshuffled: a seed would raise
+                 "from sklearn.model_selection import GridSearchCV\nsearch = GridSearchCV(m, g)\n"):
         assert fixed_source(text, [built_diagnostic(text, "MLO304", 2)], unsafe=True) is None
+
+
+def test_seed_fix_on_a_shuffled_kfold():
+    text = "from sklearn.model_selection import KFold\ncv = KFold(5, shuffle=True)\n"
+    assert fixed_source(text, [built_diagnostic(text, "MLO304", 2)], unsafe=True) == (
+        "from sklearn.model_selection import KFold\ncv = KFold(5, shuffle=True, random_state=0)\n"
+    )
 
 
 def test_fixed_source_keeps_crlf_of_an_editor_buffer():
