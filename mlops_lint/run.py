@@ -79,12 +79,13 @@ def run(request: RunRequest) -> list[Diagnostic]:
     exclude = (*(request.exclude if request.exclude is not None else settings.exclude),
                *settings.extend_exclude, *request.extend_exclude)
     files = [p for p in request.paths if p != "-"]
+    paths, diagnostics = discover(files, exclude), []
     if request.fix is not None:  # fix (or diff) first, then report what remains
         from mlops_lint.fixes.session import fix_run
 
-        request = fix_run(request, discover(files, exclude), catalog, options,
-                          lambda d: not _per_file_ignored(d, settings, catalog))
-    diagnostics = lint_paths(discover(files, exclude), catalog, options)
+        request, paths, diagnostics = fix_run(request, paths, catalog, options,
+                                              lambda d: not _per_file_ignored(d, settings, catalog))
+    diagnostics.extend(lint_paths(paths, catalog, options))
     if "-" in request.paths and request.read_stdin is not None:
         name = request.stdin_filename or "-"
         try:

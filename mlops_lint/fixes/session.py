@@ -48,26 +48,28 @@ def rule_options(catalog: "Catalog", options: "LintOptions") -> Callable[[str], 
 Keep = Callable[[Diagnostic], bool]
 
 
-def _fixed_text(session: FixSession, document: SourceDocument, catalog: "Catalog", options: "LintOptions", keep: Keep) -> str | None:
+def _fixed_text(session: FixSession, document: SourceDocument, catalog: "Catalog", options: "LintOptions", keep: Keep) -> tuple[str | None, list[Diagnostic]]:
+    """The fixed module text (None if unchanged), and the file's findings as the report shows them."""
     from mlops_lint.engine.lint import lint_document
+
+    reported = lint_document(document, catalog, options)
+    # `keep` drops what the report drops too (per-file-ignores): no fix for a hidden finding.
+    if not any(is_selected(d, session.unsafe) and keep(d) for d in reported):
+        return None, reported  # the common case: no libcst import, and the report reuses these
 
     def lint(text: str) -> list[Diagnostic]:
         # The joined module text itself, without the cell map: fixes work in module coordinates.
-        # `keep` applies what the report would drop too (per-file-ignores): no fix for a hidden finding.
         return [d for d in lint_document(SourceDocument(document.path, text), catalog, options) if keep(d)]
 
-    found = lint(document.text)
-    if not any(is_selected(d, session.unsafe) for d in found):
-        return None  # the common case: no libcst import, no extra work
     from mlops_lint.fixes.apply import fix_text
 
-    outcome = fix_text(document.text, found, lint, catalog, rule_options(catalog, options), session.unsafe)
+    outcome = fix_text(document.text, lint(document.text), lint, catalog, rule_options(catalog, options), session.unsafe)
     for failure in outcome.failures:
         session.failures.append(f"{_place(document, failure.diagnostic.location)}: {failure.diagnostic.code} fix dropped, file left as it was for this finding: {failure.reason}")
     if outcome.text == document.text:
-        return None
+        return None, reported
     session.fixed += len(outcome.applied)
-    return outcome.text
+    return outcome.text, reported
 
 
 def _place(document: SourceDocument, location: Location) -> str:
@@ -82,20 +84,28 @@ def _diff(path: str, old: str, new: str, notebook: bool) -> str:
     return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), label, label))
 
 
-def fix_run(request: "RunRequest", paths: Iterable[str], catalog: "Catalog", options: "LintOptions", keep: Keep = lambda d: True) -> "RunRequest":
-    """Fix (or diff) each file; return the request to lint afterwards (stdin then reads the fixed text)."""
+def fix_run(
+    request: "RunRequest", paths: Iterable[str], catalog: "Catalog", options: "LintOptions", keep: Keep = lambda d: True
+) -> tuple["RunRequest", list[str], list[Diagnostic]]:
+    """Fix (or diff) each file. Returns the request to lint afterwards (stdin then reads the fixed
+    text), the paths that still need linting (changed or unreadable) and the findings of the others."""
     from mlops_lint.fixes.write import WriteError, file_bytes, splice, write_atomically
 
     session: FixSession = request.fix
+    relint: list[str] = []
+    unchanged: list[Diagnostic] = []
     for path in paths:
         try:
             data = Path(path).read_bytes()
             document = document_from_bytes(path, data)
         except (OSError, SourceError):
-            continue  # reported by the lint that follows
-        new = _fixed_text(session, document, catalog, options, keep)
-        if new is None:
+            relint.append(path)  # the lint reports it (MLO002)
             continue
+        new, reported = _fixed_text(session, document, catalog, options, keep)
+        if new is None:
+            unchanged.extend(reported)
+            continue
+        relint.append(path)
         try:
             fixed = file_bytes(path, data, document.text, new)
         except WriteError as error:
@@ -112,7 +122,7 @@ def fix_run(request: "RunRequest", paths: Iterable[str], catalog: "Catalog", opt
         result = text
         try:
             document = document_from_bytes(name, text.encode("utf-8"))
-            new = _fixed_text(session, document, catalog, options, keep)
+            new, _ = _fixed_text(session, document, catalog, options, keep)
             if new is not None:
                 if document.is_notebook:
                     result = file_bytes(name, text.encode("utf-8"), document.text, new).decode("utf-8")
@@ -124,7 +134,7 @@ def fix_run(request: "RunRequest", paths: Iterable[str], catalog: "Catalog", opt
             session.failures.append(f"{name}: fixes not written: {error}")
         session.stdin_text = result
         request = replace(request, read_stdin=lambda: result)
-    return request
+    return request, relint, unchanged
 
 
 def finish(session: FixSession, diagnostics: list[Diagnostic], render: Callable[[list[Diagnostic]], str], exit_zero: bool) -> int:
