@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
 
 from mlops_lint.catalog import Catalog
 from mlops_lint.diagnostics import Diagnostic
@@ -50,6 +48,10 @@ def rewrite(text: str, diagnostic: Diagnostic, catalog: Catalog, options: dict[s
         return None
     result = edit.module
     if edit.imports:
+        # libcst.codemod costs about a second to import: only fixes that add an import pay it.
+        from libcst.codemod import CodemodContext
+        from libcst.codemod.visitors import AddImportsVisitor
+
         context = CodemodContext()
         for module_name, name in edit.imports:
             AddImportsVisitor.add_needed_import(context, module_name, name)
