@@ -253,6 +253,24 @@ def test_suppressed_findings_are_not_fixed(tmp_path):
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
+def test_fix_writes_through_a_symlink(tmp_path):
+    (tmp_path / "real.py").write_text(LEAKY)
+    (tmp_path / "link.py").symlink_to("real.py")
+    assert run_cli("check", "--fix", "--unsafe-fixes", "link.py", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "link.py").is_symlink()
+    assert (tmp_path / "real.py").read_text() == LEAKY_FIXED
+
+
+def test_notebook_diff_shows_the_code_cells_and_changes_nothing(tmp_path):
+    data = notebook_json(LEAKY.rstrip("\n")).encode()
+    (tmp_path / "nb.ipynb").write_bytes(data)
+    result = run_cli("check", "--diff", "--unsafe-fixes", "nb.ipynb", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith("--- nb.ipynb (code cells)\n+++ nb.ipynb (code cells)\n")
+    assert "+X_test = standard_scaler.transform(X_test)\n" in result.stdout
+    assert (tmp_path / "nb.ipynb").read_bytes() == data
+
+
 def test_crlf_latin1_file_keeps_its_bytes_outside_the_edit(tmp_path):
     header = "# -*- coding: latin-1 -*-\r\n# donn\u00e9es: caf\u00e9\r\n"
     path = tmp_path / "train.py"
