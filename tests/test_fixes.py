@@ -304,8 +304,13 @@ def _useless_edit(context):
     return Edit(context.module.with_changes(footer=[*context.module.footer, __import__("libcst").EmptyLine()]))
 
 
+def _crashing_fixer(context):
+    raise KeyError("boom")
+
+
 @pytest.mark.parametrize(("fixer", "reason"), [
     (_invalid_edit, "the result does not parse (SyntaxError)"),
+    (_crashing_fixer, "internal error in the fixer (KeyError: 'boom')"),
     (_useless_edit, "MLO101 is still reported after the fix"),
 ])
 def test_failing_fix_leaves_file_unchanged_and_is_reported(tmp_path, monkeypatch, fixer, reason):

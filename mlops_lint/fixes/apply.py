@@ -118,7 +118,12 @@ def fix_text(
         if not keyed:
             break
         key, diagnostic = keyed[0]
-        new = rewrite(current, diagnostic, catalog, options(diagnostic.code))
+        try:
+            new = rewrite(current, diagnostic, catalog, options(diagnostic.code))
+        except Exception as error:  # a broken fixer drops its fix, as a broken rule becomes MLO003
+            set_aside.add(key)
+            failures.append(Failure(diagnostic, f"internal error in the fixer ({type(error).__name__}: {error})"))
+            continue
         if new is None or new == current:
             set_aside.add(key)
             continue
