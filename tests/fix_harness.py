@@ -12,6 +12,23 @@ from mlops_lint.engine.registry import rule_classes
 MARKER = re.compile(r"#\s*fix-here:\s*(MLO\d{3})")
 RELATED = re.compile(r"#\s*related:\s*(\w+)")
 
+LEAKY = """\
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+X = StandardScaler().fit_transform(X)
+X_train, X_test, y_train, y_test = train_test_split(X, y)
+"""
+LEAKY_FIXED = """\
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+X_train, X_test, y_train, y_test = train_test_split(X, y)
+standard_scaler = StandardScaler()
+X_train = standard_scaler.fit_transform(X_train)
+X_test = standard_scaler.transform(X_test)
+"""
+
 
 def _code_points(line: str, byte_offset: int) -> int:
     return len(line.encode("utf-8")[:byte_offset].decode("utf-8"))
