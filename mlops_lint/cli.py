@@ -79,13 +79,17 @@ def _remember_stdin(name: str, text: str) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary line.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported (errors still exit 2).")
 @click.option("-v", "--verbose", is_flag=True, help="Show debug logs and tracebacks of internal errors.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes in place, then report what remains ('-': fixed source to stdout).")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply fixes that change behaviour.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and change nothing (exit 1 if there are any).")
 def check(paths, output_format, select, extend_select, ignore, config_file, exclude, extend_exclude,
-          stdin_filename, statistics, quiet, exit_zero, verbose) -> None:
+          stdin_filename, statistics, quiet, exit_zero, verbose, fix, unsafe_fixes, diff) -> None:
     """Lint PATHS: files and folders (walked for .py and .ipynb); '-' reads stdin. Default: the current folder.
 
     \b
     Exit codes: 0 no findings, 1 findings, 2 usage, configuration or internal error.
     """
+    from mlops_lint.fixes.session import fix_session
     from mlops_lint.report import DOCUMENT_FORMATS, renderer
     from mlops_lint.run import RunError, RunRequest, run
 
@@ -110,21 +114,28 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
         extend_exclude=_codes(extend_exclude) or (),
         stdin_filename=stdin_filename,
         read_stdin=read_stdin if "-" in paths else None,
+        fix=fix_session(fix, diff, unsafe_fixes),
     )
     try:
         diagnostics = run(request)
     except RunError as error:
         _fail(str(error))
-    if fmt == "full":
+
+    def render_findings(found) -> str:
+        if fmt != "full":
+            return renderer(fmt)(found)
         from mlops_lint.report.full import render as render_full
 
         if stdin_text:
             _remember_stdin(stdin_filename or "-", stdin_text[0])
-
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        click.echo(render_full(diagnostics, color=color, show_summary=not quiet), nl=False)
-    else:
-        click.echo(renderer(fmt)(diagnostics), nl=False)
+        return render_full(found, color=color, show_summary=not quiet)
+
+    if request.fix is not None:
+        from mlops_lint.fixes.session import finish
+
+        sys.exit(finish(request.fix, diagnostics, render_findings, exit_zero))
+    click.echo(render_findings(diagnostics), nl=False)
     if statistics:
         from mlops_lint.report.statistics import render as render_statistics
 

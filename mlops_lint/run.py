@@ -6,7 +6,7 @@ import fnmatch
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from mlops_lint.catalog import Catalog, CatalogError, load_catalog
 from mlops_lint.config import ConfigError, find_pyproject, load_settings
@@ -34,6 +34,7 @@ class RunRequest:
     extend_exclude: tuple[str, ...] = ()
     stdin_filename: str | None = None
     read_stdin: Callable[[], str] | None = None
+    fix: Any = None  # a mlops_lint.fixes.session.FixSession for --fix / --diff
 
 
 def _settings(request: RunRequest, catalog: Catalog) -> Settings:
@@ -88,7 +89,13 @@ def run(request: RunRequest) -> list[Diagnostic]:
     exclude = (*(request.exclude if request.exclude is not None else settings.exclude),
                *settings.extend_exclude, *request.extend_exclude)
     files = [p for p in request.paths if p != "-"]
-    diagnostics = lint_paths(discover(files, exclude), catalog, options)
+    paths, diagnostics = discover(files, exclude), []
+    if request.fix is not None:  # fix (or diff) first, then report what remains
+        from mlops_lint.fixes.session import fix_run
+
+        request, paths, diagnostics = fix_run(request, paths, catalog, options,
+                                              lambda d: not _per_file_ignored(d, settings, catalog))
+    diagnostics.extend(lint_paths(paths, catalog, options))
     if "-" in request.paths and request.read_stdin is not None:
         name = request.stdin_filename or "-"
         try:

@@ -243,7 +243,7 @@ def test_default_format_is_full_on_a_terminal(tmp_path):
     os.close(controller)
     output = b"".join(chunks).decode().replace("\r\n", "\n")
     assert output.splitlines()[0] == "train.py:5:36: MLO101 preprocessing-before-split"
-    assert output.splitlines()[-1] == "Found 1 finding (0 fixable)."
+    assert output.splitlines()[-1] == "Found 1 finding (1 fixable)."
 
 
 def test_full_frames_of_stdin_show_the_piped_text_not_the_file_on_disk(tmp_path):

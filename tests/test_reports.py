@@ -71,9 +71,10 @@ def test_full_has_frame_related_docs_and_summary(project):
         "   4 | X = StandardScaler().fit_transform(X)",
         " > 5 | X_train, X_test, y_train, y_test = train_test_split(X, y)",
         "  fitted here: train.py:4:5",
+        "  fixable (unsafe): Split first, then fit the transformer on the training part and apply it to the test part",
         "  docs: https://github.com/mlops-lint/mlops-lint/blob/main/docs/rules/MLO101.md",
         "",
-        "Found 1 finding (0 fixable).",
+        "Found 1 finding (1 fixable).",
     ]
 
 

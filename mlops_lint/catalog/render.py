@@ -62,6 +62,8 @@ def render_rule(spec: RuleSpec) -> str:
     if spec.fix is not None:
         out += ["## Fix safety\n", f"{spec.fix.title}. This fix is **{spec.fix.safety}**"
                 + (" and is applied only with `--unsafe-fixes`." if spec.fix.safety == "unsafe" else ".") + "\n"]
+        if docs.get("fix-safety"):
+            out.append(docs["fix-safety"].strip() + "\n")
     if docs.get("known-limits"):
         out += ["## Known limits\n", docs["known-limits"].strip() + "\n"]
     if docs.get("references"):

@@ -71,7 +71,9 @@ def _diagnostic(spec: RuleSpec, module: AnalyzedModule, finding: Finding) -> Dia
         Related(_location(module.path, lines, node), spec.related.get(key, key)) for key, node in finding.related
     )
     fix = None
-    if finding.fix is not None and spec.fix is not None:
+    # The catalog's `fix` declares that the rule has a fixer (mlops_lint/fixes/, a registry test
+    # pairs them); a rule may still opt a finding out with `Finding(fix=False)`.
+    if spec.fix is not None and finding.fix is not False:
         fix = Fix(spec.fix.title.format_map(_Fields(finding.fields)), Applicability(spec.fix.safety))
     return Diagnostic(
         code=spec.code,

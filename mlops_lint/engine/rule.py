@@ -14,7 +14,8 @@ class Finding:
     """What a rule reports: the node to point at, the message fields, other labelled places.
 
     ``related`` pairs a key of the rule's catalog ``related`` table (its label) with a node.
-    ``fix`` is an opaque fix request the fix layer understands; rules without fixes leave it None.
+    A finding of a rule whose catalog entry declares a ``fix`` is marked fixable; ``fix=False``
+    opts one finding out when the rule knows its fixer cannot handle it.
     """
 
     node: ast.AST

@@ -47,7 +47,7 @@ def render(diagnostics: Sequence[Diagnostic], color: bool = False, show_summary:
         for related in d.related:
             console.print(f"  [cyan]{escape(related.label)}[/]: {escape(place(related.location))}")
         if d.fix is not None:
-            console.print(f"  [green]fix[/] ({d.fix.applicability.value}): {escape(d.fix.title)}")
+            console.print(f"  [green]fixable[/] ({d.fix.applicability.value}): {escape(d.fix.title)}")
         if d.url:
             console.print(f"  [dim]docs: {escape(d.url)}[/]")
         console.print()

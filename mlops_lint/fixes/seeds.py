@@ -1,0 +1,75 @@
+"""MLO301/MLO304: pass the configured seed (option ``seed``, default 0) to the reported call.
+
+Contract with the rules: the primary location is the call that lacks its seed. The parameter's
+name comes from the catalog fact ``seed-param`` of the callable; other scikit-learn callables
+(unknown to the catalog, or splitters, estimators, transformers) use its convention ``random_state``. Anything else (Optuna samplers, hyperopt, a seed
+hidden in ``**kwargs``, an explicit non-None seed) is declined.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from mlops_lint.fixes.arguments import append_keyword, has_star_args, keyword, set_keyword_value
+from mlops_lint.fixes.locate import NodeIndex
+from mlops_lint.fixes.registry import Edit, FixContext, fixer
+
+
+def seed_value(context: FixContext) -> int | None:
+    seed = context.options.get("seed", 0)
+    return seed if isinstance(seed, int) and not isinstance(seed, bool) else None
+
+
+# Roles whose scikit-learn callables take ``random_state`` by convention. Searches are not among
+# them (GridSearchCV has no seed), nor evaluators: those need an explicit ``seed-param`` fact.
+_SEEDED_ROLES = {"splitter", "cv-splitter", "estimator", "transformer", "supervised-selector", "resampler"}
+
+
+# CV splitters that reject a random_state unless shuffle=True (scikit-learn raises ValueError).
+_SEED_ONLY_WHEN_SHUFFLED = frozenset(
+    f"sklearn.model_selection.{name}" for name in ("KFold", "StratifiedKFold", "GroupKFold", "StratifiedGroupKFold")
+)
+
+# Exhaustive searches have no seed parameter at all (they sample nothing).
+_SEEDLESS = frozenset(f"sklearn.model_selection.{name}" for name in ("GridSearchCV", "HalvingGridSearchCV"))
+
+
+def seed_parameter(call: cst.Call, index: NodeIndex) -> str | None:
+    names = index.qualified_names(call.func)
+    shuffle = keyword(call, "shuffle")
+    shuffled = shuffle is not None and isinstance(shuffle.value, cst.Name) and shuffle.value.value == "True"
+    if names & _SEEDLESS or (not shuffled and names & _SEED_ONLY_WHEN_SHUFFLED):
+        return None
+    entry = index.api(call.func)
+    if entry is not None and isinstance(entry.get("seed-param"), str):
+        return entry.get("seed-param")
+    if entry is not None and entry.role not in _SEEDED_ROLES:
+        return None
+    if any(name.startswith("sklearn.") for name in names):
+        return "random_state"
+    return None
+
+
+def with_seed(call: cst.Call, parameter: str, seed: int) -> cst.Call | None:
+    if has_star_args(call):
+        return None
+    shuffle = keyword(call, "shuffle")
+    if shuffle is not None and isinstance(shuffle.value, cst.Name) and shuffle.value.value == "False":
+        return None  # scikit-learn rejects a random_state that cannot take effect
+    present = keyword(call, parameter)
+    if present is None:
+        return append_keyword(call, parameter, str(seed))
+    if isinstance(present.value, cst.Name) and present.value.value == "None":
+        return set_keyword_value(call, present, str(seed))
+    return None
+
+
+@fixer("MLO301", "MLO304")
+def add_seed(context: FixContext) -> Edit | None:
+    call = context.index.call_at(context.diagnostic.location)
+    seed = seed_value(context)
+    if call is None or seed is None:
+        return None
+    parameter = seed_parameter(call, context.index)
+    new = with_seed(call, parameter, seed) if parameter else None
+    return None if new is None else Edit(context.module.deep_replace(call, new))

@@ -1,0 +1,263 @@
+"""Fixes through the real CLI: --fix, --diff, stdin, byte-preserving writes, notebooks, failures, cost."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from fix_harness import LEAKY, LEAKY_FIXED
+from harness import notebook_json
+from mlops_lint.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mlops_lint", *args], cwd=cwd, input=stdin, capture_output=True, text=True)
+
+
+def test_full_output_marks_the_finding_fixable(tmp_path):
+    (tmp_path / "train.py").write_text(LEAKY)
+    result = run_cli("check", "--output-format", "full", "train.py", cwd=tmp_path)
+    assert "  fixable (unsafe): Split first, then fit the transformer on the training part and apply it to the test part\n" in result.stdout
+
+
+def test_fix_writes_file_then_reports_nothing_and_second_fix_changes_nothing(tmp_path):
+    (tmp_path / "train.py").write_text(LEAKY)
+    result = run_cli("check", "--fix", "--unsafe-fixes", "--output-format", "concise", "train.py", cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "Fixed 1 finding(s) in 1 file(s).\n")
+    assert (tmp_path / "train.py").read_text() == LEAKY_FIXED
+    second = run_cli("check", "--fix", "--unsafe-fixes", "train.py", cwd=tmp_path)
+    assert (second.returncode, second.stdout, second.stderr) == (0, "", "")
+    assert (tmp_path / "train.py").read_text() == LEAKY_FIXED
+
+
+def test_fix_without_unsafe_flag_leaves_unsafe_fix_and_reports_it(tmp_path):
+    (tmp_path / "train.py").write_text(LEAKY)
+    result = run_cli("check", "--fix", "--output-format", "concise", "train.py", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith("train.py:5:36: MLO101 ")
+    assert (tmp_path / "train.py").read_text() == LEAKY
+
+
+def test_diff_prints_unified_diff_changes_nothing_and_exits_1(tmp_path):
+    (tmp_path / "train.py").write_text(LEAKY)
+    result = run_cli("check", "--diff", "--unsafe-fixes", "train.py", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == (
+        "--- train.py\n+++ train.py\n@@ -1,5 +1,7 @@\n"
+        " from sklearn.model_selection import train_test_split\n"
+        " from sklearn.preprocessing import StandardScaler\n \n"
+        "-X = StandardScaler().fit_transform(X)\n"
+        " X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+        "+standard_scaler = StandardScaler()\n"
+        "+X_train = standard_scaler.fit_transform(X_train)\n"
+        "+X_test = standard_scaler.transform(X_test)\n"
+    )
+    assert result.stderr == "Would fix 1 finding(s) in 1 file(s).\n"
+    assert (tmp_path / "train.py").read_text() == LEAKY
+
+
+def test_diff_without_changes_exits_0_and_prints_nothing(tmp_path):
+    (tmp_path / "ok.py").write_text("print('fine')\n")
+    (tmp_path / "train.py").write_text(LEAKY)
+    assert run_cli("check", "--diff", "ok.py", cwd=tmp_path).returncode == 0
+    safe_only = run_cli("check", "--diff", "train.py", cwd=tmp_path)  # the only fix is unsafe
+    assert (safe_only.returncode, safe_only.stdout) == (0, "")
+
+
+def test_fix_from_stdin_writes_fixed_source_to_stdout():
+    result = run_cli("check", "--fix", "--unsafe-fixes", "-", "--stdin-filename", "buffer.py", cwd=ROOT, stdin=LEAKY)
+    assert (result.returncode, result.stdout) == (0, LEAKY_FIXED)
+    clean = run_cli("check", "--fix", "-", cwd=ROOT, stdin=LEAKY)  # nothing safe to fix: the text comes back as is
+    assert (clean.returncode, clean.stdout) == (1, LEAKY)
+    assert clean.stderr.startswith("-:5:36: MLO101 ")
+
+
+def test_every_fixable_finding_in_a_file_is_fixed_in_one_run(tmp_path):
+    body = LEAKY.split("\n\n", 1)[1]
+    indented = "".join("    " + line + "\n" for line in body.splitlines())
+    header = LEAKY.split("\n\n", 1)[0] + "\n\n"
+    text = header + "\ndef first(X, y):\n" + indented + "\n\ndef second(X, y):\n" + indented
+    (tmp_path / "train.py").write_text(text)
+    result = run_cli("check", "--fix", "--unsafe-fixes", "train.py", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "Fixed 2 finding(s) in 1 file(s).\n")
+    fixed_body = "".join("    " + line + "\n" for line in LEAKY_FIXED.split("\n\n", 1)[1].splitlines())
+    second = fixed_body.replace("standard_scaler", "standard_scaler_2")  # new names avoid every name in the file
+    assert (tmp_path / "train.py").read_text() == header + "\ndef first(X, y):\n" + fixed_body + "\n\ndef second(X, y):\n" + second
+
+
+def test_suppressed_findings_are_not_fixed(tmp_path):
+    (tmp_path / "noqa.py").write_text(LEAKY.replace("(X, y)\n", "(X, y)  # noqa: MLO101\n"))
+    (tmp_path / "ignored.py").write_text(LEAKY)
+    (tmp_path / "pyproject.toml").write_text('[tool.mlops-lint]\nper-file-ignores = { "ignored.py" = ["MLO101"] }\n')
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    result = run_cli("check", "--fix", "--unsafe-fixes", ".", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_fix_writes_through_a_symlink(tmp_path):
+    (tmp_path / "real.py").write_text(LEAKY)
+    (tmp_path / "link.py").symlink_to("real.py")
+    assert run_cli("check", "--fix", "--unsafe-fixes", "link.py", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "link.py").is_symlink()
+    assert (tmp_path / "real.py").read_text() == LEAKY_FIXED
+
+
+def test_notebook_diff_shows_the_code_cells_and_changes_nothing(tmp_path):
+    data = notebook_json(LEAKY.rstrip("\n")).encode()
+    (tmp_path / "nb.ipynb").write_bytes(data)
+    result = run_cli("check", "--diff", "--unsafe-fixes", "nb.ipynb", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith("--- nb.ipynb (code cells)\n+++ nb.ipynb (code cells)\n")
+    assert "+X_test = standard_scaler.transform(X_test)\n" in result.stdout
+    assert (tmp_path / "nb.ipynb").read_bytes() == data
+
+
+def test_crlf_latin1_file_keeps_its_bytes_outside_the_edit(tmp_path):
+    header = "# -*- coding: latin-1 -*-\r\n# donn\u00e9es: caf\u00e9\r\n"
+    path = tmp_path / "train.py"
+    path.write_bytes((header + LEAKY.replace("\n", "\r\n")).encode("latin-1"))
+    result = run_cli("check", "--fix", "--unsafe-fixes", "train.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert path.read_bytes() == (header + LEAKY_FIXED.replace("\n", "\r\n")).encode("latin-1")
+
+
+def test_bom_and_file_mode_survive(tmp_path):
+    path = tmp_path / "train.py"
+    path.write_bytes(b"\xef\xbb\xbf" + LEAKY.encode())
+    path.chmod(0o640)
+    assert run_cli("check", "--fix", "--unsafe-fixes", "train.py", cwd=tmp_path).returncode == 0
+    assert path.read_bytes() == b"\xef\xbb\xbf" + LEAKY_FIXED.encode()
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["train.py"]  # no temporary file left behind
+
+
+def _invalid_edit(context):
+    import libcst as cst
+
+    from mlops_lint.fixes.registry import Edit
+
+    return Edit(cst.Module(body=[cst.SimpleStatementLine([cst.Expr(cst.Name("def"))])]))
+
+
+def _useless_edit(context):
+    from mlops_lint.fixes.registry import Edit
+
+    return Edit(context.module.with_changes(footer=[*context.module.footer, __import__("libcst").EmptyLine()]))
+
+
+def _crashing_fixer(context):
+    raise KeyError("boom")
+
+
+@pytest.mark.parametrize(("fixer", "reason"), [
+    (_invalid_edit, "the result does not parse (SyntaxError)"),
+    (_crashing_fixer, "internal error in the fixer (KeyError: 'boom')"),
+    (_useless_edit, "MLO101 is still reported after the fix"),
+])
+def test_failing_fix_leaves_file_unchanged_and_is_reported(tmp_path, monkeypatch, fixer, reason):
+    from mlops_lint.fixes.registry import fixers
+
+    monkeypatch.setitem(fixers(), "MLO101", fixer)
+    path = tmp_path / "train.py"
+    path.write_text(LEAKY)
+    result = CliRunner().invoke(main, ["check", "--fix", "--unsafe-fixes", "--output-format", "concise", str(path)])
+    assert path.read_text() == LEAKY
+    assert result.exit_code == 1
+    assert result.stderr == f"mlops-lint: {path}:5:36: MLO101 fix dropped, file left as it was for this finding: {reason}\n"
+    assert result.stdout.startswith(f"{path}:5:36: MLO101 ")
+
+
+# --- notebooks -----------------------------------------------------------------------------------
+
+OUTPUT = [{"output_type": "stream", "name": "stdout", "text": ["caf\u00e9 1.0\n"]}]
+
+
+def _jupyter_bytes(notebook: dict) -> bytes:
+    # How Jupyter writes a notebook: indent 1, sorted keys, raw UTF-8.
+    return (json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def _notebook(*sources: list[str]) -> dict:
+    notebook = json.loads(notebook_json(*["".join(s) for s in sources], outputs=OUTPUT))
+    notebook["metadata"] = {"kernelspec": {"name": "python3", "display_name": "Python 3"}}
+    for cell, source in zip(notebook["cells"], sources):
+        cell["source"] = source
+        cell["execution_count"] = 7
+    notebook["cells"].insert(1, {"cell_type": "markdown", "metadata": {}, "source": ["# Data\n"]})
+    return notebook
+
+
+@pytest.mark.parametrize(("sources", "fixed_cells"), [
+    (  # fit and split in one cell: only that cell changes
+        [["import numpy as np\n", "%matplotlib inline\n", "from sklearn.model_selection import train_test_split\n",
+          "from sklearn.preprocessing import StandardScaler"],
+         ["X = StandardScaler().fit_transform(X)\n", "X_train, X_test, y_train, y_test = train_test_split(X, y)"],
+         ["print(1.0)"]],
+        {2: ["X_train, X_test, y_train, y_test = train_test_split(X, y)\n", "standard_scaler = StandardScaler()\n",
+             "X_train = standard_scaler.fit_transform(X_train)\n", "X_test = standard_scaler.transform(X_test)"]},
+    ),
+    (  # fit in one cell, split in the next: the line leaves one cell, the fit joins the other
+        [["from sklearn.model_selection import train_test_split\n", "from sklearn.preprocessing import StandardScaler"],
+         ["X = StandardScaler().fit_transform(X)\n", "!ls data\n"],
+         ["X_train, X_test, y_train, y_test = train_test_split(X, y)\n"]],
+        {2: ["!ls data\n"],
+         3: ["X_train, X_test, y_train, y_test = train_test_split(X, y)\n", "standard_scaler = StandardScaler()\n",
+             "X_train = standard_scaler.fit_transform(X_train)\n", "X_test = standard_scaler.transform(X_test)\n"]},
+    ),
+])
+def test_notebook_fix_edits_only_the_cell_sources(tmp_path, sources, fixed_cells):
+    notebook = _notebook(*sources)
+    path = tmp_path / "analysis.ipynb"
+    path.write_bytes(_jupyter_bytes(notebook))
+    result = run_cli("check", "--fix", "--unsafe-fixes", "analysis.ipynb", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    expected = json.loads(json.dumps(notebook))
+    for cell_number, source in fixed_cells.items():
+        expected["cells"][cell_number]["source"] = source
+    assert path.read_bytes() == _jupyter_bytes(expected)
+
+
+def test_notebook_in_unknown_json_layout_is_left_alone(tmp_path):
+    notebook = _notebook(["from sklearn.model_selection import train_test_split\n",
+                          "from sklearn.preprocessing import StandardScaler\n",
+                          "X = StandardScaler().fit_transform(X)\n",
+                          "X_train, X_test, y_train, y_test = train_test_split(X, y)"])
+    data = json.dumps(notebook, indent=3, separators=(",", " : ")).encode()
+    path = tmp_path / "odd.ipynb"
+    path.write_bytes(data)
+    result = run_cli("check", "--fix", "--unsafe-fixes", "odd.ipynb", cwd=tmp_path)
+    assert path.read_bytes() == data
+    assert result.returncode == 1
+    assert "odd.ipynb: fixes not written: the notebook's JSON layout cannot be reproduced" in result.stderr
+
+
+# --- cost: libcst only when something is fixed ---------------------------------------------------
+
+
+@pytest.mark.parametrize("argv", [
+    ["rules"], ["rule", "MLO101"], ["check", "clean.py"], ["check", "leaky.py"], ["check", "--fix", "clean.py"],
+    ["check", "--fix", "leaky.py"],  # its only fix is unsafe: nothing to rewrite
+])
+def test_libcst_is_not_imported_unless_a_fix_is_attempted(tmp_path, argv):
+    (tmp_path / "clean.py").write_text("print('fine')\n")
+    (tmp_path / "leaky.py").write_text(LEAKY)
+    script = textwrap.dedent(f"""
+        import sys
+        from mlops_lint.cli import main
+        try:
+            main({argv!r})
+        except SystemExit:
+            pass
+        print("libcst" in sys.modules)
+    """)
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    assert result.stdout.splitlines()[-1] == "False", result.stderr
