@@ -1,0 +1,347 @@
+"""The dataflow of one module: which value derives from which, what was fitted, split, resampled.
+
+Computed once per module (``AnalyzedModule.dataflow``) and shared by every rule. Rules read facts,
+never verdicts.
+
+Public API
+----------
+``DataFlow.events``
+    Every ``Event`` (``mlops_lint.analysis.values``) in flow order: ``"fit"``, ``"transform"``,
+    ``"resample"``, ``"split"`` (``train_test_split`` and CV splitters' ``split``),
+    ``"cross-validate"`` (``cross_val_score`` & co.) and ``"search-fit"`` (``GridSearchCV.fit`` & co.).
+    Each carries its call node, the catalog ``ApiEntry``, its data arguments (``DataArg``: node,
+    Value, name ``X``/``y``/``groups``/``arrays[i]``) and, for fits, the ``Fit`` record.
+``DataFlow.events_of(*kinds)``
+    The events of those kinds.
+``DataFlow.value_of(node)``
+    The ``Value`` of an evaluated expression node (``EMPTY`` when never evaluated). A Value has
+    ``sources`` (lineage), ``fits`` (fits/resamples/selections upstream, each with node, entry,
+    the data fitted on), ``roles`` (``"train"``/``"test"``; see ``Value.role``/``has_role``),
+    ``calls`` (upstream library/method calls: ``derives_from("pandas.to_datetime")``,
+    ``derives_from(".shift")``, ``calls_named(...)``), ``instance_of``/``fitted`` for objects.
+
+Roles: the outputs of ``train_test_split`` are train/test alternately; inside
+``for tr, te in cv.split(X)`` the indices are train/test and ``X[tr]``/``X.iloc[te]`` take their
+role; values computed from a role-carrying value keep it (``sc.transform(X_test)`` is test).
+
+How it is computed: per scope, one pass in statement order. Branches run on copies of the
+environment and merge; a loop body runs once and merges with the state before it. ``if __name__
+== "__main__":`` is an ordinary branch. Functions of the module are analysed once on their own
+(parameters as fresh lineage) and followed at call sites with the arguments' values (memoised per
+argument values; recursion is cut off). Subscript/attribute writes (``df["a"] = ...``,
+``df.loc[:, c] = ...``) update the whole frame. Notebooks arrive as one module, cells in order.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+from typing import TYPE_CHECKING, Iterable
+
+from mlops_lint.analysis.calls import CallSemantics
+from mlops_lint.analysis.names import dotted_name
+from mlops_lint.analysis.values import EMPTY, Event, Value, derive, join
+
+if TYPE_CHECKING:
+    from mlops_lint.analysis.module import AnalyzedModule
+
+_FRAME_ACCESSORS = frozenset({"loc", "iloc", "at", "iat", "values"})
+_MAX_INLINE_DEPTH = 8
+
+
+class Scope:
+    """The variables of one running scope; reads fall back to the enclosing (global) scope."""
+
+    def __init__(self, env: dict[str, Value], parent: "Scope | None" = None, owner: ast.AST | None = None) -> None:
+        self.env = env
+        self.parent = parent
+        self.owner = owner
+        self.returns: list[Value] = []
+
+    def lookup(self, name: str) -> Value | None:
+        value = self.env.get(name)
+        if value is None and self.parent is not None:
+            return self.parent.lookup(name)
+        return value
+
+
+def _merge(envs: list[dict[str, Value]]) -> dict[str, Value]:
+    if len(envs) == 1:
+        return envs[0]
+    merged = dict(envs[0])
+    for env in envs[1:]:
+        for name, value in env.items():
+            known = merged.get(name)
+            merged[name] = value if known is None or known is value else join([known, value])
+    return merged
+
+
+def _store_key(target: ast.expr) -> str | None:
+    """The variable a subscript/attribute write updates: ``df`` for ``df.loc[:, c]``, ``self.X``."""
+    while True:
+        if isinstance(target, ast.Subscript):
+            target = target.value
+        elif isinstance(target, ast.Attribute) and target.attr in _FRAME_ACCESSORS:
+            target = target.value
+        else:
+            return dotted_name(target)
+
+
+class DataFlow(CallSemantics):
+    """Interprets a module once; see the module docstring for what it publishes."""
+
+    def __init__(self, module: "AnalyzedModule") -> None:
+        self.module = module
+        self.events: list[Event] = []
+        self._values: dict[ast.AST, Value] = {}
+        self._seq = 0
+        self._active: list[ast.AST] = []
+        self._memo: dict[tuple, Value] = {}
+        self._globals = Scope({}, owner=module.tree)
+        self.run_body(module.tree.body, self._globals)
+        for node in ast.walk(module.tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._standalone(node)
+
+    # --- public -----------------------------------------------------------------------------
+    def value_of(self, node: ast.AST) -> Value:
+        return self._values.get(node, EMPTY)
+
+    def events_of(self, *kinds: str) -> list[Event]:
+        return [event for event in self.events if event.kind in kinds]
+
+    # --- plumbing used by CallSemantics -------------------------------------------------------
+    def next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def emit(self, event: Event) -> None:
+        self.events.append(event)
+
+    def rebind(self, target: ast.expr, value: Value, scope: Scope) -> None:
+        key = dotted_name(target)
+        if key is not None:
+            scope.env[key] = value
+
+    # --- functions ----------------------------------------------------------------------------
+    def _parameters(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.arg]:
+        arguments = function.args
+        return [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+
+    def _standalone(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        env = {p.arg: Value(sources=frozenset({("param", function, p.arg)})) for p in self._parameters(function)}
+        for extra in (function.args.vararg, function.args.kwarg):
+            if extra is not None:
+                env[extra.arg] = Value(sources=frozenset({("param", function, extra.arg)}))
+        self._active.append(function)
+        self.run_body(function.body, Scope(env, owner=function))
+        self._active.pop()
+
+    def call_function(self, node: ast.Call, function, args: list[Value], keywords: dict[str, Value], scope: Scope) -> Value:
+        everything = [*args, *keywords.values()]
+        if function in self._active or len(self._active) >= _MAX_INLINE_DEPTH:
+            return derive(everything)
+        parameters = self._parameters(function)
+        env: dict[str, Value] = {}
+        positional = [*function.args.posonlyargs, *function.args.args]
+        for parameter, value in zip(positional, args):
+            env[parameter.arg] = value
+        for parameter in parameters:
+            if parameter.arg in keywords:
+                env[parameter.arg] = keywords[parameter.arg]
+            env.setdefault(parameter.arg, EMPTY)
+        key = (function, tuple(sorted((name, value.fingerprint()) for name, value in env.items())))
+        known = self._memo.get(key)
+        if known is not None:
+            return known
+        self._active.append(function)
+        inner = Scope(env, parent=self._globals, owner=function)
+        self.run_body(function.body, inner)
+        self._active.pop()
+        result = join(inner.returns) if inner.returns else EMPTY
+        self._memo[key] = result
+        return result
+
+    # --- statements ---------------------------------------------------------------------------
+    def run_body(self, body: Iterable[ast.stmt], scope: Scope) -> None:
+        for statement in body:
+            self.statement(statement, scope)
+
+    def _branches(self, bodies: list[list[ast.stmt]], scope: Scope, fallthrough: bool) -> None:
+        """Run each body on a copy of the environment, then merge (with the untouched one if
+        control may skip every body)."""
+        start = scope.env
+        results = [start] if fallthrough else []
+        for body in bodies:
+            scope.env = dict(start)
+            self.run_body(body, scope)
+            results.append(scope.env)
+        scope.env = _merge(results) if results else start
+
+    def statement(self, node: ast.stmt, scope: Scope) -> None:
+        if isinstance(node, ast.Assign):
+            value = self.expr(node.value, scope)
+            for target in node.targets:
+                self.bind(target, value, scope)
+        elif isinstance(node, ast.AnnAssign):
+            if node.value is not None:
+                self.bind(node.target, self.expr(node.value, scope), scope)
+        elif isinstance(node, ast.AugAssign):
+            old = self.expr(node.target, scope)
+            self.bind(node.target, derive([old, self.expr(node.value, scope)]), scope)
+        elif isinstance(node, ast.Expr):
+            self.expr(node.value, scope)
+        elif isinstance(node, ast.Return):
+            scope.returns.append(self.expr(node.value, scope) if node.value is not None else EMPTY)
+        elif isinstance(node, ast.If):
+            self.expr(node.test, scope)
+            self._branches([node.body, node.orelse], scope, fallthrough=False)
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            item = self.item_of(self.expr(node.iter, scope))
+            start = scope.env
+            scope.env = dict(start)
+            self.bind(node.target, item, scope)
+            self.run_body(node.body, scope)
+            self.run_body(node.orelse, scope)
+            scope.env = _merge([start, scope.env])
+        elif isinstance(node, ast.While):
+            self.expr(node.test, scope)
+            self._branches([node.body + node.orelse], scope, fallthrough=True)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                value = self.expr(item.context_expr, scope)
+                if item.optional_vars is not None:
+                    self.bind(item.optional_vars, value, scope)
+            self.run_body(node.body, scope)
+        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            self.run_body(node.body, scope)
+            self._branches([h.body for h in node.handlers] + [node.orelse], scope, fallthrough=False)
+            self.run_body(node.finalbody, scope)
+        elif isinstance(node, getattr(ast, "Match", ())):
+            self.expr(node.subject, scope)
+            self._branches([case.body for case in node.cases], scope, fallthrough=True)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            scope.env[node.name] = Value(function=node)
+        elif isinstance(node, ast.ClassDef):
+            scope.env[node.name] = EMPTY
+        elif isinstance(node, ast.Delete):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    scope.env.pop(target.id, None)
+        elif isinstance(node, (ast.Raise, ast.Assert)):
+            for child in ast.iter_child_nodes(node):
+                self.expr(child, scope)
+
+    def bind(self, target: ast.expr, value: Value, scope: Scope) -> None:
+        if isinstance(target, ast.Name):
+            scope.env[target.id] = value
+            self._values[target] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            self._unpack(target.elts, value, scope)
+        elif isinstance(target, ast.Starred):
+            self.bind(target.value, value, scope)
+        elif isinstance(target, ast.Attribute):
+            key = dotted_name(target)
+            if key is not None:
+                scope.env[key] = value
+            else:
+                self.expr(target.value, scope)
+        elif isinstance(target, ast.Subscript):
+            # df["a"] = ... / df.loc[:, cols] = ...: the frame now holds what was written into it.
+            self.expr(target.slice, scope)
+            key = _store_key(target)
+            if key is not None:
+                old = self._lookup_key(key, scope)
+                scope.env[key] = derive([old, value]) if old is not None else value.as_data()
+
+    def _unpack(self, targets: list[ast.expr], value: Value, scope: Scope) -> None:
+        elements = value.elements
+        starred = [i for i, t in enumerate(targets) if isinstance(t, ast.Starred)]
+        if elements is None or (not starred and len(elements) != len(targets)) or (starred and len(elements) < len(targets) - 1):
+            whole = value.as_data() if elements is None else join(elements)
+            for target in targets:
+                self.bind(target, whole, scope)
+            return
+        if not starred:
+            for target, element in zip(targets, elements):
+                self.bind(target, element, scope)
+            return
+        star = starred[0]
+        after = len(targets) - star - 1
+        for target, element in zip(targets[:star], elements[:star]):
+            self.bind(target, element, scope)
+        middle = elements[star : len(elements) - after]
+        self.bind(targets[star], join(middle) if middle else EMPTY, scope)
+        for target, element in zip(targets[star + 1 :], elements[len(elements) - after :]):
+            self.bind(target, element, scope)
+
+    def _lookup_key(self, key: str, scope: Scope) -> Value | None:
+        return scope.lookup(key)
+
+    # --- expressions --------------------------------------------------------------------------
+    def expr(self, node: ast.expr, scope: Scope) -> Value:
+        value = self._evaluate(node, scope)
+        known = self._values.get(node)
+        self._values[node] = value if known is None or known is value else join([known, value])
+        return value
+
+    def _name(self, name: str, scope: Scope) -> Value:
+        value = scope.lookup(name)
+        if value is not None:
+            return value
+        if name in self.module.imports.bindings:
+            return EMPTY
+        return Value(sources=frozenset({("free", name)}))
+
+    def _evaluate(self, node: ast.expr, scope: Scope) -> Value:
+        if isinstance(node, ast.Name):
+            return self._name(node.id, scope)
+        if isinstance(node, ast.Constant):
+            return EMPTY
+        if isinstance(node, ast.Call):
+            return self.call(node, scope)
+        if isinstance(node, ast.Attribute):
+            key = dotted_name(node)
+            if key is not None and "." in key:
+                value = scope.lookup(key)
+                if value is not None:
+                    return value
+            return self.expr(node.value, scope).as_data()
+        if isinstance(node, ast.Subscript):
+            base = self.expr(node.value, scope)
+            index = self.expr(node.slice, scope)
+            if base.elements is not None and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int):
+                if -len(base.elements) <= node.slice.value < len(base.elements):
+                    return base.elements[node.slice.value]
+            value = derive([base, index])
+            if index.roles:  # X[train_idx], X.iloc[test_index]: the rows of that part
+                value = replace(value, roles=index.roles, split_nodes=index.split_nodes | base.split_nodes)
+            elif base.roles != value.roles:
+                value = replace(value, roles=base.roles)
+            return value
+        if isinstance(node, (ast.Tuple, ast.List)):
+            values = [self.expr(e, scope) for e in node.elts]
+            if any(isinstance(e, ast.Starred) for e in node.elts):
+                return derive(values)
+            return replace(derive(values), elements=tuple(values))
+        if isinstance(node, ast.NamedExpr):
+            value = self.expr(node.value, scope)
+            self.bind(node.target, value, scope)
+            return value
+        if isinstance(node, ast.Lambda):
+            return EMPTY
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            return self._comprehension(node, scope)
+        return derive([self.expr(child, scope) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)])
+
+    def _comprehension(self, node, scope: Scope) -> Value:
+        inner = Scope(dict(scope.env), scope.parent, scope.owner)
+        parts = []
+        for generator in node.generators:
+            self.bind(generator.target, self.item_of(self.expr(generator.iter, inner)), inner)
+            parts.extend(self.expr(condition, inner) for condition in generator.ifs)
+        if isinstance(node, ast.DictComp):
+            parts += [self.expr(node.key, inner), self.expr(node.value, inner)]
+        else:
+            parts.append(self.expr(node.elt, inner))
+        return derive(parts)
