@@ -88,6 +88,9 @@ class CallSemantics:
             entry = self.module.api(func)
             if entry is not None and receiver.instance_of is None:
                 return self._api_call(node, entry, args, keywords, scope)
+            qualified = self._qualified(func, node)
+            if qualified is not None:  # pd.to_datetime(...): a library function outside the catalog
+                return derive([*args, *keywords.values()], qualified)
             return self._method(node, func, receiver, args, keywords, scope)
         args = [self.expr(a, scope) for a in node.args]
         keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords}
@@ -97,9 +100,16 @@ class CallSemantics:
         entry = self.module.api(func)
         if entry is not None:
             return self._api_call(node, entry, args, keywords, scope)
+        qualified = self._qualified(func, node)
+        if qualified is not None:
+            return derive([*args, *keywords.values()], qualified)
         if isinstance(func, ast.Name) and callee is None:
             return self._builtin(func.id, args, keywords)
         return derive([*args, *keywords.values()])
+
+    def _qualified(self, func: ast.expr, node: ast.Call) -> tuple[str, ast.Call] | None:
+        names = self.module.qualified_names(func)
+        return (min(names), node) if names else None
 
     # --- module-level functions and classes of the catalog -------------------------------------
     def _api_call(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str, Value], scope: "Scope") -> Value:
