@@ -128,6 +128,14 @@ class CallSemantics:
             return derive(inputs, qualified)
         if role == "resample-function" and condition_holds(node, entry.get("resamples-when", [])):
             return self._resample(node, entry, args, keywords, qualified, receiver=None)
+        if role == "transform-function" and args:
+            # minmax_scale(X): fit and transform in one call, learning from X itself.
+            fit = Fit("fit", node, entry, args[0].as_data(), None, node.args[0], self.next_seq())
+            data = (DataArg(node.args[0], args[0], "X"),)
+            self.emit(Event("fit", node, entry, data, fit.seq, fit=fit))
+            self.emit(Event("transform", node, entry, data, self.next_seq(), fit=fit))
+            output = derive(inputs, qualified)
+            return evolve(output, fits=output.fits | {fit})
         if role == "selection-score" and args:
             fit = Fit("select", node, entry, args[0].as_data(), args[1] if len(args) > 1 else keywords.get("y"), node.args[0], self.next_seq())
             self.emit(Event("fit", node, entry, (DataArg(node.args[0], args[0], "X"),), fit.seq, fit=fit))
