@@ -51,8 +51,8 @@ def config(project: Path, body: str, name: str = "pyproject.toml") -> Path:
         ("[tool.mlops-lint]\nselct = ['MLO1']\n", "key 'tool.mlops-lint.selct': unknown key — did you mean 'select'?"),
         ("[tool.mlops-lint]\nselect = 'MLO1'\n", "key 'tool.mlops-lint.select': must be a list of strings"),
         ("[tool.mlops-lint]\nselect = ['MLO999']\n", "key 'tool.mlops-lint.select': unknown rule code or prefix 'MLO999'"),
-        ("[tool.mlops-lint]\nignore = ['MLO10l']\n",
-         "key 'tool.mlops-lint.ignore': unknown rule code or prefix 'MLO10l' — did you mean 'MLO101'?"),
+        ("[tool.mlops-lint]\nignore = ['MLO1011']\n",
+         "key 'tool.mlops-lint.ignore': unknown rule code or prefix 'MLO1011' — did you mean 'MLO101'?"),
         ("[tool.mlops-lint]\nextend-select = [1]\n", "key 'tool.mlops-lint.extend-select': must be a list of strings"),
         ("[tool.mlops-lint]\nexclude = 'build'\n", "key 'tool.mlops-lint.exclude': must be a list of strings"),
         ("[tool.mlops-lint]\nper-file-ignores = ['x']\n",
@@ -89,9 +89,9 @@ def test_missing_config_file(project):
 
 
 def test_bad_cli_selector(project):
-    result = run_cli("check", "--select", "MLO10x", "train.py", cwd=project)
+    result = run_cli("check", "--select", "MLO1011", "train.py", cwd=project)
     assert (result.returncode, result.stderr) == (
-        2, "mlops-lint: error: option --select: unknown rule code or prefix 'MLO10x' — did you mean 'MLO101'?\n")
+        2, "mlops-lint: error: option --select: unknown rule code or prefix 'MLO1011' — did you mean 'MLO101'?\n")
 
 
 def test_pyproject_without_the_table_gives_defaults(project):

@@ -29,6 +29,8 @@ X_train, X_test, y_train, y_test = train_test_split(X, y)
 """
 MESSAGE = ("StandardScaler fitted on 'X' (line 4) before 'X' is split (line 5); "
            "fit it on the training split only, or put it in a Pipeline")
+# In a notebook the message counts lines within the cell, as the location does.
+NB_MESSAGE = MESSAGE.replace("(line 4)", "(line 4 of cell 2)").replace("(line 5)", "(line 5 of cell 2)")
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -57,7 +59,7 @@ def project(tmp_path):
 def test_concise_lines_match_flake8_format_also_for_notebooks(project):
     result = run_cli("check", "--output-format", "concise", ".", cwd=project)
     assert result.returncode == 1
-    assert result.stdout.splitlines() == [f"nb.ipynb:cell_2:5:36: MLO101 {MESSAGE}", f"train.py:5:36: MLO101 {MESSAGE}"]
+    assert result.stdout.splitlines() == [f"nb.ipynb:cell_2:5:36: MLO101 {NB_MESSAGE}", f"train.py:5:36: MLO101 {MESSAGE}"]
     for line in result.stdout.splitlines():
         assert FLAKE8_LINE.match(line), line
 
@@ -167,7 +169,7 @@ def test_sarif_for_a_clean_run_still_validates(tmp_path):
 def test_github_annotations(project):
     result = run_cli("check", "--output-format", "github", ".", cwd=project)
     assert result.stdout.splitlines() == [
-        f"::error file=nb.ipynb,title=MLO101 preprocessing-before-split::cell_2:5:36: {MESSAGE}",
+        f"::error file=nb.ipynb,title=MLO101 preprocessing-before-split::cell_2:5:36: {NB_MESSAGE}",
         f"::error file=train.py,line=5,col=36,endLine=5,endColumn=58,title=MLO101 preprocessing-before-split::{MESSAGE}",
     ]
 

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from mlops_lint.analysis.dataflow import DataFlow
 from mlops_lint.analysis.names import ImportTable
 from mlops_lint.catalog import ApiEntry, Catalog
+from mlops_lint.source.source_map import CellMap
 
 
 @dataclass
@@ -18,6 +20,7 @@ class AnalyzedModule:
     tree: ast.Module
     catalog: Catalog
     options: dict[str, Any] = field(default_factory=dict)
+    cell_map: CellMap | None = None
 
     @cached_property
     def imports(self) -> ImportTable:
@@ -26,6 +29,13 @@ class AnalyzedModule:
     @cached_property
     def lines(self) -> list[str]:
         return self.text.split("\n")
+
+    def line_label(self, line: int) -> str:
+        """A module line as the user sees it in a message: ``12``, or ``3 of cell 2`` in a notebook."""
+        if self.cell_map is None:
+            return str(line)
+        cell, line_in_cell = self.cell_map.to_cell(line)
+        return f"{line_in_cell} of cell {cell}"
 
     def qualified_names(self, node: ast.AST) -> frozenset[str]:
         return self.imports.qualified_names(node)
@@ -40,3 +50,14 @@ class AnalyzedModule:
 
     def call_api(self, call: ast.AST) -> ApiEntry | None:
         return self.api(call.func) if isinstance(call, ast.Call) else None
+
+    @cached_property
+    def catalog_methods(self) -> dict[str, ApiEntry]:
+        """Catalog entries of data methods (``pandas.DataFrame.sample``) by method name: a method
+        call on a tracked data value cannot be resolved by import, only by its name."""
+        return {entry.short_name: entry for entry in self.catalog.api.values() if entry.get("method-of") == "data"}
+
+    @cached_property
+    def dataflow(self) -> DataFlow:
+        """The module's dataflow (values, fits, splits, roles), computed once for every rule."""
+        return DataFlow(self)

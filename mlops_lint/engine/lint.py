@@ -135,7 +135,7 @@ def analyze(document: SourceDocument, catalog: Catalog) -> AnalyzedModule | Diag
     result = parse(document.text, document.path)
     if isinstance(result, ParseFailure):
         return engine_diagnostic(catalog, "MLO001", document.path, result.message, result.line, result.column)
-    return AnalyzedModule(path=document.path, text=document.text, tree=result, catalog=catalog)
+    return AnalyzedModule(path=document.path, text=document.text, tree=result, catalog=catalog, cell_map=document.cell_map)
 
 
 def lint_document(document: SourceDocument, catalog: Catalog, options: LintOptions) -> list[Diagnostic]:

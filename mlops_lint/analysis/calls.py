@@ -1,0 +1,265 @@
+"""What a call does to values: the fit/transform/split protocol, catalog roles, pandas methods.
+
+Which classes and functions fit, transform, split, resample or cross-validate is data in
+``rules/api/*.toml`` (by role and facts). What stays here is the protocol every such library shares:
+the method names ``fit``/``fit_transform``/``transform``/``fit_resample``/``split``, and which
+catalog roles have data-dependent meaning. Mixed into the interpreter of ``dataflow.py``.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, DataArg, Event, Fit, Value, derive, evolve, join
+from mlops_lint.catalog import ApiEntry
+
+if TYPE_CHECKING:
+    from mlops_lint.analysis.scope import Scope
+
+FIT_METHODS = frozenset({"fit", "partial_fit"})
+# Iteration helpers whose items are (built from) the items of their arguments.
+_ITER_BUILTINS = frozenset({"list", "tuple", "iter", "sorted", "reversed", "next"})
+
+
+def is_constructor(entry: ApiEntry) -> bool:
+    """A catalog class (``StandardScaler``) or a factory documented as returning an object."""
+    return entry.short_name[:1].isupper() or entry.get("returns") == "instance"
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _argument(call: ast.Call, position: int | None, name: str | None) -> ast.expr | None:
+    if position is not None and position < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
+        return call.args[position]
+    return _keyword(call, name) if name else None
+
+
+def condition_holds(call: ast.Call, conditions: list[str]) -> bool:
+    """Evaluate catalog conditions such as ``replace=True``, ``replace!=False``, ``frac>1``.
+
+    ``!=`` conditions also hold when the keyword is absent (the library default applies).
+    A keyword given as a non-literal makes the condition fail: unknown means silent.
+    """
+    for condition in conditions:
+        for operator in ("!=", ">", "="):
+            if operator in condition:
+                name, literal = condition.split(operator, 1)
+                break
+        else:
+            continue
+        node = _keyword(call, name.strip())
+        expected = {"True": True, "False": False}.get(literal.strip(), None)
+        if node is None:
+            if operator == "!=":
+                return True
+            continue
+        if not isinstance(node, ast.Constant):
+            continue
+        if operator == "=" and node.value is expected:
+            return True
+        if operator == "!=" and node.value is not expected:
+            return True
+        if operator == ">" and isinstance(node.value, (int, float)) and not isinstance(node.value, bool) and node.value > float(literal):
+            return True
+    return False
+
+
+class CallSemantics:
+    """The ``call`` half of the interpreter: evaluates one ``ast.Call`` to a Value."""
+
+    module: object  # AnalyzedModule
+
+    def call(self, node: ast.Call, scope: "Scope") -> Value:
+        value = self._call(node, scope)
+        if value.sources or value.instance_of is not None or value.fitted or value.function is not None or value.elements is not None or value.item is not None:
+            return value
+        # Data made from nothing tracked (load_iris(), np.random.rand(100)) starts a lineage here.
+        return evolve(value, sources=frozenset({node}))
+
+    def _call(self, node: ast.Call, scope: "Scope") -> Value:
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            receiver = self.expr(func.value, scope)
+            args = [self.expr(a, scope) for a in node.args]
+            keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords}
+            entry, qualified = self._resolve(func, node)
+            if entry is not None and receiver.instance_of is None:
+                return self._api_call(node, entry, args, keywords, scope)
+            if qualified is not None:  # pd.to_datetime(...): a library function outside the catalog
+                return derive([*args, *keywords.values()], qualified)
+            return self._method(node, func, receiver, args, keywords, scope)
+        args = [self.expr(a, scope) for a in node.args]
+        keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords}
+        callee = self.expr(func, scope) if not isinstance(func, ast.Name) else scope.lookup(func.id)
+        if callee is not None and callee.function is not None:
+            return self.call_function(node, callee.function, args, keywords, scope)
+        entry, qualified = self._resolve(func, node)
+        if entry is not None:
+            return self._api_call(node, entry, args, keywords, scope)
+        if qualified is not None:
+            return derive([*args, *keywords.values()], qualified)
+        if isinstance(func, ast.Name) and callee is None:
+            return self._builtin(func.id, args, keywords)
+        return derive([*args, *keywords.values()])
+
+    def _resolve(self, func: ast.expr, node: ast.Call) -> tuple[ApiEntry | None, tuple[str, ast.Call] | None]:
+        """The catalog entry of a callee (as ``module.api``) and its qualified name, resolved once."""
+        names = self.module.qualified_names(func)
+        if not names:
+            return None, None
+        api = self.module.catalog.api
+        entry = next((api[name] for name in sorted(names) if name in api), None)
+        return entry, (min(names), node)
+
+    # --- module-level functions and classes of the catalog -------------------------------------
+    def _api_call(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str, Value], scope: "Scope") -> Value:
+        qualified = (entry.qualname, node)
+        role = entry.role
+        inputs = [*args, *keywords.values()]
+        if role == "loader":  # read from disk: a new lineage, whatever the path argument was
+            return Value(sources=frozenset({node}), calls=frozenset({qualified}))
+        if is_constructor(entry):
+            return derive(inputs, qualified, instance_of=entry)
+        if role == "splitter":
+            return self._train_test_split(node, entry, args, qualified)
+        if role == "cv-evaluator":
+            data = self._data_args(node, entry, args, keywords)
+            self.emit(Event("cross-validate", node, entry, data, self.next_seq(), keywords=keywords))
+            return derive(inputs, qualified)
+        if role == "resample-function" and condition_holds(node, entry.get("resamples-when", [])):
+            return self._resample(node, entry, args, keywords, qualified, receiver=None)
+        if role == "transform-function" and args:
+            # minmax_scale(X): fit and transform in one call, learning from X itself.
+            fit = Fit("fit", node, entry, args[0].as_data(), None, node.args[0], self.next_seq())
+            data = (DataArg(node.args[0], args[0], "X"),)
+            self.emit(Event("fit", node, entry, data, fit.seq, fit=fit))
+            self.emit(Event("transform", node, entry, data, self.next_seq(), fit=fit))
+            output = derive(inputs, qualified)
+            return evolve(output, fits=output.fits | {fit})
+        if role == "selection-score" and args:
+            fit = Fit("select", node, entry, args[0].as_data(), args[1] if len(args) > 1 else keywords.get("y"), node.args[0], self.next_seq())
+            self.emit(Event("fit", node, entry, (DataArg(node.args[0], args[0], "X"),), fit.seq, fit=fit))
+            return derive(inputs, qualified, fits=derive(inputs).fits | {fit})
+        return derive(inputs, qualified)
+
+    def _data_args(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str, Value], offset: int = 0) -> tuple[DataArg, ...]:
+        found = []
+        for name in ("X", "y", "groups"):
+            position = entry.get(f"{name.lower()}-position")
+            if position is None:
+                continue
+            expr = _argument(node, position - offset, name)
+            if expr is not None:
+                index = position - offset
+                value = args[index] if index < len(node.args) and node.args[index] is expr else keywords.get(name, EMPTY)
+                found.append(DataArg(expr, value, name))
+        return tuple(found)
+
+    def _train_test_split(self, node: ast.Call, entry: ApiEntry, args: list[Value], qualified) -> Value:
+        data = tuple(
+            DataArg(expr, value, f"arrays[{i}]")
+            for i, (expr, value) in enumerate(zip(node.args, args))
+            if not isinstance(expr, ast.Starred)
+        )
+        self.emit(Event("split", node, entry, data, self.next_seq()))
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            return derive(args, qualified)
+        elements = []
+        for value in args:
+            for role in (TRAIN, TEST):
+                elements.append(derive([value], qualified, roles=frozenset({role}), split_nodes=frozenset({node})))
+        return evolve(derive(args, qualified), elements=tuple(elements))
+
+    def _resample(self, node, entry, args, keywords, qualified, receiver: Value | None) -> Value:
+        data_node = node.args[0] if node.args else _keyword(node, "X")
+        data = args[0] if args else keywords.get("X", EMPTY)
+        if receiver is not None and receiver.instance_of is None:  # df.sample: the frame itself
+            data, data_node = receiver, node.func.value
+        fit = Fit("resample", node, entry, data.as_data(), args[1] if len(args) > 1 else None, data_node, self.next_seq())
+        self.emit(Event("resample", node, entry, (DataArg(data_node, data, "X"),) if data_node is not None else (), fit.seq, fit=fit))
+        parts = [data] if receiver is not None and receiver.instance_of is None else args
+        outputs = tuple(derive([v], qualified, fits=v.fits | {fit}) for v in parts)
+        combined = derive(parts, qualified)
+        return evolve(combined, fits=combined.fits | {fit}, elements=outputs if len(outputs) > 1 else None)
+
+    # --- methods ------------------------------------------------------------------------------
+    def _method(self, node: ast.Call, func: ast.Attribute, receiver: Value, args: list[Value], keywords: dict[str, Value], scope: "Scope") -> Value:
+        name = func.attr
+        method = (f".{name}", node)
+        entry = receiver.instance_of
+        if name in FIT_METHODS or name == "fit_transform":
+            fit = self._fit(node, receiver, args, keywords, entry)
+            # fit/fit_transform start over (what the object learnt before is gone); partial_fit adds.
+            learnt = receiver.fitted | {fit} if name == "partial_fit" else frozenset({fit})
+            fitted = evolve(receiver, fitted=learnt)
+            self.rebind(func.value, fitted, scope)
+            if name != "fit_transform":
+                return fitted
+            output = derive(args[:1] or list(keywords.values())[:1], method)
+            self.emit(Event("transform", node, entry, self._x_arg(node, args, keywords), self.next_seq(), fit=fit, receiver=receiver))
+            return evolve(output, fits=output.fits | {fit})
+        if name == "transform" and receiver.fitted:
+            output = derive(args[:1] or list(keywords.values())[:1], method)
+            self.emit(Event("transform", node, entry, self._x_arg(node, args, keywords), self.next_seq(), receiver=receiver))
+            return evolve(output, fits=output.fits | receiver.fitted)
+        if name == "fit_resample" and entry is not None:
+            return self._resample(node, entry, args, keywords, method, receiver=receiver)
+        if name == "split" and entry is not None and entry.role == "cv-splitter":
+            return self._cv_split(node, entry, args, keywords)
+        if entry is None and receiver.sources:
+            pandas = self.module.catalog_methods.get(name)
+            if pandas is not None and pandas.role == "resample-method" and condition_holds(node, pandas.get("resamples-when", [])):
+                return self._resample(node, pandas, args, keywords, method, receiver=receiver)
+        if entry is not None or receiver.fitted:
+            # A method of an object (predict, score, get_params): its result comes from the arguments.
+            return derive([*args, *keywords.values()], method)
+        return derive([receiver, *args, *keywords.values()], method)
+
+    def _x_arg(self, node: ast.Call, args: list[Value], keywords: dict[str, Value]) -> tuple[DataArg, ...]:
+        expr = _argument(node, 0, "X")
+        if expr is None:
+            return ()
+        return (DataArg(expr, args[0] if node.args else keywords.get("X", EMPTY), "X"),)
+
+    def _fit(self, node: ast.Call, receiver: Value, args: list[Value], keywords: dict[str, Value], entry: ApiEntry | None) -> Fit:
+        data_node = _argument(node, 0, "X")
+        data = (args[0] if node.args else keywords.get("X", EMPTY)).as_data()
+        target = args[1] if len(args) > 1 else keywords.get("y")
+        fit = Fit("fit", node, entry, data, target, data_node, self.next_seq())
+        kind = "search-fit" if entry is not None and entry.role == "search" else "fit"
+        data_args = self._x_arg(node, args, keywords)
+        y_node = _argument(node, 1, "y")
+        if y_node is not None and target is not None:
+            data_args += (DataArg(y_node, target, "y"),)
+        self.emit(Event(kind, node, entry, data_args, fit.seq, fit=fit, receiver=receiver, keywords=keywords))
+        return fit
+
+    def _cv_split(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str, Value]) -> Value:
+        data = self._data_args(node, entry, args, keywords)
+        self.emit(Event("split", node, entry, data, self.next_seq()))
+        # Indices carry the lineage and role of what they index, not its fits.
+        base = derive([d.value for d in data], (".split", node))
+        index = evolve(base, fits=frozenset(), split_nodes=frozenset({node}))
+        pair = Value(elements=(evolve(index, roles=frozenset({TRAIN})), evolve(index, roles=frozenset({TEST}))))
+        return evolve(base, item=pair)
+
+    def _builtin(self, name: str, args: list[Value], keywords: dict[str, Value]) -> Value:
+        if name == "enumerate" and args:
+            return evolve(derive(args), item=Value(elements=(EMPTY, self.item_of(args[0]))))
+        if name == "zip" and args:
+            return evolve(derive(args), item=Value(elements=tuple(self.item_of(a) for a in args)))
+        if name in _ITER_BUILTINS and args:
+            item = args[0].item
+            if name == "next":
+                return item if item is not None else derive(args)
+            return evolve(derive(args), item=item) if item is not None else derive(args)
+        return derive([*args, *keywords.values()])
+
+    @staticmethod
+    def item_of(value: Value) -> Value:
+        if value.item is not None:
+            return value.item
+        return value.as_data() if value.elements is None else join(value.elements).as_data()

@@ -1,0 +1,241 @@
+"""The dataflow of one module: which value derives from which, what was fitted, split, resampled.
+
+Computed once per module (``AnalyzedModule.dataflow``) and shared by every rule. Rules read facts,
+never verdicts.
+
+Public API
+----------
+``DataFlow.events``
+    Every ``Event`` (``mlops_lint.analysis.values``) in flow order: ``"fit"``, ``"transform"``,
+    ``"resample"``, ``"split"`` (``train_test_split`` and CV splitters' ``split``),
+    ``"cross-validate"`` (``cross_val_score`` & co.) and ``"search-fit"`` (``GridSearchCV.fit`` & co.).
+    Each carries its call node, the catalog ``ApiEntry``, its data arguments (``DataArg``: node,
+    Value, name ``X``/``y``/``groups``/``arrays[i]``) and, for fits, the ``Fit`` record.
+``DataFlow.events_of(*kinds)``
+    The events of those kinds. ``Event.keywords`` holds the Values of keyword arguments
+    (``eval_set=``, ``validation_data=``, ``cv=``); ``Event.receiver`` the object's Value.
+``DataFlow.complete``
+    False when the module could not be analysed (expressions nested beyond the stack): no events.
+``DataFlow.value_of(node)``
+    The ``Value`` of an evaluated expression node (``EMPTY`` when never evaluated). A Value has
+    ``sources`` (lineage), ``fits`` (fits/resamples/selections upstream, each with node, entry,
+    the data fitted on), ``roles`` (``"train"``/``"test"``; see ``Value.role``/``has_role``),
+    ``calls`` (upstream library/method calls: ``derives_from("pandas.to_datetime")``,
+    ``derives_from(".shift")``, ``calls_named(...)``), ``instance_of``/``fitted`` for objects.
+
+Roles: the outputs of ``train_test_split`` are train/test alternately; inside
+``for tr, te in cv.split(X)`` the indices are train/test and ``X[tr]``/``X.iloc[te]`` take their
+role; values computed from a role-carrying value keep it (``sc.transform(X_test)`` is test).
+
+How it is computed: per scope, one pass in statement order. Branches run on copies of the
+environment and merge; a loop body runs once and merges with the state before it. ``if __name__ ==
+"__main__":`` is an ordinary branch. Functions of the module are analysed once on their own
+(parameters as fresh lineage, globals as they stand at the end of the module) and followed at call
+sites with the arguments' values (memoised per argument values; recursion is cut off).
+Subscript/attribute writes (``df["a"] = ...``, ``df.loc[:, c] = ...``) update the whole frame.
+Notebooks arrive as one module, cells in order.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Iterable
+
+from mlops_lint.analysis.calls import CallSemantics
+from mlops_lint.analysis.expressions import ExpressionSemantics
+from mlops_lint.analysis.names import dotted_name
+from mlops_lint.analysis.scope import Scope, merge_envs
+from mlops_lint.analysis.summaries import FunctionSummaries
+from mlops_lint.analysis.values import EMPTY, Event, Value, derive, join
+
+if TYPE_CHECKING:
+    from mlops_lint.analysis.module import AnalyzedModule
+
+_FRAME_ACCESSORS = frozenset({"loc", "iloc", "at", "iat", "values"})
+
+
+def _store_key(target: ast.expr) -> str | None:
+    """The variable a subscript/attribute write updates: ``df`` for ``df.loc[:, c]``, ``self.X``."""
+    while True:
+        if isinstance(target, ast.Subscript):
+            target = target.value
+        elif isinstance(target, ast.Attribute) and target.attr in _FRAME_ACCESSORS:
+            target = target.value
+        else:
+            return dotted_name(target)
+
+
+class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
+    """Interprets a module once; see the module docstring for what it publishes."""
+
+    def __init__(self, module: "AnalyzedModule") -> None:
+        self.module = module
+        self.events: list[Event] = []
+        self._values: dict[ast.AST, Value] = {}
+        self._seq = 0
+        self._active: list[ast.AST] = []
+        self._memo: dict[tuple, Value] = {}
+        self._globals = Scope({}, owner=module.tree)
+        # Functions are met while interpreting (no extra walk of the tree); each one is then
+        # analysed on its own, which may meet nested functions, analysed in turn.
+        self._functions: dict[ast.AST, None] = {}
+        self.complete = True
+        try:
+            self._run_module()
+        except RecursionError:
+            # An expression nested deeper than the interpreter's stack (generated code): publish
+            # nothing rather than half a flow, so rules stay silent on this module.
+            self.complete = False
+            self.events.clear()
+            self._values.clear()
+
+    def _run_module(self) -> None:
+        self.run_body(self.module.tree.body, self._globals)
+        done: set[ast.AST] = set()
+        while len(done) < len(self._functions):
+            for function in [f for f in self._functions if f not in done]:
+                done.add(function)
+                self._standalone(function)
+
+    # --- public -----------------------------------------------------------------------------
+    def value_of(self, node: ast.AST) -> Value:
+        return self._values.get(node, EMPTY)
+
+    def events_of(self, *kinds: str) -> list[Event]:
+        return [event for event in self.events if event.kind in kinds]
+
+    # --- plumbing used by CallSemantics -------------------------------------------------------
+    def next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def emit(self, event: Event) -> None:
+        self.events.append(event)
+
+    def rebind(self, target: ast.expr, value: Value, scope: Scope) -> None:
+        """``sc.fit(X)`` / ``self.sc.fit(X)``: the object now carries its fit."""
+        if type(target) is ast.Name:
+            scope.env[target.id] = value
+        elif type(target) is ast.Attribute and type(target.value) is ast.Name:
+            scope.env[f"{target.value.id}.{target.attr}"] = value
+
+    # --- statements ---------------------------------------------------------------------------
+    def run_body(self, body: Iterable[ast.stmt], scope: Scope) -> None:
+        for statement in body:
+            self.statement(statement, scope)
+
+    def _branches(self, bodies: list[list[ast.stmt]], scope: Scope, fallthrough: bool) -> None:
+        """Run each body on a copy of the environment, then merge (with the untouched one if
+        control may skip every body)."""
+        start = scope.env
+        results = [start] if fallthrough else []
+        for body in bodies:
+            scope.env = dict(start)
+            self.run_body(body, scope)
+            results.append(scope.env)
+        scope.env = merge_envs(results) if results else start
+
+    def statement(self, node: ast.stmt, scope: Scope) -> None:
+        if isinstance(node, ast.Assign):
+            value = self.expr(node.value, scope)
+            for target in node.targets:
+                self.bind(target, value, scope)
+        elif isinstance(node, ast.AnnAssign):
+            if node.value is not None:
+                self.bind(node.target, self.expr(node.value, scope), scope)
+        elif isinstance(node, ast.AugAssign):
+            old = self.expr(node.target, scope)
+            self.bind(node.target, derive([old, self.expr(node.value, scope)]), scope)
+        elif isinstance(node, ast.Expr):
+            self.expr(node.value, scope)
+        elif isinstance(node, ast.Return):
+            scope.returns.append(self.expr(node.value, scope) if node.value is not None else EMPTY)
+        elif isinstance(node, ast.If):
+            self.expr(node.test, scope)
+            self._branches([node.body, node.orelse], scope, fallthrough=False)
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            item = self.item_of(self.expr(node.iter, scope))
+            start = scope.env
+            scope.env = dict(start)
+            self.bind(node.target, item, scope)
+            self.run_body(node.body, scope)
+            self.run_body(node.orelse, scope)
+            scope.env = merge_envs([start, scope.env])
+        elif isinstance(node, ast.While):
+            self.expr(node.test, scope)
+            self._branches([node.body + node.orelse], scope, fallthrough=True)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                value = self.expr(item.context_expr, scope)
+                if item.optional_vars is not None:
+                    self.bind(item.optional_vars, value, scope)
+            self.run_body(node.body, scope)
+        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            self.run_body(node.body, scope)
+            self._branches([h.body for h in node.handlers] + [node.orelse], scope, fallthrough=False)
+            self.run_body(node.finalbody, scope)
+        elif isinstance(node, getattr(ast, "Match", ())):
+            self.expr(node.subject, scope)
+            self._branches([case.body for case in node.cases], scope, fallthrough=True)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            scope.env[node.name] = Value(function=node)
+            self._functions[node] = None
+        elif isinstance(node, ast.ClassDef):
+            # The class body runs once in its own scope; its methods are analysed on their own.
+            self.run_body(node.body, Scope({}, parent=self._globals, owner=node))
+            scope.env[node.name] = EMPTY
+        elif isinstance(node, ast.Delete):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    scope.env.pop(target.id, None)
+        elif isinstance(node, ast.Raise):
+            for child in (node.exc, node.cause):
+                if child is not None:
+                    self.expr(child, scope)
+        elif isinstance(node, ast.Assert):
+            self.expr(node.test, scope)
+
+    def bind(self, target: ast.expr, value: Value, scope: Scope) -> None:
+        if isinstance(target, ast.Name):
+            scope.env[target.id] = value
+            self._values[target] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            self._unpack(target.elts, value, scope)
+        elif isinstance(target, ast.Starred):
+            self.bind(target.value, value, scope)
+        elif isinstance(target, ast.Attribute):
+            if type(target.value) is ast.Name:
+                scope.env[f"{target.value.id}.{target.attr}"] = value
+            else:
+                self.expr(target.value, scope)
+        elif isinstance(target, ast.Subscript):
+            # df["a"] = ... / df.loc[:, cols] = ...: the frame now holds what was written into it.
+            self.expr(target.slice, scope)
+            key = _store_key(target)
+            if key is not None:
+                old = self._lookup_key(key, scope)
+                scope.env[key] = derive([old, value]) if old is not None else value.as_data()
+
+    def _unpack(self, targets: list[ast.expr], value: Value, scope: Scope) -> None:
+        elements = value.elements
+        starred = [i for i, t in enumerate(targets) if isinstance(t, ast.Starred)]
+        if elements is None or (not starred and len(elements) != len(targets)) or (starred and len(elements) < len(targets) - 1):
+            whole = value.as_data() if elements is None else join(elements)
+            for target in targets:
+                self.bind(target, whole, scope)
+            return
+        if not starred:
+            for target, element in zip(targets, elements):
+                self.bind(target, element, scope)
+            return
+        star = starred[0]
+        after = len(targets) - star - 1
+        for target, element in zip(targets[:star], elements[:star]):
+            self.bind(target, element, scope)
+        middle = elements[star : len(elements) - after]
+        self.bind(targets[star], join(middle) if middle else EMPTY, scope)
+        for target, element in zip(targets[star + 1 :], elements[len(elements) - after :]):
+            self.bind(target, element, scope)
+
+    def _lookup_key(self, key: str, scope: Scope) -> Value | None:
+        return scope.lookup(key)

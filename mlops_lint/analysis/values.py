@@ -1,0 +1,201 @@
+"""Facts the dataflow attaches to values: lineage, fits applied upstream, train/test roles, objects.
+
+Plain frozen records; the interpreter in ``dataflow.py`` builds them, rules only read them.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from mlops_lint.catalog import ApiEntry
+
+TRAIN = "train"
+TEST = "test"
+
+
+@dataclass(frozen=True, eq=False)
+class Fit:
+    """One fit, resample or selection: something learnt from ``data`` at ``node``.
+
+    ``kind`` is ``"fit"`` (fit/fit_transform/partial_fit of an object), ``"resample"``
+    (fit_resample, ``sklearn.utils.resample``, upsampling ``df.sample``) or ``"select"`` (a
+    supervised score function whose result picks columns). ``entry`` is the catalog entry of the
+    object's class or of the function (None for objects the catalog does not know). ``data_node``
+    is the expression of the data argument (for naming it). Compared by identity: one record per
+    interpretation of a call.
+    """
+
+    kind: str
+    node: ast.Call
+    entry: ApiEntry | None
+    data: "Value"
+    target: "Value | None"
+    data_node: ast.expr | None
+    seq: int
+
+    @property
+    def role(self) -> str | None:
+        return self.entry.role if self.entry is not None else None
+
+    @property
+    def on_training_split(self) -> bool:
+        """Fitted on data that is the training part of a split (the safe way)."""
+        return self.data.roles == frozenset({TRAIN})
+
+
+@dataclass(frozen=True)
+class Value:
+    """What the analysis knows about the value of an expression.
+
+    - ``sources``: lineage — the loads, parameters and unknown names the value derives from.
+    - ``fits``: every fit/resample/selection whose output flowed into this value (``Fit`` records).
+    - ``roles``: ``{"train"}``, ``{"test"}``, both (merged branches/stacked data) or empty.
+    - ``calls``: ``(qualified name or ".method", call node)`` of library and method calls upstream.
+    - ``instance_of``: for objects built from a catalog class, its ``ApiEntry``.
+    - ``fitted``: for objects, the fits performed on this very object (``sc.fit(X)``).
+    - ``elements``: for tuples (split outputs, ``fit_resample``), the value of each position.
+    - ``item``: what iterating over the value yields (a CV splitter's ``split`` yields index pairs).
+    - ``function``: a function of this module, followed at call sites.
+    """
+
+    sources: frozenset = frozenset()
+    fits: frozenset[Fit] = frozenset()
+    roles: frozenset[str] = frozenset()
+    calls: frozenset[tuple[str, ast.Call]] = frozenset()
+    split_nodes: frozenset[ast.Call] = frozenset()
+    instance_of: ApiEntry | None = None
+    fitted: frozenset[Fit] = frozenset()
+    elements: tuple["Value", ...] | None = None
+    item: "Value | None" = None
+    function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+
+    @property
+    def role(self) -> str | None:
+        """``"train"`` or ``"test"`` when the value has exactly that one role, else None."""
+        return next(iter(self.roles)) if len(self.roles) == 1 else None
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    def derives_from(self, qualname: str) -> bool:
+        """True when a call named ``qualname`` (or ``".method"`` for a method) is upstream."""
+        return any(name == qualname for name, _ in self.calls)
+
+    def calls_named(self, *names: str) -> list[ast.Call]:
+        """The upstream call nodes whose qualified name (or ``".method"``) is one of ``names``."""
+        wanted = set(names)
+        return sorted((node for name, node in self.calls if name in wanted), key=lambda n: (n.lineno, n.col_offset))
+
+    def shares_lineage(self, other: "Value") -> bool:
+        return not self.sources.isdisjoint(other.sources)
+
+    def fingerprint(self) -> tuple:
+        """A hashable summary that tells values apart (ApiEntry holds a dict: compared by identity)."""
+        elements = tuple(e.fingerprint() for e in self.elements) if self.elements is not None else None
+        item = self.item.fingerprint() if self.item is not None else None
+        return (self.sources, self.fits, self.roles, self.split_nodes, id(self.instance_of), self.fitted, elements, item, self.function)
+
+    def as_data(self) -> "Value":
+        """The value seen as data flowing on: without tuple structure or object identity."""
+        if self.elements is None and self.item is None and self.instance_of is None and not self.fitted and self.function is None:
+            return self
+        return Value(self.sources, self.fits, self.roles, self.calls, self.split_nodes)
+
+
+EMPTY = Value()
+
+
+def evolve(value: Value, **changes) -> Value:
+    """``dataclasses.replace`` without its per-call introspection (this runs for most expressions)."""
+    get = changes.get
+    return Value(
+        get("sources", value.sources),
+        get("fits", value.fits),
+        get("roles", value.roles),
+        get("calls", value.calls),
+        get("split_nodes", value.split_nodes),
+        get("instance_of", value.instance_of),
+        get("fitted", value.fitted),
+        get("elements", value.elements),
+        get("item", value.item),
+        get("function", value.function),
+    )
+
+
+def join(values: Iterable[Value]) -> Value:
+    """The value that may be any of ``values`` (merged branches) or derives from all (an operation)."""
+    values = [v for v in values if v is not EMPTY]
+    if not values:
+        return EMPTY
+    first = values[0]
+    rest = [v for v in values[1:] if v is not first]
+    if not rest:
+        return first
+    sources, fits, roles, calls, splits, fitted = first.sources, first.fits, first.roles, first.calls, first.split_nodes, first.fitted
+    instance, function = first.instance_of, first.function
+    for v in rest:
+        if v.sources is not sources and not v.sources <= sources:
+            sources = sources | v.sources
+        if v.fits and not v.fits <= fits:
+            fits = fits | v.fits
+        if v.roles and not v.roles <= roles:
+            roles = roles | v.roles
+        if v.calls and not v.calls <= calls:
+            calls = calls | v.calls
+        if v.split_nodes:
+            splits = splits | v.split_nodes
+        if v.fitted:
+            fitted = fitted | v.fitted
+        if v.instance_of is not instance:
+            instance = None
+        if v.function is not function:
+            function = None
+    elements = None
+    if first.elements is not None and all(v.elements is not None and len(v.elements) == len(first.elements) for v in rest):
+        elements = tuple(join(parts) for parts in zip(first.elements, *(v.elements for v in rest)))
+    items = [v.item for v in values if v.item is not None]
+    item = (items[0] if len(items) == 1 else join(items)) if items else None
+    return Value(sources, fits, roles, calls, splits, instance, fitted, elements, item, function)
+
+
+def derive(inputs: Iterable[Value], call: tuple[str, ast.Call] | None = None, **changes) -> Value:
+    """A new data value computed from ``inputs`` (their lineage, fits and roles flow on)."""
+    value = join([v.as_data() for v in inputs])
+    if call is not None:
+        changes.setdefault("calls", value.calls | {call})
+    return evolve(value, **changes) if changes else value
+
+
+@dataclass(frozen=True)
+class DataArg:
+    """One data argument of an event: its expression and its value."""
+
+    node: ast.expr
+    value: Value
+    name: str  # "X", "y", "groups" or "arrays[i]"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing that happened to data, in flow order (``seq``).
+
+    ``kind``: ``"fit"``, ``"transform"``, ``"resample"``, ``"split"`` (``train_test_split`` or a CV
+    splitter's ``split``), ``"cross-validate"`` (a cv-evaluator call) or ``"search-fit"``.
+    ``entry`` is the catalog entry of the function or of the object's class; ``fit`` the Fit
+    record for fit/resample/search-fit events; ``receiver`` the object's value for method calls.
+    """
+
+    kind: str
+    node: ast.Call
+    entry: ApiEntry | None
+    data: tuple[DataArg, ...]
+    seq: int
+    fit: Fit | None = None
+    receiver: Value | None = None
+    keywords: dict[str, Value] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def is_split_or_cv(self) -> bool:
+        return self.kind in ("split", "cross-validate", "search-fit")
