@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -57,6 +58,7 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
     """Lint PATHS (files and folders; '-' reads stdin)."""
     from mlops_lint.run import RunRequest, run
 
+    verbose = verbose or os.environ.get("MLOPS_LINT_DEBUG") == "1"
     if verbose:
         logging.basicConfig(level=logging.DEBUG)
     request = RunRequest(
@@ -76,6 +78,10 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
         diagnostics = run(request)
     except RunError as error:
         _fail(str(error))
+    except Exception as error:  # the last guard: one line, the traceback only when asked for
+        if verbose:
+            raise
+        _fail(f"internal error: {type(error).__name__}: {error} (run with --verbose for the traceback)")
     from mlops_lint.report import renderer
 
     fmt = output_format or ("full" if sys.stdout.isatty() else "concise")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
+import warnings
 
 from mlops_lint.source.document import SourceDocument, SourceError
 from mlops_lint.source.source_map import CellMap
@@ -11,7 +13,8 @@ from mlops_lint.source.source_map import CellMap
 # Line magics whose argument is ordinary Python: keep the code so the analysis still sees it.
 _CODE_MAGIC = re.compile(r"^(\s*)%(?:time|timeit|prun|capture)\b(?:\s+-\S+)*\s+(.*)$")
 _ASSIGNED_ESCAPE = re.compile(r"^(\s*[\w.\[\]'\", ]+?\s*=\s*)[!%].*$")
-_ESCAPE = re.compile(r"^(\s*)[!%?]")
+# ``!=`` at the start of a line continues a comparison from the line above; it is not a shell escape.
+_ESCAPE = re.compile(r"^(\s*)(?:[%?]|!(?!=))")
 _HELP_SUFFIX = re.compile(r"^(\s*)[\w.\[\]()]+\?\??\s*$")
 
 
@@ -37,7 +40,21 @@ def neutralise_cell(source: str) -> list[str]:
             return ["# " + lines[0], *(neutralise_line(line) for line in lines[1:])]
         # Any other cell magic (%%bash, %%writefile, %%sql ...) means the cell is not Python.
         return ["# " + line for line in lines]
-    return [neutralise_line(line) for line in lines]
+    neutralised = [neutralise_line(line) for line in lines]
+    if neutralised != lines and _is_python(source):
+        # Plain Python whose continuation lines begin with % or ? (``"%s"\n % x``) stays as it is.
+        return lines
+    return neutralised
+
+
+def _is_python(source: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 def _cells(notebook: object) -> list[dict]:
@@ -46,7 +63,12 @@ def _cells(notebook: object) -> list[dict]:
     if "cells" in notebook:
         cells = notebook["cells"]
     elif isinstance(notebook.get("worksheets"), list):  # nbformat 3
-        cells = [c for sheet in notebook["worksheets"] if isinstance(sheet, dict) for c in sheet.get("cells", [])]
+        cells = [
+            cell
+            for sheet in notebook["worksheets"]
+            if isinstance(sheet, dict) and isinstance(sheet.get("cells"), list)
+            for cell in sheet["cells"]
+        ]
     else:
         raise SourceError("not a valid notebook: no 'cells' list")
     if not isinstance(cells, list):
@@ -61,16 +83,33 @@ def _cell_source(cell: dict) -> str:
     return source if isinstance(source, str) else ""
 
 
+def _language(notebook: dict) -> str:
+    """The notebook's kernel language, lower case; "python" when the metadata does not say."""
+    metadata = notebook.get("metadata")
+    if not isinstance(metadata, dict):
+        return "python"
+    for table, key in (("language_info", "name"), ("kernelspec", "language")):
+        value = metadata.get(table)
+        if isinstance(value, dict) and isinstance(value.get(key), str):
+            return value[key].lower()
+    return "python"
+
+
 def notebook_document(path: str, data: bytes) -> SourceDocument:
     try:
+        # Outputs (base64 images included) are parsed as JSON strings and never decoded further.
         notebook = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise SourceError(f"not a valid notebook: {error}") from None
+    cells = _cells(notebook)
+    if _language(notebook) != "python":
+        # An R or Julia notebook is not ours to check; reporting its cells as syntax errors would be noise.
+        return SourceDocument(path=path, text="", cell_map=CellMap((), ()))
     parts: list[str] = []
     starts: list[int] = []
     numbers: list[int] = []
     next_line = 1
-    for number, cell in enumerate(_cells(notebook), start=1):
+    for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source = _cell_source(cell).replace("\r\n", "\n").replace("\r", "\n")
