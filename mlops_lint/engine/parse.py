@@ -24,7 +24,7 @@ class Parsed:
 
     ``text`` is the text the tree was parsed from: the document's text, except that a notebook's
     broken cells are blanked line for line (so every other line keeps its number and columns).
-    ``tree`` is None when nothing could be parsed.
+    ``tree`` is None when a .py file does not parse (a notebook always has a tree, maybe empty).
     """
 
     tree: ast.Module | None
@@ -64,17 +64,17 @@ def parse(text: str, filename: str) -> ast.Module | ParseFailure:
         return ParseFailure(f"SyntaxError: {error}", 1, 0)
 
 
-def _blank(lines: list[str], start: int, stop: int) -> None:
-    for index in range(start, stop):
-        lines[index] = ""
+def _parse_cells(document: SourceDocument) -> Parsed:
+    """Jupyter compiles each cell on its own, and so do we: a broken cell is reported, the others analysed.
 
-
-def _parse_cells(document: SourceDocument, whole: ParseFailure) -> Parsed:
-    """Jupyter compiles each cell on its own: a broken cell is reported and the others analysed."""
+    Each cell's tree is shifted to its module lines and the bodies are joined into one module, so
+    rules see the notebook as one script. A broken cell's lines are blanked in the returned text.
+    """
     cell_map = document.cell_map
     assert cell_map is not None
     lines = document.text.split("\n")
-    bounds = [*cell_map.starts, len(lines)]
+    bounds = [*cell_map.starts, max(len(lines), cell_map.starts[-1] if cell_map.starts else 1)]
+    body: list[ast.stmt] = []
     failures: list[ParseFailure] = []
     for index in range(len(cell_map.starts)):
         start, stop = bounds[index] - 1, bounds[index + 1] - 1
@@ -83,21 +83,18 @@ def _parse_cells(document: SourceDocument, whole: ParseFailure) -> Parsed:
             # An error at end of input points one line past the cell: keep it in the cell.
             line = min(result.line, max(stop - start, 1)) + start
             failures.append(ParseFailure(result.message, line, result.column))
-            _blank(lines, start, stop)
-    if not failures:
-        # Only the joined module fails (e.g. an indented block continued in the next cell).
-        return Parsed(None, document.text, (whole,))
-    text = "\n".join(lines)
-    tree = parse(text, document.path)
-    if isinstance(tree, ParseFailure):
-        return Parsed(None, document.text, (whole,))
-    return Parsed(tree, text, tuple(failures))
+            lines[start:stop] = [""] * (stop - start)
+            continue
+        if start:
+            ast.increment_lineno(result, start)
+        body.extend(result.body)
+    return Parsed(ast.Module(body=body, type_ignores=[]), "\n".join(lines), tuple(failures))
 
 
 def parse_document(document: SourceDocument) -> Parsed:
+    if document.cell_map is not None:
+        return _parse_cells(document)
     result = parse(document.text, document.path)
-    if not isinstance(result, ParseFailure):
-        return Parsed(result, document.text, ())
-    if document.cell_map is not None and len(document.cell_map.starts) > 1:
-        return _parse_cells(document, result)
-    return Parsed(None, document.text, (result,))
+    if isinstance(result, ParseFailure):
+        return Parsed(None, document.text, (result,))
+    return Parsed(result, document.text, ())
