@@ -72,20 +72,20 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
         stdin_filename=stdin_filename,
         read_stdin=sys.stdin.read if "-" in paths else None,
     )
+    from mlops_lint.report import renderer
     from mlops_lint.run import RunError
 
     try:
         diagnostics = run(request)
+        fmt = output_format or ("full" if sys.stdout.isatty() else "concise")
+        text = renderer(fmt)(diagnostics)
     except RunError as error:
         _fail(str(error))
     except Exception as error:  # the last guard: one line, the traceback only when asked for
         if verbose:
             raise
         _fail(f"internal error: {type(error).__name__}: {error} (run with --verbose for the traceback)")
-    from mlops_lint.report import renderer
-
-    fmt = output_format or ("full" if sys.stdout.isatty() else "concise")
-    click.echo(renderer(fmt)(diagnostics), nl=False)
+    click.echo(text, nl=False)
     if any(d.code == "MLO003" for d in diagnostics):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_CLEAN)
