@@ -162,3 +162,10 @@ def test_non_ascii_columns_in_cells_are_code_points():
     prefix = "données = 'é'; "
     diagnostics = lint_notebook(notebook([code(IMPORTS + "\n" + FIT), code(prefix + SPLIT)]))
     assert where(diagnostics) == [("MLO101", 2, 1, len(prefix) + SPLIT.index("train_test_split"))]
+
+
+@pytest.mark.parametrize("prefix", ["%time ", "%timeit -n 3 -r 1 ", "%capture "])
+def test_code_kept_from_a_line_magic_keeps_its_cell_columns(prefix):
+    diagnostics = lint_notebook(notebook([code(IMPORTS + "\n" + FIT), code("x = 1\n" + prefix + SPLIT)]))
+    assert where(diagnostics) == [("MLO101", 2, 2, len(prefix) + SPLIT.index("train_test_split"))]
+    assert diagnostics[0].location.end.column == len(prefix) + len(SPLIT)

@@ -125,8 +125,9 @@ def _to_cells(document: SourceDocument, diagnostic: Diagnostic) -> Diagnostic:
     def convert(location: Location) -> Location:
         cell, line = cell_map.to_cell(location.start.line)
         end_cell, end_line = cell_map.to_cell(location.end.line)
-        end = Position(end_line, location.end.column) if end_cell == cell else Position(line, location.start.column)
-        return Location(location.path, Position(line, location.start.column), end, cell)
+        start = Position(line, cell_map.to_cell_column(location.start.line, location.start.column))
+        end = Position(end_line, cell_map.to_cell_column(location.end.line, location.end.column)) if end_cell == cell else start
+        return Location(location.path, start, end, cell)
 
     return replace(
         diagnostic,

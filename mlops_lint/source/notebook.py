@@ -11,7 +11,10 @@ from mlops_lint.source.document import SourceDocument, SourceError
 from mlops_lint.source.source_map import CellMap
 
 # Line magics whose argument is ordinary Python: keep the code so the analysis still sees it.
-_CODE_MAGIC = re.compile(r"^(\s*)%(?:time|timeit|prun|capture)\b(?:\s+-\S+)*\s+(.*)$")
+# Their options: -n 3 / -r1 / -s cumulative take a value, -q / -o / --no-stdout do not.
+_CODE_MAGIC = re.compile(
+    r"^(\s*)%(?:time|timeit|prun|capture)\b(?:\s+-[nrpslTD]\s*[^\s-]\S*|\s+--?[A-Za-z][\w-]*)*\s+(.*)$"
+)
 _ASSIGNED_ESCAPE = re.compile(r"^(\s*[\w.\[\]'\", ]+?\s*=\s*)[!%].*$")
 # ``!=`` at the start of a line continues a comparison from the line above; it is not a shell escape.
 _ESCAPE = re.compile(r"^(\s*)(?:[%?]|!(?!=))")
@@ -106,6 +109,7 @@ def notebook_document(path: str, data: bytes) -> SourceDocument:
         # An R or Julia notebook is not ours to check; reporting its cells as syntax errors would be noise.
         return SourceDocument(path=path, text="", cell_map=CellMap((), ()))
     parts: list[str] = []
+    shifts: list[tuple[int, int, int]] = []
     starts: list[int] = []
     numbers: list[int] = []
     next_line = 1
@@ -116,9 +120,20 @@ def notebook_document(path: str, data: bytes) -> SourceDocument:
         if source.endswith("\n"):
             source = source[:-1]
         lines = neutralise_cell(source)
+        shifts.extend(_column_shifts(source.split("\n"), lines, next_line))
         starts.append(next_line)
         numbers.append(number)
         parts.extend(lines)
         next_line += len(lines)
     text = "\n".join(parts) + ("\n" if parts else "")
-    return SourceDocument(path=path, text=text, cell_map=CellMap(tuple(starts), tuple(numbers)))
+    return SourceDocument(path=path, text=text, cell_map=CellMap(tuple(starts), tuple(numbers), tuple(shifts)))
+
+
+def _column_shifts(original: list[str], neutralised: list[str], first_line: int) -> list[tuple[int, int, int]]:
+    """Where ``%time x = f()`` became ``x = f()``, the code kept moved left by the prefix's length."""
+    shifts = []
+    for offset, (before, after) in enumerate(zip(original, neutralised)):
+        code = _CODE_MAGIC.match(before) if before != after else None
+        if code and after == code.group(1) + code.group(2):
+            shifts.append((first_line + offset, len(code.group(1)), len(before) - len(after)))
+    return shifts
