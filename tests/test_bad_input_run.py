@@ -121,3 +121,15 @@ def test_an_internal_error_outside_the_rules_is_one_line_and_exit_2(tmp_path):
     assert quiet.stderr == "mlops-lint: error: internal error: KeyError: 'column' (run with --verbose for the traceback)\n"
     loud = run(["train.py"], tmp_path, BROKEN_REPORTER, MLOPS_LINT_DEBUG="1")
     assert loud.returncode != 0 and "Traceback (most recent call last)" in loud.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-8:surrogateescape", "utf-8:strict"])
+def test_invalid_utf8_on_stdin_is_mlo002_not_an_internal_error(tmp_path, encoding):
+    result = subprocess.run(
+        [sys.executable, "-m", "mlops_lint", "check", "--output-format", "concise", "-"],
+        cwd=tmp_path, input=b"x = 1\ny = '\xff'\n", capture_output=True,
+        env={**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": encoding},
+    )
+    assert result.returncode == 1
+    assert result.stdout.decode().startswith("-:1:1: MLO002 could not decode ")
+    assert result.stderr == b""
