@@ -244,3 +244,31 @@ def test_columns_are_code_points_after_non_ascii(prefix):
 
 def test_harness_lint_text_agrees_with_bytes_path():
     assert where(lint_text(LEAKY, ALL)) == where(lint_bytes(LEAKY.encode())) == [("MLO101", 5, SPLIT_COLUMN)]
+
+
+@pytest.mark.parametrize(
+    ("target", "where"),
+    [("mlops_lint.engine.lint.read_document", "the source loader"), ("mlops_lint.engine.lint.parse_document", "the engine")],
+)
+def test_a_bug_outside_the_rules_is_mlo003_for_that_file_only(monkeypatch, tmp_path, target, where):
+    (tmp_path / "a.py").write_text("x = 1\n")
+    (tmp_path / "b.py").write_text(LEAKY)
+    module_name, attribute = target.rsplit(".", 1)
+    import importlib
+
+    module = importlib.import_module(module_name)
+    real = getattr(module, attribute)
+
+    def fail_on_a(argument):
+        if str(getattr(argument, "path", argument)).endswith("a.py"):
+            raise IndexError("list index out of range")
+        return real(argument)
+
+    monkeypatch.setattr(module, attribute, fail_on_a)
+    from mlops_lint.engine.lint import lint_paths
+
+    diagnostics = lint_paths([str(tmp_path / "a.py"), str(tmp_path / "b.py")], load_catalog(), LintOptions(selected=ALL))
+    assert [(os.path.basename(d.location.path), d.code, d.message) for d in diagnostics] == [
+        ("a.py", "MLO003", f"internal error in {where} (IndexError: list index out of range); please report it"),
+        ("b.py", "MLO101", diagnostics[1].message),
+    ]
