@@ -162,3 +162,16 @@ def test_without_fix_no_file_is_written(tmp_path, output_format):
     assert result.returncode == 1, result.stderr
     assert snapshot(tree) == before
     assert list(marker.iterdir()) == []
+
+
+def test_a_files_results_do_not_depend_on_the_other_files_in_the_run(tmp_path):
+    marker = tmp_path / "markers"
+    marker.mkdir()
+    tree = hostile_tree(tmp_path, marker)
+    (tree / "other.py").write_text("from sklearn.preprocessing import StandardScaler as train_test_split\nX = 1\n")
+    (tree / "broken.py").write_text("print 'x'\n")
+    alone = run(RunRequest(paths=(str(tree / "train.py"),)))
+    together = [d for d in run(RunRequest(paths=(str(tree),))) if d.location.path == str(tree / "train.py")]
+    reversed_order = [d for d in run(RunRequest(paths=(str(tree / "other.py"), str(tree / "broken.py"), str(tree / "train.py"))))
+                      if d.location.path == str(tree / "train.py")]
+    assert alone == together == reversed_order != []
