@@ -93,6 +93,7 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
     from mlops_lint.report import DOCUMENT_FORMATS, renderer
     from mlops_lint.run import RunError, RunRequest, run
 
+    verbose = verbose or os.environ.get("MLOPS_LINT_DEBUG") == "1"
     if verbose:
         logging.basicConfig(level=logging.DEBUG)
     fmt = output_format or ("full" if sys.stdout.isatty() else "concise")
@@ -116,10 +117,6 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
         read_stdin=read_stdin if "-" in paths else None,
         fix=fix_session(fix, diff, unsafe_fixes),
     )
-    try:
-        diagnostics = run(request)
-    except RunError as error:
-        _fail(str(error))
 
     def render_findings(found) -> str:
         if fmt != "full":
@@ -131,15 +128,24 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         return render_full(found, color=color, show_summary=not quiet)
 
-    if request.fix is not None:
-        from mlops_lint.fixes.session import finish
+    try:
+        diagnostics = run(request)
+        if request.fix is not None:
+            from mlops_lint.fixes.session import finish
 
-        sys.exit(finish(request.fix, diagnostics, render_findings, exit_zero))
-    click.echo(render_findings(diagnostics), nl=False)
-    if statistics:
-        from mlops_lint.report.statistics import render as render_statistics
+            sys.exit(finish(request.fix, diagnostics, render_findings, exit_zero))
+        text = render_findings(diagnostics)
+        if statistics:
+            from mlops_lint.report.statistics import render as render_statistics
 
-        click.echo(render_statistics(diagnostics), nl=False)
+            text += render_statistics(diagnostics)
+    except RunError as error:
+        _fail(str(error))
+    except Exception as error:  # the last guard: one line, the traceback only when asked for
+        if verbose:
+            raise
+        _fail(f"internal error: {type(error).__name__}: {error} (run with --verbose for the traceback)")
+    click.echo(text, nl=False)
     if any(d.code == "MLO003" for d in diagnostics):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_CLEAN)

@@ -99,11 +99,14 @@ def run(request: RunRequest) -> list[Diagnostic]:
     if "-" in request.paths and request.read_stdin is not None:
         name = request.stdin_filename or "-"
         try:
-            document = document_from_bytes(name, request.read_stdin().encode("utf-8"))
+            # surrogateescape gives back the bytes a non-UTF-8 stdin was read with, so the
+            # decoder can name the bad byte (MLO002) instead of the run failing.
+            document = document_from_bytes(name, request.read_stdin().encode("utf-8", "surrogateescape"))
             diagnostics.extend(lint_document(document, catalog, options))
-        except SourceError as error:
+        except (SourceError, UnicodeError) as error:
             from mlops_lint.engine.lint import engine_diagnostic
 
-            diagnostics.append(engine_diagnostic(catalog, "MLO002", name, str(error)))
+            detail = str(error) if isinstance(error, SourceError) else f"could not decode stdin: {error}"
+            diagnostics.append(engine_diagnostic(catalog, "MLO002", name, detail))
     diagnostics = [d for d in diagnostics if not _per_file_ignored(d, settings, catalog)]
     return sorted(diagnostics, key=Diagnostic.sort_key)

@@ -10,7 +10,7 @@ from typing import Any, Iterable
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import Catalog, RuleSpec
 from mlops_lint.diagnostics import Applicability, Diagnostic, Fix, Location, Position, Related, Severity
-from mlops_lint.engine.parse import ParseFailure, parse
+from mlops_lint.engine.parse import ParseFailure, parse, parse_document
 from mlops_lint.engine.registry import rule_classes
 from mlops_lint.engine.rule import Finding
 from mlops_lint.engine.suppression import read_suppressions, statement_starts
@@ -98,6 +98,13 @@ def _run_rules(module: AnalyzedModule, options: LintOptions) -> tuple[list[Diagn
         module.options = {**spec.option_defaults(), **options.rule_options.get(code, {})}
         try:
             findings = list(cls().check(module))
+        except RecursionError:
+            # A tree ast could build (up to ~3000 levels) can still be too deep for a recursive
+            # visitor; that is the input's limit, not a bug in the rule.
+            log.debug("rule %s overflowed the stack on %s", code, module.path, exc_info=True)
+            if "MLO001" in options.selected:
+                diagnostics.append(engine_diagnostic(catalog, "MLO001", module.path, f"too deeply nested for {code} to analyse"))
+            continue
         except Exception as error:  # a broken rule must not take the other rules or files down
             log.debug("rule %s failed on %s", code, module.path, exc_info=True)
             diagnostics.append(
@@ -120,8 +127,9 @@ def _to_cells(document: SourceDocument, diagnostic: Diagnostic) -> Diagnostic:
     def convert(location: Location) -> Location:
         cell, line = cell_map.to_cell(location.start.line)
         end_cell, end_line = cell_map.to_cell(location.end.line)
-        end = Position(end_line, location.end.column) if end_cell == cell else Position(line, location.start.column)
-        return Location(location.path, Position(line, location.start.column), end, cell)
+        start = Position(line, cell_map.to_cell_column(location.start.line, location.start.column))
+        end = Position(end_line, cell_map.to_cell_column(location.end.line, location.end.column)) if end_cell == cell else start
+        return Location(location.path, start, end, cell)
 
     return replace(
         diagnostic,
@@ -130,22 +138,22 @@ def _to_cells(document: SourceDocument, diagnostic: Diagnostic) -> Diagnostic:
     )
 
 
-def analyze(document: SourceDocument, catalog: Catalog) -> AnalyzedModule | Diagnostic:
-    """Parse a document into an AnalyzedModule, or return its MLO001 diagnostic."""
-    result = parse(document.text, document.path)
-    if isinstance(result, ParseFailure):
-        return engine_diagnostic(catalog, "MLO001", document.path, result.message, result.line, result.column)
-    return AnalyzedModule(path=document.path, text=document.text, tree=result, catalog=catalog, cell_map=document.cell_map)
-
-
 def lint_document(document: SourceDocument, catalog: Catalog, options: LintOptions) -> list[Diagnostic]:
     suppressions = read_suppressions(document.text) if options.honour_noqa else None
     if suppressions is not None and suppressions.skip_file:
         return []
-    analyzed = analyze(document, catalog)
-    if isinstance(analyzed, Diagnostic):
-        found = [analyzed] if "MLO001" in options.selected else []
-        return [_to_cells(document, d) for d in found]
+    parsed = parse_document(document)
+    syntax = [
+        engine_diagnostic(catalog, "MLO001", document.path, failure.message, failure.line, failure.column)
+        for failure in parsed.failures
+        if "MLO001" in options.selected
+    ]
+    if parsed.tree is None:
+        return [_to_cells(document, d) for d in syntax]
+    # A notebook's broken cells are blanked in parsed.text; the other cells are still analysed.
+    analyzed = AnalyzedModule(
+        path=document.path, text=parsed.text, tree=parsed.tree, catalog=catalog, cell_map=document.cell_map
+    )
     diagnostics, _ = _run_rules(analyzed, options)
     if suppressions is not None and suppressions.noqa and diagnostics:
         starts = statement_starts(analyzed.tree)
@@ -154,16 +162,27 @@ def lint_document(document: SourceDocument, catalog: Catalog, options: LintOptio
             for d in diagnostics
             if not suppressions.covers(d.code, (d.location.start.line, starts.get(d.location.start.line, 0)))
         ]
-    diagnostics = [_to_cells(document, d) for d in diagnostics]
+    diagnostics = [_to_cells(document, d) for d in [*syntax, *diagnostics]]
     return sorted(diagnostics, key=Diagnostic.sort_key)
 
 
 def lint_path(path: str, catalog: Catalog, options: LintOptions) -> list[Diagnostic]:
+    """Lint one file; whatever goes wrong stays in this file's diagnostics and the run goes on."""
     try:
         document = read_document(path)
     except SourceError as error:
         return [engine_diagnostic(catalog, "MLO002", path, str(error))] if "MLO002" in options.selected else []
-    return lint_document(document, catalog, options)
+    except Exception as error:  # a bug in a loader must not end the run for the other files
+        return [_internal_error(catalog, path, "the source loader", error)]
+    try:
+        return lint_document(document, catalog, options)
+    except Exception as error:  # a bug outside the rules (parse, suppression, mapping)
+        return [_internal_error(catalog, path, "the engine", error)]
+
+
+def _internal_error(catalog: Catalog, path: str, where: str, error: Exception) -> Diagnostic:
+    log.debug("%s failed on %s", where, path, exc_info=True)
+    return engine_diagnostic(catalog, "MLO003", path, f"internal error in {where} ({type(error).__name__}: {error})")
 
 
 def lint_paths(paths: Iterable[str], catalog: Catalog, options: LintOptions) -> list[Diagnostic]:

@@ -25,15 +25,32 @@ class SourceDocument:
         return self.cell_map is not None
 
 
+def _byte_error(data: bytes, encoding: str, error: UnicodeDecodeError) -> SourceError:
+    line = data.count(b"\n", 0, error.start) + 1
+    return SourceError(f"could not decode file: invalid {encoding} byte 0x{data[error.start]:02x} on line {line}")
+
+
 def decode_python(data: bytes) -> str:
     """Decode Python source the way the interpreter does (BOM, coding cookie), with universal newlines."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        text = data.decode(encoding)
-    except (SyntaxError, LookupError, UnicodeDecodeError) as error:
+    except (SyntaxError, LookupError) as error:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as undecodable:
+            # detect_encoding says "invalid or missing encoding declaration" for a stray byte in
+            # the first two lines; the byte and its line are what the user needs.
+            raise _byte_error(data, "utf-8", undecodable) from None
+        if "encoding problem" in str(error):
+            raise SourceError("could not decode file: the UTF-8 BOM contradicts the coding cookie") from None
         raise SourceError(f"could not decode file: {error}") from None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise _byte_error(data, encoding, error) from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    # Python reads \r\n and a lone \r as line ends; positions are counted on \n only from here on.
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
+import warnings
 
 from mlops_lint.source.document import SourceDocument, SourceError
 from mlops_lint.source.source_map import CellMap
 
 # Line magics whose argument is ordinary Python: keep the code so the analysis still sees it.
-_CODE_MAGIC = re.compile(r"^(\s*)%(?:time|timeit|prun|capture)\b(?:\s+-\S+)*\s+(.*)$")
+# Their options: -n 3 / -r1 / -s cumulative take a value, -q / -o / --no-stdout do not.
+_CODE_MAGIC = re.compile(
+    r"^(\s*)%(?:time|timeit|prun|capture)\b(?:\s+-[nrpslTD]\s*[^\s-]\S*|\s+--?[A-Za-z][\w-]*)*\s+(.*)$"
+)
 _ASSIGNED_ESCAPE = re.compile(r"^(\s*[\w.\[\]'\", ]+?\s*=\s*)[!%].*$")
-_ESCAPE = re.compile(r"^(\s*)[!%?]")
+# ``!=`` at the start of a line continues a comparison from the line above; it is not a shell escape.
+_ESCAPE = re.compile(r"^(\s*)(?:[%?]|!(?!=))")
 _HELP_SUFFIX = re.compile(r"^(\s*)[\w.\[\]()]+\?\??\s*$")
 
 
@@ -37,7 +43,21 @@ def neutralise_cell(source: str) -> list[str]:
             return ["# " + lines[0], *(neutralise_line(line) for line in lines[1:])]
         # Any other cell magic (%%bash, %%writefile, %%sql ...) means the cell is not Python.
         return ["# " + line for line in lines]
-    return [neutralise_line(line) for line in lines]
+    neutralised = [neutralise_line(line) for line in lines]
+    if neutralised != lines and _is_python(source):
+        # Plain Python whose continuation lines begin with % or ? (``"%s"\n % x``) stays as it is.
+        return lines
+    return neutralised
+
+
+def _is_python(source: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 def _cells(notebook: object) -> list[dict]:
@@ -46,7 +66,12 @@ def _cells(notebook: object) -> list[dict]:
     if "cells" in notebook:
         cells = notebook["cells"]
     elif isinstance(notebook.get("worksheets"), list):  # nbformat 3
-        cells = [c for sheet in notebook["worksheets"] if isinstance(sheet, dict) for c in sheet.get("cells", [])]
+        cells = [
+            cell
+            for sheet in notebook["worksheets"]
+            if isinstance(sheet, dict) and isinstance(sheet.get("cells"), list)
+            for cell in sheet["cells"]
+        ]
     else:
         raise SourceError("not a valid notebook: no 'cells' list")
     if not isinstance(cells, list):
@@ -61,25 +86,54 @@ def _cell_source(cell: dict) -> str:
     return source if isinstance(source, str) else ""
 
 
+def _language(notebook: dict) -> str:
+    """The notebook's kernel language, lower case; "python" when the metadata does not say."""
+    metadata = notebook.get("metadata")
+    if not isinstance(metadata, dict):
+        return "python"
+    for table, key in (("language_info", "name"), ("kernelspec", "language")):
+        value = metadata.get(table)
+        if isinstance(value, dict) and isinstance(value.get(key), str):
+            return value[key].lower()
+    return "python"
+
+
 def notebook_document(path: str, data: bytes) -> SourceDocument:
     try:
+        # Outputs (base64 images included) are parsed as JSON strings and never decoded further.
         notebook = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise SourceError(f"not a valid notebook: {error}") from None
+    cells = _cells(notebook)
+    if _language(notebook) != "python":
+        # An R or Julia notebook is not ours to check; reporting its cells as syntax errors would be noise.
+        return SourceDocument(path=path, text="", cell_map=CellMap((), ()))
     parts: list[str] = []
+    shifts: list[tuple[int, int, int]] = []
     starts: list[int] = []
     numbers: list[int] = []
     next_line = 1
-    for number, cell in enumerate(_cells(notebook), start=1):
+    for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source = _cell_source(cell).replace("\r\n", "\n").replace("\r", "\n")
         if source.endswith("\n"):
             source = source[:-1]
         lines = neutralise_cell(source)
+        shifts.extend(_column_shifts(source.split("\n"), lines, next_line))
         starts.append(next_line)
         numbers.append(number)
         parts.extend(lines)
         next_line += len(lines)
     text = "\n".join(parts) + ("\n" if parts else "")
-    return SourceDocument(path=path, text=text, cell_map=CellMap(tuple(starts), tuple(numbers)))
+    return SourceDocument(path=path, text=text, cell_map=CellMap(tuple(starts), tuple(numbers), tuple(shifts)))
+
+
+def _column_shifts(original: list[str], neutralised: list[str], first_line: int) -> list[tuple[int, int, int]]:
+    """Where ``%time x = f()`` became ``x = f()``, the code kept moved left by the prefix's length."""
+    shifts = []
+    for offset, (before, after) in enumerate(zip(original, neutralised)):
+        code = _CODE_MAGIC.match(before) if before != after else None
+        if code and after == code.group(1) + code.group(2):
+            shifts.append((first_line + offset, len(code.group(1)), len(before) - len(after)))
+    return shifts

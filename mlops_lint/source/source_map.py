@@ -12,6 +12,9 @@ class CellMap:
 
     starts: tuple[int, ...]
     cells: tuple[int, ...]
+    # (module line, from column, shift): on that line, columns >= from column lie ``shift`` code
+    # points further right in the cell, because a prefix such as ``%time `` was taken out.
+    shifts: tuple[tuple[int, int, int], ...] = ()
 
     def to_cell(self, module_line: int) -> tuple[int, int]:
         """Return ``(cell, line_in_cell)`` for a module line; lines past the end stay in the last cell."""
@@ -19,6 +22,12 @@ class CellMap:
             return (1, module_line)
         index = max(bisect_right(self.starts, module_line) - 1, 0)
         return (self.cells[index], module_line - self.starts[index] + 1)
+
+    def to_cell_column(self, module_line: int, column: int) -> int:
+        for line, start, shift in self.shifts:
+            if line == module_line and column >= start:
+                return column + shift
+        return column
 
     def to_module(self, cell: int, line_in_cell: int) -> int:
         index = self.cells.index(cell)
