@@ -1,0 +1,234 @@
+"""Small, shared readings of call shapes for the MLO4xx–MLO6xx rules, all driven by the catalog.
+
+Library callables are looked up by qualified name (``pandas.read_csv``); builtins as
+``builtins.open``; methods on objects the module made itself (``df.to_csv``, ``model.predict``)
+as ``method:to_csv`` — see rules/README.md, "Methods". Nothing here knows a library by name.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.catalog import ApiEntry
+
+METHOD_PREFIX = "method:"
+
+
+def _defined_names(tree: ast.Module) -> frozenset[str]:
+    """Names the module binds itself (functions, classes, assignments): they shadow builtins."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+    return frozenset(names)
+
+
+def call_entry(module: AnalyzedModule, call: ast.AST) -> ApiEntry | None:
+    """The catalog entry of what a call invokes: a library name, a builtin, or a method name."""
+    if not isinstance(call, ast.Call):
+        return None
+    func = call.func
+    if module.qualified_names(func):
+        return module.api(func)
+    if isinstance(func, ast.Name):
+        if func.id in _cached_defined(module):
+            return None
+        return module.catalog.api.get(f"builtins.{func.id}")
+    if isinstance(func, ast.Attribute):
+        return module.catalog.api.get(METHOD_PREFIX + func.attr)
+    return None
+
+
+def _cached_defined(module: AnalyzedModule) -> frozenset[str]:
+    cached = module.__dict__.get("_shapes_defined")
+    if cached is None:
+        cached = _defined_names(module.tree)
+        module.__dict__["_shapes_defined"] = cached
+    return cached
+
+
+def calls(node: ast.AST) -> Iterator[ast.Call]:
+    for child in ast.walk(node):
+        if isinstance(child, ast.Call):
+            yield child
+
+
+def calls_with_role(module: AnalyzedModule, node: ast.AST, *roles: str) -> Iterator[tuple[ast.Call, ApiEntry]]:
+    for call in calls(node):
+        entry = call_entry(module, call)
+        if entry is not None and entry.role in roles:
+            yield call, entry
+
+
+def argument(call: ast.Call, position: int | None, keyword: str | None) -> ast.expr | None:
+    """The argument passed at a position or by keyword, or None."""
+    if keyword is not None:
+        for kw in call.keywords:
+            if kw.arg == keyword:
+                return kw.value
+    if position is not None and 0 <= position < len(call.args):
+        value = call.args[position]
+        return None if isinstance(value, ast.Starred) else value
+    return None
+
+
+def module_constants(module: AnalyzedModule) -> dict[str, ast.expr]:
+    """Module-level names bound exactly once, to their value (``DATA = "/home/me/x.csv"``)."""
+    cached = module.__dict__.get("_shapes_constants")
+    if cached is not None:
+        return cached
+    counts: dict[str, int] = {}
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            counts[node.id] = counts.get(node.id, 0) + 1
+    constants = {}
+    for statement in module.tree.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+            if isinstance(target, ast.Name) and counts.get(target.id) == 1:
+                constants[target.id] = statement.value
+    module.__dict__["_shapes_constants"] = constants
+    return constants
+
+
+def leading_string(module: AnalyzedModule, node: ast.expr | None, depth: int = 0) -> str | None:
+    """The literal text a path or URL expression starts with, following joins and module constants.
+
+    ``"/home/a/x.csv"``, ``f"/home/a/{name}"``, ``"/home/a" + name``, ``Path("/home/a") / "x"``,
+    ``os.path.join("/home/a", "x")`` and a module constant holding any of these all start with
+    ``/home/a``. Anything else is unknown (None): the rules stay silent on it.
+    """
+    if node is None or depth > 5:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        text = ""
+        for part in node.values:
+            if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                text += part.value
+                continue
+            known = literal_string(module, part.value, depth + 1) if isinstance(part, ast.FormattedValue) else None
+            if known is None or part.format_spec is not None or part.conversion != -1:
+                break
+            text += known
+        return text or None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
+        return leading_string(module, node.left, depth + 1)
+    if isinstance(node, ast.Name):
+        return leading_string(module, module_constants(module).get(node.id), depth + 1)
+    if isinstance(node, ast.Call):
+        entry = call_entry(module, node)
+        if entry is not None and entry.role == "path-builder" and node.args:
+            return leading_string(module, node.args[0], depth + 1)
+    return None
+
+
+def names_in(node: ast.AST | None) -> set[str]:
+    if node is None:
+        return set()
+    return {child.id for child in ast.walk(node) if isinstance(child, ast.Name)}
+
+
+def scope_bodies(tree: ast.Module) -> Iterator[list[ast.stmt]]:
+    """The module body and every function body: the scopes rules track names in."""
+    yield tree.body
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield node.body
+
+
+def statements_in_order(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Simple statements of one scope in source order, entering blocks but not nested defs."""
+    for statement in body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        compound = False
+        for name in ("body", "orelse", "finalbody"):
+            inner = getattr(statement, name, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                compound = True
+        if compound:
+            yield from _headers(statement)
+            for name in ("body", "orelse", "finalbody"):
+                yield from statements_in_order(getattr(statement, name, []) or [])
+            for handler in getattr(statement, "handlers", []) or []:
+                yield from statements_in_order(handler.body)
+        else:
+            yield statement
+
+
+def _headers(statement: ast.stmt) -> Iterator[ast.stmt]:
+    """The header of a compound statement as a pseudo-statement (an ``if`` test, a ``for`` iterable)."""
+    if isinstance(statement, (ast.If, ast.While)):
+        yield ast.Expr(value=statement.test, lineno=statement.lineno, col_offset=statement.col_offset)
+    elif isinstance(statement, (ast.For, ast.AsyncFor)):
+        yield ast.Assign(targets=[statement.target], value=statement.iter, lineno=statement.lineno, col_offset=statement.col_offset)
+    elif isinstance(statement, (ast.With, ast.AsyncWith)):
+        for item in statement.items:
+            if item.optional_vars is not None:
+                yield ast.Assign(targets=[item.optional_vars], value=item.context_expr, lineno=statement.lineno, col_offset=statement.col_offset)
+            else:
+                yield ast.Expr(value=item.context_expr, lineno=statement.lineno, col_offset=statement.col_offset)
+
+
+def assigned_names(statement: ast.stmt) -> set[str]:
+    targets: list[ast.AST] = []
+    if isinstance(statement, ast.Assign):
+        targets = list(statement.targets)
+    elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
+        targets = [statement.target]
+    return {node.id for target in targets for node in ast.walk(target) if isinstance(node, ast.Name)}
+
+
+def instance_entries(module: AnalyzedModule) -> dict[str, ApiEntry]:
+    """Names the module binds to an instance of a catalog class (``clf = LogisticRegression()``).
+
+    A name bound to two different things keeps neither: the rules stay silent on it.
+    """
+    cached = module.__dict__.get("_shapes_instances")
+    if cached is not None:
+        return cached
+    found: dict[str, ApiEntry | None] = {}
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name = node.targets[0].id
+            entry = call_entry(module, node.value) if isinstance(node.value, ast.Call) else None
+            if name in found and (found[name] is None or entry is None or found[name].qualname != entry.qualname):
+                found[name] = None
+            else:
+                found[name] = entry
+    instances = {name: entry for name, entry in found.items() if entry is not None}
+    module.__dict__["_shapes_instances"] = instances
+    return instances
+
+
+def literal_string(module: AnalyzedModule, node: ast.expr | None, depth: int = 0) -> str | None:
+    """The whole text of an expression built only from literals and module constants, else None."""
+    if node is None or depth > 5:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left = literal_string(module, node.left, depth + 1)
+        right = literal_string(module, node.right, depth + 1)
+        return None if left is None or right is None else left + right
+    if isinstance(node, ast.Name):
+        return literal_string(module, module_constants(module).get(node.id), depth + 1)
+    return None
+
+
+def opens_for_writing(call: ast.Call, entry: ApiEntry) -> bool:
+    """An ``open``-like reader called with a writing mode."""
+    if entry.get("mode-arg") is None and entry.get("mode-keyword") is None:
+        return False
+    mode = argument(call, entry.get("mode-arg"), entry.get("mode-keyword"))
+    return isinstance(mode, ast.Constant) and isinstance(mode.value, str) and any(c in mode.value for c in "wax")
+
+
+def has_keyword(call: ast.Call, names: list[str] | tuple[str, ...]) -> bool:
+    return any(kw.arg in names for kw in call.keywords)
