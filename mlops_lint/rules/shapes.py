@@ -232,3 +232,49 @@ def opens_for_writing(call: ast.Call, entry: ApiEntry) -> bool:
 
 def has_keyword(call: ast.Call, names: list[str] | tuple[str, ...]) -> bool:
     return any(kw.arg in names for kw in call.keywords)
+
+
+def prefix_entry(module: AnalyzedModule, qualname: str) -> ApiEntry | None:
+    """The catalog entry of a module prefix that covers ``qualname`` (``mlflow`` for ``mlflow.log_param``)."""
+    parts = qualname.split(".")
+    for end in range(len(parts), 0, -1):
+        entry = module.catalog.api.get(".".join(parts[:end]))
+        if entry is not None and (end == len(parts) or entry.get("prefix")):
+            return entry
+    return None
+
+
+def uses_role(module: AnalyzedModule, *roles: str) -> bool:
+    """Does the module call or name anything with one of these roles (prefix entries included)?"""
+    if next(calls_with_role(module, module.tree, *roles), None) is not None:
+        return True
+    for node in ast.walk(module.tree):
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            for name in module.qualified_names(node):
+                entry = prefix_entry(module, name)
+                if entry is not None and entry.role in roles:
+                    return True
+    return False
+
+
+def trained_names(module: AnalyzedModule) -> frozenset[str]:
+    """Source text of objects the module trains: receivers of ``fit``/``train``/``partial_fit``/``fit_transform``
+    and of any method an instance's catalog entry lists under ``trains``."""
+    cached = module.__dict__.get("_shapes_trained")
+    if cached is not None:
+        return cached
+    instances = instance_entries(module)
+    found = set()
+    for call in calls(module.tree):
+        func = call.func
+        if not isinstance(func, ast.Attribute):
+            continue
+        receiver = func.value
+        while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute):
+            receiver = receiver.func.value  # Pipeline(...).set_params(...).fit
+        entry = instances.get(receiver.id) if isinstance(receiver, ast.Name) else None
+        trains = set(entry.get("trains", ())) if entry is not None else set()
+        if func.attr in {"fit", "partial_fit", "train"} | trains:
+            found.add(ast.unparse(func.value))
+    module.__dict__["_shapes_trained"] = frozenset(found)
+    return module.__dict__["_shapes_trained"]
