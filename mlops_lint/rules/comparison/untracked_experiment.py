@@ -1,0 +1,43 @@
+"""MLO403: a module trains a model but records neither its parameters nor its metrics anywhere."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.rules.shapes import calls, calls_with_role, opens_for_writing, trained_names, uses_role
+
+# A tracker, a log, a model logged with its run, or any file the module writes results to.
+_RECORDS = ("experiment-logger", "model-log", "sink")
+
+
+def _is_super_call(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
+
+
+class UntrackedExperiment(Rule):
+    code = "MLO403"
+
+    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+        training = self._first_training_call(module)
+        if training is None or uses_role(module, *_RECORDS) or self._writes_a_file(module):
+            return
+        yield Finding(training, {"call": ast.unparse(training.func)})
+
+    @staticmethod
+    def _first_training_call(module: AnalyzedModule) -> ast.Call | None:
+        trained = trained_names(module)
+        candidates = [
+            call for call in calls(module.tree)
+            if isinstance(call.func, ast.Attribute) and call.args and ast.unparse(call.func.value) in trained
+            and call.func.attr in {"fit", "partial_fit", "train"}
+            and not _is_super_call(call.func.value)  # an estimator subclass delegating to its base
+        ]
+        candidates += [call for call, _ in calls_with_role(module, module.tree, "training-step")]
+        return min(candidates, key=lambda call: (call.lineno, call.col_offset), default=None)
+
+    @staticmethod
+    def _writes_a_file(module: AnalyzedModule) -> bool:
+        return any(opens_for_writing(call, entry) for call, entry in calls_with_role(module, module.tree, "reader"))
