@@ -32,8 +32,13 @@ def call_entry(module: AnalyzedModule, call: ast.AST) -> ApiEntry | None:
     if not isinstance(call, ast.Call):
         return None
     func = call.func
-    if module.qualified_names(func):
-        return module.api(func)
+    qualified = module.qualified_names(func)
+    if qualified:
+        # The exact name first (module.api), else a module prefix that covers it (``mlflow``).
+        entry = module.api(func)
+        for name in sorted(qualified):
+            entry = entry or prefix_entry(module, name)
+        return entry
     if isinstance(func, ast.Name):
         if func.id in _cached_defined(module):
             return None
@@ -278,3 +283,13 @@ def trained_names(module: AnalyzedModule) -> frozenset[str]:
             found.add(ast.unparse(func.value))
     module.__dict__["_shapes_trained"] = frozenset(found)
     return module.__dict__["_shapes_trained"]
+
+
+def sink_data(call: ast.Call, entry: ApiEntry) -> ast.AST | None:
+    """The part of a sink call that carries the data sent out (its ``data-arg``)."""
+    where = entry.get("data-arg")
+    if where == "receiver":
+        return call.func.value if isinstance(call.func, ast.Attribute) else None
+    if where == "any":
+        return ast.Tuple(elts=[*call.args, *(kw.value for kw in call.keywords)], ctx=ast.Load())
+    return argument(call, where, None) if isinstance(where, int) else None
