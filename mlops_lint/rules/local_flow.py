@@ -24,20 +24,32 @@ class Origin:
     checked: bool = False
 
 
+def _never(call: ast.Call) -> bool:
+    return False
+
+
 @dataclass
 class ScopeFlow:
     holders: dict[str, set[Origin]] = field(default_factory=dict)
+    opaque: Callable[[ast.Call], bool] = _never
 
     def origins(self, node: ast.AST | None, is_source: Callable[[ast.Call], bool]) -> set[Origin]:
-        """Origins an expression carries: names holding them, and source calls inside it."""
+        """Origins an expression carries: names holding them, and source calls inside it.
+
+        Calls for which ``self.opaque`` holds (a metric: its result is a score, not the data it
+        scored) carry nothing of their arguments.
+        """
         found: set[Origin] = set()
         if node is None:
             return found
-        for name in names_in(node):
-            found |= self.holders.get(name, set())
-        for child in ast.walk(node):
-            if isinstance(child, ast.Call) and is_source(child):
-                found.add(self._origin_for(child))
+        if isinstance(node, ast.Call) and self.opaque(node):
+            return found
+        if isinstance(node, ast.Name):
+            return set(self.holders.get(node.id, set()))
+        if isinstance(node, ast.Call) and is_source(node):
+            found.add(self._origin_for(node))
+        for child in ast.iter_child_nodes(node):
+            found |= self.origins(child, is_source)
         return found
 
     def _origin_for(self, call: ast.Call) -> Origin:
@@ -59,7 +71,9 @@ class ScopeFlow:
                 self.holders.pop(name, None)
 
 
-def scopes_in_order(tree: ast.Module) -> Iterator[tuple[list[ast.stmt], ScopeFlow]]:
+def scopes_in_order(
+    tree: ast.Module, opaque: Callable[[ast.Call], bool] = _never
+) -> Iterator[tuple[list[ast.stmt], ScopeFlow]]:
     """Each scope's simple statements in order, with a fresh flow to follow names through them."""
     for body in scope_bodies(tree):
-        yield list(statements_in_order(body)), ScopeFlow()
+        yield list(statements_in_order(body)), ScopeFlow(opaque=opaque)

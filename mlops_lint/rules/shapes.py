@@ -14,6 +14,7 @@ from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import ApiEntry
 
 METHOD_PREFIX = "method:"
+_RETURNS_SELF = frozenset({"fit", "partial_fit", "set_params"})
 
 
 def _defined_names(tree: ast.Module) -> frozenset[str]:
@@ -202,12 +203,21 @@ def instance_entries(module: AnalyzedModule) -> dict[str, ApiEntry]:
     for node in ast.walk(module.tree):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name = node.targets[0].id
-            entry = call_entry(module, node.value) if isinstance(node.value, ast.Call) else None
+            value = node.value
+            # LogisticRegression().fit(X, y) is still the LogisticRegression instance.
+            while (
+                isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+                and value.func.attr in _RETURNS_SELF and isinstance(value.func.value, ast.Call)
+            ):
+                value = value.func.value
+            entry = call_entry(module, value) if isinstance(value, ast.Call) else None
             if name in found and (found[name] is None or entry is None or found[name].qualname != entry.qualname):
                 found[name] = None
             else:
                 found[name] = entry
-    instances = {name: entry for name, entry in found.items() if entry is not None}
+    # A name that is also a function parameter somewhere may hold anything there.
+    parameters = {node.arg for node in ast.walk(module.tree) if isinstance(node, ast.arg)}
+    instances = {name: entry for name, entry in found.items() if entry is not None and name not in parameters}
     module.__dict__["_shapes_instances"] = instances
     return instances
 

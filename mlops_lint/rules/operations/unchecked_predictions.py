@@ -11,6 +11,11 @@ from mlops_lint.rules.local_flow import Origin, ScopeFlow, scopes_in_order
 from mlops_lint.rules.shapes import call_entry, calls_with_role, sink_data
 
 
+def is_metric(module: AnalyzedModule, call: ast.Call) -> bool:
+    entry = call_entry(module, call)
+    return entry is not None and entry.role == "metric"
+
+
 def is_prediction(module: AnalyzedModule, call: ast.Call) -> bool:
     entry = call_entry(module, call)
     return entry is not None and entry.role == "prediction"
@@ -44,7 +49,7 @@ class UncheckedPredictions(Rule):
         def source(call: ast.Call) -> bool:
             return is_prediction(module, call)
 
-        for statements, flow in scopes_in_order(module.tree):
+        for statements, flow in scopes_in_order(module.tree, opaque=lambda call: is_metric(module, call)):
             for statement in statements:
                 mark_checked(flow, looked_at(module, statement), source)
                 for call, entry in calls_with_role(module, statement, "sink"):
