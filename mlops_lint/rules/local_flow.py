@@ -13,6 +13,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
+from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.rules.shapes import assigned_names, names_in, scope_bodies, statements_in_order
 
 
@@ -72,8 +73,8 @@ class ScopeFlow:
 
 
 def scopes_in_order(
-    tree: ast.Module, opaque: Callable[[ast.Call], bool] = _never
+    module: AnalyzedModule, opaque: Callable[[ast.Call], bool] = _never
 ) -> Iterator[tuple[list[ast.stmt], ScopeFlow]]:
     """Each scope's simple statements in order, with a fresh flow to follow names through them."""
-    for body in scope_bodies(tree):
+    for body in scope_bodies(module):
         yield list(statements_in_order(body)), ScopeFlow(opaque=opaque)

@@ -17,10 +17,10 @@ METHOD_PREFIX = "method:"
 _RETURNS_SELF = frozenset({"fit", "partial_fit", "set_params"})
 
 
-def _defined_names(tree: ast.Module) -> frozenset[str]:
+def _defined_names(module: AnalyzedModule) -> frozenset[str]:
     """Names the module binds itself (functions, classes, assignments): they shadow builtins."""
     names = set()
-    for node in ast.walk(tree):
+    for node in all_nodes(module):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             names.add(node.name)
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
@@ -32,6 +32,14 @@ def call_entry(module: AnalyzedModule, call: ast.AST) -> ApiEntry | None:
     """The catalog entry of what a call invokes: a library name, a builtin, or a method name."""
     if not isinstance(call, ast.Call):
         return None
+    # Several rules ask about the same calls: resolve each once per module.
+    cache = module.__dict__.setdefault("_shapes_entries", {})
+    if id(call) not in cache:
+        cache[id(call)] = _resolve_call(module, call)
+    return cache[id(call)]
+
+
+def _resolve_call(module: AnalyzedModule, call: ast.Call) -> ApiEntry | None:
     func = call.func
     qualified = module.qualified_names(func)
     if qualified:
@@ -52,19 +60,28 @@ def call_entry(module: AnalyzedModule, call: ast.AST) -> ApiEntry | None:
 def _cached_defined(module: AnalyzedModule) -> frozenset[str]:
     cached = module.__dict__.get("_shapes_defined")
     if cached is None:
-        cached = _defined_names(module.tree)
+        cached = _defined_names(module)
         module.__dict__["_shapes_defined"] = cached
     return cached
 
 
-def calls(node: ast.AST) -> Iterator[ast.Call]:
-    for child in ast.walk(node):
+def all_nodes(module: AnalyzedModule) -> list[ast.AST]:
+    """Every node of the module, walked once and shared by the rules (a walk costs as much as a parse)."""
+    cached = module.__dict__.get("_shapes_nodes")
+    if cached is None:
+        cached = module.__dict__["_shapes_nodes"] = list(ast.walk(module.tree))
+    return cached
+
+
+def calls(node: ast.AST, module: AnalyzedModule | None = None) -> Iterator[ast.Call]:
+    nodes = all_nodes(module) if module is not None and node is module.tree else ast.walk(node)
+    for child in nodes:
         if isinstance(child, ast.Call):
             yield child
 
 
 def calls_with_role(module: AnalyzedModule, node: ast.AST, *roles: str) -> Iterator[tuple[ast.Call, ApiEntry]]:
-    for call in calls(node):
+    for call in calls(node, module):
         entry = call_entry(module, call)
         if entry is not None and entry.role in roles:
             yield call, entry
@@ -88,7 +105,7 @@ def module_constants(module: AnalyzedModule) -> dict[str, ast.expr]:
     if cached is not None:
         return cached
     counts: dict[str, int] = {}
-    for node in ast.walk(module.tree):
+    for node in all_nodes(module):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             counts[node.id] = counts.get(node.id, 0) + 1
     constants = {}
@@ -140,10 +157,10 @@ def names_in(node: ast.AST | None) -> set[str]:
     return {child.id for child in ast.walk(node) if isinstance(child, ast.Name)}
 
 
-def scope_bodies(tree: ast.Module) -> Iterator[list[ast.stmt]]:
+def scope_bodies(module: AnalyzedModule) -> Iterator[list[ast.stmt]]:
     """The module body and every function body: the scopes rules track names in."""
-    yield tree.body
-    for node in ast.walk(tree):
+    yield module.tree.body
+    for node in all_nodes(module):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             yield node.body
 
@@ -200,7 +217,7 @@ def instance_entries(module: AnalyzedModule) -> dict[str, ApiEntry]:
     if cached is not None:
         return cached
     found: dict[str, ApiEntry | None] = {}
-    for node in ast.walk(module.tree):
+    for node in all_nodes(module):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name = node.targets[0].id
             value = node.value
@@ -216,7 +233,7 @@ def instance_entries(module: AnalyzedModule) -> dict[str, ApiEntry]:
             else:
                 found[name] = entry
     # A name that is also a function parameter somewhere may hold anything there.
-    parameters = {node.arg for node in ast.walk(module.tree) if isinstance(node, ast.arg)}
+    parameters = {node.arg for node in all_nodes(module) if isinstance(node, ast.arg)}
     instances = {name: entry for name, entry in found.items() if entry is not None and name not in parameters}
     module.__dict__["_shapes_instances"] = instances
     return instances
@@ -261,15 +278,27 @@ def prefix_entry(module: AnalyzedModule, qualname: str) -> ApiEntry | None:
 
 def uses_role(module: AnalyzedModule, *roles: str) -> bool:
     """Does the module call or name anything with one of these roles (prefix entries included)?"""
-    if next(calls_with_role(module, module.tree, *roles), None) is not None:
-        return True
-    for node in ast.walk(module.tree):
+    return not module_roles(module).isdisjoint(roles)
+
+
+def module_roles(module: AnalyzedModule) -> frozenset[str]:
+    """Every role of every callable the module calls or names, computed once per module."""
+    cached = module.__dict__.get("_shapes_roles")
+    if cached is not None:
+        return cached
+    roles = set()
+    for node in all_nodes(module):
+        if isinstance(node, ast.Call):
+            entry = call_entry(module, node)
+            if entry is not None:
+                roles.add(entry.role)
         if isinstance(node, (ast.Name, ast.Attribute)):
             for name in module.qualified_names(node):
                 entry = prefix_entry(module, name)
-                if entry is not None and entry.role in roles:
-                    return True
-    return False
+                if entry is not None:
+                    roles.add(entry.role)
+    module.__dict__["_shapes_roles"] = frozenset(roles)
+    return module.__dict__["_shapes_roles"]
 
 
 def trained_names(module: AnalyzedModule) -> frozenset[str]:
@@ -280,7 +309,7 @@ def trained_names(module: AnalyzedModule) -> frozenset[str]:
         return cached
     instances = instance_entries(module)
     found = set()
-    for call in calls(module.tree):
+    for call in calls(module.tree, module):
         func = call.func
         if not isinstance(func, ast.Attribute):
             continue

@@ -13,7 +13,7 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import ApiEntry
-from mlops_lint.rules.shapes import call_entry, names_in
+from mlops_lint.rules.shapes import all_nodes, call_entry, names_in
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def _header_exprs(statement: ast.stmt) -> Iterator[ast.AST]:
 def scope_scores(module: AnalyzedModule) -> Iterator[ScopeScores]:
     """Splits and scores of the module body and of each function body, separately."""
     bodies = [module.tree.body] + [
-        node.body for node in ast.walk(module.tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        node.body for node in all_nodes(module) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
     ]
     for body in bodies:
         collector = _Collector(module)

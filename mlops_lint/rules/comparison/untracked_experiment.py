@@ -30,9 +30,9 @@ class UntrackedExperiment(Rule):
     def _first_training_call(module: AnalyzedModule) -> ast.Call | None:
         trained = trained_names(module)
         candidates = [
-            call for call in calls(module.tree)
-            if isinstance(call.func, ast.Attribute) and call.args and ast.unparse(call.func.value) in trained
-            and call.func.attr in {"fit", "partial_fit", "train"}
+            call for call in calls(module.tree, module)
+            if isinstance(call.func, ast.Attribute) and call.args and call.func.attr in {"fit", "partial_fit", "train"}
+            and ast.unparse(call.func.value) in trained
             and not _is_super_call(call.func.value)  # an estimator subclass delegating to its base
         ]
         candidates += [call for call, _ in calls_with_role(module, module.tree, "training-step")]

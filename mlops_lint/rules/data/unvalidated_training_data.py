@@ -22,7 +22,7 @@ class UnvalidatedTrainingData(Rule):
             entry = call_entry(module, call)
             return entry is not None and entry.role == "reader" and not opens_for_writing(call, entry)
 
-        for statements, flow in scopes_in_order(module.tree):
+        for statements, flow in scopes_in_order(module):
             reported: set[int] = set()
             for statement in statements:
                 mark_checked(flow, looked_at(module, statement), source)

@@ -40,7 +40,7 @@ class PredictionWithoutUncertainty(Rule):
             )
 
         reported: set[int] = set()
-        for statements, flow in scopes_in_order(module.tree, opaque=lambda call: is_metric(module, call)):
+        for statements, flow in scopes_in_order(module, opaque=lambda call: is_metric(module, call)):
             for statement in statements:
                 outputs = [statement.value] if isinstance(statement, ast.Return) else []
                 outputs += [sink_data(call, entry) for call, entry in calls_with_role(module, statement, "sink")]

@@ -49,7 +49,7 @@ class UncheckedPredictions(Rule):
         def source(call: ast.Call) -> bool:
             return is_prediction(module, call)
 
-        for statements, flow in scopes_in_order(module.tree, opaque=lambda call: is_metric(module, call)):
+        for statements, flow in scopes_in_order(module, opaque=lambda call: is_metric(module, call)):
             for statement in statements:
                 mark_checked(flow, looked_at(module, statement), source)
                 for call, entry in calls_with_role(module, statement, "sink"):
