@@ -52,8 +52,9 @@ def _fail(message: str) -> None:
 @click.option("--stdin-filename", help="The name to report for source read from stdin ('-').")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
 @click.option("-v", "--verbose", is_flag=True, help="Show debug logs and tracebacks of internal errors.")
+@click.option("--preview", is_flag=True, help="Also run the heuristic rules that are off by default.")
 def check(paths, output_format, select, extend_select, ignore, config_file, exclude, extend_exclude,
-          stdin_filename, exit_zero, verbose) -> None:
+          stdin_filename, exit_zero, verbose, preview) -> None:
     """Lint PATHS (files and folders; '-' reads stdin)."""
     from mlops_lint.run import RunRequest, run
 
@@ -69,6 +70,7 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
         extend_exclude=_codes(extend_exclude) or (),
         stdin_filename=stdin_filename,
         read_stdin=sys.stdin.read if "-" in paths else None,
+        preview=preview,
     )
     from mlops_lint.run import RunError
 

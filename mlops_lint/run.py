@@ -33,6 +33,7 @@ class RunRequest:
     extend_exclude: tuple[str, ...] = ()
     stdin_filename: str | None = None
     read_stdin: Callable[[], str] | None = None
+    preview: bool = False  # also run the rules that are off by default
 
 
 def _settings(request: RunRequest, catalog: Catalog) -> Settings:
@@ -64,13 +65,14 @@ def run(request: RunRequest) -> list[Diagnostic]:
         settings = _settings(request, catalog)
         if request.select is not None:
             # A --select on the command line starts the selection afresh, as in ruff.
-            selected = selected_codes(catalog, request.select, request.extend_select, request.ignore)
+            selected = selected_codes(catalog, request.select, request.extend_select, request.ignore, request.preview)
         else:
             selected = selected_codes(
                 catalog,
                 settings.select,
                 (*settings.extend_select, *request.extend_select),
                 (*settings.ignore, *request.ignore),
+                request.preview,
             )
     except (CatalogError, ConfigError, SelectionError) as error:
         raise RunError(str(error)) from None

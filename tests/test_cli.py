@@ -133,3 +133,13 @@ def test_rules_and_rule_commands():
     page = run_cli("rule", "MLO101")
     assert page.returncode == 0
     assert page.stdout == (ROOT / "docs" / "rules" / "MLO101.md").read_text(encoding="utf-8")
+
+
+def test_preview_runs_the_rules_that_are_off_by_default(tmp_path):
+    (tmp_path / "save.py").write_text("import joblib\n\njoblib.dump(model, 'model.joblib')\n")
+    assert run_cli("check", "--output-format", "concise", "save.py", cwd=tmp_path).returncode == 0
+    result = run_cli("check", "--output-format", "concise", "--preview", "save.py", cwd=tmp_path)
+    assert result.returncode == 1
+    assert [line.split(" ", 2)[:2] for line in result.stdout.splitlines()] == [["save.py:3:1:", "MLO602"]]
+    ignored = run_cli("check", "--preview", "--ignore", "MLO602", "save.py", cwd=tmp_path)
+    assert ignored.returncode == 0
