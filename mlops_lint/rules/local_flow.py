@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.rules.shapes import assigned_names, names_in, scope_bodies, statements_in_order
+from mlops_lint.rules.shapes import assigned_names, scope_bodies, statements_in_order
 
 
 @dataclass(eq=False)
@@ -33,6 +33,7 @@ def _never(call: ast.Call) -> bool:
 class ScopeFlow:
     holders: dict[str, set[Origin]] = field(default_factory=dict)
     opaque: Callable[[ast.Call], bool] = _never
+    by_call: dict[int, Origin] = field(default_factory=dict)  # one Origin per source call, so checks stick
 
     def origins(self, node: ast.AST | None, is_source: Callable[[ast.Call], bool]) -> set[Origin]:
         """Origins an expression carries: names holding them, and source calls inside it.
@@ -54,10 +55,9 @@ class ScopeFlow:
         return found
 
     def _origin_for(self, call: ast.Call) -> Origin:
-        cache = self.__dict__.setdefault("_by_call", {})
-        if id(call) not in cache:
-            cache[id(call)] = Origin(call)
-        return cache[id(call)]
+        if id(call) not in self.by_call:
+            self.by_call[id(call)] = Origin(call)
+        return self.by_call[id(call)]
 
     def bind(self, statement: ast.stmt, is_source: Callable[[ast.Call], bool]) -> None:
         """After a statement runs: its targets hold what its value carries (or nothing)."""

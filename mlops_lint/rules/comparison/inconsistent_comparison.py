@@ -8,7 +8,7 @@ from typing import Iterator
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.engine.rule import Finding, Rule
 from mlops_lint.rules.comparison.scores import Score, Split, scope_scores
-from mlops_lint.rules.shapes import module_constants
+from mlops_lint.rules.strings import module_constants
 
 _UNKNOWN = object()
 

@@ -7,7 +7,8 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.engine.rule import Finding, Rule
-from mlops_lint.rules.shapes import calls, calls_with_role, opens_for_writing, trained_names, uses_role
+from mlops_lint.rules.shapes import calls, calls_with_role, trained_names, uses_role
+from mlops_lint.rules.strings import opens_for_writing
 
 # A tracker, a log, a model logged with its run, or any file the module writes results to.
 _RECORDS = ("experiment-logger", "model-log", "sink")

@@ -9,7 +9,8 @@ from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.engine.rule import Finding, Rule
 from mlops_lint.rules.local_flow import scopes_in_order
 from mlops_lint.rules.operations.unchecked_predictions import looked_at, mark_checked
-from mlops_lint.rules.shapes import call_entry, calls, opens_for_writing
+from mlops_lint.rules.shapes import call_entry, calls
+from mlops_lint.rules.strings import opens_for_writing
 
 _TRAINING_METHODS = frozenset({"fit", "partial_fit", "fit_transform"})
 
