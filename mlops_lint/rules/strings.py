@@ -10,21 +10,27 @@ from mlops_lint.rules.shapes import all_nodes, argument, call_entry
 
 
 def module_constants(module: AnalyzedModule) -> dict[str, ast.expr]:
-    """Module-level names bound exactly once, to their value (``DATA = "/home/me/x.csv"``)."""
-    cached = module.__dict__.get("_shapes_constants")
+    """Names bound exactly once in the whole module, to their value (``DATA = "/home/me/x.csv"``).
+
+    One binding anywhere (module body or a function) means every read of the name sees that value
+    or nothing; a name also bound as a parameter, loop target or a second time is left unknown.
+    """
+    cached = module.__dict__.get("_strings_constants")
     if cached is not None:
         return cached
     counts: dict[str, int] = {}
     for node in all_nodes(module):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             counts[node.id] = counts.get(node.id, 0) + 1
+        elif isinstance(node, ast.arg):
+            counts[node.arg] = counts.get(node.arg, 0) + 1
     constants = {}
-    for statement in module.tree.body:
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-            target = statement.targets[0]
+    for node in all_nodes(module):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
             if isinstance(target, ast.Name) and counts.get(target.id) == 1:
-                constants[target.id] = statement.value
-    module.__dict__["_shapes_constants"] = constants
+                constants[target.id] = node.value
+    module.__dict__["_strings_constants"] = constants
     return constants
 
 
