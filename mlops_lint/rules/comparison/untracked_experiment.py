@@ -10,8 +10,8 @@ from mlops_lint.engine.rule import Finding, Rule
 from mlops_lint.rules.shapes import calls, calls_with_role, trained_names, uses_role
 from mlops_lint.rules.strings import opens_for_writing
 
-# A tracker, a log, a model logged with its run, or any file the module writes results to.
-_RECORDS = ("experiment-logger", "model-log", "sink")
+# A tracker (also one a model is logged to), a log, or any file the module writes results to.
+_RECORDS = ("experiment-logger", "sink")
 
 
 def _is_super_call(node: ast.expr) -> bool:

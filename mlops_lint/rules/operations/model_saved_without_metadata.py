@@ -11,7 +11,7 @@ from mlops_lint.engine.rule import Finding, Rule
 from mlops_lint.rules.shapes import argument, calls_with_role, has_keyword, trained_names, uses_role
 
 # Anything in the module that records the run or writes a side file counts as metadata kept.
-_MODULE_EVIDENCE = ("model-log", "experiment-logger", "data-hash", "sink")
+_MODULE_EVIDENCE = ("experiment-logger", "data-hash", "sink")
 
 
 def _saved_object(call: ast.Call, entry: ApiEntry) -> ast.expr | None:
