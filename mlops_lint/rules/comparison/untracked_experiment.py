@@ -10,8 +10,8 @@ from mlops_lint.engine.rule import Finding, Rule
 from mlops_lint.rules.shapes import calls, calls_with_role, trained_names, uses_role
 from mlops_lint.rules.strings import opens_for_writing
 
-# A tracker (also one a model is logged to), a log, or any file the module writes results to.
-_RECORDS = ("experiment-logger", "sink")
+# A tracker (also one a model is logged to), a log, or any file the module writes results to
+# (a sink other than the saved model itself).
 
 
 def _is_super_call(node: ast.expr) -> bool:
@@ -23,7 +23,7 @@ class UntrackedExperiment(Rule):
 
     def check(self, module: AnalyzedModule) -> Iterator[Finding]:
         training = self._first_training_call(module)
-        if training is None or uses_role(module, *_RECORDS) or self._writes_a_file(module):
+        if training is None or uses_role(module, "experiment-logger") or self._writes_a_file(module):
             return
         yield Finding(training, {"call": ast.unparse(training.func)})
 
@@ -41,4 +41,6 @@ class UntrackedExperiment(Rule):
 
     @staticmethod
     def _writes_a_file(module: AnalyzedModule) -> bool:
-        return any(opens_for_writing(call, entry) for call, entry in calls_with_role(module, module.tree, "reader"))
+        if any(not entry.get("saves-model") for _, entry in calls_with_role(module, module.tree, "sink")):
+            return True
+        return any(opens_for_writing(call, entry) for call, entry in calls_with_role(module, module.tree, "loader"))

@@ -16,7 +16,7 @@ class HardCodedDataPath(Rule):
 
     def check(self, module: AnalyzedModule) -> Iterator[Finding]:
         patterns = [re.compile(pattern) for pattern in module.options.get("path-patterns", [])]
-        for call, entry in calls_with_role(module, module.tree, "reader", "downloader"):
+        for call, entry in calls_with_role(module, module.tree, "loader", "downloader"):
             if entry.get("path-arg") is None and entry.get("path-keyword") is None:
                 continue
             if opens_for_writing(call, entry):
@@ -25,4 +25,4 @@ class HardCodedDataPath(Rule):
             path = leading_string(module, path_node)
             if path is None or not any(pattern.match(path) for pattern in patterns):
                 continue
-            yield Finding(call, {"reader": entry.short_name, "path": path})
+            yield Finding(call, {"loader": entry.short_name, "path": path})

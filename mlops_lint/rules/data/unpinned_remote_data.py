@@ -19,13 +19,13 @@ class UnpinnedRemoteData(Rule):
     def check(self, module: AnalyzedModule) -> Iterator[Finding]:
         remote = [re.compile(pattern) for pattern in module.options.get("remote-patterns", [])]
         pinned = [re.compile(pattern) for pattern in module.options.get("pin-patterns", [])]
-        for call, entry in calls_with_role(module, module.tree, "reader", "downloader"):
+        for call, entry in calls_with_role(module, module.tree, "loader", "downloader"):
             if has_keyword(call, entry.get("pin-args", [])):
                 continue
             source = self._remote_source(module, call, entry, remote)
             if source is None or any(pattern.search(source) for pattern in pinned):
                 continue
-            yield Finding(call, {"reader": entry.short_name, "source": source})
+            yield Finding(call, {"loader": entry.short_name, "source": source})
 
     @staticmethod
     def _remote_source(module: AnalyzedModule, call: ast.Call, entry: ApiEntry, remote: list[re.Pattern]) -> str | None:

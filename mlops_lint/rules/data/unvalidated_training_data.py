@@ -21,7 +21,7 @@ class UnvalidatedTrainingData(Rule):
     def check(self, module: AnalyzedModule) -> Iterator[Finding]:
         def source(call: ast.Call) -> bool:
             entry = call_entry(module, call)
-            return entry is not None and entry.role == "reader" and not opens_for_writing(call, entry)
+            return entry is not None and entry.role == "loader" and not opens_for_writing(call, entry)
 
         for statements, flow in scopes_in_order(module):
             reported: set[int] = set()
@@ -37,7 +37,7 @@ class UnvalidatedTrainingData(Rule):
                         reported.update(id(o) for o in unchecked)
                         yield Finding(
                             call,
-                            {"reader": call_entry(module, first.call).short_name, "line": first.call.lineno},
+                            {"loader": call_entry(module, first.call).short_name, "line": first.call.lineno},
                             related=(("load", first.call),),
                         )
                 flow.bind(statement, source)

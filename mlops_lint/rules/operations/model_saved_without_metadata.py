@@ -6,22 +6,14 @@ import ast
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.catalog import ApiEntry
 from mlops_lint.engine.rule import Finding, Rule
-from mlops_lint.rules.shapes import argument, calls_with_role, has_keyword, trained_names, uses_role
+from mlops_lint.rules.shapes import argument, calls_with_role, has_keyword, sink_data, trained_names, uses_role
 
 # Anything in the module that records the run or writes a side file counts as metadata kept.
-_MODULE_EVIDENCE = ("experiment-logger", "data-hash", "sink")
+_MODULE_EVIDENCE = ("experiment-logger", "data-hash")
 
 
-def _saved_object(call: ast.Call, entry: ApiEntry) -> ast.expr | None:
-    where = entry.get("object-arg")
-    if where == "receiver":
-        return call.func.value if isinstance(call.func, ast.Attribute) else None
-    return argument(call, where, None) if isinstance(where, int) else None
-
-
-def _bundles_metadata(saved: ast.expr) -> bool:
+def _bundles_metadata(saved: ast.AST) -> bool:
     """``torch.save({"model": ..., "epoch": ..., "metrics": ...})`` or ``dump((model, info), f)``."""
     if isinstance(saved, ast.Dict):
         return len(saved.keys) >= 2
@@ -34,11 +26,13 @@ class ModelSavedWithoutMetadata(Rule):
     code = "MLO602"
 
     def check(self, module: AnalyzedModule) -> Iterator[Finding]:
-        saves = list(calls_with_role(module, module.tree, "model-save"))
-        if not saves or uses_role(module, *_MODULE_EVIDENCE):
+        sinks = list(calls_with_role(module, module.tree, "sink"))
+        saves = [(call, entry) for call, entry in sinks if entry.get("saves-model")]
+        side_files = [call for call, entry in sinks if not entry.get("saves-model")]
+        if not saves or side_files or uses_role(module, *_MODULE_EVIDENCE):
             return
         for call, entry in saves:
-            saved = _saved_object(call, entry)
+            saved = sink_data(call, entry)
             if saved is None or _bundles_metadata(saved) or has_keyword(call, entry.get("metadata-keywords", [])):
                 continue
             if entry.get("needs-trained-receiver") and ast.unparse(saved) not in trained_names(module):
