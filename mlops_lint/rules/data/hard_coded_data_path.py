@@ -25,4 +25,4 @@ class HardCodedDataPath(Rule):
             path = leading_string(module, path_node)
             if path is None or not any(pattern.match(path) for pattern in patterns):
                 continue
-            yield Finding(call, {"loader": entry.short_name, "path": path})
+            yield Finding(call, {"reader": entry.short_name, "path": path})

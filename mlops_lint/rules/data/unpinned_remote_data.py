@@ -25,7 +25,7 @@ class UnpinnedRemoteData(Rule):
             source = self._remote_source(module, call, entry, remote)
             if source is None or any(pattern.search(source) for pattern in pinned):
                 continue
-            yield Finding(call, {"loader": entry.short_name, "source": source})
+            yield Finding(call, {"reader": entry.short_name, "source": source})
 
     @staticmethod
     def _remote_source(module: AnalyzedModule, call: ast.Call, entry: ApiEntry, remote: list[re.Pattern]) -> str | None:

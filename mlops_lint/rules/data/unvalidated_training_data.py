@@ -37,7 +37,7 @@ class UnvalidatedTrainingData(Rule):
                         reported.update(id(o) for o in unchecked)
                         yield Finding(
                             call,
-                            {"loader": call_entry(module, first.call).short_name, "line": first.call.lineno},
+                            {"reader": call_entry(module, first.call).short_name, "line": first.call.lineno},
                             related=(("load", first.call),),
                         )
                 flow.bind(statement, source)
