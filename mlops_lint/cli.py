@@ -82,8 +82,9 @@ def _remember_stdin(name: str, text: str) -> None:
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place, then report what remains ('-': fixed source to stdout).")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply fixes that change behaviour.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and change nothing (exit 1 if there are any).")
+@click.option("--preview", is_flag=True, help="Also run the heuristic rules that are off by default.")
 def check(paths, output_format, select, extend_select, ignore, config_file, exclude, extend_exclude,
-          stdin_filename, statistics, quiet, exit_zero, verbose, fix, unsafe_fixes, diff) -> None:
+          stdin_filename, statistics, quiet, exit_zero, verbose, fix, unsafe_fixes, diff, preview) -> None:
     """Lint PATHS: files and folders (walked for .py and .ipynb); '-' reads stdin. Default: the current folder.
 
     \b
@@ -116,6 +117,7 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
         stdin_filename=stdin_filename,
         read_stdin=read_stdin if "-" in paths else None,
         fix=fix_session(fix, diff, unsafe_fixes),
+        preview=preview,
     )
 
     def render_findings(found) -> str:

@@ -35,6 +35,7 @@ class RunRequest:
     stdin_filename: str | None = None
     read_stdin: Callable[[], str] | None = None
     fix: Any = None  # a mlops_lint.fixes.session.FixSession for --fix / --diff
+    preview: bool = False  # also run the rules that are off by default
 
 
 def _settings(request: RunRequest, catalog: Catalog) -> Settings:
@@ -72,13 +73,14 @@ def run(request: RunRequest) -> list[Diagnostic]:
         settings = _settings(request, catalog)
         if request.select is not None:
             # A --select on the command line starts the selection afresh, as in ruff.
-            selected = selected_codes(catalog, request.select, request.extend_select, request.ignore)
+            selected = selected_codes(catalog, request.select, request.extend_select, request.ignore, request.preview)
         else:
             selected = selected_codes(
                 catalog,
                 settings.select,
                 (*settings.extend_select, *request.extend_select),
                 (*settings.ignore, *request.ignore),
+                request.preview,
             )
     except SelectionError as error:
         # The configuration was validated when read, so a bad selector here came from the command line.

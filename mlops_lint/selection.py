@@ -47,12 +47,16 @@ def selected_codes(
     select: Iterable[str] | None,
     extend_select: Iterable[str] = (),
     ignore: Iterable[str] = (),
+    preview: bool = False,
 ) -> frozenset[str]:
     """``select`` None means the catalog's default-on rules; an empty ``select`` selects nothing (as ruff)."""
     if select is None:
         chosen = {code for code, spec in catalog.rules.items() if spec.default}
     else:
         chosen = expand(select, catalog, "select")
+    if preview:
+        # --preview: also the heuristic rules that ship off by default.
+        chosen |= {code for code, spec in catalog.rules.items() if not spec.default}
     chosen |= expand(extend_select, catalog, "extend-select")
     chosen -= expand(ignore, catalog, "ignore")
     return frozenset(chosen)

@@ -252,3 +252,12 @@ def test_full_frames_of_stdin_show_the_piped_text_not_the_file_on_disk(tmp_path)
     assert result.returncode == 1
     assert " > 5 | X_train, X_test, y_train, y_test = train_test_split(X, y)" in result.stdout.splitlines()
     assert "saved version" not in result.stdout
+
+def test_preview_runs_the_rules_that_are_off_by_default(tmp_path):
+    (tmp_path / "save.py").write_text("import joblib\n\njoblib.dump(model, 'model.joblib')\n")
+    assert run_cli("check", "--output-format", "concise", "save.py", cwd=tmp_path).returncode == 0
+    result = run_cli("check", "--output-format", "concise", "--preview", "save.py", cwd=tmp_path)
+    assert result.returncode == 1
+    assert [line.split(" ", 2)[:2] for line in result.stdout.splitlines()] == [["save.py:3:1:", "MLO602"]]
+    ignored = run_cli("check", "--preview", "--ignore", "MLO602", "save.py", cwd=tmp_path)
+    assert ignored.returncode == 0

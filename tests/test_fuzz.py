@@ -34,7 +34,8 @@ FUZZ = settings(
 # programs reach the rules' library-aware paths and not only their early exits.
 HEADER = "".join(
     f"from {qualname.rsplit('.', 1)[0]} import {qualname.rsplit('.', 1)[1]} as {alias}\n"
-    for alias, qualname in zip("abcdefgh", sorted(CATALOG.api))
+    # Only importable names: the catalog also keys methods ("method:predict") and module prefixes.
+    for alias, qualname in zip("abcdefgh", sorted(q for q in CATALOG.api if "." in q and ":" not in q))
 )
 EXAMPLE_LINES = sorted({line for spec in CATALOG.rules.values() for example in spec.examples for line in example.code.splitlines()})
 

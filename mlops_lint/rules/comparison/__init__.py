@@ -1,0 +1,1 @@
+"""MLO4xx: comparisons and credit (PEST, bad credit assignment)."""

@@ -1,0 +1,1 @@
+"""MLO5xx: data lineage and quality (data crisis as a service)."""

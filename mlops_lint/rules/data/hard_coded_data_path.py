@@ -1,0 +1,28 @@
+"""MLO501: a data set is read from an absolute path on one user's machine."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.rules.shapes import argument, calls_with_role
+from mlops_lint.rules.strings import leading_string, opens_for_writing
+
+
+class HardCodedDataPath(Rule):
+    code = "MLO501"
+
+    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+        patterns = [re.compile(pattern) for pattern in module.options.get("path-patterns", [])]
+        for call, entry in calls_with_role(module, module.tree, "loader", "downloader"):
+            if entry.get("path-arg") is None and entry.get("path-keyword") is None:
+                continue
+            if opens_for_writing(call, entry):
+                continue
+            path_node = argument(call, entry.get("path-arg"), entry.get("path-keyword"))
+            path = leading_string(module, path_node)
+            if path is None or not any(pattern.match(path) for pattern in patterns):
+                continue
+            yield Finding(call, {"reader": entry.short_name, "path": path})

@@ -1,0 +1,43 @@
+"""MLO602: a model is persisted with nothing recording what it was trained on, or when."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.rules.shapes import argument, calls_with_role, has_keyword, sink_data, trained_names, uses_role
+
+# Anything in the module that records the run or writes a side file counts as metadata kept.
+_MODULE_EVIDENCE = ("experiment-logger", "data-hash")
+
+
+def _bundles_metadata(saved: ast.AST) -> bool:
+    """``torch.save({"model": ..., "epoch": ..., "metrics": ...})`` or ``dump((model, info), f)``."""
+    if isinstance(saved, ast.Dict):
+        return len(saved.keys) >= 2
+    if isinstance(saved, ast.Call) and isinstance(saved.func, ast.Name) and saved.func.id == "dict":
+        return len(saved.keywords) >= 2
+    return isinstance(saved, (ast.Tuple, ast.List)) and len(saved.elts) >= 2
+
+
+class ModelSavedWithoutMetadata(Rule):
+    code = "MLO602"
+
+    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+        sinks = list(calls_with_role(module, module.tree, "sink"))
+        saves = [(call, entry) for call, entry in sinks if entry.get("saves-model")]
+        side_files = [call for call, entry in sinks if not entry.get("saves-model")]
+        if not saves or side_files or uses_role(module, *_MODULE_EVIDENCE):
+            return
+        for call, entry in saves:
+            saved = sink_data(call, entry)
+            if saved is None or _bundles_metadata(saved) or has_keyword(call, entry.get("metadata-keywords", [])):
+                continue
+            if entry.get("needs-trained-receiver") and ast.unparse(saved) not in trained_names(module):
+                continue
+            path = argument(call, entry.get("path-arg"), None) if isinstance(entry.get("path-arg"), int) else None
+            if path is not None and next(calls_with_role(module, path, "time-evidence"), None) is not None:
+                continue  # a timestamped file name
+            yield Finding(call, {"saver": entry.short_name, "model": ast.unparse(saved)})
