@@ -52,8 +52,13 @@ def _fail(message: str) -> None:
 @click.option("--stdin-filename", help="The name to report for source read from stdin ('-').")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
 @click.option("-v", "--verbose", is_flag=True, help="Show debug logs and tracebacks of internal errors.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the results cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="MLOPS_LINT_CACHE_DIR",
+              help="Where to keep the results cache (default: .mlops-lint-cache at the project root).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes to lint with (default: one per core; 1 lints in this process).")
 def check(paths, output_format, select, extend_select, ignore, config_file, exclude, extend_exclude,
-          stdin_filename, exit_zero, verbose) -> None:
+          stdin_filename, exit_zero, verbose, no_cache, cache_dir, jobs) -> None:
     """Lint PATHS (files and folders; '-' reads stdin)."""
     from mlops_lint.run import RunRequest, run
 
@@ -69,6 +74,9 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
         extend_exclude=_codes(extend_exclude) or (),
         stdin_filename=stdin_filename,
         read_stdin=sys.stdin.read if "-" in paths else None,
+        use_cache=not no_cache,
+        cache_dir=Path(cache_dir) if cache_dir else None,
+        jobs=jobs,
     )
     from mlops_lint.run import RunError
 

@@ -5,17 +5,21 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from mlops_lint.catalog import Catalog, CatalogError, load_catalog
 from mlops_lint.config import ConfigError, find_pyproject, load_settings
 from mlops_lint.diagnostics import Diagnostic
 from mlops_lint.discovery import discover
-from mlops_lint.engine.lint import LintOptions, lint_document, lint_paths
+from mlops_lint.engine.lint import LintOptions
+from mlops_lint.engine.parallel import lint_files, lint_source
+from mlops_lint.engine.prefilter import build_prefilter
 from mlops_lint.engine.registry import check_pairing
 from mlops_lint.selection import SelectionError, selected_codes
 from mlops_lint.settings import Settings
-from mlops_lint.source import SourceError, document_from_bytes
+
+if TYPE_CHECKING:
+    from mlops_lint.cache import LintCache
 
 
 class RunError(Exception):
@@ -33,6 +37,9 @@ class RunRequest:
     extend_exclude: tuple[str, ...] = ()
     stdin_filename: str | None = None
     read_stdin: Callable[[], str] | None = None
+    use_cache: bool = False  # the CLI turns it on; --no-cache off
+    cache_dir: Path | None = None  # default: .mlops-lint-cache beside the config file, else in the cwd
+    jobs: int | None = None  # None: one process per core
 
 
 def _settings(request: RunRequest, catalog: Catalog) -> Settings:
@@ -57,6 +64,17 @@ def _per_file_ignored(diagnostic: Diagnostic, settings: Settings, catalog: Catal
     return False
 
 
+def _cache(request: RunRequest, settings: Settings, options: LintOptions) -> LintCache | None:
+    if not request.use_cache:
+        return None
+    from mlops_lint.cache import CACHE_DIR_NAME, cache_for
+    from mlops_lint.catalog.locate import catalog_dir
+
+    root = Path(settings.source).parent if settings.source else Path.cwd()
+    directory = request.cache_dir or root / CACHE_DIR_NAME
+    return cache_for(directory, catalog_dir(), options.selected, options.rule_options, options.honour_noqa)
+
+
 def run(request: RunRequest) -> list[Diagnostic]:
     try:
         catalog = load_catalog()
@@ -78,15 +96,10 @@ def run(request: RunRequest) -> list[Diagnostic]:
     exclude = (*(request.exclude if request.exclude is not None else settings.exclude),
                *settings.extend_exclude, *request.extend_exclude)
     files = [p for p in request.paths if p != "-"]
-    diagnostics = lint_paths(discover(files, exclude), catalog, options)
+    prefilter = build_prefilter(catalog, selected)
+    diagnostics = lint_files(discover(files, exclude), catalog, options, prefilter, _cache(request, settings, options), request.jobs)
     if "-" in request.paths and request.read_stdin is not None:
         name = request.stdin_filename or "-"
-        try:
-            document = document_from_bytes(name, request.read_stdin().encode("utf-8"))
-            diagnostics.extend(lint_document(document, catalog, options))
-        except SourceError as error:
-            from mlops_lint.engine.lint import engine_diagnostic
-
-            diagnostics.append(engine_diagnostic(catalog, "MLO002", name, str(error)))
+        diagnostics.extend(lint_source(name, request.read_stdin().encode("utf-8"), catalog, options, prefilter))
     diagnostics = [d for d in diagnostics if not _per_file_ignored(d, settings, catalog)]
     return sorted(diagnostics, key=Diagnostic.sort_key)

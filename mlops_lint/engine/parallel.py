@@ -1,0 +1,158 @@
+"""Lint many files: read, consult the cache, prefilter, and analyse the rest in a process pool.
+
+The parent reads each file once (the cache is keyed by the bytes it read, so a file edited during
+the run can never be cached under the wrong content) and streams the misses to the workers; trees
+never leave a worker and only plain frozen Diagnostics come back. Results are gathered per file in
+discovery order and sorted with the same key as the serial path, so ``--jobs 1`` and ``--jobs N``
+print byte-identical output.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import multiprocessing
+import os
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+from mlops_lint.catalog import Catalog
+from mlops_lint.diagnostics import Diagnostic
+from mlops_lint.engine.lint import LintOptions, engine_diagnostic, lint_document
+from mlops_lint.engine.prefilter import Prefilter
+from mlops_lint.source import SourceError, document_from_bytes
+
+if TYPE_CHECKING:
+    from mlops_lint.cache import LintCache
+
+# Below this many files to analyse a pool costs more (fork, pipes) than it saves.
+PARALLEL_THRESHOLD = 32
+# Files per task: enough to amortise the pipe round trip, few enough to balance two cores.
+CHUNK_SIZE = 4
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    index: int
+    path: str
+    data: bytes
+
+
+def default_jobs() -> int:
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return max(os.cpu_count() or 1, 1)
+
+
+def lint_source(path: str, data: bytes, catalog: Catalog, options: LintOptions, prefilter: Prefilter | None) -> list[Diagnostic]:
+    """Decode, prefilter and lint one file's bytes."""
+    try:
+        document = document_from_bytes(path, data)
+    except SourceError as error:
+        return [engine_diagnostic(catalog, "MLO002", path, str(error))] if "MLO002" in options.selected else []
+    if prefilter is not None and not prefilter.keeps(document.text):
+        return []
+    return lint_document(document, catalog, options)
+
+
+# Per-worker state, set once by _init_worker so that tasks carry only a path and bytes.
+_WORKER: tuple[Catalog, LintOptions, Prefilter | None] | None = None
+
+
+def _init_worker(catalog_dir: str | None, options: LintOptions, prefilter: Prefilter | None) -> None:
+    global _WORKER
+    from pathlib import Path
+
+    from mlops_lint.catalog import load_catalog
+    from mlops_lint.engine.registry import rule_classes
+
+    catalog = load_catalog(Path(catalog_dir) if catalog_dir else None)  # a forked worker finds it cached
+    rule_classes()
+    _WORKER = (catalog, options, prefilter)
+    # What was loaded so far lives as long as the worker: keep it out of every collection.
+    gc.freeze()
+
+
+def _lint_task(task: _Task) -> tuple[int, list[Diagnostic]]:
+    assert _WORKER is not None, "worker not initialised"
+    catalog, options, prefilter = _WORKER
+    return task.index, lint_source(task.path, task.data, catalog, options, prefilter)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # fork shares the loaded catalog and rule modules for free; elsewhere the initializer loads them.
+    if sys.platform == "linux":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+class _Reader:
+    """Read each path once, answer from the cache where it can, and yield the rest as tasks."""
+
+    def __init__(self, paths: Iterable[str], catalog: Catalog, options: LintOptions, cache: LintCache | None) -> None:
+        self.paths = paths
+        self.catalog = catalog
+        self.options = options
+        self.cache = cache
+        self.results: dict[int, list[Diagnostic]] = {}
+        self.digests: dict[int, tuple[str, str]] = {}
+
+    def tasks(self) -> Iterator[_Task]:
+        for index, path in enumerate(self.paths):
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError as error:
+                message = f"could not read file: {error.strerror or error}"
+                wanted = "MLO002" in self.options.selected
+                self.results[index] = [engine_diagnostic(self.catalog, "MLO002", path, message)] if wanted else []
+                continue
+            if self.cache is not None:
+                digest = self.cache.digest(data)
+                cached = self.cache.get(path, digest)
+                if cached is not None:
+                    self.results[index] = cached
+                    continue
+                self.digests[index] = (path, digest)
+            yield _Task(index, path, data)
+
+
+def lint_files(
+    paths: Iterable[str],
+    catalog: Catalog,
+    options: LintOptions,
+    prefilter: Prefilter | None = None,
+    cache: LintCache | None = None,
+    jobs: int | None = None,
+    catalog_dir: str | None = None,
+) -> list[Diagnostic]:
+    """Lint every path; ``jobs`` None means one process per core, 1 means serial."""
+    reader = _Reader(paths, catalog, options, cache)
+    tasks = reader.tasks()
+    jobs = default_jobs() if jobs is None else max(jobs, 1)
+    # Look ahead before paying for a pool: a warm run or a single file stays in this process.
+    head = list(itertools.islice(tasks, PARALLEL_THRESHOLD))
+    if jobs == 1 or len(head) < PARALLEL_THRESHOLD:
+        outcomes: Iterable[tuple[int, list[Diagnostic]]] = (
+            (task.index, lint_source(task.path, task.data, catalog, options, prefilter))
+            for task in itertools.chain(head, tasks)
+        )
+        _collect(reader, outcomes)
+    else:
+        context = _context()
+        with context.Pool(jobs, initializer=_init_worker, initargs=(catalog_dir, options, prefilter)) as pool:
+            _collect(reader, pool.imap(_lint_task, itertools.chain(head, tasks), chunksize=CHUNK_SIZE))
+    if cache is not None:
+        cache.save()
+    found = [d for index in sorted(reader.results) for d in reader.results[index]]
+    return sorted(found, key=Diagnostic.sort_key)
+
+
+def _collect(reader: _Reader, outcomes: Iterable[tuple[int, list[Diagnostic]]]) -> None:
+    for index, diagnostics in outcomes:
+        reader.results[index] = diagnostics
+        if reader.cache is not None and index in reader.digests:
+            path, digest = reader.digests.pop(index)
+            reader.cache.put(path, digest, diagnostics)
