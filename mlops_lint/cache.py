@@ -24,7 +24,6 @@ import json
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +120,8 @@ class LintCache:
                 ignore.write_text("# Created by mlops-lint\n*\n", encoding="utf-8")
             # Merge what another run may have saved since we loaded, then replace atomically.
             entries = {**self._load(), **self.changed}
+            import tempfile  # only when writing: a warm run never does
+
             handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.directory)
             try:
                 with os.fdopen(handle, "wb") as out:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import gc
 import itertools
-import multiprocessing
 import os
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from mlops_lint.catalog import Catalog
 from mlops_lint.diagnostics import Diagnostic
@@ -81,7 +80,9 @@ def _lint_task(task: _Task) -> tuple[int, list[Diagnostic]]:
     return task.index, lint_source(task.path, task.data, catalog, options, prefilter)
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> Any:
+    import multiprocessing  # only when a pool is worth it: it costs a single-file run ~10% of its start-up
+
     # fork shares the loaded catalog and rule modules for free; elsewhere the initializer loads them.
     if sys.platform == "linux":
         return multiprocessing.get_context("fork")

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]+(?:[,\s]+[A-Z][0-9]+)*))?", re.IGNORECASE)
 SKIP_FILE = re.compile(r"#\s*mlops-lint:\s*skip-file\b", re.IGNORECASE)
 _CODE = re.compile(r"[A-Z][0-9]+", re.IGNORECASE)
+# Both comments contain one of these words; without them the costly tokenize pass is skipped.
+_MAYBE_SUPPRESSION = re.compile(r"noqa|mlops-lint", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ def _comments(text: str) -> list[tuple[int, str]]:
 
 
 def read_suppressions(text: str) -> Suppressions:
-    if "#" not in text:
+    if "#" not in text or not _MAYBE_SUPPRESSION.search(text):
         return Suppressions(False, {})
     skip = False
     noqa: dict[int, frozenset[str] | None] = {}
