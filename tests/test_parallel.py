@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 import mlops_lint.engine.parallel as parallel
 from mlops_lint.catalog import load_catalog
 from mlops_lint.discovery import discover
@@ -19,24 +21,13 @@ CATALOG = load_catalog()
 ALL = frozenset(CATALOG.rules)
 
 
-class _CountingContext:
-    """Wraps the real multiprocessing context and counts the pools it makes."""
-
-    def __init__(self, real):
-        self.real = real
-        self.pools = 0
-
-    def Pool(self, *args, **kwargs):  # noqa: N802 - mirrors multiprocessing's name
-        self.pools += 1
-        return self.real.Pool(*args, **kwargs)
-
-
 def _lint_tree(root, jobs, monkeypatch, selected=ALL):
-    context = _CountingContext(parallel._context())
-    monkeypatch.setattr(parallel, "_context", lambda: context)
+    pools = []
+    real = parallel._in_pool
+    monkeypatch.setattr(parallel, "_in_pool", lambda *args: pools.append(args[1]) or real(*args))
     paths = list(discover([str(root)], DEFAULT_EXCLUDES))
     diagnostics = parallel.lint_files(paths, CATALOG, LintOptions(selected=selected), build_prefilter(CATALOG, selected), jobs=jobs)
-    return diagnostics, context.pools
+    return diagnostics, len(pools)
 
 
 def test_parallel_equals_serial_byte_for_byte(tmp_path, monkeypatch):
@@ -48,6 +39,24 @@ def test_parallel_equals_serial_byte_for_byte(tmp_path, monkeypatch):
     assert {d.code for d in serial} >= {"MLO001", "MLO101"}
     for fmt in ("concise", "json", "full"):
         assert renderer(fmt)(pooled) == renderer(fmt)(serial), fmt
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the dying worker is patched in through fork")
+def test_a_dying_worker_neither_hangs_nor_loses_files(tmp_path, monkeypatch):
+    write_sample_tree(tmp_path)
+    serial, _ = _lint_tree(tmp_path, 1, monkeypatch)
+    parent = os.getpid()
+    real = parallel.lint_source
+
+    def die_in_worker(path, *rest):
+        if os.getpid() != parent and path.endswith("leaky.py"):
+            os._exit(9)
+        return real(path, *rest)
+
+    monkeypatch.setattr(parallel, "lint_source", die_in_worker)
+    pooled, pools = _lint_tree(tmp_path, 2, monkeypatch)
+    assert pools == 1
+    assert renderer("concise")(pooled) == renderer("concise")(serial)
 
 
 def test_few_files_stay_in_process(tmp_path, monkeypatch):

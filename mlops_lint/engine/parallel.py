@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 PARALLEL_THRESHOLD = 32
 # Files per task: enough to amortise the pipe round trip, few enough to balance two cores.
 CHUNK_SIZE = 4
+# Chunks submitted ahead per worker: keeps every worker busy while bounding the bytes in flight.
+WINDOW_PER_JOB = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +76,10 @@ def _init_worker(catalog_dir: str | None, options: LintOptions, prefilter: Prefi
     gc.freeze()
 
 
-def _lint_task(task: _Task) -> tuple[int, list[Diagnostic]]:
+def _lint_chunk(chunk: list[_Task]) -> list[tuple[int, list[Diagnostic]]]:
     assert _WORKER is not None, "worker not initialised"
     catalog, options, prefilter = _WORKER
-    return task.index, lint_source(task.path, task.data, catalog, options, prefilter)
+    return [(task.index, lint_source(task.path, task.data, catalog, options, prefilter)) for task in chunk]
 
 
 def _context() -> Any:
@@ -142,13 +144,60 @@ def lint_files(
         )
         _collect(reader, outcomes)
     else:
-        context = _context()
-        with context.Pool(jobs, initializer=_init_worker, initargs=(catalog_dir, options, prefilter)) as pool:
-            _collect(reader, pool.imap(_lint_task, itertools.chain(head, tasks), chunksize=CHUNK_SIZE))
+        _collect(reader, _in_pool(itertools.chain(head, tasks), jobs, catalog, options, prefilter, catalog_dir))
     if cache is not None:
         cache.save()
     found = [d for index in sorted(reader.results) for d in reader.results[index]]
     return sorted(found, key=Diagnostic.sort_key)
+
+
+def _chunks(tasks: Iterable[_Task]) -> Iterator[list[_Task]]:
+    iterator = iter(tasks)
+    while chunk := list(itertools.islice(iterator, CHUNK_SIZE)):
+        yield chunk
+
+
+def _in_pool(
+    tasks: Iterable[_Task], jobs: int, catalog: Catalog, options: LintOptions, prefilter: Prefilter | None, catalog_dir: str | None
+) -> Iterator[tuple[int, list[Diagnostic]]]:
+    """Results of every task, in order, from a pool fed a few chunks ahead (memory stays bounded).
+
+    A worker that dies (killed, out of memory) breaks the pool instead of hanging it: the chunks
+    it left unfinished are then linted in this process.
+    """
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    in_flight: deque = deque()
+    leftovers: list[list[_Task]] = []
+    with ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_init_worker,
+                             initargs=(catalog_dir, options, prefilter)) as pool:
+        broken = False
+        for chunk in _chunks(tasks):
+            if broken:
+                leftovers.append(chunk)
+                continue
+            try:
+                in_flight.append((chunk, pool.submit(_lint_chunk, chunk)))
+            except BrokenProcessPool:
+                broken = True
+                leftovers.append(chunk)
+                continue
+            while len(in_flight) > WINDOW_PER_JOB * jobs or (in_flight and in_flight[0][1].done()):
+                done_chunk, future = in_flight.popleft()
+                try:
+                    yield from future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    leftovers.append(done_chunk)
+        for chunk, future in in_flight:
+            try:
+                yield from future.result()
+            except BrokenProcessPool:
+                leftovers.append(chunk)
+    for chunk in leftovers:
+        yield from ((task.index, lint_source(task.path, task.data, catalog, options, prefilter)) for task in chunk)
 
 
 def _collect(reader: _Reader, outcomes: Iterable[tuple[int, list[Diagnostic]]]) -> None:

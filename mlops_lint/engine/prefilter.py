@@ -18,7 +18,6 @@ syntax error in a file with no ML code is not reported. When only engine codes a
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -35,8 +34,12 @@ class Prefilter:
     def keeps(self, text: str) -> bool:
         if self._mentions(text):
             return True
+        if text.isascii():
+            return False
+        import unicodedata  # rarely needed: not worth its load time on every start-up
+
         # Python reads identifiers NFKC-normalised: 'ｓｋｌｅａｒｎ' imports sklearn.
-        return not text.isascii() and self._mentions(unicodedata.normalize("NFKC", text))
+        return self._mentions(unicodedata.normalize("NFKC", text))
 
     def _mentions(self, text: str) -> bool:
         return any(trigger in text for trigger in self.triggers)
