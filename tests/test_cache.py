@@ -165,3 +165,22 @@ def test_cli_rejects_nonsense_jobs_and_accepts_counts(tmp_path, jobs):
     (tmp_path / "train.py").write_text(LEAKY)
     assert _cli(tmp_path, "--no-cache", "-j", jobs).returncode == 1
     assert _cli(tmp_path, "--no-cache", "-j", "0").returncode == 2
+
+
+def _imported(tmp_path, *args) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "mlops_lint", *args],
+        cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert result.returncode in (0, 1), result.stderr
+    return {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_start_up_imports_only_what_the_command_needs(tmp_path):
+    (tmp_path / "train.py").write_text(LEAKY)
+    for command in (["rules"], ["rule", "MLO101"]):
+        assert not {"libcst", "multiprocessing", "mlops_lint.engine.parallel"} & _imported(tmp_path, *command), command
+    cold = _imported(tmp_path, "check", "--output-format", "concise", "train.py")
+    assert not {"libcst", "multiprocessing", "concurrent.futures", "unicodedata"} & cold
+    warm = _imported(tmp_path, "check", "--output-format", "concise", "train.py")
+    assert "tempfile" in cold and not {"tempfile", "libcst", "multiprocessing"} & warm
