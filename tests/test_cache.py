@@ -37,7 +37,7 @@ def _refuse_to_lint(monkeypatch):
     def refuse(path, *_args):
         raise AssertionError(f"{path} was analysed although it is cached")
 
-    monkeypatch.setattr(parallel, "lint_source", refuse)
+    monkeypatch.setattr(parallel, "screen", refuse)
 
 
 def _cache(directory: Path, **overrides) -> LintCache:
@@ -62,8 +62,8 @@ def test_editing_a_file_invalidates_only_that_file(tmp_path, monkeypatch):
     assert len(_lint(tmp_path, _cache(tmp_path / "cache"))) == 2
     (tmp_path / "a.py").write_text(LEAKY.replace("X = Standard", "Z = Standard"))
     analysed = []
-    real = parallel.lint_source
-    monkeypatch.setattr(parallel, "lint_source", lambda path, *rest: analysed.append(path) or real(path, *rest))
+    real = parallel.screen
+    monkeypatch.setattr(parallel, "screen", lambda path, *rest: analysed.append(path) or real(path, *rest))
     after = _lint(tmp_path, _cache(tmp_path / "cache"))
     assert analysed == [str(tmp_path / "a.py")]
     assert [d.location.path for d in after] == [str(tmp_path / "b.py")]

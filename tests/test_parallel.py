@@ -46,14 +46,14 @@ def test_a_dying_worker_neither_hangs_nor_loses_files(tmp_path, monkeypatch):
     write_sample_tree(tmp_path)
     serial, _ = _lint_tree(tmp_path, 1, monkeypatch)
     parent = os.getpid()
-    real = parallel.lint_source
+    real = parallel.lint_document
 
-    def die_in_worker(path, *rest):
-        if os.getpid() != parent and path.endswith("leaky.py"):
+    def die_in_worker(document, *rest):
+        if os.getpid() != parent and document.path.endswith("leaky.py"):
             os._exit(9)
-        return real(path, *rest)
+        return real(document, *rest)
 
-    monkeypatch.setattr(parallel, "lint_source", die_in_worker)
+    monkeypatch.setattr(parallel, "lint_document", die_in_worker)
     pooled, pools = _lint_tree(tmp_path, 2, monkeypatch)
     assert pools == 1
     assert renderer("concise")(pooled) == renderer("concise")(serial)
@@ -93,3 +93,12 @@ def test_cli_jobs_1_and_2_print_the_same(tmp_path):
     assert serial.stdout.count(b"MLO101") >= 6
     assert pooled.stdout == serial.stdout
     assert pooled.stderr == serial.stderr == b""
+
+
+def test_files_without_ml_code_need_no_pool(tmp_path, monkeypatch):
+    for number in range(3 * parallel.PARALLEL_THRESHOLD):
+        (tmp_path / f"plain{number}.py").write_text(f"print({number})\n")
+    (tmp_path / "leaky.py").write_text((tmp_path / "plain0.py").read_text() + "import sklearn\nprint 'x'\n")
+    diagnostics, pools = _lint_tree(tmp_path, 2, monkeypatch)
+    assert pools == 0
+    assert [(d.code, d.location.path) for d in diagnostics] == [("MLO001", str(tmp_path / "leaky.py"))]

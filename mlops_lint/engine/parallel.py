@@ -20,7 +20,7 @@ from mlops_lint.catalog import Catalog
 from mlops_lint.diagnostics import Diagnostic
 from mlops_lint.engine.lint import LintOptions, engine_diagnostic, lint_document
 from mlops_lint.engine.prefilter import Prefilter
-from mlops_lint.source import SourceError, document_from_bytes
+from mlops_lint.source import SourceDocument, SourceError, document_from_bytes
 
 if TYPE_CHECKING:
     from mlops_lint.cache import LintCache
@@ -36,8 +36,7 @@ WINDOW_PER_JOB = 4
 @dataclass(frozen=True, slots=True)
 class _Task:
     index: int
-    path: str
-    data: bytes
+    document: SourceDocument
 
 
 def default_jobs() -> int:
@@ -47,22 +46,28 @@ def default_jobs() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
-def lint_source(path: str, data: bytes, catalog: Catalog, options: LintOptions, prefilter: Prefilter | None) -> list[Diagnostic]:
-    """Decode, prefilter and lint one file's bytes."""
+def screen(path: str, data: bytes, catalog: Catalog, options: LintOptions, prefilter: Prefilter | None) -> SourceDocument | list[Diagnostic]:
+    """The document to analyse, or the final diagnostics of a file that needs no analysis."""
     try:
         document = document_from_bytes(path, data)
     except SourceError as error:
         return [engine_diagnostic(catalog, "MLO002", path, str(error))] if "MLO002" in options.selected else []
     if prefilter is not None and not prefilter.keeps(document.text):
         return []
-    return lint_document(document, catalog, options)
+    return document
 
 
-# Per-worker state, set once by _init_worker so that tasks carry only a path and bytes.
-_WORKER: tuple[Catalog, LintOptions, Prefilter | None] | None = None
+def lint_source(path: str, data: bytes, catalog: Catalog, options: LintOptions, prefilter: Prefilter | None) -> list[Diagnostic]:
+    """Decode, prefilter and lint one file's bytes."""
+    screened = screen(path, data, catalog, options, prefilter)
+    return screened if isinstance(screened, list) else lint_document(screened, catalog, options)
 
 
-def _init_worker(catalog_dir: str | None, options: LintOptions, prefilter: Prefilter | None) -> None:
+# Per-worker state, set once by _init_worker so that tasks carry only a document.
+_WORKER: tuple[Catalog, LintOptions] | None = None
+
+
+def _init_worker(catalog_dir: str | None, options: LintOptions) -> None:
     global _WORKER
     from pathlib import Path
 
@@ -71,15 +76,15 @@ def _init_worker(catalog_dir: str | None, options: LintOptions, prefilter: Prefi
 
     catalog = load_catalog(Path(catalog_dir) if catalog_dir else None)  # a forked worker finds it cached
     rule_classes()
-    _WORKER = (catalog, options, prefilter)
+    _WORKER = (catalog, options)
     # What was loaded so far lives as long as the worker: keep it out of every collection.
     gc.freeze()
 
 
 def _lint_chunk(chunk: list[_Task]) -> list[tuple[int, list[Diagnostic]]]:
     assert _WORKER is not None, "worker not initialised"
-    catalog, options, prefilter = _WORKER
-    return [(task.index, lint_source(task.path, task.data, catalog, options, prefilter)) for task in chunk]
+    catalog, options = _WORKER
+    return [(task.index, lint_document(task.document, catalog, options)) for task in chunk]
 
 
 def _context() -> Any:
@@ -94,10 +99,11 @@ def _context() -> Any:
 class _Reader:
     """Read each path once, answer from the cache where it can, and yield the rest as tasks."""
 
-    def __init__(self, paths: Iterable[str], catalog: Catalog, options: LintOptions, cache: LintCache | None) -> None:
+    def __init__(self, paths: Iterable[str], catalog: Catalog, options: LintOptions, prefilter: Prefilter | None, cache: LintCache | None) -> None:
         self.paths = paths
         self.catalog = catalog
         self.options = options
+        self.prefilter = prefilter
         self.cache = cache
         self.results: dict[int, list[Diagnostic]] = {}
         self.digests: dict[int, tuple[str, str]] = {}
@@ -119,7 +125,19 @@ class _Reader:
                     self.results[index] = cached
                     continue
                 self.digests[index] = (path, digest)
-            yield _Task(index, path, data)
+            # Decoding and the prefilter are cheap: done here, a file without ML code never
+            # travels to a worker, and a tree of such files needs no pool at all.
+            screened = screen(path, data, self.catalog, self.options, self.prefilter)
+            if isinstance(screened, list):
+                self.record(index, screened)
+                continue
+            yield _Task(index, screened)
+
+    def record(self, index: int, diagnostics: list[Diagnostic]) -> None:
+        self.results[index] = diagnostics
+        if self.cache is not None and index in self.digests:
+            path, digest = self.digests.pop(index)
+            self.cache.put(path, digest, diagnostics)
 
 
 def lint_files(
@@ -132,19 +150,17 @@ def lint_files(
     catalog_dir: str | None = None,
 ) -> list[Diagnostic]:
     """Lint every path; ``jobs`` None means one process per core, 1 means serial."""
-    reader = _Reader(paths, catalog, options, cache)
+    reader = _Reader(paths, catalog, options, prefilter, cache)
     tasks = reader.tasks()
     jobs = default_jobs() if jobs is None else max(jobs, 1)
     # Look ahead before paying for a pool: a warm run or a single file stays in this process.
     head = list(itertools.islice(tasks, PARALLEL_THRESHOLD))
     if jobs == 1 or len(head) < PARALLEL_THRESHOLD:
-        outcomes: Iterable[tuple[int, list[Diagnostic]]] = (
-            (task.index, lint_source(task.path, task.data, catalog, options, prefilter))
-            for task in itertools.chain(head, tasks)
-        )
-        _collect(reader, outcomes)
+        for task in itertools.chain(head, tasks):
+            reader.record(task.index, lint_document(task.document, catalog, options))
     else:
-        _collect(reader, _in_pool(itertools.chain(head, tasks), jobs, catalog, options, prefilter, catalog_dir))
+        for index, diagnostics in _in_pool(itertools.chain(head, tasks), jobs, catalog, options, catalog_dir):
+            reader.record(index, diagnostics)
     if cache is not None:
         cache.save()
     found = [d for index in sorted(reader.results) for d in reader.results[index]]
@@ -158,7 +174,7 @@ def _chunks(tasks: Iterable[_Task]) -> Iterator[list[_Task]]:
 
 
 def _in_pool(
-    tasks: Iterable[_Task], jobs: int, catalog: Catalog, options: LintOptions, prefilter: Prefilter | None, catalog_dir: str | None
+    tasks: Iterable[_Task], jobs: int, catalog: Catalog, options: LintOptions, catalog_dir: str | None
 ) -> Iterator[tuple[int, list[Diagnostic]]]:
     """Results of every task, in order, from a pool fed a few chunks ahead (memory stays bounded).
 
@@ -172,7 +188,7 @@ def _in_pool(
     in_flight: deque = deque()
     leftovers: list[list[_Task]] = []
     with ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_init_worker,
-                             initargs=(catalog_dir, options, prefilter)) as pool:
+                             initargs=(catalog_dir, options)) as pool:
         broken = False
         for chunk in _chunks(tasks):
             if broken:
@@ -197,12 +213,6 @@ def _in_pool(
             except BrokenProcessPool:
                 leftovers.append(chunk)
     for chunk in leftovers:
-        yield from ((task.index, lint_source(task.path, task.data, catalog, options, prefilter)) for task in chunk)
+        yield from ((task.index, lint_document(task.document, catalog, options)) for task in chunk)
 
 
-def _collect(reader: _Reader, outcomes: Iterable[tuple[int, list[Diagnostic]]]) -> None:
-    for index, diagnostics in outcomes:
-        reader.results[index] = diagnostics
-        if reader.cache is not None and index in reader.digests:
-            path, digest = reader.digests.pop(index)
-            reader.cache.put(path, digest, diagnostics)
