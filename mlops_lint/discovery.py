@@ -13,11 +13,14 @@ SUFFIXES = (".py", ".ipynb")
 
 def _matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
     """One compiled regex for all globs: fnmatch per pattern and file dominated warm runs."""
-    compiled = [fnmatch.translate(os.path.normcase(p)) for p in patterns]
-    if not compiled:
-        return lambda _text: False
-    match = re.compile("|".join(f"(?:{c})" for c in compiled)).match
-    return lambda text: match(os.path.normcase(text)) is not None
+    patterns = [os.path.normcase(p) for p in patterns]
+    # A glob without wildcards matches only itself: a set lookup, and no regex to compile.
+    plain = {p for p in patterns if not any(c in p for c in "*?[")}
+    globs = [fnmatch.translate(p) for p in patterns if p not in plain]
+    if not globs:
+        return lambda text: os.path.normcase(text) in plain
+    match = re.compile("|".join(f"(?:{g})" for g in globs)).match
+    return lambda text: os.path.normcase(text) in plain or match(os.path.normcase(text)) is not None
 
 
 def _excluded(name: str, relative: str, matches: Callable[[str], bool]) -> bool:
