@@ -88,7 +88,8 @@ def corpus_measures(name: str, folders: list[Path], work: Path, peers: bool, job
     if peers and (flake8 := peer("flake8")):
         measures.append(Measure("flake8 (default plugins)", [flake8, "--isolated", "--exit-zero", *paths]))
     if peers and (ruff := peer("ruff")):
-        measures.append(Measure("ruff --select ALL", [ruff, "check", "--isolated", "--select", "ALL", "--no-cache", "--exit-zero", "-q", *paths]))
+        ruff_args = ["check", "--isolated", "--select", "ALL", "--no-cache", "--exit-zero", "-q"]
+        measures.append(Measure("ruff --select ALL", [ruff, *ruff_args, *paths]))
     return measures, len(files)
 
 

@@ -136,5 +136,7 @@ class LintCache:
         self.changed = {}
 
 
-def cache_for(directory: Path, catalog_dir: Path, selected: frozenset[str], rule_options: dict[str, dict[str, Any]], honour_noqa: bool) -> LintCache:
+def cache_for(
+    directory: Path, catalog_dir: Path, selected: frozenset[str], rule_options: dict[str, dict[str, Any]], honour_noqa: bool
+) -> LintCache:
     return LintCache(directory, run_key(catalog_dir, selected, rule_options, honour_noqa))

@@ -46,7 +46,9 @@ def default_jobs() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
-def screen(path: str, data: bytes, catalog: Catalog, options: LintOptions, prefilter: Prefilter | None) -> SourceDocument | list[Diagnostic]:
+def screen(
+    path: str, data: bytes, catalog: Catalog, options: LintOptions, prefilter: Prefilter | None
+) -> SourceDocument | list[Diagnostic]:
     """The document to analyse, or the final diagnostics of a file that needs no analysis."""
     try:
         document = document_from_bytes(path, data)
@@ -99,7 +101,9 @@ def _context() -> Any:
 class _Reader:
     """Read each path once, answer from the cache where it can, and yield the rest as tasks."""
 
-    def __init__(self, paths: Iterable[str], catalog: Catalog, options: LintOptions, prefilter: Prefilter | None, cache: LintCache | None) -> None:
+    def __init__(
+        self, paths: Iterable[str], catalog: Catalog, options: LintOptions, prefilter: Prefilter | None, cache: LintCache | None
+    ) -> None:
         self.paths = paths
         self.catalog = catalog
         self.options = options
@@ -214,5 +218,3 @@ def _in_pool(
                 leftovers.append(chunk)
     for chunk in leftovers:
         yield from ((task.index, lint_document(task.document, catalog, options)) for task in chunk)
-
-
