@@ -51,6 +51,8 @@ def _fail(message: str) -> None:
 
 
 _FORMATS = ("full", "concise", "json", "sarif", "github", "gitlab")
+
+
 def _remember_stdin(name: str, text: str) -> None:
     from mlops_lint.report.source_lines import remember
     from mlops_lint.source import SourceError, document_from_text
@@ -83,8 +85,13 @@ def _remember_stdin(name: str, text: str) -> None:
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply fixes that change behaviour.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and change nothing (exit 1 if there are any).")
 @click.option("--preview", is_flag=True, help="Also run the heuristic rules that are off by default.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the results cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="MLOPS_LINT_CACHE_DIR",
+              help="Where to keep the results cache (default: .mlops-lint-cache at the project root).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes to lint with (default: one per core; 1 lints in this process).")
 def check(paths, output_format, select, extend_select, ignore, config_file, exclude, extend_exclude,
-          stdin_filename, statistics, quiet, exit_zero, verbose, fix, unsafe_fixes, diff, preview) -> None:
+          stdin_filename, statistics, quiet, exit_zero, verbose, fix, unsafe_fixes, diff, preview, no_cache, cache_dir, jobs) -> None:
     """Lint PATHS: files and folders (walked for .py and .ipynb); '-' reads stdin. Default: the current folder.
 
     \b
@@ -118,6 +125,9 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
         read_stdin=read_stdin if "-" in paths else None,
         fix=fix_session(fix, diff, unsafe_fixes),
         preview=preview,
+        use_cache=not no_cache,
+        cache_dir=Path(cache_dir) if cache_dir else None,
+        jobs=jobs,
     )
 
     def render_findings(found) -> str:

@@ -6,9 +6,10 @@ import fnmatch
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from pathspec import GitIgnoreSpec
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 SUFFIXES = (".py", ".ipynb")
 
@@ -28,6 +29,9 @@ def _read_gitignore(folder: str, name: str = ".gitignore") -> _Ignore | None:
             lines = handle.read().splitlines()
     except OSError:
         return None
+    # Imported only where a .gitignore exists: pathspec 1.x pulls in asyncio (~30 ms at start-up).
+    from pathspec import GitIgnoreSpec
+
     return _Ignore(folder, GitIgnoreSpec.from_lines(lines))
 
 

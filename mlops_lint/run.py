@@ -6,17 +6,21 @@ import fnmatch
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from mlops_lint.catalog import Catalog, CatalogError, load_catalog
 from mlops_lint.config import ConfigError, find_pyproject, load_settings
 from mlops_lint.diagnostics import Diagnostic
 from mlops_lint.discovery import discover
-from mlops_lint.engine.lint import LintOptions, lint_document, lint_paths
+from mlops_lint.engine.lint import LintOptions
+from mlops_lint.engine.parallel import lint_files, lint_source
+from mlops_lint.engine.prefilter import build_prefilter
 from mlops_lint.engine.registry import check_pairing
 from mlops_lint.selection import SelectionError, selected_codes
 from mlops_lint.settings import Settings
-from mlops_lint.source import SourceError, document_from_bytes
+
+if TYPE_CHECKING:
+    from mlops_lint.cache import LintCache
 
 
 class RunError(Exception):
@@ -36,6 +40,9 @@ class RunRequest:
     read_stdin: Callable[[], str] | None = None
     fix: Any = None  # a mlops_lint.fixes.session.FixSession for --fix / --diff
     preview: bool = False  # also run the rules that are off by default
+    use_cache: bool = False  # the CLI turns it on; --no-cache off
+    cache_dir: Path | None = None  # default: .mlops-lint-cache beside the config file, else in the cwd
+    jobs: int | None = None  # None: one process per core
 
 
 def _settings(request: RunRequest, catalog: Catalog) -> Settings:
@@ -64,6 +71,17 @@ def _per_file_ignored(diagnostic: Diagnostic, settings: Settings, catalog: Catal
             if diagnostic.code in expand(codes, catalog, "per-file-ignores"):
                 return True
     return False
+
+
+def _cache(request: RunRequest, settings: Settings, options: LintOptions) -> LintCache | None:
+    if not request.use_cache:
+        return None
+    from mlops_lint.cache import CACHE_DIR_NAME, cache_for
+    from mlops_lint.catalog.locate import catalog_dir
+
+    root = Path(settings.source).parent if settings.source else Path.cwd()
+    directory = request.cache_dir or root / CACHE_DIR_NAME
+    return cache_for(directory, catalog_dir(), options.selected, options.rule_options, options.honour_noqa)
 
 
 def run(request: RunRequest) -> list[Diagnostic]:
@@ -97,18 +115,19 @@ def run(request: RunRequest) -> list[Diagnostic]:
 
         request, paths, diagnostics = fix_run(request, paths, catalog, options,
                                               lambda d: not _per_file_ignored(d, settings, catalog))
-    diagnostics.extend(lint_paths(paths, catalog, options))
+    prefilter = build_prefilter(catalog, selected)
+    diagnostics.extend(lint_files(paths, catalog, options, prefilter, _cache(request, settings, options), request.jobs))
     if "-" in request.paths and request.read_stdin is not None:
         name = request.stdin_filename or "-"
         try:
             # surrogateescape gives back the bytes a non-UTF-8 stdin was read with, so the
             # decoder can name the bad byte (MLO002) instead of the run failing.
-            document = document_from_bytes(name, request.read_stdin().encode("utf-8", "surrogateescape"))
-            diagnostics.extend(lint_document(document, catalog, options))
-        except (SourceError, UnicodeError) as error:
+            data = request.read_stdin().encode("utf-8", "surrogateescape")
+        except UnicodeError as error:
             from mlops_lint.engine.lint import engine_diagnostic
 
-            detail = str(error) if isinstance(error, SourceError) else f"could not decode stdin: {error}"
-            diagnostics.append(engine_diagnostic(catalog, "MLO002", name, detail))
+            diagnostics.append(engine_diagnostic(catalog, "MLO002", name, f"could not decode stdin: {error}"))
+        else:
+            diagnostics.extend(lint_source(name, data, catalog, options, prefilter))
     diagnostics = [d for d in diagnostics if not _per_file_ignored(d, settings, catalog)]
     return sorted(diagnostics, key=Diagnostic.sort_key)

@@ -142,7 +142,7 @@ def test_internal_error_in_a_rule_exits_2_after_reporting_everything(tmp_path, m
             raise RuntimeError("boom")
 
     monkeypatch.setattr(lint, "rule_classes", lambda: {"MLO101": Broken})
-    (tmp_path / "a.py").write_text("x = 1\n")
+    (tmp_path / "a.py").write_text("import sklearn\nx = 1\n")  # an ML file: the rules run on it
     (tmp_path / "b.py").write_text("def f(:\n")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli.main, ["check", "--output-format", "concise", "--exit-zero", "."])

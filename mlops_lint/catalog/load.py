@@ -28,7 +28,7 @@ SEVERITIES = {"error", "warning", "info"}
 CODE_PATTERN = re.compile(r"^MLO\d{3}$")
 _RULE_KEYS = {
     "code", "name", "antipattern", "summary", "severity", "default", "message", "related",
-    "fix", "options", "docs", "examples", "since", "preview",
+    "fix", "options", "docs", "examples", "since", "preview", "triggers",
 }
 
 
@@ -71,6 +71,9 @@ def _rule(path: Path, data: dict) -> RuleSpec:
     if severity not in SEVERITIES:
         raise CatalogError(f"{path.name}: key 'severity' must be one of {sorted(SEVERITIES)}")
     fix = data.get("fix")
+    triggers = data.get("triggers", [])
+    if not isinstance(triggers, list) or not all(isinstance(t, str) for t in triggers):
+        raise CatalogError(f"{path.name}: key 'triggers' must be a list of strings")
     examples = tuple(
         Example(
             kind=example["kind"],
@@ -99,6 +102,7 @@ def _rule(path: Path, data: dict) -> RuleSpec:
         examples=examples,
         since=data.get("since", "0.1.0"),
         preview=bool(data.get("preview", False)),
+        triggers=tuple(triggers),
     )
 
 

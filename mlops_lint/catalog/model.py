@@ -45,6 +45,9 @@ class RuleSpec:
     examples: tuple[Example, ...] = ()
     since: str = "0.1.0"
     preview: bool = False
+    # Extra raw-text substrings that make a file worth parsing for this rule, beyond the catalog's
+    # API packages (see mlops_lint/engine/prefilter.py); "" means every file.
+    triggers: tuple[str, ...] = ()
 
     @property
     def docs_path(self) -> str:

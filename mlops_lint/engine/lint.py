@@ -174,10 +174,24 @@ def lint_path(path: str, catalog: Catalog, options: LintOptions) -> list[Diagnos
         return [engine_diagnostic(catalog, "MLO002", path, str(error))] if "MLO002" in options.selected else []
     except Exception as error:  # a bug in a loader must not end the run for the other files
         return [_internal_error(catalog, path, "the source loader", error)]
+    return lint_document_safely(document, catalog, options)
+
+
+def syntax_only(document: SourceDocument, catalog: Catalog, options: LintOptions) -> list[Diagnostic]:
+    """The MLO001 findings of a file no analysis rule could fire on: parsed, never analysed."""
+    if "MLO001" not in options.selected:
+        return []
+    failures = parse_document(document).failures
+    diagnostics = [engine_diagnostic(catalog, "MLO001", document.path, f.message, f.line, f.column) for f in failures]
+    return sorted((_to_cells(document, d) for d in diagnostics), key=Diagnostic.sort_key)
+
+
+def lint_document_safely(document: SourceDocument, catalog: Catalog, options: LintOptions) -> list[Diagnostic]:
+    """lint_document, with a bug outside the rules (parse, suppression, mapping) kept to this file as MLO003."""
     try:
         return lint_document(document, catalog, options)
-    except Exception as error:  # a bug outside the rules (parse, suppression, mapping)
-        return [_internal_error(catalog, path, "the engine", error)]
+    except Exception as error:
+        return [_internal_error(catalog, document.path, "the engine", error)]
 
 
 def _internal_error(catalog: Catalog, path: str, where: str, error: Exception) -> Diagnostic:

@@ -1,0 +1,221 @@
+"""Lint many files: read, consult the cache, prefilter, and analyse the rest in a process pool.
+
+The parent reads each file once (the cache is keyed by the bytes it read, so a file edited during
+the run can never be cached under the wrong content) and streams the misses to the workers; trees
+never leave a worker and only plain frozen Diagnostics come back. Results are gathered per file in
+discovery order and sorted with the same key as the serial path, so ``--jobs 1`` and ``--jobs N``
+print byte-identical output.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import os
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+from mlops_lint.catalog import Catalog
+from mlops_lint.diagnostics import Diagnostic
+from mlops_lint.engine.lint import LintOptions, engine_diagnostic, lint_document_safely, syntax_only
+from mlops_lint.engine.prefilter import Prefilter
+from mlops_lint.source import SourceDocument, SourceError, document_from_bytes
+
+if TYPE_CHECKING:
+    from mlops_lint.cache import LintCache
+
+# Below this many files to analyse a pool costs more (fork, pipes) than it saves.
+PARALLEL_THRESHOLD = 32
+# Files per task: enough to amortise the pipe round trip, few enough to balance two cores.
+CHUNK_SIZE = 4
+# Chunks submitted ahead per worker: keeps every worker busy while bounding the bytes in flight.
+WINDOW_PER_JOB = 4
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    index: int
+    document: SourceDocument
+
+
+def default_jobs() -> int:
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return max(os.cpu_count() or 1, 1)
+
+
+def screen(
+    path: str, data: bytes, catalog: Catalog, options: LintOptions, prefilter: Prefilter | None
+) -> SourceDocument | list[Diagnostic]:
+    """The document to analyse, or the final diagnostics of a file that needs no analysis."""
+    try:
+        document = document_from_bytes(path, data)
+    except SourceError as error:
+        return [engine_diagnostic(catalog, "MLO002", path, str(error))] if "MLO002" in options.selected else []
+    if prefilter is not None and not prefilter.keeps(document.text):
+        # No analysis rule can fire here, but a file that does not parse is still reported.
+        return syntax_only(document, catalog, options)
+    return document
+
+
+def lint_source(path: str, data: bytes, catalog: Catalog, options: LintOptions, prefilter: Prefilter | None) -> list[Diagnostic]:
+    """Decode, prefilter and lint one file's bytes."""
+    screened = screen(path, data, catalog, options, prefilter)
+    return screened if isinstance(screened, list) else lint_document_safely(screened, catalog, options)
+
+
+# Per-worker state, set once by _init_worker so that tasks carry only a document.
+_WORKER: tuple[Catalog, LintOptions] | None = None
+
+
+def _init_worker(catalog_dir: str | None, options: LintOptions) -> None:
+    global _WORKER
+    from pathlib import Path
+
+    from mlops_lint.catalog import load_catalog
+    from mlops_lint.engine.registry import rule_classes
+
+    catalog = load_catalog(Path(catalog_dir) if catalog_dir else None)  # a forked worker finds it cached
+    rule_classes()
+    _WORKER = (catalog, options)
+    # What was loaded so far lives as long as the worker: keep it out of every collection.
+    gc.freeze()
+
+
+def _lint_chunk(chunk: list[_Task]) -> list[tuple[int, list[Diagnostic]]]:
+    assert _WORKER is not None, "worker not initialised"
+    catalog, options = _WORKER
+    return [(task.index, lint_document_safely(task.document, catalog, options)) for task in chunk]
+
+
+def _context() -> Any:
+    import multiprocessing  # only when a pool is worth it: it costs a single-file run ~10% of its start-up
+
+    # fork shares the loaded catalog and rule modules for free; elsewhere the initializer loads them.
+    if sys.platform == "linux":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+class _Reader:
+    """Read each path once, answer from the cache where it can, and yield the rest as tasks."""
+
+    def __init__(
+        self, paths: Iterable[str], catalog: Catalog, options: LintOptions, prefilter: Prefilter | None, cache: LintCache | None
+    ) -> None:
+        self.paths = paths
+        self.catalog = catalog
+        self.options = options
+        self.prefilter = prefilter
+        self.cache = cache
+        self.results: dict[int, list[Diagnostic]] = {}
+        self.digests: dict[int, tuple[str, str]] = {}
+
+    def tasks(self) -> Iterator[_Task]:
+        for index, path in enumerate(self.paths):
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError as error:
+                message = f"could not read file: {error.strerror or error}"
+                wanted = "MLO002" in self.options.selected
+                self.results[index] = [engine_diagnostic(self.catalog, "MLO002", path, message)] if wanted else []
+                continue
+            if self.cache is not None:
+                digest = self.cache.digest(data)
+                cached = self.cache.get(path, digest)
+                if cached is not None:
+                    self.results[index] = cached
+                    continue
+                self.digests[index] = (path, digest)
+            # Decoding and the prefilter are cheap: done here, a file without ML code never
+            # travels to a worker, and a tree of such files needs no pool at all.
+            screened = screen(path, data, self.catalog, self.options, self.prefilter)
+            if isinstance(screened, list):
+                self.record(index, screened)
+                continue
+            yield _Task(index, screened)
+
+    def record(self, index: int, diagnostics: list[Diagnostic]) -> None:
+        self.results[index] = diagnostics
+        if self.cache is not None and index in self.digests:
+            path, digest = self.digests.pop(index)
+            self.cache.put(path, digest, diagnostics)
+
+
+def lint_files(
+    paths: Iterable[str],
+    catalog: Catalog,
+    options: LintOptions,
+    prefilter: Prefilter | None = None,
+    cache: LintCache | None = None,
+    jobs: int | None = None,
+    catalog_dir: str | None = None,
+) -> list[Diagnostic]:
+    """Lint every path; ``jobs`` None means one process per core, 1 means serial."""
+    reader = _Reader(paths, catalog, options, prefilter, cache)
+    tasks = reader.tasks()
+    jobs = default_jobs() if jobs is None else max(jobs, 1)
+    # Look ahead before paying for a pool: a warm run or a single file stays in this process.
+    head = list(itertools.islice(tasks, PARALLEL_THRESHOLD))
+    if jobs == 1 or len(head) < PARALLEL_THRESHOLD:
+        for task in itertools.chain(head, tasks):
+            reader.record(task.index, lint_document_safely(task.document, catalog, options))
+    else:
+        for index, diagnostics in _in_pool(itertools.chain(head, tasks), jobs, catalog, options, catalog_dir):
+            reader.record(index, diagnostics)
+    if cache is not None:
+        cache.save()
+    found = [d for index in sorted(reader.results) for d in reader.results[index]]
+    return sorted(found, key=Diagnostic.sort_key)
+
+
+def _chunks(tasks: Iterable[_Task]) -> Iterator[list[_Task]]:
+    iterator = iter(tasks)
+    while chunk := list(itertools.islice(iterator, CHUNK_SIZE)):
+        yield chunk
+
+
+def _in_pool(
+    tasks: Iterable[_Task], jobs: int, catalog: Catalog, options: LintOptions, catalog_dir: str | None
+) -> Iterator[tuple[int, list[Diagnostic]]]:
+    """Results of every task, in order, from a pool fed a few chunks ahead (memory stays bounded).
+
+    A worker that dies (killed, out of memory) breaks the pool instead of hanging it: the chunks
+    it left unfinished are then linted in this process.
+    """
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    in_flight: deque = deque()
+    leftovers: list[list[_Task]] = []
+    with ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_init_worker,
+                             initargs=(catalog_dir, options)) as pool:
+        broken = False
+        for chunk in _chunks(tasks):
+            if broken:
+                leftovers.append(chunk)
+                continue
+            try:
+                in_flight.append((chunk, pool.submit(_lint_chunk, chunk)))
+            except BrokenProcessPool:
+                broken = True
+                leftovers.append(chunk)
+                continue
+            while len(in_flight) > WINDOW_PER_JOB * jobs or (in_flight and in_flight[0][1].done()):
+                done_chunk, future = in_flight.popleft()
+                try:
+                    yield from future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    leftovers.append(done_chunk)
+        for chunk, future in in_flight:
+            try:
+                yield from future.result()
+            except BrokenProcessPool:
+                leftovers.append(chunk)
+    for chunk in leftovers:
+        yield from ((task.index, lint_document_safely(task.document, catalog, options)) for task in chunk)

@@ -1,0 +1,83 @@
+"""Decide from a file's raw text whether any selected rule could fire on it, so others are never parsed.
+
+Why this is sound (tests/test_prefilter.py checks it): rules only see library calls through the
+catalog (``AnalyzedModule.api``), and a qualified name ``pkg.x.y`` can only come from an import
+statement naming the top-level package ``pkg``; an identifier cannot be split across lines, so
+``pkg`` appears verbatim in the text (after NFKC normalisation, which Python applies to
+identifiers). The triggers are therefore derived, never listed by hand:
+
+- the top-level package of every qualified name in ``rules/api/*.toml``, except the standard
+  library's and the catalog's method keys (``method:predict``): every rule needs a call into a
+  third-party library to fire (the standard library alone trains no model; ``json.dump`` or
+  ``print`` are evidence about a training module, never the module itself), and a method name is
+  reached through an object some library call made;
+- plus each selected rule's ``triggers`` key (extra substrings for a rule that can fire without a
+  catalog API; ``""`` means every file).
+
+Engine codes (MLO001 syntax error, MLO002 unreadable, MLO003 internal error) bring no triggers:
+they are reported for the files that are analysed. A file without any trigger is not parsed, so a
+syntax error in a file with no ML code is not reported. When only engine codes are selected
+(``--select MLO001``) there is nothing to narrow to and every file is parsed.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Iterable
+
+from mlops_lint.catalog import Catalog
+from mlops_lint.engine.registry import ENGINE_CODES
+
+
+@dataclass(frozen=True, slots=True)
+class Prefilter:
+    """The substrings of which a file must contain at least one to be parsed."""
+
+    triggers: tuple[str, ...]
+
+    def keeps(self, text: str) -> bool:
+        if self._mentions(text):
+            return True
+        if text.isascii():
+            return False
+        import unicodedata  # rarely needed: not worth its load time on every start-up
+
+        # Python reads identifiers NFKC-normalised: 'ｓｋｌｅａｒｎ' imports sklearn.
+        return self._mentions(unicodedata.normalize("NFKC", text))
+
+    def _mentions(self, text: str) -> bool:
+        return any(trigger in text for trigger in self.triggers)
+
+
+def api_packages(catalog: Catalog) -> set[str]:
+    """The third-party packages the catalog's APIs are imported from (see the module docstring)."""
+    packages = set()
+    for qualname in catalog.api:
+        package = qualname.split(".", 1)[0]
+        if ":" not in package and package not in sys.stdlib_module_names:
+            packages.add(package)
+    return packages
+
+
+def _minimal(triggers: Iterable[str]) -> tuple[str, ...]:
+    """Drop a trigger that contains another one: 'torch' already keeps every 'torchvision' file."""
+    ordered = sorted(set(triggers), key=lambda t: (len(t), t))
+    kept: list[str] = []
+    for trigger in ordered:
+        if not any(shorter in trigger for shorter in kept):
+            kept.append(trigger)
+    return tuple(sorted(kept))
+
+
+def build_prefilter(catalog: Catalog, selected: Iterable[str]) -> Prefilter | None:
+    """The prefilter for a selection, or None when every file must be parsed."""
+    analysis_rules = [catalog.rules[code] for code in sorted(set(selected) - ENGINE_CODES) if code in catalog.rules]
+    if not analysis_rules:
+        return None
+    triggers = api_packages(catalog)
+    for spec in analysis_rules:
+        triggers.update(spec.triggers)
+    if "" in triggers:
+        return None
+    return Prefilter(_minimal(triggers))

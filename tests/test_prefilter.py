@@ -1,0 +1,155 @@
+"""The prefilter never hides a finding of an analysis rule, and really skips files without ML code."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import sys
+
+import pytest
+from hypothesis import given, strategies as st
+
+from harness import found
+from mlops_lint.catalog import load_catalog
+from mlops_lint.engine.lint import LintOptions
+from mlops_lint.engine.parallel import lint_source
+from mlops_lint.engine.prefilter import Prefilter, api_packages, build_prefilter
+from mlops_lint.engine.registry import ENGINE_CODES
+from sample_tree import LEAKY, source_cases
+
+CATALOG = load_catalog()
+ALL = frozenset(CATALOG.rules)
+CASES = source_cases()
+
+
+def lint(name: str, data: bytes, selected: frozenset[str], prefilter: Prefilter | None):
+    return lint_source(name, data, CATALOG, LintOptions(selected=selected), prefilter)
+
+
+def test_there_are_cases_to_compare():
+    assert any(name.startswith("MLO101_bad") for name, _ in CASES)
+
+
+@pytest.mark.parametrize("selected", [ALL, *(frozenset({code}) for code in sorted(ALL))], ids=lambda s: ",".join(sorted(s)))
+def test_every_example_and_fixture_keeps_its_findings(selected):
+    prefilter = build_prefilter(CATALOG, selected)
+    for name, data in CASES:
+        without = found(lint(name, data, selected, None))
+        with_prefilter = found(lint(name, data, selected, prefilter))
+        analysis_findings = {f for f in without if f[0] not in ENGINE_CODES}
+        assert analysis_findings <= with_prefilter, name
+        # What the prefilter may hide is the engine's own report on a file no rule looks at.
+        assert without - with_prefilter <= {f for f in without if f[0] in ENGINE_CODES}, name
+
+
+THIRD_PARTY_API = sorted(q for q in CATALOG.api if ":" not in q and q.split(".")[0] not in sys.stdlib_module_names)
+
+
+def test_stdlib_and_method_keys_bring_no_trigger():
+    # Every rule needs a third-party library call to fire; print/json/os alone must not cost a parse.
+    triggers = build_prefilter(CATALOG, ALL).triggers
+    assert not {"print", "open", "json", "os", "logging", "time"} & set(triggers)
+    assert not any(":" in trigger for trigger in triggers)
+
+
+def test_every_third_party_api_package_is_a_trigger():
+    prefilter = build_prefilter(CATALOG, ALL)
+    assert prefilter is not None
+    for qualname in THIRD_PARTY_API:
+        package = qualname.split(".")[0]
+        assert any(trigger in package for trigger in prefilter.triggers), qualname
+    assert api_packages(CATALOG) and all("." not in package for package in api_packages(CATALOG))
+
+
+_IMPORT_FORMS = [
+    "import {module}\n{module}.{name}(X)",
+    "import {module} as alias\nalias.{name}(X)",
+    "from {module} import {name}\n{name}(X)",
+    "from {module} import {name} as other\nother(X)",
+    "import {top}\n{module}.{name}(X)",
+    "from {module} import (\n    {name},\n)\n{name}(X)",
+]
+
+
+@given(
+    entry=st.sampled_from(THIRD_PARTY_API),
+    form=st.sampled_from(_IMPORT_FORMS),
+    filler=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40),
+)
+def test_any_import_of_any_catalog_api_is_kept(entry, form, filler):
+    module, _, name = entry.rpartition(".")
+    code = f"# {filler!r}\n" + form.format(module=module or name, name=name, top=entry.split(".")[0])
+    assert build_prefilter(CATALOG, ALL).keeps(code)
+
+
+def test_fullwidth_identifiers_are_read_as_python_reads_them():
+    code = "from ｓｋｌｅａｒｎ.preprocessing import StandardScaler\n"
+    assert ast.parse(code).body[0].module == "sklearn.preprocessing"
+    assert build_prefilter(CATALOG, ALL).keeps(code)
+
+
+def test_file_without_trigger_is_never_analysed_and_parsed_only_for_mlo001(monkeypatch):
+    import mlops_lint.engine.lint as engine
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("analysed a file the prefilter should have dropped")
+
+    monkeypatch.setattr(engine, "_run_rules", refuse)
+    source = b"import os\nprint(os.sep)\n"
+    assert lint("plain.py", source, ALL, build_prefilter(CATALOG, ALL)) == []
+    without_syntax = ALL - {"MLO001"}
+    monkeypatch.setattr(engine, "parse_document", refuse)
+    assert lint("plain.py", source, without_syntax, build_prefilter(CATALOG, without_syntax)) == []
+
+
+def test_syntax_error_is_reported_in_every_file_but_only_ml_files_are_analysed():
+    default = frozenset(code for code, spec in CATALOG.rules.items() if spec.default)
+    prefilter = build_prefilter(CATALOG, default)
+    assert found(lint("a.py", b"import sklearn\nprint 'x'\n", default, prefilter)) == {("MLO001", None, 2)}
+    assert found(lint("b.py", b"print 'x'\n", default, prefilter)) == {("MLO001", None, 1)}
+    assert lint("b.py", b"print 'x'\n", default - {"MLO001"}, build_prefilter(CATALOG, default - {"MLO001"})) == []
+    assert build_prefilter(CATALOG, {"MLO001"}) is None
+
+
+def test_undecodable_file_is_reported_before_the_prefilter():
+    selected = frozenset({"MLO002", "MLO101"})
+    diagnostics = lint("bad.py", b"# coding: nope\nx = 1\n", selected, build_prefilter(CATALOG, selected))
+    assert [d.code for d in diagnostics] == ["MLO002"]
+
+
+def _with_triggers(code: str, triggers: tuple[str, ...]):
+    rules = {**CATALOG.rules, code: dataclasses.replace(CATALOG.rules[code], triggers=triggers)}
+    return dataclasses.replace(CATALOG, rules=rules)
+
+
+def test_rule_triggers_extend_the_set_and_empty_string_means_every_file():
+    catalog = _with_triggers("MLO101", (".fit_transform(",))
+    prefilter = build_prefilter(catalog, {"MLO101"})
+    assert prefilter.keeps("X = scaler.fit_transform(X)") and not prefilter.keeps("print(1)")
+    assert build_prefilter(_with_triggers("MLO101", ("",)), {"MLO101"}) is None
+
+
+def test_triggers_contained_in_a_shorter_one_are_dropped():
+    catalog = dataclasses.replace(CATALOG, api={**CATALOG.api, "torchvision.x": CATALOG.api[next(iter(CATALOG.api))],
+                                                "torch.y": CATALOG.api[next(iter(CATALOG.api))]})
+    triggers = build_prefilter(catalog, {"MLO101"}).triggers
+    assert "torch" in triggers and "torchvision" not in triggers
+
+
+def test_bad_triggers_key_names_the_file(tmp_path):
+    import shutil
+
+    from mlops_lint.catalog import CatalogError
+    from mlops_lint.catalog.load import load_catalog as load
+    from mlops_lint.catalog.locate import catalog_dir
+
+    shutil.copytree(catalog_dir(), tmp_path / "rules")
+    rule = tmp_path / "rules" / "MLO101.toml"
+    rule.write_text('triggers = "sklearn"\n' + rule.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(CatalogError, match="MLO101.toml: key 'triggers' must be a list of strings"):
+        load(tmp_path / "rules")
+
+
+def test_leaky_file_is_kept_and_reported():
+    prefilter = build_prefilter(CATALOG, ALL)
+    assert found(lint("t.py", LEAKY.encode(), ALL, prefilter)) == {("MLO101", None, 5)}
