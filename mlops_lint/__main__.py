@@ -3,4 +3,4 @@
 from mlops_lint.cli import main
 
 if __name__ == "__main__":
-    main()
+    main(prog_name="mlops-lint")

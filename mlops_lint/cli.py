@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -25,7 +26,17 @@ class _DefaultToCheck(click.Group):
 @click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mlops-lint")
 def main() -> None:
-    """A static linter for machine-learning training code: data leakage and other MLOps antipatterns."""
+    """A static linter for machine-learning training code: data leakage and other MLOps antipatterns.
+
+    \b
+    Examples:
+      mlops-lint check src/ notebooks/      lint folders (.py and .ipynb)
+      mlops-lint train.py                   the same as 'check train.py'
+      mlops-lint rules                      list every rule
+      mlops-lint rule MLO101                read one rule's documentation
+
+    Settings come from [tool.mlops-lint] in the nearest pyproject.toml; see 'mlops-lint check --help'.
+    """
 
 
 def _codes(value: str | None) -> tuple[str, ...] | None:
@@ -39,26 +50,42 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
-@main.command()
+_FORMATS = ("full", "concise", "json", "sarif", "github", "gitlab")
+
+
+@main.command(short_help="Lint files, folders or stdin.")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--output-format", type=click.Choice(["full", "concise", "json"]), default=None,
-              help="Output format (default: full on a terminal, concise otherwise).")
-@click.option("--select", help="Comma-separated rule codes or prefixes to enable (replaces the default set); ALL for every rule.")
-@click.option("--extend-select", help="Comma-separated codes or prefixes to enable in addition.")
-@click.option("--ignore", help="Comma-separated codes or prefixes to disable.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Read settings from this file instead of the nearest pyproject.toml.")
-@click.option("--exclude", help="Comma-separated globs of files and folders to skip (replaces the defaults).")
-@click.option("--extend-exclude", help="Comma-separated globs to skip in addition to the defaults.")
-@click.option("--stdin-filename", help="The name to report for source read from stdin ('-').")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
+@click.option("--output-format", type=click.Choice(_FORMATS), default=None,
+              help="How to print findings: full (code frames, hints), concise (flake8's path:line:col: CODE message), "
+                   "json, sarif (SARIF 2.1.0), github (Actions annotations), gitlab (Code Quality). "
+                   "Default: full on a terminal, concise otherwise.")
+@click.option("--select", metavar="CODES", help="Comma-separated rule codes, prefixes or names to enable (replaces the configured set); ALL for every rule.")
+@click.option("--extend-select", metavar="CODES", help="Comma-separated codes or prefixes to enable in addition.")
+@click.option("--ignore", metavar="CODES", help="Comma-separated codes or prefixes to disable.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Read settings from this TOML file (a pyproject.toml or a bare table) instead of the nearest pyproject.toml.")
+@click.option("--exclude", metavar="GLOBS", help="Comma-separated globs of files and folders to skip (replaces the defaults and the configured list).")
+@click.option("--extend-exclude", metavar="GLOBS", help="Comma-separated globs to skip in addition to the defaults.")
+@click.option("--stdin-filename", metavar="PATH", help="The name to report (and match per-file-ignores against) for source read from '-'.")
+@click.option("--statistics", is_flag=True, help="After the findings, print how many each rule produced, most frequent first.")
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary line.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported (errors still exit 2).")
 @click.option("-v", "--verbose", is_flag=True, help="Show debug logs and tracebacks of internal errors.")
 def check(paths, output_format, select, extend_select, ignore, config_file, exclude, extend_exclude,
-          stdin_filename, exit_zero, verbose) -> None:
-    """Lint PATHS (files and folders; '-' reads stdin)."""
-    from mlops_lint.run import RunRequest, run
+          stdin_filename, statistics, quiet, exit_zero, verbose) -> None:
+    """Lint PATHS: files and folders (walked for .py and .ipynb); '-' reads stdin. Default: the current folder.
+
+    \b
+    Exit codes: 0 no findings, 1 findings, 2 usage, configuration or internal error.
+    """
+    from mlops_lint.report import DOCUMENT_FORMATS, renderer
+    from mlops_lint.run import RunError, RunRequest, run
 
     if verbose:
         logging.basicConfig(level=logging.DEBUG)
+    fmt = output_format or ("full" if sys.stdout.isatty() else "concise")
+    if statistics and fmt in DOCUMENT_FORMATS:
+        _fail(f"--statistics cannot be combined with --output-format {fmt} (its output is one document)")
     request = RunRequest(
         paths=tuple(paths) or (".",),
         config_file=Path(config_file) if config_file else None,
@@ -70,40 +97,75 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
         stdin_filename=stdin_filename,
         read_stdin=sys.stdin.read if "-" in paths else None,
     )
-    from mlops_lint.run import RunError
-
     try:
         diagnostics = run(request)
     except RunError as error:
         _fail(str(error))
-    from mlops_lint.report import renderer
+    if fmt == "full":
+        from mlops_lint.report.full import render as render_full
 
-    fmt = output_format or ("full" if sys.stdout.isatty() else "concise")
-    click.echo(renderer(fmt)(diagnostics), nl=False)
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        click.echo(render_full(diagnostics, color=color, show_summary=not quiet), nl=False)
+    else:
+        click.echo(renderer(fmt)(diagnostics), nl=False)
+    if statistics:
+        from mlops_lint.report.statistics import render as render_statistics
+
+        click.echo(render_statistics(diagnostics), nl=False)
     if any(d.code == "MLO003" for d in diagnostics):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_CLEAN)
 
 
-@main.command("rules")
-def list_rules() -> None:
-    """List every rule: code, name, antipattern, on by default or not."""
+@main.command("rules", short_help="List every rule.")
+@click.option("--output-format", type=click.Choice(["table", "json"]), default="table",
+              help="table (one rule per line) or json (a list of objects).")
+def list_rules(output_format: str) -> None:
+    """List every rule: code, name, antipattern, on or off by default."""
     from mlops_lint.catalog import load_catalog
 
-    for spec in load_catalog().rules.values():
+    specs = sorted(load_catalog().rules.values(), key=lambda spec: spec.code)
+    if output_format == "json":
+        import json
+
+        rows = [{"code": s.code, "name": s.name, "antipattern": s.antipattern, "default": s.default,
+                 "severity": s.severity, "summary": s.summary, "url": s.url} for s in specs]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    name_width = max([len("NAME"), *(len(s.name) for s in specs)])
+    anti_width = max([len("ANTIPATTERN"), *(len(s.antipattern) for s in specs)])
+    click.echo(f"{'CODE':<6}  {'NAME':<{name_width}}  {'ANTIPATTERN':<{anti_width}}  DEFAULT")
+    for spec in specs:
         state = "on" if spec.default else "off"
-        click.echo(f"{spec.code}  {spec.name:<36} {spec.antipattern:<28} {state}")
+        click.echo(f"{spec.code:<6}  {spec.name:<{name_width}}  {spec.antipattern:<{anti_width}}  {state}")
 
 
-@main.command("rule")
+@main.command("rule", short_help="Show one rule's documentation.")
 @click.argument("code")
 def show_rule(code: str) -> None:
-    """Print the documentation of one rule (by code or name)."""
+    """Print the documentation page of one rule, given by code (MLO101) or name (preprocessing-before-split)."""
     from mlops_lint.catalog import load_catalog
     from mlops_lint.catalog.render import render_rule
 
     catalog = load_catalog()
     spec = catalog.rules.get(code.upper()) or catalog.by_name(code)
     if spec is None:
-        _fail(f"unknown rule '{code}'")
+        import difflib
+
+        close = difflib.get_close_matches(code.upper(), list(catalog.rules), n=1) or difflib.get_close_matches(
+            code, [s.name for s in catalog.rules.values()], n=1)
+        _fail(f"unknown rule '{code}'" + (f" — did you mean '{close[0]}'?" if close else ""))
     click.echo(render_rule(spec), nl=False)
+
+
+@main.command("server")
+@click.option("--stdio", is_flag=True, help="Talk over stdin/stdout (the default and only transport).")
+def server(stdio: bool) -> None:
+    """Run the language server (needs the lsp extra: pip install 'mlops-lint[lsp]')."""
+    try:
+        from mlops_lint.integrations.lsp import serve_stdio
+    except ImportError as error:
+        if (error.name or "").partition(".")[0] not in ("pygls", "lsprotocol", "cattrs", "attrs"):
+            raise
+        _fail(f"the language server needs pygls ({error.name or error} is missing): pip install 'mlops-lint[lsp]'")
+    serve_stdio()

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from mlops_lint.catalog import Catalog, RuleSpec, toml
 from mlops_lint.selection import SelectionError, expand
 from mlops_lint.settings import DEFAULT_EXCLUDES, Settings
 
-_LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
-_KEYS = (*_LIST_KEYS, "per-file-ignores")
-_TYPES = {"int": int, "str": str, "bool": bool, "list": list, "float": (int, float)}
+_CODE_LISTS = ("select", "ignore", "extend-select")
+_GLOB_LISTS = ("exclude", "extend-exclude")
+_KEYS = (*_CODE_LISTS, *_GLOB_LISTS, "per-file-ignores")
+_TYPES: dict[str, tuple[type, ...]] = {"int": (int,), "str": (str,), "bool": (bool,), "list": (list,), "float": (int, float)}
+_TYPE_WORDS = {"int": "an integer", "str": "a string", "bool": "a boolean", "list": "a list", "float": "a number"}
 
 
 class ConfigError(Exception):
-    """A bad configuration; the message names the file and the key."""
+    """A bad configuration; the one-line message names the file and the key."""
 
 
 def find_pyproject(start: Path) -> Path | None:
-    """The nearest pyproject.toml at or above ``start``."""
+    """The nearest pyproject.toml at or above ``start`` (a file or a folder)."""
     start = start.resolve()
     for folder in (start, *start.parents) if start.is_dir() else start.parents:
         candidate = folder / "pyproject.toml"
@@ -29,61 +31,73 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def _suggest(key: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(key, known, n=1)
+def _suggest(key: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1)
     return f" — did you mean '{close[0]}'?" if close else ""
 
 
-def _string_list(value: Any, where: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where}: must be a list of strings")
-    return tuple(value)
+class _Reader:
+    """Validates one ``[tool.mlops-lint]`` table; every error names ``origin`` and the dotted key."""
+
+    def __init__(self, origin: str, prefix: str, catalog: Catalog) -> None:
+        self.origin, self.prefix, self.catalog = origin, prefix, catalog
+
+    def error(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{self.origin}: key '{self.prefix}{key}': {problem}")
+
+    def strings(self, key: str, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.error(key, "must be a list of strings")
+        return tuple(value)
+
+    def codes(self, key: str, value: Any) -> tuple[str, ...]:
+        codes = self.strings(key, value)
+        try:
+            expand(codes, self.catalog, key)
+        except SelectionError as error:
+            hint = f" — did you mean '{error.suggestion}'?" if error.suggestion else ""
+            raise self.error(key, f"unknown rule code or prefix '{error.selector}'{hint}") from None
+        return codes
+
+    def per_file_ignores(self, key: str, value: Any) -> dict[str, tuple[str, ...]]:
+        if not isinstance(value, dict):
+            raise self.error(key, "must be a table of glob = [codes]")
+        return {glob: self.codes(f"{key}.{glob}", codes) for glob, codes in value.items()}
+
+    def rule_options(self, key: str, value: Any, spec: RuleSpec) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.error(key, "must be a table of the rule's options")
+        known = {option.name: option for option in spec.options}
+        options: dict[str, Any] = {}
+        for name, option_value in value.items():
+            option = known.get(name)
+            if option is None:
+                listed = ", ".join(sorted(known)) or "none"
+                raise self.error(f"{key}.{name}", f"unknown option of {spec.code} (its options: {listed}){_suggest(name, known)}")
+            wrong_bool = isinstance(option_value, bool) and option.type in ("int", "float")
+            if not isinstance(option_value, _TYPES[option.type]) or wrong_bool:
+                raise self.error(f"{key}.{name}", f"must be {_TYPE_WORDS[option.type]}, not {option_value!r}")
+            options[name] = option_value
+        return options
 
 
-def _rule_options(table: dict, spec: RuleSpec, where: str) -> dict[str, Any]:
-    known = {option.name: option for option in spec.options}
-    options: dict[str, Any] = {}
-    for key, value in table.items():
-        if key not in known:
-            raise ConfigError(f"{where[:-1]}.{key}': unknown option{_suggest(key, list(known))}")
-        expected = _TYPES[known[key].type]
-        if not isinstance(value, expected) or (known[key].type == "int" and isinstance(value, bool)):
-            raise ConfigError(f"{where[:-1]}.{key}': must be of type {known[key].type}")
-        options[key] = value
-    return options
-
-
-def settings_from_table(table: dict, catalog: Catalog, origin: str) -> Settings:
+def settings_from_table(table: dict, catalog: Catalog, origin: str, prefix: str = "tool.mlops-lint.", root: str | None = None) -> Settings:
+    reader = _Reader(origin, prefix, catalog)
     values: dict[str, Any] = {}
     rule_options: dict[str, dict[str, Any]] = {}
-    rule_names = [spec.name for spec in catalog.rules.values()]
+    rule_names = sorted(spec.name for spec in catalog.rules.values())
     for key, value in table.items():
-        where = f"{origin}: key 'tool.mlops-lint.{key}'"
-        if key in _LIST_KEYS:
-            values[key] = _string_list(value, where)
-            if key in ("select", "ignore", "extend-select"):
-                try:
-                    expand(values[key], catalog, key)
-                except SelectionError as error:
-                    raise ConfigError(f"{origin}: {error}") from None
+        if key in _CODE_LISTS:
+            values[key] = reader.codes(key, value)
+        elif key in _GLOB_LISTS:
+            values[key] = reader.strings(key, value)
         elif key == "per-file-ignores":
-            if not isinstance(value, dict):
-                raise ConfigError(f"{where}: must be a table of glob = [codes]")
-            per_file = {}
-            for glob, codes in value.items():
-                per_file[glob] = _string_list(codes, f"{where[:-1]}.{glob}'")
-                try:
-                    expand(per_file[glob], catalog, key)
-                except SelectionError as error:
-                    raise ConfigError(f"{origin}: {error}") from None
-            values[key] = per_file
+            values[key] = reader.per_file_ignores(key, value)
         elif key in rule_names:
-            if not isinstance(value, dict):
-                raise ConfigError(f"{where}: must be a table of options")
             spec = catalog.by_name(key)
-            rule_options[spec.code] = _rule_options(value, spec, where)
+            rule_options[spec.code] = reader.rule_options(key, value, spec)
         else:
-            raise ConfigError(f"{where}: unknown key{_suggest(key, [*_KEYS, *rule_names])}")
+            raise reader.error(key, f"unknown key{_suggest(key, [*_KEYS, *rule_names])}")
     return Settings(
         select=values.get("select"),
         ignore=values.get("ignore", ()),
@@ -93,11 +107,16 @@ def settings_from_table(table: dict, catalog: Catalog, origin: str) -> Settings:
         extend_exclude=values.get("extend-exclude", ()),
         rule_options=rule_options,
         source=origin,
+        root=root,
     )
 
 
 def load_settings(path: Path | None, catalog: Catalog) -> Settings:
-    """Settings from a pyproject.toml (or a standalone TOML given with --config); defaults when None."""
+    """Settings from a pyproject.toml (or a TOML file given with --config); defaults when None.
+
+    A pyproject.toml without ``[tool.mlops-lint]`` gives the defaults. A --config file that is not a
+    pyproject.toml may hold the keys at its top level or under ``[tool.mlops-lint]``.
+    """
     if path is None:
         return Settings()
     try:
@@ -106,10 +125,12 @@ def load_settings(path: Path | None, catalog: Catalog) -> Settings:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
     except (toml.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    root = str(path.resolve().parent)
     if path.name == "pyproject.toml" or "tool" in data:
-        table = data.get("tool", {}).get("mlops-lint", {})
+        table = data.get("tool", {}).get("mlops-lint", {}) if isinstance(data.get("tool"), dict) else {}
+        prefix = "tool.mlops-lint."
     else:
-        table = data
+        table, prefix = data, ""
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: key 'tool.mlops-lint' must be a table")
-    return settings_from_table(table, catalog, str(path))
+        raise ConfigError(f"{path}: key 'tool.mlops-lint': must be a table")
+    return settings_from_table(table, catalog, str(path), prefix, root)

@@ -4,29 +4,105 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
+
+from pathspec import GitIgnoreSpec
 
 SUFFIXES = (".py", ".ipynb")
 
 
-def _excluded(name: str, relative: str, patterns: Iterable[str]) -> bool:
-    return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(relative, p) for p in patterns)
+@dataclass(frozen=True)
+class _Ignore:
+    """One .gitignore: its patterns apply to paths relative to the folder that holds it."""
+
+    folder: str
+    spec: GitIgnoreSpec
+
+
+def _read_gitignore(folder: str) -> _Ignore | None:
+    path = os.path.join(folder, ".gitignore")
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return None
+    return _Ignore(folder, GitIgnoreSpec.from_lines(lines))
+
+
+def _ancestor_gitignores(root: str) -> list[_Ignore]:
+    """The .gitignore files above ``root`` up to its git work tree's top, outermost first."""
+    found: list[_Ignore] = []
+    for folder in Path(root).resolve().parents:
+        ignore = _read_gitignore(str(folder))
+        if ignore is not None:
+            found.append(ignore)
+        if (folder / ".git").exists():
+            return found[::-1]
+    return []  # not inside a git work tree: only the .gitignore files under root count
+
+
+def _gitignored(path: str, is_dir: bool, ignores: list[_Ignore]) -> bool:
+    # The deepest .gitignore with a matching pattern decides, as in git (negations included).
+    absolute = os.path.abspath(path)
+    for ignore in reversed(ignores):
+        relative = os.path.relpath(absolute, ignore.folder).replace(os.sep, "/")
+        if relative.startswith(".."):
+            continue
+        result = ignore.spec.check_file(relative + "/" if is_dir else relative)
+        if result.include is not None:
+            return result.include
+    return False
+
+
+def _excluded(name: str, relative: str, patterns: tuple[str, ...]) -> bool:
+    relative = relative.replace(os.sep, "/")
+    return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(relative, p.rstrip("/")) for p in patterns)
+
+
+def _is_virtualenv(folder: str) -> bool:
+    # Virtualenvs go by any name; every one made by venv or virtualenv carries a pyvenv.cfg.
+    return os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
+
+
+def _walk(root: str, patterns: tuple[str, ...]) -> Iterator[str]:
+    ancestors = _ancestor_gitignores(root)
+    stack: list[tuple[str, list[_Ignore]]] = [(root, ancestors)]
+    while stack:
+        folder, inherited = stack.pop()
+        own = _read_gitignore(folder)
+        ignores = [*inherited, own] if own is not None else inherited
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        subfolders: list[str] = []
+        for entry in entries:
+            path = os.path.normpath(os.path.join(folder, entry.name))
+            relative = os.path.relpath(path, root)
+            is_dir = entry.is_dir()
+            if _excluded(entry.name, relative, patterns) or _gitignored(path, is_dir, ignores):
+                continue
+            if is_dir:
+                if not _is_virtualenv(path):
+                    subfolders.append(path)
+            elif entry.name.endswith(SUFFIXES):
+                yield path
+        stack.extend((sub, ignores) for sub in reversed(subfolders))
 
 
 def discover(paths: Iterable[str], exclude: Iterable[str]) -> Iterator[str]:
-    """Files under ``paths`` in a stable order; a file named explicitly is always kept."""
+    """Files under ``paths`` in a stable order, each once; a file named explicitly is always kept.
+
+    A path that does not exist is yielded as it is: reading it fails with MLO002 and the run goes on.
+    """
     patterns = tuple(exclude)
+    seen: set[str] = set()
     for given in paths:
-        root = Path(given)
-        if not root.is_dir():
-            yield given
-            continue
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(
-                d for d in dirs if not _excluded(d, os.path.relpath(os.path.join(folder, d), root), patterns)
-            )
-            for name in sorted(files):
-                path = os.path.join(folder, name)
-                if name.endswith(SUFFIXES) and not _excluded(name, os.path.relpath(path, root), patterns):
-                    yield path
+        files = _walk(os.path.normpath(given), patterns) if os.path.isdir(given) else iter((given,))
+        for path in files:
+            key = os.path.abspath(path)
+            if key not in seen:
+                seen.add(key)
+                yield path

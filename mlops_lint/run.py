@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -47,11 +48,17 @@ def _settings(request: RunRequest, catalog: Catalog) -> Settings:
 
 
 def _per_file_ignored(diagnostic: Diagnostic, settings: Settings, catalog: Catalog) -> bool:
+    """Globs match the path relative to the config file's folder, the path as given, or the file name."""
     from mlops_lint.selection import expand
 
+    path = diagnostic.location.path
+    candidates = {path.replace("\\", "/"), Path(path).name}
+    if settings.root is not None and path != "-":
+        relative = os.path.relpath(os.path.abspath(path), settings.root)
+        if not relative.startswith(".."):
+            candidates.add(relative.replace(os.sep, "/"))
     for glob, codes in settings.per_file_ignores.items():
-        path = diagnostic.location.path
-        if fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(Path(path).name, glob):
+        if any(fnmatch.fnmatch(candidate, glob) for candidate in candidates):
             if diagnostic.code in expand(codes, catalog, "per-file-ignores"):
                 return True
     return False
@@ -72,7 +79,10 @@ def run(request: RunRequest) -> list[Diagnostic]:
                 (*settings.extend_select, *request.extend_select),
                 (*settings.ignore, *request.ignore),
             )
-    except (CatalogError, ConfigError, SelectionError) as error:
+    except SelectionError as error:
+        # The configuration was validated when read, so a bad selector here came from the command line.
+        raise RunError(f"option --{error.key}: {str(error).split(': ', 1)[1]}") from None
+    except (CatalogError, ConfigError) as error:
         raise RunError(str(error)) from None
     options = LintOptions(selected=selected, rule_options=settings.rule_options)
     exclude = (*(request.exclude if request.exclude is not None else settings.exclude),

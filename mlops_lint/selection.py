@@ -1,29 +1,42 @@
-"""Which rules run: select / extend-select / ignore with full codes, prefixes and ALL."""
+"""Which rules run: select / extend-select / ignore with full codes, prefixes, rule names and ALL."""
 
 from __future__ import annotations
 
+import difflib
 from typing import Iterable
 
 from mlops_lint.catalog import Catalog
 
 
 class SelectionError(ValueError):
-    """A selector that matches no rule code; the message names it."""
+    """A selector that matches no rule; the message names the setting, the selector and a near miss."""
+
+    def __init__(self, key: str, selector: str, suggestion: str | None) -> None:
+        hint = f" — did you mean '{suggestion}'?" if suggestion else ""
+        super().__init__(f"'{key}': unknown rule code or prefix '{selector}'{hint}")
+        self.key, self.selector, self.suggestion = key, selector, suggestion
+
+
+def _suggestion(selector: str, catalog: Catalog) -> str | None:
+    names = [spec.name for spec in catalog.rules.values()]
+    close = difflib.get_close_matches(selector.upper(), sorted(catalog.rules), n=1) or difflib.get_close_matches(
+        selector.lower(), names, n=1)
+    return close[0] if close else None
 
 
 def expand(selectors: Iterable[str], catalog: Catalog, key: str) -> set[str]:
     codes: set[str] = set()
-    for selector in selectors:
-        selector = selector.strip().upper()
+    for raw in selectors:
+        selector = raw.strip().upper()
         if selector == "ALL":
             codes.update(catalog.rules)
             continue
-        matched = {code for code in catalog.rules if code.startswith(selector)}
+        matched = {code for code in catalog.rules if code.startswith(selector)} if selector else set()
         if not matched:
-            by_name = next((spec.code for spec in catalog.rules.values() if spec.name == selector.lower()), None)
-            if by_name is None:
-                raise SelectionError(f"'{key}': unknown rule code or prefix '{selector}'")
-            matched = {by_name}
+            spec = catalog.by_name(raw.strip().lower())
+            if spec is None:
+                raise SelectionError(key, raw.strip(), _suggestion(raw.strip(), catalog))
+            matched = {spec.code}
         codes.update(matched)
     return codes
 
@@ -34,6 +47,7 @@ def selected_codes(
     extend_select: Iterable[str] = (),
     ignore: Iterable[str] = (),
 ) -> frozenset[str]:
+    """``select`` None means the catalog's default-on rules; an empty ``select`` selects nothing (as ruff)."""
     if select is None:
         chosen = {code for code, spec in catalog.rules.items() if spec.default}
     else:

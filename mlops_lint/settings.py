@@ -22,3 +22,4 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # code → option → value
     source: str | None = None  # the config file these came from, for messages
+    root: str | None = None  # that file's folder: per-file-ignores globs are relative to it

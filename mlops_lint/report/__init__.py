@@ -7,7 +7,9 @@ from typing import Callable, Sequence
 
 from mlops_lint.diagnostics import Diagnostic
 
-FORMATS = ("full", "concise", "json")
+FORMATS = ("full", "concise", "json", "sarif", "github", "gitlab")
+# Formats whose whole output is one machine-read document: nothing else may be printed beside it.
+DOCUMENT_FORMATS = ("json", "sarif", "gitlab")
 
 Renderer = Callable[[Sequence[Diagnostic]], str]
 

@@ -1,54 +1,56 @@
-"""Human output with rich: the finding, a code frame, its other locations and the rule's page."""
+"""Human output with rich: the finding, a code frame, its other locations, the fix, the rule's page."""
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Sequence
 
 from mlops_lint.diagnostics import Diagnostic, Location
 from mlops_lint.report.concise import place
+from mlops_lint.report.source_lines import lines_of
 
 _STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
 
 
 def _frame(location: Location, context: int = 1) -> list[str]:
-    """A few numbered lines around the location, read again from the file (cells are not re-read)."""
-    if location.cell is not None:
+    """A few numbered lines around the location ('>' marks the finding's own lines)."""
+    lines = lines_of(location, location.start.line - context, location.end.line + context)
+    if not lines:
         return []
-    try:
-        lines = Path(location.path).read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return []
-    first = max(location.start.line - context, 1)
-    last = min(location.end.line + context, len(lines))
-    width = len(str(last))
-    out = []
-    for number in range(first, last + 1):
-        marker = ">" if location.start.line <= number <= location.end.line else " "
-        out.append(f" {marker} {number:>{width}} | {lines[number - 1]}")
-    return out
+    width = len(str(lines[-1][0]))
+    return [
+        f" {'>' if location.start.line <= number <= location.end.line else ' '} {number:>{width}} | {text}".rstrip()
+        for number, text in lines
+    ]
 
 
-def render(diagnostics: Sequence[Diagnostic], color: bool = False) -> str:
+def summary(diagnostics: Sequence[Diagnostic]) -> str:
+    count = len(diagnostics)
+    fixable = sum(d.fix is not None for d in diagnostics)
+    if count == 0:
+        return "No findings.\n"
+    return f"Found {count} finding{'s' if count != 1 else ''} ({fixable} fixable).\n"
+
+
+def render(diagnostics: Sequence[Diagnostic], color: bool = False, show_summary: bool = True) -> str:
     from rich.console import Console
     from rich.markup import escape
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=120, highlight=False, soft_wrap=True)
     for d in diagnostics:
-        console.print(
-            f"[bold]{escape(place(d.location))}[/]: [{_STYLE[d.severity.value]}]{d.code}[/] "
-            f"[{_STYLE[d.severity.value]}]{escape(d.name)}[/]"
-        )
+        style = _STYLE[d.severity.value]
+        console.print(f"[bold]{escape(place(d.location))}[/]: [{style}]{d.code}[/] [{style}]{escape(d.name)}[/]")
         console.print(f"  {escape(d.message)}")
         for frame_line in _frame(d.location):
             console.print(escape(frame_line), style="dim")
         for related in d.related:
             console.print(f"  [cyan]{escape(related.label)}[/]: {escape(place(related.location))}")
         if d.fix is not None:
-            console.print(f"  [green]fixable[/] ({d.fix.applicability.value}): {escape(d.fix.title)}")
+            console.print(f"  [green]fix[/] ({d.fix.applicability.value}): {escape(d.fix.title)}")
         if d.url:
             console.print(f"  [dim]docs: {escape(d.url)}[/]")
         console.print()
+    if show_summary:
+        console.print(summary(diagnostics), end="")
     return buffer.getvalue()

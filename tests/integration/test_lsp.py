@@ -1,0 +1,236 @@
+"""The language server over stdio, driven by a raw JSON-RPC client: open, receive diagnostics, change, receive the update."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("pygls")
+
+ROOT = Path(__file__).resolve().parents[2]
+TIMEOUT = 30  # seconds per awaited message; the whole test stays well under a minute
+
+# A non-ASCII name before the reported column: LSP counts UTF-16 units ("𝒳" is two), we count code points.
+LEAKY = """\
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+X = StandardScaler().fit_transform(X)
+𝒳, X_test, y_train, y_test = train_test_split(X, y)
+"""
+CLEAN = """\
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+X_train, X_test, y_train, y_test = train_test_split(X, y)
+scaler = StandardScaler().fit(X_train)
+"""
+
+
+class Client:
+    """Just enough of an LSP client: Content-Length framing, requests with ids, a queue of incoming messages."""
+
+    def __init__(self, cwd: Path) -> None:
+        env = {**os.environ}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mlops_lint", "server"], cwd=cwd, env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        self.incoming: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.next_id = 0
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        stream = self.process.stdout
+        while True:
+            headers = {}
+            while (line := stream.readline()) not in (b"\r\n", b""):
+                name, _, value = line.decode("ascii").partition(":")
+                headers[name.strip().lower()] = value.strip()
+            if not headers:
+                return
+            self.incoming.put(json.loads(stream.read(int(headers["content-length"]))))
+
+    def send(self, message: dict[str, Any]) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode("utf-8")
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.process.stdin.flush()
+
+    def request(self, method: str, params: Any) -> dict[str, Any]:
+        self.next_id += 1
+        self.send({"id": self.next_id, "method": method, "params": params})
+        return self.wait(lambda m: m.get("id") == self.next_id and "method" not in m)
+
+    def notify(self, method: str, params: Any) -> None:
+        self.send({"method": method, "params": params})
+
+    def wait(self, matches) -> dict[str, Any]:
+        while True:
+            try:
+                message = self.incoming.get(timeout=TIMEOUT)
+            except queue.Empty:
+                pytest.fail(f"no matching message within {TIMEOUT}s; stderr: {self.process.stderr.read1().decode()}")
+            if matches(message):
+                return message
+
+    def diagnostics(self, uri: str) -> dict[str, Any]:
+        return self.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri)
+
+    def close(self) -> None:
+        try:
+            self.request("shutdown", None)
+            self.notify("exit", None)
+            self.process.wait(timeout=TIMEOUT)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+
+
+@pytest.fixture
+def client(tmp_path):
+    client = Client(tmp_path)
+    result = client.request("initialize", {
+        "processId": os.getpid(),
+        "rootUri": tmp_path.as_uri(),
+        "capabilities": {"general": {"positionEncodings": ["utf-16"]}},
+    })
+    assert result["result"]["serverInfo"]["name"] == "mlops-lint"
+    client.notify("initialized", {})
+    yield client
+    client.close()
+
+
+def test_publishes_exact_ranges_and_related_fit_then_clears_on_fix(client, tmp_path):
+    uri = (tmp_path / "train.py").as_uri()
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": LEAKY}})
+    published = client.diagnostics(uri)["params"]
+    assert published["version"] == 1
+    [diagnostic] = published["diagnostics"]
+    # The split call: line 5, code points 29..51 (0-based); "𝒳" is one code point but two UTF-16 units.
+    assert diagnostic == {
+        "range": {"start": {"line": 4, "character": 30}, "end": {"line": 4, "character": 52}},
+        "severity": 1,
+        "code": "MLO101",
+        "codeDescription": {"href": "https://github.com/mlops-lint/mlops-lint/blob/main/docs/rules/MLO101.md"},
+        "source": "mlops-lint",
+        "message": "StandardScaler fitted on 'X' (line 4) before 'X' is split (line 5); "
+                   "fit it on the training split only, or put it in a Pipeline",
+        "relatedInformation": [{
+            "location": {"uri": uri, "range": {"start": {"line": 3, "character": 4}, "end": {"line": 3, "character": 37}}},
+            "message": "fitted here",
+        }],
+    }
+
+    client.notify("textDocument/didChange", {
+        "textDocument": {"uri": uri, "version": 2},
+        "contentChanges": [{"text": CLEAN}],
+    })
+    assert client.diagnostics(uri)["params"] == {"uri": uri, "version": 2, "diagnostics": []}
+
+
+def test_incremental_change_and_save_republish(client, tmp_path):
+    uri = (tmp_path / "train.py").as_uri()
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": CLEAN}})
+    assert client.diagnostics(uri)["params"]["diagnostics"] == []
+    # Replace the split line (line 4) by the leaky order's two lines, as an editor's ranged edit.
+    client.notify("textDocument/didChange", {
+        "textDocument": {"uri": uri, "version": 2},
+        "contentChanges": [{
+            "range": {"start": {"line": 3, "character": 0}, "end": {"line": 5, "character": 0}},
+            "text": "X = StandardScaler().fit_transform(X)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n",
+        }],
+    })
+    [diagnostic] = client.diagnostics(uri)["params"]["diagnostics"]
+    assert (diagnostic["code"], diagnostic["range"]["start"]) == ("MLO101", {"line": 4, "character": 35})
+    client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
+    [again] = client.diagnostics(uri)["params"]["diagnostics"]
+    assert again == diagnostic
+    # A rule without a fix offers no code action (and asking must not fail).
+    actions = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]},
+    })
+    assert actions["result"] in (None, [])
+
+
+def test_config_of_the_project_applies(client, tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.mlops-lint]\nignore = ['MLO101']\n")
+    uri = (tmp_path / "train.py").as_uri()
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": LEAKY}})
+    assert client.diagnostics(uri)["params"]["diagnostics"] == []
+
+
+def test_per_file_ignores_match_paths_relative_to_the_workspace(client, tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.mlops-lint]\nper-file-ignores = { 'scratch/*' = ['MLO101'] }\n")
+    (tmp_path / "scratch").mkdir()
+    ignored, linted = (tmp_path / "scratch" / "train.py").as_uri(), (tmp_path / "train.py").as_uri()
+    for uri in (ignored, linted):
+        client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": LEAKY}})
+    assert client.diagnostics(ignored)["params"]["diagnostics"] == []
+    assert [d["code"] for d in client.diagnostics(linted)["params"]["diagnostics"]] == ["MLO101"]
+
+
+def test_notebook_cells_get_their_own_diagnostics(client, tmp_path):
+    notebook = (tmp_path / "explore.ipynb").as_uri()
+    cells = [f"vscode-notebook-cell:{tmp_path / 'explore.ipynb'}#C{n}" for n in (1, 2)]
+    texts = [
+        "from sklearn.model_selection import train_test_split\nfrom sklearn.preprocessing import StandardScaler\n%matplotlib inline\n",
+        "X = StandardScaler().fit_transform(X)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n",
+    ]
+    client.notify("notebookDocument/didOpen", {
+        "notebookDocument": {"uri": notebook, "notebookType": "jupyter-notebook", "version": 1,
+                             "cells": [{"kind": 2, "document": c} for c in cells]},
+        "cellTextDocuments": [{"uri": c, "languageId": "python", "version": 1, "text": t} for c, t in zip(cells, texts)],
+    })
+    received = {}
+    while len(received) < 2:
+        message = client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+        received[message["params"]["uri"]] = message["params"]["diagnostics"]
+    assert received[cells[0]] == []
+    [diagnostic] = received[cells[1]]
+    assert (diagnostic["code"], diagnostic["range"]["start"]) == ("MLO101", {"line": 1, "character": 35})
+    assert diagnostic["relatedInformation"][0]["location"] == {
+        "uri": cells[1], "range": {"start": {"line": 0, "character": 4}, "end": {"line": 0, "character": 37}},
+    }
+
+
+def test_server_without_pygls_says_how_to_install(tmp_path):
+    blocker = tmp_path / "sitecustomize.py"
+    blocker.write_text("import sys\nsys.modules['pygls'] = None\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run([sys.executable, "-m", "mlops_lint", "server"], env=env, capture_output=True, text=True,
+                            stdin=subprocess.DEVNULL, timeout=TIMEOUT)
+    assert result.returncode == 2
+    assert "pip install 'mlops-lint[lsp]'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_fix_becomes_a_quick_fix_with_utf16_ranges():
+    from lsprotocol import types
+
+    from mlops_lint.diagnostics import Applicability, Diagnostic, Fix, Location, Position, Severity, TextEdit
+    from mlops_lint.integrations.lsp import Target, quick_fix, to_lsp
+    from pygls.workspace import TextDocument
+
+    document = TextDocument("file:///t.py", "𝒳 = f(a)\n")
+    target = Target(document.uri, document.range_to_client_units)
+    place = Location("t.py", Position(1, 4), Position(1, 8))
+    edit = TextEdit(Position(1, 6), Position(1, 7), "b")
+    base = Diagnostic("MLO999", "x", "message", Severity.WARNING, place)
+    with_fix = Diagnostic("MLO999", "x", "message", Severity.WARNING, place, fix=Fix("use b", Applicability.SAFE, (edit,)))
+    assert quick_fix(base, to_lsp(base, lambda _: target), target) is None
+    assert quick_fix(Diagnostic("MLO999", "x", "m", Severity.INFO, place, fix=Fix("t", Applicability.SAFE)),
+                     to_lsp(base, lambda _: target), target) is None
+    published = to_lsp(with_fix, lambda _: target)
+    assert published.severity == types.DiagnosticSeverity.Warning
+    action = quick_fix(with_fix, published, target)
+    assert action.title == "use b" and action.is_preferred and action.kind == types.CodeActionKind.QuickFix
+    [text_edit] = action.edit.changes["file:///t.py"]
+    assert (text_edit.range.start.character, text_edit.range.end.character, text_edit.new_text) == (7, 8, "b")

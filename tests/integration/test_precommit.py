@@ -1,0 +1,92 @@
+"""The pre-commit hook through the real pre-commit: a leaky script fails the hook, the fixed one passes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+if shutil.which("git") is None:
+    pytest.skip("git is not installed", allow_module_level=True)
+pytest.importorskip("pre_commit")
+
+LEAKY = """\
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+X = StandardScaler().fit_transform(X)
+X_train, X_test, y_train, y_test = train_test_split(X, y)
+"""
+FIXED = """\
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+X_train, X_test, y_train, y_test = train_test_split(X, y)
+scaler = StandardScaler().fit(X_train)
+"""
+
+
+def git(*args: str, cwd: Path) -> str:
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True, timeout=60)
+    return result.stdout.strip()
+
+
+def checkout_head() -> str:
+    """The committed state of this checkout: pre-commit clones ``rev``, so a dirty tree still tests HEAD."""
+    try:
+        return git("rev-parse", "HEAD", cwd=ROOT)
+    except (subprocess.CalledProcessError, FileNotFoundError):
+        pytest.skip("this checkout is not a git repository with a commit")
+
+
+def pre_commit(repo: Path, home: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1", "PRE_COMMIT_COLOR": "never"}
+    # The hook environment must come from the checkout alone, not from this test run's PYTHONPATH.
+    env.pop("PYTHONPATH", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
+        cwd=repo, capture_output=True, text=True, env=env, timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory) -> Path:
+    # One hook environment for the whole module: building it pip-installs the checkout (minutes on CI).
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def test_hook_fails_on_leak_and_passes_once_fixed(tmp_path, pre_commit_home):
+    rev = checkout_head()
+    repo = tmp_path / "project"
+    repo.mkdir()
+    git("init", "-q", cwd=repo)
+    git("config", "user.email", "test@example.com", cwd=repo)
+    git("config", "user.name", "test", cwd=repo)
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n- repo: {ROOT}\n  rev: {rev}\n  hooks:\n  - id: mlops-lint\n"
+    )
+    (repo / "train.py").write_text(LEAKY)
+    (repo / "notes.txt").write_text("not python: the hook must not receive it\n")
+    git("add", ".", cwd=repo)
+
+    failed = pre_commit(repo, pre_commit_home)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert (
+        "train.py:5:36: MLO101 StandardScaler fitted on 'X' (line 4) before 'X' is split (line 5); "
+        "fit it on the training split only, or put it in a Pipeline"
+    ) in failed.stdout.splitlines()
+    assert "mlops-lint" in failed.stdout and "Failed" in failed.stdout
+    assert "notes.txt" not in failed.stdout
+
+    (repo / "train.py").write_text(FIXED)
+    git("add", ".", cwd=repo)
+    passed = pre_commit(repo, pre_commit_home)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "Passed" in passed.stdout
+    assert "MLO101" not in passed.stdout
