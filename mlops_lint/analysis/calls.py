@@ -9,10 +9,9 @@ catalog roles have data-dependent meaning. Mixed into the interpreter of ``dataf
 from __future__ import annotations
 
 import ast
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, DataArg, Event, Fit, Value, derive, join
+from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, DataArg, Event, Fit, Value, derive, evolve, join
 from mlops_lint.catalog import ApiEntry
 
 if TYPE_CHECKING:
@@ -78,7 +77,7 @@ class CallSemantics:
         if value.sources or value.instance_of is not None or value.fitted or value.function is not None or value.elements is not None or value.item is not None:
             return value
         # Data made from nothing tracked (load_iris(), np.random.rand(100)) starts a lineage here.
-        return replace(value, sources=frozenset({node}))
+        return evolve(value, sources=frozenset({node}))
 
     def _call(self, node: ast.Call, scope: "Scope") -> Value:
         func = node.func
@@ -151,7 +150,7 @@ class CallSemantics:
         for value in args:
             for role in (TRAIN, TEST):
                 elements.append(derive([value], qualified, roles=frozenset({role}), split_nodes=frozenset({node})))
-        return replace(derive(args, qualified), elements=tuple(elements))
+        return evolve(derive(args, qualified), elements=tuple(elements))
 
     def _resample(self, node, entry, args, keywords, qualified, receiver: Value | None) -> Value:
         data_node = node.args[0] if node.args else _keyword(node, "X")
@@ -163,7 +162,7 @@ class CallSemantics:
         parts = [data] if receiver is not None and receiver.instance_of is None else args
         outputs = tuple(derive([v], qualified, fits=v.fits | {fit}) for v in parts)
         combined = derive(parts, qualified)
-        return replace(combined, fits=combined.fits | {fit}, elements=outputs if len(outputs) > 1 else None)
+        return evolve(combined, fits=combined.fits | {fit}, elements=outputs if len(outputs) > 1 else None)
 
     # --- methods ------------------------------------------------------------------------------
     def _method(self, node: ast.Call, func: ast.Attribute, receiver: Value, args: list[Value], keywords: dict[str, Value], scope: "Scope") -> Value:
@@ -172,17 +171,17 @@ class CallSemantics:
         entry = receiver.instance_of
         if name in FIT_METHODS or name == "fit_transform":
             fit = self._fit(node, receiver, args, keywords, entry)
-            fitted = replace(receiver, fitted=receiver.fitted | {fit})
+            fitted = evolve(receiver, fitted=receiver.fitted | {fit})
             self.rebind(func.value, fitted, scope)
             if name != "fit_transform":
                 return fitted
             output = derive(args[:1] or list(keywords.values())[:1], method)
             self.emit(Event("transform", node, entry, self._x_arg(node, args, keywords), self.next_seq(), fit=fit, receiver=receiver))
-            return replace(output, fits=output.fits | {fit})
+            return evolve(output, fits=output.fits | {fit})
         if name == "transform" and receiver.fitted:
             output = derive(args[:1] or list(keywords.values())[:1], method)
             self.emit(Event("transform", node, entry, self._x_arg(node, args, keywords), self.next_seq(), receiver=receiver))
-            return replace(output, fits=output.fits | receiver.fitted)
+            return evolve(output, fits=output.fits | receiver.fitted)
         if name == "fit_resample" and entry is not None:
             return self._resample(node, entry, args, keywords, method, receiver=receiver)
         if name == "split" and entry is not None and entry.role == "cv-splitter":
@@ -220,20 +219,20 @@ class CallSemantics:
         self.emit(Event("split", node, entry, data, self.next_seq()))
         # Indices carry the lineage and role of what they index, not its fits.
         base = derive([d.value for d in data], (".split", node))
-        index = replace(base, fits=frozenset(), split_nodes=frozenset({node}))
-        pair = Value(elements=(replace(index, roles=frozenset({TRAIN})), replace(index, roles=frozenset({TEST}))))
-        return replace(base, item=pair)
+        index = evolve(base, fits=frozenset(), split_nodes=frozenset({node}))
+        pair = Value(elements=(evolve(index, roles=frozenset({TRAIN})), evolve(index, roles=frozenset({TEST}))))
+        return evolve(base, item=pair)
 
     def _builtin(self, name: str, args: list[Value], keywords: dict[str, Value]) -> Value:
         if name == "enumerate" and args:
-            return replace(derive(args), item=Value(elements=(EMPTY, self.item_of(args[0]))))
+            return evolve(derive(args), item=Value(elements=(EMPTY, self.item_of(args[0]))))
         if name == "zip" and args:
-            return replace(derive(args), item=Value(elements=tuple(self.item_of(a) for a in args)))
+            return evolve(derive(args), item=Value(elements=tuple(self.item_of(a) for a in args)))
         if name in _ITER_BUILTINS and args:
             item = args[0].item
             if name == "next":
                 return item if item is not None else derive(args)
-            return replace(derive(args), item=item) if item is not None else derive(args)
+            return evolve(derive(args), item=item) if item is not None else derive(args)
         return derive([*args, *keywords.values()])
 
     @staticmethod

@@ -35,12 +35,11 @@ argument values; recursion is cut off). Subscript/attribute writes (``df["a"] = 
 from __future__ import annotations
 
 import ast
-from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable
 
 from mlops_lint.analysis.calls import CallSemantics
 from mlops_lint.analysis.names import dotted_name
-from mlops_lint.analysis.values import EMPTY, Event, Value, derive, join
+from mlops_lint.analysis.values import EMPTY, Event, Value, derive, evolve, join
 
 if TYPE_CHECKING:
     from mlops_lint.analysis.module import AnalyzedModule
@@ -87,6 +86,29 @@ def _store_key(target: ast.expr) -> str | None:
             return dotted_name(target)
 
 
+def _operands(node: ast.expr) -> list[ast.expr | None]:
+    """The sub-expressions an operator's result derives from (faster than ``ast.iter_child_nodes``)."""
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.Compare):
+        return [node.left, *node.comparators]
+    if isinstance(node, (ast.BoolOp, ast.JoinedStr)):
+        return node.values
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    if isinstance(node, ast.IfExp):
+        return [node.test, node.body, node.orelse]
+    if isinstance(node, ast.Dict):
+        return [*node.keys, *node.values]
+    if isinstance(node, ast.Set):
+        return node.elts
+    if isinstance(node, ast.Slice):
+        return [node.lower, node.upper, node.step]
+    if isinstance(node, (ast.Starred, ast.FormattedValue, ast.Await, ast.Yield, ast.YieldFrom)):
+        return [node.value]
+    return []
+
+
 class DataFlow(CallSemantics):
     """Interprets a module once; see the module docstring for what it publishes."""
 
@@ -98,10 +120,15 @@ class DataFlow(CallSemantics):
         self._active: list[ast.AST] = []
         self._memo: dict[tuple, Value] = {}
         self._globals = Scope({}, owner=module.tree)
+        # Functions are met while interpreting (no extra walk of the tree); each one is then
+        # analysed on its own, which may meet nested functions, analysed in turn.
+        self._functions: dict[ast.AST, None] = {}
         self.run_body(module.tree.body, self._globals)
-        for node in ast.walk(module.tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self._standalone(node)
+        done: set[ast.AST] = set()
+        while len(done) < len(self._functions):
+            for function in [f for f in self._functions if f not in done]:
+                done.add(function)
+                self._standalone(function)
 
     # --- public -----------------------------------------------------------------------------
     def value_of(self, node: ast.AST) -> Value:
@@ -119,9 +146,11 @@ class DataFlow(CallSemantics):
         self.events.append(event)
 
     def rebind(self, target: ast.expr, value: Value, scope: Scope) -> None:
-        key = dotted_name(target)
-        if key is not None:
-            scope.env[key] = value
+        """``sc.fit(X)`` / ``self.sc.fit(X)``: the object now carries its fit."""
+        if type(target) is ast.Name:
+            scope.env[target.id] = value
+        elif type(target) is ast.Attribute and type(target.value) is ast.Name:
+            scope.env[f"{target.value.id}.{target.attr}"] = value
 
     # --- functions ----------------------------------------------------------------------------
     def _parameters(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.arg]:
@@ -222,15 +251,21 @@ class DataFlow(CallSemantics):
             self._branches([case.body for case in node.cases], scope, fallthrough=True)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             scope.env[node.name] = Value(function=node)
+            self._functions[node] = None
         elif isinstance(node, ast.ClassDef):
+            # The class body runs once in its own scope; its methods are analysed on their own.
+            self.run_body(node.body, Scope({}, parent=self._globals, owner=node))
             scope.env[node.name] = EMPTY
         elif isinstance(node, ast.Delete):
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     scope.env.pop(target.id, None)
-        elif isinstance(node, (ast.Raise, ast.Assert)):
-            for child in ast.iter_child_nodes(node):
-                self.expr(child, scope)
+        elif isinstance(node, ast.Raise):
+            for child in (node.exc, node.cause):
+                if child is not None:
+                    self.expr(child, scope)
+        elif isinstance(node, ast.Assert):
+            self.expr(node.test, scope)
 
     def bind(self, target: ast.expr, value: Value, scope: Scope) -> None:
         if isinstance(target, ast.Name):
@@ -241,9 +276,8 @@ class DataFlow(CallSemantics):
         elif isinstance(target, ast.Starred):
             self.bind(target.value, value, scope)
         elif isinstance(target, ast.Attribute):
-            key = dotted_name(target)
-            if key is not None:
-                scope.env[key] = value
+            if type(target.value) is ast.Name:
+                scope.env[f"{target.value.id}.{target.attr}"] = value
             else:
                 self.expr(target.value, scope)
         elif isinstance(target, ast.Subscript):
@@ -280,9 +314,12 @@ class DataFlow(CallSemantics):
 
     # --- expressions --------------------------------------------------------------------------
     def expr(self, node: ast.expr, scope: Scope) -> Value:
+        if type(node) is ast.Constant:  # the most common leaf: nothing to learn or record
+            return EMPTY
         value = self._evaluate(node, scope)
         known = self._values.get(node)
-        self._values[node] = value if known is None or known is value else join([known, value])
+        if known is not value:
+            self._values[node] = value if known is None else join([known, value])
         return value
 
     def _name(self, name: str, scope: Scope) -> Value:
@@ -294,16 +331,15 @@ class DataFlow(CallSemantics):
         return Value(sources=frozenset({("free", name)}))
 
     def _evaluate(self, node: ast.expr, scope: Scope) -> Value:
-        if isinstance(node, ast.Name):
+        if type(node) is ast.Name:
             return self._name(node.id, scope)
-        if isinstance(node, ast.Constant):
-            return EMPTY
-        if isinstance(node, ast.Call):
+        if type(node) is ast.Call:
             return self.call(node, scope)
         if isinstance(node, ast.Attribute):
-            key = dotted_name(node)
-            if key is not None and "." in key:
-                value = scope.lookup(key)
+            # Attribute writes are stored under their dotted name (``self.X``); two-level reads
+            # cover them without re-spelling every deeper chain (a.b.c.d) at each level.
+            if type(node.value) is ast.Name:
+                value = scope.lookup(f"{node.value.id}.{node.attr}")
                 if value is not None:
                     return value
             return self.expr(node.value, scope).as_data()
@@ -313,17 +349,20 @@ class DataFlow(CallSemantics):
             if base.elements is not None and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int):
                 if -len(base.elements) <= node.slice.value < len(base.elements):
                     return base.elements[node.slice.value]
-            value = derive([base, index])
+            # The values are the base's: the index adds lineage, roles and column picks (selection
+            # fits), not the fits of whatever computed it (rows picked by a scaled mask are raw).
+            picked = frozenset(fit for fit in index.fits if fit.kind == "select")
+            value = derive([base, evolve(index.as_data(), fits=picked)])
             if index.roles:  # X[train_idx], X.iloc[test_index]: the rows of that part
-                value = replace(value, roles=index.roles, split_nodes=index.split_nodes | base.split_nodes)
+                value = evolve(value, roles=index.roles, split_nodes=index.split_nodes | base.split_nodes)
             elif base.roles != value.roles:
-                value = replace(value, roles=base.roles)
+                value = evolve(value, roles=base.roles)
             return value
         if isinstance(node, (ast.Tuple, ast.List)):
             values = [self.expr(e, scope) for e in node.elts]
             if any(isinstance(e, ast.Starred) for e in node.elts):
                 return derive(values)
-            return replace(derive(values), elements=tuple(values))
+            return evolve(derive(values), elements=tuple(values))
         if isinstance(node, ast.NamedExpr):
             value = self.expr(node.value, scope)
             self.bind(node.target, value, scope)
@@ -332,7 +371,7 @@ class DataFlow(CallSemantics):
             return EMPTY
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             return self._comprehension(node, scope)
-        return derive([self.expr(child, scope) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)])
+        return derive([self.expr(child, scope) for child in _operands(node) if child is not None])
 
     def _comprehension(self, node, scope: Scope) -> Value:
         inner = Scope(dict(scope.env), scope.parent, scope.owner)

@@ -6,7 +6,7 @@ Plain frozen records; the interpreter in ``dataflow.py`` builds them, rules only
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from mlops_lint.catalog import ApiEntry
@@ -107,41 +107,65 @@ class Value:
 EMPTY = Value()
 
 
+def evolve(value: Value, **changes) -> Value:
+    """``dataclasses.replace`` without its per-call introspection (this runs for most expressions)."""
+    get = changes.get
+    return Value(
+        get("sources", value.sources),
+        get("fits", value.fits),
+        get("roles", value.roles),
+        get("calls", value.calls),
+        get("split_nodes", value.split_nodes),
+        get("instance_of", value.instance_of),
+        get("fitted", value.fitted),
+        get("elements", value.elements),
+        get("item", value.item),
+        get("function", value.function),
+    )
+
+
 def join(values: Iterable[Value]) -> Value:
     """The value that may be any of ``values`` (merged branches) or derives from all (an operation)."""
     values = [v for v in values if v is not EMPTY]
     if not values:
         return EMPTY
     first = values[0]
-    if all(v is first for v in values):
+    rest = [v for v in values[1:] if v is not first]
+    if not rest:
         return first
-    instances = {id(v.instance_of): v.instance_of for v in values}
+    sources, fits, roles, calls, splits, fitted = first.sources, first.fits, first.roles, first.calls, first.split_nodes, first.fitted
+    instance, function = first.instance_of, first.function
+    for v in rest:
+        if v.sources is not sources and not v.sources <= sources:
+            sources = sources | v.sources
+        if v.fits and not v.fits <= fits:
+            fits = fits | v.fits
+        if v.roles and not v.roles <= roles:
+            roles = roles | v.roles
+        if v.calls and not v.calls <= calls:
+            calls = calls | v.calls
+        if v.split_nodes:
+            splits = splits | v.split_nodes
+        if v.fitted:
+            fitted = fitted | v.fitted
+        if v.instance_of is not instance:
+            instance = None
+        if v.function is not function:
+            function = None
     elements = None
-    shapes = {len(v.elements) for v in values if v.elements is not None}
-    if len(shapes) == 1 and all(v.elements is not None for v in values):
-        elements = tuple(join(parts) for parts in zip(*(v.elements for v in values)))
+    if first.elements is not None and all(v.elements is not None and len(v.elements) == len(first.elements) for v in rest):
+        elements = tuple(join(parts) for parts in zip(first.elements, *(v.elements for v in rest)))
     items = [v.item for v in values if v.item is not None]
-    functions = {v.function for v in values}  # ast nodes hash by identity
-    return Value(
-        sources=frozenset().union(*(v.sources for v in values)),
-        fits=frozenset().union(*(v.fits for v in values)),
-        roles=frozenset().union(*(v.roles for v in values)),
-        calls=frozenset().union(*(v.calls for v in values)),
-        split_nodes=frozenset().union(*(v.split_nodes for v in values)),
-        instance_of=next(iter(instances.values())) if len(instances) == 1 else None,
-        fitted=frozenset().union(*(v.fitted for v in values)),
-        elements=elements,
-        item=join(items) if items else None,
-        function=functions.pop() if len(functions) == 1 else None,
-    )
+    item = (items[0] if len(items) == 1 else join(items)) if items else None
+    return Value(sources, fits, roles, calls, splits, instance, fitted, elements, item, function)
 
 
 def derive(inputs: Iterable[Value], call: tuple[str, ast.Call] | None = None, **changes) -> Value:
     """A new data value computed from ``inputs`` (their lineage, fits and roles flow on)."""
     value = join([v.as_data() for v in inputs])
     if call is not None:
-        value = replace(value, calls=value.calls | {call})
-    return replace(value, **changes) if changes else value
+        changes.setdefault("calls", value.calls | {call})
+    return evolve(value, **changes) if changes else value
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,58 @@
+"""Cost of the dataflow layer on a corpus, as a ratio to a bare ``ast.parse`` measured in the same run.
+
+Usage: python benchmarks/dataflow_cost.py DIR [DIR ...]  (default: the development corpus examples)
+Prints the median over 5 rounds of: parse only; parse + imports + dataflow; and the ratio.
+"""
+
+from __future__ import annotations
+
+import ast
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.catalog import load_catalog
+
+ROUNDS = 5
+
+
+def _sources(directories: list[str]) -> list[tuple[str, str]]:
+    files = sorted(p for d in directories for p in Path(d).expanduser().rglob("*.py"))
+    return [(str(p), p.read_text(encoding="utf-8", errors="replace")) for p in files]
+
+
+def _parse_all(sources: list[tuple[str, str]]) -> float:
+    start = time.perf_counter()
+    for _, text in sources:
+        ast.parse(text)
+    return time.perf_counter() - start
+
+
+def _analyse_all(sources: list[tuple[str, str]], catalog) -> float:
+    start = time.perf_counter()
+    for path, text in sources:
+        module = AnalyzedModule(path, text, ast.parse(text), catalog)
+        module.dataflow
+    return time.perf_counter() - start
+
+
+def main(directories: list[str]) -> None:
+    sources = _sources(directories or ["~/.cache/mlops-lint/dev-corpus/*/examples"])
+    if not sources:  # a glob in the default: expand it ourselves
+        sources = _sources([str(p) for p in Path.home().glob(".cache/mlops-lint/dev-corpus/*/examples")])
+    catalog = load_catalog()
+    parse, analyse = [], []
+    for _ in range(ROUNDS):
+        parse.append(_parse_all(sources))
+        analyse.append(_analyse_all(sources, catalog))
+    p, a = statistics.median(parse), statistics.median(analyse)
+    lines = sum(text.count("\n") for _, text in sources)
+    print(f"{len(sources)} files, {lines} lines")
+    print(f"ast.parse only:           {p * 1000:8.1f} ms")
+    print(f"parse + names + dataflow: {a * 1000:8.1f} ms  ({a / p:.2f}x parse; dataflow alone {(a - p) / p:.2f}x)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
