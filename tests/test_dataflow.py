@@ -142,3 +142,9 @@ def walk(x):
 result = walk(tree)
 """
     assert value(code, "result").sources <= {("free", "tree")}
+
+
+def test_expression_deeper_than_the_stack_publishes_nothing_instead_of_crashing():
+    code = "from sklearn.model_selection import train_test_split\nx = " + " + ".join(["a"] * 3000) + "\ntrain_test_split(x)\n"
+    module, _ = analyse(code)
+    assert module.dataflow.complete is False and module.dataflow.events == []

@@ -172,7 +172,7 @@ class CallSemantics:
 
     def _resample(self, node, entry, args, keywords, qualified, receiver: Value | None) -> Value:
         data_node = node.args[0] if node.args else _keyword(node, "X")
-        data = args[0] if args else keywords.get("X", receiver or EMPTY)
+        data = args[0] if args else keywords.get("X", EMPTY)
         if receiver is not None and receiver.instance_of is None:  # df.sample: the frame itself
             data, data_node = receiver, node.func.value
         fit = Fit("resample", node, entry, data.as_data(), args[1] if len(args) > 1 else None, data_node, self.next_seq())
