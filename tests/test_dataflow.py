@@ -145,6 +145,6 @@ result = walk(tree)
 
 
 def test_expression_deeper_than_the_stack_publishes_nothing_instead_of_crashing():
-    code = "from sklearn.model_selection import train_test_split\nx = " + " + ".join(["a"] * 3000) + "\ntrain_test_split(x)\n"
+    code = "from sklearn.model_selection import train_test_split\nx = " + " + ".join(["a"] * 900) + "\ntrain_test_split(x)\n"
     module, _ = analyse(code)
     assert module.dataflow.complete is False and module.dataflow.events == []
