@@ -88,6 +88,9 @@ class CallSemantics:
             entry = self.module.api(func)
             if entry is not None and receiver.instance_of is None:
                 return self._api_call(node, entry, args, keywords, scope)
+            qualified = self._qualified(func, node)
+            if qualified is not None:  # pd.to_datetime(...): a library function outside the catalog
+                return derive([*args, *keywords.values()], qualified)
             return self._method(node, func, receiver, args, keywords, scope)
         args = [self.expr(a, scope) for a in node.args]
         keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords}
@@ -97,9 +100,16 @@ class CallSemantics:
         entry = self.module.api(func)
         if entry is not None:
             return self._api_call(node, entry, args, keywords, scope)
+        qualified = self._qualified(func, node)
+        if qualified is not None:
+            return derive([*args, *keywords.values()], qualified)
         if isinstance(func, ast.Name) and callee is None:
             return self._builtin(func.id, args, keywords)
         return derive([*args, *keywords.values()])
+
+    def _qualified(self, func: ast.expr, node: ast.Call) -> tuple[str, ast.Call] | None:
+        names = self.module.qualified_names(func)
+        return (min(names), node) if names else None
 
     # --- module-level functions and classes of the catalog -------------------------------------
     def _api_call(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str, Value], scope: "Scope") -> Value:
@@ -118,6 +128,14 @@ class CallSemantics:
             return derive(inputs, qualified)
         if role == "resample-function" and condition_holds(node, entry.get("resamples-when", [])):
             return self._resample(node, entry, args, keywords, qualified, receiver=None)
+        if role == "transform-function" and args:
+            # minmax_scale(X): fit and transform in one call, learning from X itself.
+            fit = Fit("fit", node, entry, args[0].as_data(), None, node.args[0], self.next_seq())
+            data = (DataArg(node.args[0], args[0], "X"),)
+            self.emit(Event("fit", node, entry, data, fit.seq, fit=fit))
+            self.emit(Event("transform", node, entry, data, self.next_seq(), fit=fit))
+            output = derive(inputs, qualified)
+            return evolve(output, fits=output.fits | {fit})
         if role == "selection-score" and args:
             fit = Fit("select", node, entry, args[0].as_data(), args[1] if len(args) > 1 else keywords.get("y"), node.args[0], self.next_seq())
             self.emit(Event("fit", node, entry, (DataArg(node.args[0], args[0], "X"),), fit.seq, fit=fit))
@@ -154,7 +172,7 @@ class CallSemantics:
 
     def _resample(self, node, entry, args, keywords, qualified, receiver: Value | None) -> Value:
         data_node = node.args[0] if node.args else _keyword(node, "X")
-        data = args[0] if args else keywords.get("X", receiver or EMPTY)
+        data = args[0] if args else keywords.get("X", EMPTY)
         if receiver is not None and receiver.instance_of is None:  # df.sample: the frame itself
             data, data_node = receiver, node.func.value
         fit = Fit("resample", node, entry, data.as_data(), args[1] if len(args) > 1 else None, data_node, self.next_seq())

@@ -12,7 +12,10 @@ Public API
     Each carries its call node, the catalog ``ApiEntry``, its data arguments (``DataArg``: node,
     Value, name ``X``/``y``/``groups``/``arrays[i]``) and, for fits, the ``Fit`` record.
 ``DataFlow.events_of(*kinds)``
-    The events of those kinds.
+    The events of those kinds. ``Event.keywords`` holds the Values of keyword arguments
+    (``eval_set=``, ``validation_data=``, ``cv=``); ``Event.receiver`` the object's Value.
+``DataFlow.complete``
+    False when the module could not be analysed (expressions nested beyond the stack): no events.
 ``DataFlow.value_of(node)``
     The ``Value`` of an evaluated expression node (``EMPTY`` when never evaluated). A Value has
     ``sources`` (lineage), ``fits`` (fits/resamples/selections upstream, each with node, entry,
@@ -123,7 +126,18 @@ class DataFlow(CallSemantics):
         # Functions are met while interpreting (no extra walk of the tree); each one is then
         # analysed on its own, which may meet nested functions, analysed in turn.
         self._functions: dict[ast.AST, None] = {}
-        self.run_body(module.tree.body, self._globals)
+        self.complete = True
+        try:
+            self._run_module()
+        except RecursionError:
+            # An expression nested deeper than the interpreter's stack (generated code): publish
+            # nothing rather than half a flow, so rules stay silent on this module.
+            self.complete = False
+            self.events.clear()
+            self._values.clear()
+
+    def _run_module(self) -> None:
+        self.run_body(self.module.tree.body, self._globals)
         done: set[ast.AST] = set()
         while len(done) < len(self._functions):
             for function in [f for f in self._functions if f not in done]:

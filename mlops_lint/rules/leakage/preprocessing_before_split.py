@@ -9,8 +9,9 @@ from mlops_lint.analysis.values import Fit
 from mlops_lint.engine.rule import Finding, Rule
 from mlops_lint.rules.leakage.before_split import leaks_before_split
 
-# A pipeline that produced data (fit_transform/transform) is a preprocessing fit too.
-_ROLES = frozenset({"transformer", "pipeline"})
+# A pipeline that produced data (fit_transform/transform) is a preprocessing fit too, and so is a
+# function that scales its argument by its own statistics (minmax_scale).
+_ROLES = frozenset({"transformer", "pipeline", "transform-function"})
 
 
 def _is_preprocessing(fit: Fit) -> bool:

@@ -1,0 +1,150 @@
+"""The dataflow layer's published facts: events, roles, lineage, fits and the derives-from query."""
+
+from __future__ import annotations
+
+import ast
+
+from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.analysis.values import TEST, TRAIN
+from mlops_lint.catalog import load_catalog
+
+
+def analyse(code: str) -> tuple[AnalyzedModule, dict[str, ast.Name]]:
+    """The module and, per variable name, the Name node of its last assignment."""
+    module = AnalyzedModule("example.py", code, ast.parse(code), load_catalog())
+    targets = {node.id: node for node in ast.walk(module.tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+    return module, targets
+
+
+def value(code: str, name: str):
+    module, targets = analyse(code)
+    return module.dataflow.value_of(targets[name])
+
+
+SPLIT = """
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+X_train, X_test, y_train, y_test = train_test_split(X, y)
+scaler = StandardScaler().fit(X_train)
+Xs_train = scaler.transform(X_train)
+Xs_test = scaler.transform(X_test)
+stacked = np.vstack([X_train, X_test])
+"""
+
+
+def test_train_test_split_outputs_alternate_train_and_test():
+    assert [value(SPLIT, n).role for n in ("X_train", "X_test", "y_train", "y_test")] == [TRAIN, TEST, TRAIN, TEST]
+
+
+def test_roles_survive_transforms_and_merge_when_stacked():
+    assert value(SPLIT, "Xs_train").role == TRAIN
+    assert value(SPLIT, "Xs_test").role == TEST
+    stacked = value(SPLIT, "stacked")
+    assert stacked.role is None and stacked.roles == {TRAIN, TEST}
+
+
+def test_fit_on_training_split_is_recorded_with_its_data():
+    module, _ = analyse(SPLIT)
+    [fit] = module.dataflow.events_of("fit")
+    assert fit.entry.qualname == "sklearn.preprocessing.StandardScaler"
+    assert fit.fit.on_training_split and fit.node.lineno == 5
+    assert [d.name for d in fit.data] == ["X"]
+    transforms = module.dataflow.events_of("transform")
+    assert [(t.node.lineno, t.data[0].value.role) for t in transforms] == [(6, TRAIN), (7, TEST)]
+
+
+CV_LOOP = """
+from sklearn.model_selection import KFold
+for fold, (train_idx, test_idx) in enumerate(KFold(5).split(X, y)):
+    X_tr = X.iloc[train_idx]
+    X_te = X[test_idx]
+    y_tr = y[train_idx]
+"""
+
+
+def test_cv_loop_indices_give_their_role_to_the_rows_they_pick():
+    assert value(CV_LOOP, "X_tr").role == TRAIN
+    assert value(CV_LOOP, "X_te").role == TEST
+    assert value(CV_LOOP, "y_tr").role == TRAIN
+    module, _ = analyse(CV_LOOP)
+    [split] = module.dataflow.events_of("split")
+    assert split.entry.role == "cv-splitter" and [d.name for d in split.data] == ["X", "y"]
+
+
+def test_roles_flow_through_helper_functions_and_walrus():
+    code = """
+from sklearn.model_selection import train_test_split
+def prepare(frame):
+    return frame.dropna()
+X_train, X_test = train_test_split(X)
+clean_test = prepare(X_test)
+if (clean_train := prepare(X_train)) is not None:
+    pass
+"""
+    assert value(code, "clean_test").role == TEST
+    assert value(code, "clean_train").role == TRAIN
+
+
+def test_derives_from_call_query_sees_library_and_method_calls_upstream():
+    code = """
+import pandas as pd
+df = pd.read_csv("sales.csv", parse_dates=["day"])
+df["day"] = pd.to_datetime(df["day"])
+lagged = df.sort_values("day").assign(prev=df["sales"].shift(1))
+other = pd.read_csv("other.csv")
+"""
+    lagged = value(code, "lagged")
+    assert lagged.derives_from("pandas.to_datetime") and lagged.derives_from(".shift")
+    assert [n.lineno for n in lagged.calls_named(".sort_values")] == [5]
+    other = value(code, "other")
+    assert not other.derives_from("pandas.to_datetime")
+    assert not other.shares_lineage(lagged)
+
+
+def test_starred_unpacking_and_reloading_start_new_lineage():
+    code = """
+import pandas as pd
+first, *middle, last = [a, b, c, d]
+df = pd.read_csv("x.csv")
+again = pd.read_csv("x.csv")
+"""
+    assert value(code, "first").sources == {("free", "a")}
+    assert value(code, "middle").sources == {("free", "b"), ("free", "c")}
+    assert value(code, "last").sources == {("free", "d")}
+    assert not value(code, "df").shares_lineage(value(code, "again"))
+
+
+def test_search_and_cross_validation_events_name_their_data():
+    code = """
+from sklearn.model_selection import GridSearchCV, cross_val_score
+search = GridSearchCV(model, grid)
+search.fit(X, y)
+scores = cross_val_score(model, X=X, y=y, cv=5)
+"""
+    module, _ = analyse(code)
+    flow = module.dataflow
+    [search] = flow.events_of("search-fit")
+    [cv] = flow.events_of("cross-validate")
+    assert (search.node.lineno, [d.name for d in search.data]) == (4, ["X", "y"])
+    assert (cv.node.lineno, [d.name for d in cv.data]) == (5, ["X", "y"])
+    assert search.receiver.instance_of.role == "search"
+
+
+def test_dataflow_is_computed_once_per_module():
+    module, _ = analyse(SPLIT)
+    assert module.dataflow is module.dataflow
+
+
+def test_recursion_is_cut_off():
+    code = """
+def walk(x):
+    return walk(x.child)
+result = walk(tree)
+"""
+    assert value(code, "result").sources <= {("free", "tree")}
+
+
+def test_expression_deeper_than_the_stack_publishes_nothing_instead_of_crashing():
+    code = "from sklearn.model_selection import train_test_split\nx = " + " + ".join(["a"] * 900) + "\ntrain_test_split(x)\n"
+    module, _ = analyse(code)
+    assert module.dataflow.complete is False and module.dataflow.events == []
