@@ -177,7 +177,7 @@ class DataFlow(CallSemantics):
             if extra is not None:
                 env[extra.arg] = Value(sources=frozenset({("param", function, extra.arg)}))
         self._active.append(function)
-        self.run_body(function.body, Scope(env, owner=function))
+        self.run_body(function.body, Scope(env, parent=self._globals, owner=function))
         self._active.pop()
 
     def call_function(self, node: ast.Call, function, args: list[Value], keywords: dict[str, Value], scope: Scope) -> Value:
