@@ -30,7 +30,7 @@ role; values computed from a role-carrying value keep it (``sc.transform(X_test)
 How it is computed: per scope, one pass in statement order. Branches run on copies of the
 environment and merge; a loop body runs once and merges with the state before it. ``if __name__
 == "__main__":`` is an ordinary branch. Functions of the module are analysed once on their own
-(parameters as fresh lineage) and followed at call sites with the arguments' values (memoised per
+(parameters as fresh lineage, globals as they stand at the end of the module) and followed at call sites with the arguments' values (memoised per
 argument values; recursion is cut off). Subscript/attribute writes (``df["a"] = ...``,
 ``df.loc[:, c] = ...``) update the whole frame. Notebooks arrive as one module, cells in order.
 """
