@@ -15,7 +15,7 @@ from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, DataArg, Event, Fit, 
 from mlops_lint.catalog import ApiEntry
 
 if TYPE_CHECKING:
-    from mlops_lint.analysis.dataflow import Scope
+    from mlops_lint.analysis.scope import Scope
 
 FIT_METHODS = frozenset({"fit", "partial_fit"})
 # Iteration helpers whose items are (built from) the items of their arguments.
