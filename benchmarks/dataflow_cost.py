@@ -1,7 +1,8 @@
 """Cost of the dataflow layer on a corpus, as a ratio to a bare ``ast.parse`` measured in the same run.
 
 Usage: python benchmarks/dataflow_cost.py DIR [DIR ...]  (default: the development corpus examples)
-Prints the median over 5 rounds of: parse only; parse + imports + dataflow; and the ratio.
+Prints the median over 5 rounds of: parse only; parse + imports + dataflow; the whole lint of
+MLO101-103 per file (reading included); and their ratios to the parse.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import load_catalog
+from mlops_lint.engine.lint import LintOptions, lint_path
 
 ROUNDS = 5
 
@@ -38,20 +40,30 @@ def _analyse_all(sources: list[tuple[str, str]], catalog) -> float:
     return time.perf_counter() - start
 
 
+def _lint_all(sources: list[tuple[str, str]], catalog) -> float:
+    options = LintOptions(selected=frozenset({"MLO101", "MLO102", "MLO103"}))
+    start = time.perf_counter()
+    for path, _ in sources:
+        lint_path(path, catalog, options)
+    return time.perf_counter() - start
+
+
 def main(directories: list[str]) -> None:
     sources = _sources(directories or ["~/.cache/mlops-lint/dev-corpus/*/examples"])
     if not sources:  # a glob in the default: expand it ourselves
         sources = _sources([str(p) for p in Path.home().glob(".cache/mlops-lint/dev-corpus/*/examples")])
     catalog = load_catalog()
-    parse, analyse = [], []
+    parse, analyse, lint = [], [], []
     for _ in range(ROUNDS):
         parse.append(_parse_all(sources))
         analyse.append(_analyse_all(sources, catalog))
-    p, a = statistics.median(parse), statistics.median(analyse)
+        lint.append(_lint_all(sources, catalog))
+    p, a, l = statistics.median(parse), statistics.median(analyse), statistics.median(lint)
     lines = sum(text.count("\n") for _, text in sources)
     print(f"{len(sources)} files, {lines} lines")
     print(f"ast.parse only:           {p * 1000:8.1f} ms")
     print(f"parse + names + dataflow: {a * 1000:8.1f} ms  ({a / p:.2f}x parse; dataflow alone {(a - p) / p:.2f}x)")
+    print(f"lint_path MLO101-103:     {l * 1000:8.1f} ms  ({l / p:.2f}x parse; read, decode, noqa, rules, report objects)")
 
 
 if __name__ == "__main__":

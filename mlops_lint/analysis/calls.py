@@ -15,7 +15,7 @@ from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, DataArg, Event, Fit, 
 from mlops_lint.catalog import ApiEntry
 
 if TYPE_CHECKING:
-    from mlops_lint.analysis.dataflow import Scope
+    from mlops_lint.analysis.scope import Scope
 
 FIT_METHODS = frozenset({"fit", "partial_fit"})
 # Iteration helpers whose items are (built from) the items of their arguments.
@@ -189,7 +189,9 @@ class CallSemantics:
         entry = receiver.instance_of
         if name in FIT_METHODS or name == "fit_transform":
             fit = self._fit(node, receiver, args, keywords, entry)
-            fitted = evolve(receiver, fitted=receiver.fitted | {fit})
+            # fit/fit_transform start over (what the object learnt before is gone); partial_fit adds.
+            learnt = receiver.fitted | {fit} if name == "partial_fit" else frozenset({fit})
+            fitted = evolve(receiver, fitted=learnt)
             self.rebind(func.value, fitted, scope)
             if name != "fit_transform":
                 return fitted

@@ -28,11 +28,12 @@ Roles: the outputs of ``train_test_split`` are train/test alternately; inside
 role; values computed from a role-carrying value keep it (``sc.transform(X_test)`` is test).
 
 How it is computed: per scope, one pass in statement order. Branches run on copies of the
-environment and merge; a loop body runs once and merges with the state before it. ``if __name__
-== "__main__":`` is an ordinary branch. Functions of the module are analysed once on their own
-(parameters as fresh lineage) and followed at call sites with the arguments' values (memoised per
-argument values; recursion is cut off). Subscript/attribute writes (``df["a"] = ...``,
-``df.loc[:, c] = ...``) update the whole frame. Notebooks arrive as one module, cells in order.
+environment and merge; a loop body runs once and merges with the state before it. ``if __name__ ==
+"__main__":`` is an ordinary branch. Functions of the module are analysed once on their own
+(parameters as fresh lineage, globals as they stand at the end of the module) and followed at call
+sites with the arguments' values (memoised per argument values; recursion is cut off).
+Subscript/attribute writes (``df["a"] = ...``, ``df.loc[:, c] = ...``) update the whole frame.
+Notebooks arrive as one module, cells in order.
 """
 
 from __future__ import annotations
@@ -41,41 +42,16 @@ import ast
 from typing import TYPE_CHECKING, Iterable
 
 from mlops_lint.analysis.calls import CallSemantics
+from mlops_lint.analysis.expressions import ExpressionSemantics
 from mlops_lint.analysis.names import dotted_name
-from mlops_lint.analysis.values import EMPTY, Event, Value, derive, evolve, join
+from mlops_lint.analysis.scope import Scope, merge_envs
+from mlops_lint.analysis.summaries import FunctionSummaries
+from mlops_lint.analysis.values import EMPTY, Event, Value, derive, join
 
 if TYPE_CHECKING:
     from mlops_lint.analysis.module import AnalyzedModule
 
 _FRAME_ACCESSORS = frozenset({"loc", "iloc", "at", "iat", "values"})
-_MAX_INLINE_DEPTH = 8
-
-
-class Scope:
-    """The variables of one running scope; reads fall back to the enclosing (global) scope."""
-
-    def __init__(self, env: dict[str, Value], parent: "Scope | None" = None, owner: ast.AST | None = None) -> None:
-        self.env = env
-        self.parent = parent
-        self.owner = owner
-        self.returns: list[Value] = []
-
-    def lookup(self, name: str) -> Value | None:
-        value = self.env.get(name)
-        if value is None and self.parent is not None:
-            return self.parent.lookup(name)
-        return value
-
-
-def _merge(envs: list[dict[str, Value]]) -> dict[str, Value]:
-    if len(envs) == 1:
-        return envs[0]
-    merged = dict(envs[0])
-    for env in envs[1:]:
-        for name, value in env.items():
-            known = merged.get(name)
-            merged[name] = value if known is None or known is value else join([known, value])
-    return merged
 
 
 def _store_key(target: ast.expr) -> str | None:
@@ -89,30 +65,7 @@ def _store_key(target: ast.expr) -> str | None:
             return dotted_name(target)
 
 
-def _operands(node: ast.expr) -> list[ast.expr | None]:
-    """The sub-expressions an operator's result derives from (faster than ``ast.iter_child_nodes``)."""
-    if isinstance(node, ast.BinOp):
-        return [node.left, node.right]
-    if isinstance(node, ast.Compare):
-        return [node.left, *node.comparators]
-    if isinstance(node, (ast.BoolOp, ast.JoinedStr)):
-        return node.values
-    if isinstance(node, ast.UnaryOp):
-        return [node.operand]
-    if isinstance(node, ast.IfExp):
-        return [node.test, node.body, node.orelse]
-    if isinstance(node, ast.Dict):
-        return [*node.keys, *node.values]
-    if isinstance(node, ast.Set):
-        return node.elts
-    if isinstance(node, ast.Slice):
-        return [node.lower, node.upper, node.step]
-    if isinstance(node, (ast.Starred, ast.FormattedValue, ast.Await, ast.Yield, ast.YieldFrom)):
-        return [node.value]
-    return []
-
-
-class DataFlow(CallSemantics):
+class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
     """Interprets a module once; see the module docstring for what it publishes."""
 
     def __init__(self, module: "AnalyzedModule") -> None:
@@ -166,45 +119,6 @@ class DataFlow(CallSemantics):
         elif type(target) is ast.Attribute and type(target.value) is ast.Name:
             scope.env[f"{target.value.id}.{target.attr}"] = value
 
-    # --- functions ----------------------------------------------------------------------------
-    def _parameters(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.arg]:
-        arguments = function.args
-        return [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
-
-    def _standalone(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        env = {p.arg: Value(sources=frozenset({("param", function, p.arg)})) for p in self._parameters(function)}
-        for extra in (function.args.vararg, function.args.kwarg):
-            if extra is not None:
-                env[extra.arg] = Value(sources=frozenset({("param", function, extra.arg)}))
-        self._active.append(function)
-        self.run_body(function.body, Scope(env, owner=function))
-        self._active.pop()
-
-    def call_function(self, node: ast.Call, function, args: list[Value], keywords: dict[str, Value], scope: Scope) -> Value:
-        everything = [*args, *keywords.values()]
-        if function in self._active or len(self._active) >= _MAX_INLINE_DEPTH:
-            return derive(everything)
-        parameters = self._parameters(function)
-        env: dict[str, Value] = {}
-        positional = [*function.args.posonlyargs, *function.args.args]
-        for parameter, value in zip(positional, args):
-            env[parameter.arg] = value
-        for parameter in parameters:
-            if parameter.arg in keywords:
-                env[parameter.arg] = keywords[parameter.arg]
-            env.setdefault(parameter.arg, EMPTY)
-        key = (function, tuple(sorted((name, value.fingerprint()) for name, value in env.items())))
-        known = self._memo.get(key)
-        if known is not None:
-            return known
-        self._active.append(function)
-        inner = Scope(env, parent=self._globals, owner=function)
-        self.run_body(function.body, inner)
-        self._active.pop()
-        result = join(inner.returns) if inner.returns else EMPTY
-        self._memo[key] = result
-        return result
-
     # --- statements ---------------------------------------------------------------------------
     def run_body(self, body: Iterable[ast.stmt], scope: Scope) -> None:
         for statement in body:
@@ -219,7 +133,7 @@ class DataFlow(CallSemantics):
             scope.env = dict(start)
             self.run_body(body, scope)
             results.append(scope.env)
-        scope.env = _merge(results) if results else start
+        scope.env = merge_envs(results) if results else start
 
     def statement(self, node: ast.stmt, scope: Scope) -> None:
         if isinstance(node, ast.Assign):
@@ -246,7 +160,7 @@ class DataFlow(CallSemantics):
             self.bind(node.target, item, scope)
             self.run_body(node.body, scope)
             self.run_body(node.orelse, scope)
-            scope.env = _merge([start, scope.env])
+            scope.env = merge_envs([start, scope.env])
         elif isinstance(node, ast.While):
             self.expr(node.test, scope)
             self._branches([node.body + node.orelse], scope, fallthrough=True)
@@ -325,76 +239,3 @@ class DataFlow(CallSemantics):
 
     def _lookup_key(self, key: str, scope: Scope) -> Value | None:
         return scope.lookup(key)
-
-    # --- expressions --------------------------------------------------------------------------
-    def expr(self, node: ast.expr, scope: Scope) -> Value:
-        if type(node) is ast.Constant:  # the most common leaf: nothing to learn or record
-            return EMPTY
-        value = self._evaluate(node, scope)
-        known = self._values.get(node)
-        if known is not value:
-            self._values[node] = value if known is None else join([known, value])
-        return value
-
-    def _name(self, name: str, scope: Scope) -> Value:
-        value = scope.lookup(name)
-        if value is not None:
-            return value
-        if name in self.module.imports.bindings:
-            return EMPTY
-        return Value(sources=frozenset({("free", name)}))
-
-    def _evaluate(self, node: ast.expr, scope: Scope) -> Value:
-        if type(node) is ast.Name:
-            return self._name(node.id, scope)
-        if type(node) is ast.Call:
-            return self.call(node, scope)
-        if isinstance(node, ast.Attribute):
-            # Attribute writes are stored under their dotted name (``self.X``); two-level reads
-            # cover them without re-spelling every deeper chain (a.b.c.d) at each level.
-            if type(node.value) is ast.Name:
-                value = scope.lookup(f"{node.value.id}.{node.attr}")
-                if value is not None:
-                    return value
-            return self.expr(node.value, scope).as_data()
-        if isinstance(node, ast.Subscript):
-            base = self.expr(node.value, scope)
-            index = self.expr(node.slice, scope)
-            if base.elements is not None and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int):
-                if -len(base.elements) <= node.slice.value < len(base.elements):
-                    return base.elements[node.slice.value]
-            # The values are the base's: the index adds lineage, roles and column picks (selection
-            # fits), not the fits of whatever computed it (rows picked by a scaled mask are raw).
-            picked = frozenset(fit for fit in index.fits if fit.kind == "select")
-            value = derive([base, evolve(index.as_data(), fits=picked)])
-            if index.roles:  # X[train_idx], X.iloc[test_index]: the rows of that part
-                value = evolve(value, roles=index.roles, split_nodes=index.split_nodes | base.split_nodes)
-            elif base.roles != value.roles:
-                value = evolve(value, roles=base.roles)
-            return value
-        if isinstance(node, (ast.Tuple, ast.List)):
-            values = [self.expr(e, scope) for e in node.elts]
-            if any(isinstance(e, ast.Starred) for e in node.elts):
-                return derive(values)
-            return evolve(derive(values), elements=tuple(values))
-        if isinstance(node, ast.NamedExpr):
-            value = self.expr(node.value, scope)
-            self.bind(node.target, value, scope)
-            return value
-        if isinstance(node, ast.Lambda):
-            return EMPTY
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-            return self._comprehension(node, scope)
-        return derive([self.expr(child, scope) for child in _operands(node) if child is not None])
-
-    def _comprehension(self, node, scope: Scope) -> Value:
-        inner = Scope(dict(scope.env), scope.parent, scope.owner)
-        parts = []
-        for generator in node.generators:
-            self.bind(generator.target, self.item_of(self.expr(generator.iter, inner)), inner)
-            parts.extend(self.expr(condition, inner) for condition in generator.ifs)
-        if isinstance(node, ast.DictComp):
-            parts += [self.expr(node.key, inner), self.expr(node.value, inner)]
-        else:
-            parts.append(self.expr(node.elt, inner))
-        return derive(parts)

@@ -1,0 +1,110 @@
+"""What an expression evaluates to: names, attributes, subscripts, literals, operators, comprehensions.
+
+Mixed into the interpreter of ``dataflow.py``; calls are ``calls.py``'s job.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from mlops_lint.analysis.scope import Scope
+from mlops_lint.analysis.values import EMPTY, Value, derive, evolve, join
+
+
+def _operands(node: ast.expr) -> list[ast.expr | None]:
+    """The sub-expressions an operator's result derives from (faster than ``ast.iter_child_nodes``)."""
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.Compare):
+        return [node.left, *node.comparators]
+    if isinstance(node, (ast.BoolOp, ast.JoinedStr)):
+        return node.values
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    if isinstance(node, ast.IfExp):
+        return [node.test, node.body, node.orelse]
+    if isinstance(node, ast.Dict):
+        return [*node.keys, *node.values]
+    if isinstance(node, ast.Set):
+        return node.elts
+    if isinstance(node, ast.Slice):
+        return [node.lower, node.upper, node.step]
+    if isinstance(node, (ast.Starred, ast.FormattedValue, ast.Await, ast.Yield, ast.YieldFrom)):
+        return [node.value]
+    return []
+
+
+class ExpressionSemantics:
+    """The ``expr`` half of the interpreter; records the Value of every evaluated node."""
+
+    def expr(self, node: ast.expr, scope: Scope) -> Value:
+        if type(node) is ast.Constant:  # the most common leaf: nothing to learn or record
+            return EMPTY
+        value = self._evaluate(node, scope)
+        known = self._values.get(node)
+        if known is not value:
+            self._values[node] = value if known is None else join([known, value])
+        return value
+
+    def _name(self, name: str, scope: Scope) -> Value:
+        value = scope.lookup(name)
+        if value is not None:
+            return value
+        if name in self.module.imports.bindings:
+            return EMPTY
+        return Value(sources=frozenset({("free", name)}))
+
+    def _evaluate(self, node: ast.expr, scope: Scope) -> Value:
+        if type(node) is ast.Name:
+            return self._name(node.id, scope)
+        if type(node) is ast.Call:
+            return self.call(node, scope)
+        if isinstance(node, ast.Attribute):
+            # Attribute writes are stored under their dotted name (``self.X``); two-level reads
+            # cover them without re-spelling every deeper chain (a.b.c.d) at each level.
+            if type(node.value) is ast.Name:
+                value = scope.lookup(f"{node.value.id}.{node.attr}")
+                if value is not None:
+                    return value
+            return self.expr(node.value, scope).as_data()
+        if isinstance(node, ast.Subscript):
+            base = self.expr(node.value, scope)
+            index = self.expr(node.slice, scope)
+            if base.elements is not None and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int):
+                if -len(base.elements) <= node.slice.value < len(base.elements):
+                    return base.elements[node.slice.value]
+            # The values are the base's: the index adds lineage, roles and column picks (selection
+            # fits), not the fits of whatever computed it (rows picked by a scaled mask are raw).
+            picked = frozenset(fit for fit in index.fits if fit.kind == "select")
+            value = derive([base, evolve(index.as_data(), fits=picked)])
+            if index.roles:  # X[train_idx], X.iloc[test_index]: the rows of that part
+                value = evolve(value, roles=index.roles, split_nodes=index.split_nodes | base.split_nodes)
+            elif base.roles != value.roles:
+                value = evolve(value, roles=base.roles)
+            return value
+        if isinstance(node, (ast.Tuple, ast.List)):
+            values = [self.expr(e, scope) for e in node.elts]
+            if any(isinstance(e, ast.Starred) for e in node.elts):
+                return derive(values)
+            return evolve(derive(values), elements=tuple(values))
+        if isinstance(node, ast.NamedExpr):
+            value = self.expr(node.value, scope)
+            self.bind(node.target, value, scope)
+            return value
+        if isinstance(node, ast.Lambda):
+            return EMPTY
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            return self._comprehension(node, scope)
+        return derive([self.expr(child, scope) for child in _operands(node) if child is not None])
+
+    def _comprehension(self, node, scope: Scope) -> Value:
+        inner = Scope(dict(scope.env), scope.parent, scope.owner)
+        parts = []
+        for generator in node.generators:
+            self.bind(generator.target, self.item_of(self.expr(generator.iter, inner)), inner)
+            parts.extend(self.expr(condition, inner) for condition in generator.ifs)
+        if isinstance(node, ast.DictComp):
+            parts += [self.expr(node.key, inner), self.expr(node.value, inner)]
+        else:
+            parts.append(self.expr(node.elt, inner))
+        return derive(parts)
