@@ -51,6 +51,14 @@ def _fail(message: str) -> None:
 
 
 _FORMATS = ("full", "concise", "json", "sarif", "github", "gitlab")
+def _remember_stdin(name: str, text: str) -> None:
+    from mlops_lint.report.source_lines import remember
+    from mlops_lint.source import SourceError, document_from_text
+
+    try:
+        remember(document_from_text(name, text))
+    except SourceError:
+        pass  # the run has reported it as MLO002; there is no frame to show
 
 
 @main.command(short_help="Lint files, folders or stdin.")
@@ -86,6 +94,12 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
     fmt = output_format or ("full" if sys.stdout.isatty() else "concise")
     if statistics and fmt in DOCUMENT_FORMATS:
         _fail(f"--statistics cannot be combined with --output-format {fmt} (its output is one document)")
+    stdin_text: list[str] = []  # kept so that full's code frames show the piped text, not the file on disk
+
+    def read_stdin() -> str:
+        stdin_text.append(sys.stdin.read())
+        return stdin_text[-1]
+
     request = RunRequest(
         paths=tuple(paths) or (".",),
         config_file=Path(config_file) if config_file else None,
@@ -95,7 +109,7 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
         exclude=_codes(exclude),
         extend_exclude=_codes(extend_exclude) or (),
         stdin_filename=stdin_filename,
-        read_stdin=sys.stdin.read if "-" in paths else None,
+        read_stdin=read_stdin if "-" in paths else None,
     )
     try:
         diagnostics = run(request)
@@ -103,6 +117,9 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
         _fail(str(error))
     if fmt == "full":
         from mlops_lint.report.full import render as render_full
+
+        if stdin_text:
+            _remember_stdin(stdin_filename or "-", stdin_text[0])
 
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         click.echo(render_full(diagnostics, color=color, show_summary=not quiet), nl=False)

@@ -55,8 +55,7 @@ class _Reader:
         try:
             expand(codes, self.catalog, key)
         except SelectionError as error:
-            hint = f" — did you mean '{error.suggestion}'?" if error.suggestion else ""
-            raise self.error(key, f"unknown rule code or prefix '{error.selector}'{hint}") from None
+            raise self.error(key, error.problem) from None
         return codes
 
     def per_file_ignores(self, key: str, value: Any) -> dict[str, tuple[str, ...]]:

@@ -21,8 +21,8 @@ class _Ignore:
     spec: GitIgnoreSpec
 
 
-def _read_gitignore(folder: str) -> _Ignore | None:
-    path = os.path.join(folder, ".gitignore")
+def _read_gitignore(folder: str, name: str = ".gitignore") -> _Ignore | None:
+    path = os.path.join(folder, name)
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
             lines = handle.read().splitlines()
@@ -34,12 +34,15 @@ def _read_gitignore(folder: str) -> _Ignore | None:
 def _ancestor_gitignores(root: str) -> list[_Ignore]:
     """The .gitignore files above ``root`` up to its git work tree's top, outermost first."""
     found: list[_Ignore] = []
-    for folder in Path(root).resolve().parents:
-        ignore = _read_gitignore(str(folder))
-        if ignore is not None:
-            found.append(ignore)
+    for folder in (Path(root).resolve(), *Path(root).resolve().parents):
+        if folder != Path(root).resolve():
+            ignore = _read_gitignore(str(folder))
+            if ignore is not None:
+                found.append(ignore)
         if (folder / ".git").exists():
-            return found[::-1]
+            # The repository's own excludes rank below every .gitignore, as in git.
+            info = _read_gitignore(str(folder), os.path.join(".git", "info", "exclude"))
+            return ([info] if info is not None else []) + found[::-1]
     return []  # not inside a git work tree: only the .gitignore files under root count
 
 
@@ -81,7 +84,8 @@ def _walk(root: str, patterns: tuple[str, ...]) -> Iterator[str]:
         for entry in entries:
             path = os.path.normpath(os.path.join(folder, entry.name))
             relative = os.path.relpath(path, root)
-            is_dir = entry.is_dir()
+            # Symlinked folders are not followed (as os.walk): a link to an ancestor would never end.
+            is_dir = entry.is_dir(follow_symlinks=False)
             if _excluded(entry.name, relative, patterns) or _gitignored(path, is_dir, ignores):
                 continue
             if is_dir:

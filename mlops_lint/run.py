@@ -81,7 +81,7 @@ def run(request: RunRequest) -> list[Diagnostic]:
             )
     except SelectionError as error:
         # The configuration was validated when read, so a bad selector here came from the command line.
-        raise RunError(f"option --{error.key}: {str(error).split(': ', 1)[1]}") from None
+        raise RunError(f"option --{error.key}: {error.problem}") from None
     except (CatalogError, ConfigError) as error:
         raise RunError(str(error)) from None
     options = LintOptions(selected=selected, rule_options=settings.rule_options)

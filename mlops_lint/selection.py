@@ -13,8 +13,9 @@ class SelectionError(ValueError):
 
     def __init__(self, key: str, selector: str, suggestion: str | None) -> None:
         hint = f" — did you mean '{suggestion}'?" if suggestion else ""
-        super().__init__(f"'{key}': unknown rule code or prefix '{selector}'{hint}")
         self.key, self.selector, self.suggestion = key, selector, suggestion
+        self.problem = f"unknown rule code or prefix '{selector}'{hint}"
+        super().__init__(f"'{key}': {self.problem}")
 
 
 def _suggestion(selector: str, catalog: Catalog) -> str | None:

@@ -202,3 +202,53 @@ def test_rule_commands_do_not_import_libcst(args):
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.stderr == "False\n"
+
+
+def test_docs_name_every_option_and_config_key():
+    cli_page = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    from mlops_lint.cli import main
+
+    for command in main.commands.values():
+        assert f"mlops-lint {command.name}" in cli_page
+        for param in command.params:
+            for option in getattr(param, "opts", []):
+                if option.startswith("--") and option != "--help":
+                    assert f"`{option}" in cli_page, option
+    config_page = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    from mlops_lint.config import _KEYS
+
+    for key in _KEYS:
+        assert f"| `{key}` |" in config_page, key
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_default_format_is_full_on_a_terminal(tmp_path):
+    import pty
+
+    (tmp_path / "train.py").write_text(LEAKY)
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "mlops_lint", "train.py"], cwd=tmp_path, stdout=terminal,
+                               stderr=subprocess.PIPE, env={**os.environ, "NO_COLOR": "1"})
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal closes when the process exits
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert process.wait() == 1
+    os.close(controller)
+    output = b"".join(chunks).decode().replace("\r\n", "\n")
+    assert output.splitlines()[0] == "train.py:5:36: MLO101 preprocessing-before-split"
+    assert output.splitlines()[-1] == "Found 1 finding (0 fixable)."
+
+
+def test_full_frames_of_stdin_show_the_piped_text_not_the_file_on_disk(tmp_path):
+    (tmp_path / "train.py").write_text("# saved version\n" * 10)
+    result = run_cli("check", "-", "--stdin-filename", "train.py", "--output-format", "full", cwd=tmp_path, stdin=LEAKY)
+    assert result.returncode == 1
+    assert " > 5 | X_train, X_test, y_train, y_test = train_test_split(X, y)" in result.stdout.splitlines()
+    assert "saved version" not in result.stdout

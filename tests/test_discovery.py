@@ -70,3 +70,18 @@ def test_explicit_paths_are_always_linted_once(tmp_path):
 
 def test_missing_path_is_passed_on_to_be_reported(tmp_path):
     assert found(tmp_path, paths=("nope.py",)) == ["nope.py"]
+
+
+def test_git_info_exclude_counts_and_gitignore_overrides_it(tmp_path):
+    (tmp_path / ".git" / "info").mkdir(parents=True)
+    (tmp_path / ".git" / "info" / "exclude").write_text("local_*.py\n")
+    (tmp_path / ".gitignore").write_text("!local_keep.py\n")
+    make(tmp_path, "local_scratch.py", "local_keep.py", "real.py")
+    assert found(tmp_path) == ["local_keep.py", "real.py"]
+    assert found(tmp_path, paths=(str(tmp_path),)) == [str(tmp_path / "local_keep.py"), str(tmp_path / "real.py")]
+
+
+def test_symlinked_folders_are_not_followed(tmp_path):
+    make(tmp_path, "pkg/a.py")
+    (tmp_path / "pkg" / "loop").symlink_to(tmp_path, target_is_directory=True)
+    assert found(tmp_path) == ["pkg/a.py"]

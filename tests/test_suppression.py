@@ -81,3 +81,10 @@ def test_read_suppressions_parses_codes():
     found = read_suppressions("a = 1  # noqa\nb = 2  # noqa: MLO101, e501\nc = 3  # noqa:XYZ\n")
     assert found.noqa == {1: None, 2: frozenset({"MLO101", "E501"}), 3: None}
     assert not found.skip_file
+
+
+def test_prefilter_keeps_every_spelling_that_suppresses():
+    assert read_suppressions("x = 1  #NoQa\n").noqa == {1: None}
+    assert read_suppressions("# MLOPS-LINT: skip-file\n").skip_file
+    assert read_suppressions("x = '# noqa'\n").noqa == {}  # inside a string: not a comment
+    assert read_suppressions("x = 1  # a plain comment\n").noqa == {}

@@ -13,7 +13,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from mlops_lint import __version__
-from mlops_lint.diagnostics import Diagnostic, Location, Severity
+from mlops_lint.diagnostics import Applicability, Diagnostic, Location, Severity
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def quick_fix(diagnostic: Diagnostic, published: types.Diagnostic, target: Targe
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[published],
         edit=types.WorkspaceEdit(changes={target.uri: edits}),
-        is_preferred=fix.applicability.value == "safe",
+        is_preferred=fix.applicability is Applicability.SAFE,
     )
 
 
@@ -162,8 +162,12 @@ class MlopsLintServer(LanguageServer):
         notebook = self.workspace.get_notebook_document(notebook_uri=notebook_uri)
         if notebook is None:
             return
-        cells = [cell for cell in notebook.cells if cell.kind == types.NotebookCellKind.Code]
-        documents = [self.workspace.get_text_document(cell.document) for cell in cells]
+        documents = [
+            document
+            for cell in notebook.cells
+            if cell.kind == types.NotebookCellKind.Code
+            and (document := self.workspace.get_text_document(cell.document)).language_id in (None, "python")
+        ]
         # The engine reads notebooks as nbformat JSON; its cell numbers count the cells we pass (code only).
         nbformat = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
             {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": d.source}
@@ -230,6 +234,11 @@ def build_server() -> MlopsLintServer:
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
     def notebook_save(ls: MlopsLintServer, params: types.DidSaveNotebookDocumentParams) -> None:
         ls.lint_notebook(params.notebook_document.uri)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
+    def notebook_close(ls: MlopsLintServer, params: types.DidCloseNotebookDocumentParams) -> None:
+        for cell in params.cell_text_documents:
+            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell.uri, diagnostics=[]))
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,

@@ -8,8 +8,20 @@ from mlops_lint.diagnostics import Location
 from mlops_lint.source import SourceDocument, SourceError, read_document
 
 
-@lru_cache(maxsize=64)
+_UNSAVED: dict[str, SourceDocument] = {}
+
+
+def remember(document: SourceDocument) -> None:
+    """Show frames from this text rather than the file on disk (source read from stdin is unsaved)."""
+    _UNSAVED[document.path] = document
+
+
 def _document(path: str) -> SourceDocument | None:
+    return _UNSAVED.get(path) or _read(path)
+
+
+@lru_cache(maxsize=64)
+def _read(path: str) -> SourceDocument | None:
     try:
         return read_document(path)
     except SourceError:

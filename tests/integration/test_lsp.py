@@ -100,12 +100,21 @@ def client(tmp_path):
     result = client.request("initialize", {
         "processId": os.getpid(),
         "rootUri": tmp_path.as_uri(),
-        "capabilities": {"general": {"positionEncodings": ["utf-16"]}},
+        "capabilities": {"general": {"positionEncodings": ["utf-16"]}, "notebookDocument": {"synchronization": {}}},
     })
+    client.capabilities = result["result"]["capabilities"]
     assert result["result"]["serverInfo"]["name"] == "mlops-lint"
     client.notify("initialized", {})
     yield client
     client.close()
+
+
+def test_advertises_sync_save_notebooks_and_quick_fixes(client):
+    capabilities = client.capabilities
+    assert capabilities["positionEncoding"] == "utf-16"
+    assert capabilities["textDocumentSync"] == {"openClose": True, "change": 2, "save": True}
+    assert capabilities["codeActionProvider"] == {"codeActionKinds": ["quickfix"]}
+    assert capabilities["notebookDocumentSync"]["notebookSelector"] == [{"notebook": "*", "cells": [{"language": "python"}]}]
 
 
 def test_publishes_exact_ranges_and_related_fit_then_clears_on_fix(client, tmp_path):
@@ -199,6 +208,25 @@ def test_notebook_cells_get_their_own_diagnostics(client, tmp_path):
     assert diagnostic["relatedInformation"][0]["location"] == {
         "uri": cells[1], "range": {"start": {"line": 0, "character": 4}, "end": {"line": 0, "character": 37}},
     }
+
+    client.notify("notebookDocument/didChange", {
+        "notebookDocument": {"uri": notebook, "version": 2},
+        "change": {"cells": {"textContent": [{
+            "document": {"uri": cells[1], "version": 2},
+            "changes": [{"text": "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"}],
+        }]}},
+    })
+    received = {}
+    while len(received) < 2:
+        message = client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+        received[message["params"]["uri"]] = message["params"]["diagnostics"]
+    assert received == {cells[0]: [], cells[1]: []}
+
+    client.notify("notebookDocument/didClose", {
+        "notebookDocument": {"uri": notebook}, "cellTextDocuments": [{"uri": c} for c in cells],
+    })
+    for cell in cells:
+        assert client.diagnostics(cell)["params"]["diagnostics"] == []
 
 
 def test_server_without_pygls_says_how_to_install(tmp_path):

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from harness import notebook_json
+
 ROOT = Path(__file__).resolve().parents[2]
 
 if shutil.which("git") is None:
@@ -55,6 +57,12 @@ def pre_commit(repo: Path, home: Path) -> subprocess.CompletedProcess:
     )
 
 
+def test_manifest_is_valid_for_pre_commit():
+    result = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.fixture(scope="module")
 def pre_commit_home(tmp_path_factory) -> Path:
     # One hook environment for the whole module: building it pip-installs the checkout (minutes on CI).
@@ -72,6 +80,10 @@ def test_hook_fails_on_leak_and_passes_once_fixed(tmp_path, pre_commit_home):
         f"repos:\n- repo: {ROOT}\n  rev: {rev}\n  hooks:\n  - id: mlops-lint\n"
     )
     (repo / "train.py").write_text(LEAKY)
+    (repo / "explore.ipynb").write_text(notebook_json(
+        "from sklearn.model_selection import train_test_split\nfrom sklearn.preprocessing import StandardScaler",
+        "X = StandardScaler().fit_transform(X)\nX_train, X_test, y_train, y_test = train_test_split(X, y)",
+    ))
     (repo / "notes.txt").write_text("not python: the hook must not receive it\n")
     git("add", ".", cwd=repo)
 
@@ -81,11 +93,14 @@ def test_hook_fails_on_leak_and_passes_once_fixed(tmp_path, pre_commit_home):
         "train.py:5:36: MLO101 StandardScaler fitted on 'X' (line 4) before 'X' is split (line 5); "
         "fit it on the training split only, or put it in a Pipeline"
     ) in failed.stdout.splitlines()
+    # The notebook reaches the hook too (types_or jupyter), reported at its cell and cell line.
+    assert any(line.startswith("explore.ipynb:cell_2:2:36: MLO101 ") for line in failed.stdout.splitlines())
     assert "mlops-lint" in failed.stdout and "Failed" in failed.stdout
     assert "notes.txt" not in failed.stdout
 
     (repo / "train.py").write_text(FIXED)
-    git("add", ".", cwd=repo)
+    (repo / "explore.ipynb").unlink()
+    git("add", "--all", ".", cwd=repo)
     passed = pre_commit(repo, pre_commit_home)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Passed" in passed.stdout

@@ -1,0 +1,1 @@
+"""MLO3xx: tuning under the carpet and reproducibility."""

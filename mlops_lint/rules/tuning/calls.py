@@ -1,0 +1,220 @@
+"""Call-level facts shared by the MLO3xx rules: arguments, seeds, shuffling, names bound to calls, training.
+
+Values are followed by name only, module-wide, to the assignment closest before a use: a small, local
+stand-in for the dataflow layer's lineage, which these rules should move onto once it lands.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterator
+
+from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.analysis.names import dotted_name
+from mlops_lint.catalog import ApiEntry
+
+UNKNOWN = None  # a tri-state answer: True, False, or "cannot tell" (rules stay silent on it)
+
+
+def argument(call: ast.Call, name: str | None, position: int | None = None) -> ast.expr | None:
+    """The expression passed for a parameter, by keyword or by position."""
+    for keyword in call.keywords:
+        if keyword.arg == name and name is not None:
+            return keyword.value
+    if position is not None and position < len(call.args):
+        candidate = call.args[position]
+        if not any(isinstance(arg, ast.Starred) for arg in call.args[: position + 1]):
+            return candidate
+    return None
+
+
+def has_unpacking(call: ast.Call) -> bool:
+    """``f(*args)`` / ``f(**kwargs)``: any parameter may be hidden inside."""
+    return any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
+
+
+def is_none(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def seeded(call: ast.Call, entry: ApiEntry) -> bool | None:
+    """Whether a call passes its seed parameter (a literal None is no seed); None when unknowable."""
+    seed = argument(call, entry.get("seed-param"), entry.get("seed-position"))
+    if seed is not None:
+        return not is_none(seed)
+    return UNKNOWN if has_unpacking(call) else False
+
+
+def shuffles(call: ast.Call, entry: ApiEntry) -> bool | None:
+    """Whether a splitter shuffles: always without a shuffle-param, else that argument or its default."""
+    param = entry.get("shuffle-param")
+    if param is None:
+        return True
+    value = argument(call, param)
+    if value is None:
+        return UNKNOWN if has_unpacking(call) else bool(entry.get("shuffle-default", False))
+    if isinstance(value, ast.Constant) and isinstance(value.value, bool):
+        return value.value
+    return UNKNOWN
+
+
+def calls(tree: ast.AST) -> Iterator[ast.Call]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            yield node
+
+
+@dataclass(frozen=True)
+class Binding:
+    line: int
+    value: ast.expr
+
+
+class Bindings:
+    """Name (or dotted attribute such as ``self.opt``) → the values assigned to it, in line order."""
+
+    def __init__(self, tree: ast.AST) -> None:
+        self._by_name: dict[str, list[Binding]] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    self._bind(target, node.value, node.lineno)
+            elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
+                self._bind(node.target, node.value, node.lineno)
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        self._bind(item.optional_vars, item.context_expr, node.lineno)
+        for bindings in self._by_name.values():
+            bindings.sort(key=lambda b: b.line)
+
+    def _bind(self, target: ast.AST, value: ast.expr, line: int) -> None:
+        name = dotted_name(target)
+        if name is not None:
+            self._by_name.setdefault(name, []).append(Binding(line, value))
+
+    def names(self) -> list[str]:
+        return list(self._by_name)
+
+    def all(self, name: str) -> list[Binding]:
+        return self._by_name.get(name, [])
+
+    def before(self, name: str, line: int) -> ast.expr | None:
+        """The value last assigned to ``name`` before ``line`` (or on it, for ``x = f(x)``-free uses)."""
+        bindings = self._by_name.get(name, [])
+        index = bisect.bisect_right(bindings, line, key=lambda b: b.line) - 1
+        return bindings[index].value if index >= 0 else None
+
+
+class CallFacts:
+    """Per-module facts the MLO3xx rules share: every call with its catalog entry, bindings, training.
+
+    Built once per module and shared by the rules (``facts_for``): each rule would otherwise walk the
+    tree again for the same answers.
+    """
+
+    def __init__(self, module: AnalyzedModule) -> None:
+        self.module = module
+
+    @cached_property
+    def calls(self) -> list[ast.Call]:
+        """Every call of the module in source order."""
+        return sorted(calls(self.module.tree), key=lambda c: (c.lineno, c.col_offset))
+
+    @cached_property
+    def _entries(self) -> dict[ast.Call, ApiEntry]:
+        found = {}
+        for call in self.calls:
+            entry = self.module.call_api(call)
+            if entry is not None:
+                found[call] = entry
+        return found
+
+    def entry(self, call: ast.AST) -> ApiEntry | None:
+        return self._entries.get(call) if isinstance(call, ast.Call) else None
+
+    def catalog_calls(self) -> Iterator[tuple[ast.Call, ApiEntry]]:
+        """Calls the catalog knows, in source order."""
+        for call in self.calls:
+            entry = self._entries.get(call)
+            if entry is not None:
+                yield call, entry
+
+    @cached_property
+    def bindings(self) -> Bindings:
+        return Bindings(self.module.tree)
+
+    def resolve_call(self, expr: ast.AST | None, line: int, depth: int = 0) -> tuple[ast.Call, ApiEntry] | None:
+        """The catalog call an expression is, directly or through the name it was last assigned to."""
+        if expr is None or depth > 5:
+            return None
+        if isinstance(expr, ast.Call):
+            entry = self.entry(expr) or self.module.call_api(expr)
+            return (expr, entry) if entry is not None else None
+        name = dotted_name(expr)
+        if name is None:
+            return None
+        return self.resolve_call(self.bindings.before(name, line), line, depth + 1)
+
+    @cached_property
+    def globally_seeded(self) -> frozenset[str]:
+        """Frameworks whose global generator a seed-setter call in the module seeds."""
+        seeds: set[str] = set()
+        for _, entry in self.catalog_calls():
+            if entry.role == "seed-setter":
+                seeds.update(entry.get("seeds", ()))
+        if any(self._own_seed_helper(call) for call in self.calls):
+            # set_seed(args.seed) from the project's own utils: we cannot see what it seeds, so assume all.
+            seeds.update(s for entry in self.module.catalog.apis_with_role("seed-setter") for s in entry.get("seeds", ()))
+        return frozenset(seeds)
+
+    def _own_seed_helper(self, call: ast.Call) -> bool:
+        """A call the catalog does not know whose name says it seeds (``set_seed``, ``utils.fix_seeds``)."""
+        if call in self._entries:
+            return False
+        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        return "seed" in name.lower()
+
+    @cached_property
+    def training_call(self) -> ast.Call | None:
+        """The first call that trains a model: ``recv.m(...)`` where recv holds an API whose ``trains`` lists m."""
+        return next((call for call in self.calls if self._trains(call)), None)
+
+    def _training_methods(self, value: ast.AST) -> set[str]:
+        # A wrapper (Pipeline, make_pipeline, CalibratedClassifierCV …) trains what it wraps.
+        methods: set[str] = set()
+        for inner in calls(value):
+            entry = self.entry(inner)
+            if entry is not None:
+                methods.update(entry.get("trains", ()))
+        return methods
+
+    @cached_property
+    def _methods_by_name(self) -> dict[str, set[str]]:
+        """Name → the training methods of whatever was ever assigned to it (module-wide)."""
+        return {
+            name: {method for binding in self.bindings.all(name) for method in self._training_methods(binding.value)}
+            for name in self.bindings.names()
+        }
+
+    def _trains(self, call: ast.Call) -> bool:
+        func = call.func
+        if not isinstance(func, ast.Attribute):
+            return False
+        name = dotted_name(func.value)
+        if name is not None:
+            return func.attr in self._methods_by_name.get(name, ())
+        return func.attr in self._training_methods(func.value)
+
+
+_LAST: list[CallFacts] = []
+
+
+def facts_for(module: AnalyzedModule) -> CallFacts:
+    """The CallFacts of this module, shared by the rules that run on it one after another."""
+    if not _LAST or _LAST[0].module is not module:
+        _LAST[:] = [CallFacts(module)]
+    return _LAST[0]

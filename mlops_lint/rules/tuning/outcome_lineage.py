@@ -1,0 +1,240 @@
+"""Where a search's outcome goes within one module: recorded, only printed, or lost.
+
+A small, local lineage by name (the search variable, outcome attributes read from it, names assigned from
+those), module-wide and order-insensitive. It should move onto the dataflow layer's lineage once that lands.
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterator
+
+from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.analysis.names import dotted_name
+
+_RECORDING_ROLES = ("experiment-logger", "sink")
+_CONTAINERS = (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.JoinedStr, ast.FormattedValue, ast.BinOp,
+               ast.Subscript, ast.Attribute, ast.keyword, ast.Starred, ast.IfExp, ast.Compare, ast.BoolOp,
+               ast.UnaryOp, ast.comprehension, ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp)
+
+
+class Fate(enum.Enum):
+    LOST = 0
+    PRINTED = 1
+    RECORDED = 2  # or handed to code we do not follow: the rule then stays silent
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a search produced: its variable (None for a returned outcome) and the outcome attributes."""
+
+    search_names: frozenset[str]  # the search variable and its aliases (``fitted = search.fit(X, y)``)
+    attrs: frozenset[str]
+    returned_name: str | None = None
+    run_methods: frozenset[str] = frozenset()  # calling one runs the search and returns it (fit)
+
+
+class Lineage:
+    def __init__(self, module: AnalyzedModule) -> None:
+        self.module = module
+        self.tree = module.tree
+
+    @cached_property
+    def nodes(self) -> list[ast.AST]:
+        return list(ast.walk(self.tree))
+
+    @cached_property
+    def parents(self) -> dict[ast.AST, ast.AST]:
+        parents: dict[ast.AST, ast.AST] = {}
+        for node in self.nodes:
+            for child in ast.iter_child_nodes(node):
+                parents[child] = node
+        return parents
+
+    @cached_property
+    def local_functions(self) -> frozenset[str]:
+        return frozenset(
+            node.name for node in self.nodes if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        )
+
+    @cached_property
+    def sink_methods(self) -> frozenset[str]:
+        return frozenset(entry.short_name for entry in self.module.catalog.apis_with_role("sink-method"))
+
+    def attrs_read(self, outcome: Outcome) -> list[str]:
+        return sorted({node.attr for node in self.nodes if self._is_outcome_read(node, outcome)})  # type: ignore[attr-defined]
+
+    def runs(self, outcome: Outcome) -> bool:
+        """Whether the search is run at all (``search.fit(...)``, ``study.optimize(...)``)."""
+        return any(
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in outcome.run_methods and dotted_name(node.func.value) in outcome.search_names
+            for node in self.nodes
+        )
+
+    def fate(self, outcome: Outcome) -> Fate:
+        tainted = self._tainted(outcome)
+        fates = [self._climb(node) for node in self._carriers(outcome, tainted)]
+        fates += [self._bare_search_use(node) for node in self._bare_uses(outcome.search_names)]
+        return max(fates, key=lambda fate: fate.value, default=Fate.LOST)
+
+    def _is_outcome_read(self, node: ast.AST, outcome: Outcome) -> bool:
+        if isinstance(node, ast.Attribute) and node.attr in outcome.attrs:
+            base = node.value
+            if isinstance(base, ast.Call) and isinstance(base.func, ast.Attribute) and base.func.attr in outcome.run_methods:
+                base = base.func.value  # search.fit(X, y).best_params_: fit returns the search
+            return dotted_name(base) in outcome.search_names
+        return False
+
+    def _carries(self, expr: ast.AST, outcome: Outcome, tainted: set[str]) -> bool:
+        return any(
+            self._is_outcome_read(node, outcome)
+            or (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in tainted)
+            for node in ast.walk(expr)
+        )
+
+    def _tainted(self, outcome: Outcome) -> set[str]:
+        """Names holding (part of) the outcome: assigned, iterated or stored from it, to a fixpoint."""
+        tainted = {outcome.returned_name} if outcome.returned_name else set()
+        flows = self._all_flows
+        changed = True
+        while changed:
+            changed = False
+            for value, targets in flows:
+                if self._carries(value, outcome, tainted):
+                    new = {name for name in targets if name not in tainted and name not in outcome.search_names}
+                    if new:
+                        tainted |= new
+                        changed = True
+        return tainted
+
+    @cached_property
+    def _all_flows(self) -> list[tuple[ast.AST, list[str]]]:
+        return list(self._flows())
+
+    def _flows(self) -> Iterator[tuple[ast.AST, list[str]]]:
+        for node in self.nodes:
+            if isinstance(node, ast.Assign):
+                yield node.value, [n for target in node.targets for n in _stored_names(target)]
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and node.value is not None:
+                yield node.value, _stored_names(node.target)
+            elif isinstance(node, (ast.For, ast.comprehension)):
+                yield node.iter, _stored_names(node.target)
+            elif isinstance(node, ast.NamedExpr):
+                yield node.value, _stored_names(node.target)
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        yield item.context_expr, _stored_names(item.optional_vars)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("append", "extend", "update", "add"):
+                # results.append(search.best_score_) puts the outcome into `results`
+                base = dotted_name(node.func.value)
+                if base is not None:
+                    yield ast.Tuple(elts=[*node.args, *(k.value for k in node.keywords)], ctx=ast.Load()), [base]
+
+    def _carriers(self, outcome: Outcome, tainted: set[str]) -> Iterator[ast.AST]:
+        for node in self.nodes:
+            if self._is_outcome_read(node, outcome):
+                yield node
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in tainted:
+                yield node
+
+    def _bare_uses(self, names: frozenset[str]) -> Iterator[ast.Name]:
+        for node in self.nodes:
+            if isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load):
+                if not isinstance(self.parents.get(node), ast.Attribute):
+                    yield node
+
+    def _bare_search_use(self, node: ast.AST) -> Fate:
+        """The search object itself handed on: recorded if to a sink, unknown (silent) if to other code."""
+        parent = self.parents.get(node)
+        while isinstance(parent, (ast.keyword, ast.Starred, ast.List, ast.Tuple)):
+            node, parent = parent, self.parents.get(parent)
+        if isinstance(parent, ast.Call) and node is not parent.func:
+            return Fate.LOST if self._prints(parent) else Fate.RECORDED  # print(search) shows settings only
+        if isinstance(parent, (ast.Return, ast.Yield, ast.Dict)) or _stores_on_object(parent):
+            return Fate.RECORDED
+        return Fate.LOST
+
+    def _climb(self, node: ast.AST) -> Fate:
+        """Follow one expression carrying the outcome up to where it ends."""
+        parent = self.parents.get(node)
+        while parent is not None:
+            if isinstance(parent, ast.Call):
+                if node is parent.func:  # a method called on the outcome
+                    if isinstance(parent.func, ast.Attribute) and parent.func.attr in self.sink_methods:
+                        return Fate.RECORDED
+                else:
+                    fate = self._call_fate(parent)
+                    if fate is not None:
+                        return fate
+            elif isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom)):
+                return Fate.RECORDED
+            elif isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+                if node is not getattr(parent, "value", None):
+                    return Fate.LOST
+                # Stored on an object (self.best = ...) or into a tracker's run["params"]: not followed.
+                return Fate.RECORDED if any(isinstance(t, ast.Attribute) for t in targets) or self._into_run(targets) else Fate.LOST
+            elif isinstance(parent, ast.Expr):
+                return Fate.PRINTED if self.module.path.endswith(".ipynb") and parent.value is node else Fate.LOST
+            elif not isinstance(parent, _CONTAINERS):
+                return Fate.LOST
+            node, parent = parent, self.parents.get(parent)
+        return Fate.LOST
+
+    def _call_fate(self, call: ast.Call) -> Fate | None:
+        """RECORDED / PRINTED when the call records or prints its arguments; None when its result carries on."""
+        entry = self.module.call_api(call)
+        if entry is not None and entry.role in _RECORDING_ROLES:
+            return Fate.RECORDED
+        if isinstance(call.func, ast.Attribute) and call.func.attr in self.sink_methods:
+            return Fate.RECORDED
+        if self._prints(call):
+            return Fate.PRINTED
+        if isinstance(call.func, ast.Name) and call.func.id in self.local_functions:
+            return Fate.RECORDED  # a helper of this module: not followed, so assume it may record
+        return None
+
+    def _prints(self, call: ast.Call) -> bool:
+        entry = self.module.call_api(call)
+        if entry is not None:
+            return entry.role == "stdout"
+        return isinstance(call.func, ast.Name) and call.func.id in ("print", "display") and call.func.id not in self.local_functions
+
+    def _into_run(self, targets: list[ast.AST]) -> bool:
+        """``run["best"] = ...`` where run was built by an experiment logger (neptune.init_run())."""
+        for target in targets:
+            if isinstance(target, ast.Subscript):
+                base = dotted_name(target.value)
+                for node in self.nodes:
+                    if isinstance(node, ast.Assign) and any(dotted_name(t) == base for t in node.targets):
+                        entry = self.module.call_api(node.value)
+                        if entry is not None and entry.role in _RECORDING_ROLES:
+                            return True
+        return False
+
+
+def _stored_names(target: ast.AST) -> list[str]:
+    """Names a store target binds or mutates (``x``, ``a, b``, ``results[k]`` → results)."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for element in target.elts for name in _stored_names(element)]
+    if isinstance(target, ast.Starred):
+        return _stored_names(target.value)
+    if isinstance(target, ast.Subscript):
+        base = dotted_name(target.value)
+        return [base] if base is not None else []
+    return []
+
+
+def _stores_on_object(node: ast.AST | None) -> bool:
+    """``self.search = search`` / ``models["svm"] = search``: kept somewhere this lineage does not follow."""
+    if not isinstance(node, (ast.Assign, ast.AnnAssign)):
+        return False
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return any(isinstance(target, (ast.Attribute, ast.Subscript)) for target in targets)

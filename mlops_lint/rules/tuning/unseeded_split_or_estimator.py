@@ -1,0 +1,78 @@
+"""MLO304: in a training module, a split, shuffling CV splitter or random estimator built without its seed."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.catalog import ApiEntry
+from mlops_lint.rules.tuning.calls import CallFacts, argument, calls, facts_for, seeded, shuffles
+
+# Searches and samplers are MLO301's; these are the other callables whose seed matters.
+_ROLES = ("splitter", "cv-splitter", "estimator")
+
+
+class UnseededSplitOrEstimator(Rule):
+    code = "MLO304"
+
+    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+        facts = facts_for(module)
+        training = facts.training_call
+        if training is None:
+            return
+        skipped = _decorator_calls(module.tree) | self._wrapped(facts)
+        seeded_later = _seeds_set_later(facts)
+        for call, entry in facts.catalog_calls():
+            if entry.role not in _ROLES or entry.get("seed-param") is None or call in skipped:
+                continue
+            if entry.get("fixed-default-seed") or entry.get("global-rng") in facts.globally_seeded:
+                continue
+            if entry.get("seed-param") in seeded_later or shuffles(call, entry) is not True or _fixed_start(call, entry):
+                continue
+            if seeded(call, entry) is False:
+                yield Finding(
+                    call,
+                    {"api": entry.short_name, "seed": entry.get("seed-param")},
+                    related=(("train", training),),
+                )
+
+    def _wrapped(self, facts: CallFacts) -> set[ast.Call]:
+        """Estimators built inline as an argument of a seedable meta-estimator: it passes its own seed down."""
+        inner: set[ast.Call] = set()
+        for call, outer in facts.catalog_calls():
+            if outer.role != "estimator" or outer.get("seed-param") is None:
+                continue
+            for arg in [*call.args, *(keyword.value for keyword in call.keywords)]:
+                if isinstance(arg, ast.Call):
+                    inner.add(arg)
+        return inner
+
+
+def _decorator_calls(tree: ast.AST) -> set[ast.Call]:
+    """Calls in decorators (``@parametrize_with_checks([...])``) build test cases, not trained models."""
+    found: set[ast.Call] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for decorator in node.decorator_list:
+                found.update(calls(decorator))
+    return found
+
+
+def _seeds_set_later(facts: CallFacts) -> set[str]:
+    """Seed parameters set on some instance with ``est.set_params(random_state=...)`` (e.g. one run per seed)."""
+    return {
+        keyword.arg
+        for call in facts.calls
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "set_params"
+        for keyword in call.keywords
+        if keyword.arg is not None
+    }
+
+
+def _fixed_start(call: ast.Call, entry: ApiEntry) -> bool:
+    """KMeans(init=centres): given explicit starting values instead of a named random scheme, nothing is drawn."""
+    param = entry.get("deterministic-unless-literal")
+    value = argument(call, param) if param else None
+    return value is not None and not (isinstance(value, ast.Constant) and isinstance(value.value, str))

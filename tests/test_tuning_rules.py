@@ -1,0 +1,56 @@
+"""MLO3xx behaviour the fixtures cannot express: options and message contents."""
+
+from __future__ import annotations
+
+from harness import found, lint_text
+
+GRID = """\
+from sklearn.model_selection import GridSearchCV
+search = GridSearchCV(SVC(), {"C": [1, 10, 100], "kernel": ["rbf", "linear"], "tol": range(4)})
+"""
+
+
+def test_exhaustive_grid_message_states_the_count():
+    diagnostics = lint_text(GRID, {"MLO303"}, options={"MLO303": {"max-combinations": 20}})
+    assert found(diagnostics) == {("MLO303", None, 2)}
+    assert "24 combinations (limit 20)" in diagnostics[0].message
+
+
+def test_exhaustive_grid_default_limit_is_silent_on_small_grid():
+    assert found(lint_text(GRID, {"MLO303"})) == set()
+
+
+SEARCH = """\
+from sklearn.model_selection import GridSearchCV
+search = GridSearchCV(SVC(), {"C": [1, 10]})
+search.fit(X, y)
+"""
+
+
+def test_unrecorded_search_says_when_the_outcome_is_only_printed():
+    printed = lint_text(SEARCH + "print(search.best_params_)\n", {"MLO302"})
+    assert found(printed) == {("MLO302", None, 2)}
+    assert "(best_params_)" in printed[0].message and "only printed to stdout" in printed[0].message
+    plotted = lint_text(SEARCH + "plt.plot(search.cv_results_['mean_test_score'])\n", {"MLO302"})
+    assert found(plotted) == {("MLO302", None, 2)}
+    assert "only printed" not in plotted[0].message
+
+
+def test_unrecorded_search_is_silent_once_logged():
+    assert found(lint_text(SEARCH + "import mlflow\nmlflow.log_params(search.best_params_)\n", {"MLO302"})) == set()
+
+
+def test_unseeded_search_names_the_unseeded_cv_splitter():
+    code = "from sklearn.model_selection import GridSearchCV, KFold\ncv = KFold(shuffle=True)\ns = GridSearchCV(SVC(), {'C': [1]}, cv=cv)\n"
+    diagnostics = lint_text(code, {"MLO301"})
+    assert found(diagnostics) == {("MLO301", None, 3)}
+    assert "cv=KFold" in diagnostics[0].message and diagnostics[0].related[0].location.start.line == 2
+
+
+def test_default_selection_has_mlo304_off_and_the_others_on():
+    from mlops_lint.catalog import load_catalog
+
+    rules = load_catalog().rules
+    assert [code for code in ("MLO301", "MLO302", "MLO303", "MLO304", "MLO305") if rules[code].default] == [
+        "MLO301", "MLO302", "MLO303", "MLO305"
+    ]
