@@ -148,3 +148,18 @@ def test_expression_deeper_than_the_stack_publishes_nothing_instead_of_crashing(
     code = "from sklearn.model_selection import train_test_split\nx = " + " + ".join(["a"] * 900) + "\ntrain_test_split(x)\n"
     module, _ = analyse(code)
     assert module.dataflow.complete is False and module.dataflow.events == []
+
+
+def test_fit_events_carry_keyword_values_with_their_roles():
+    code = """
+from sklearn.model_selection import train_test_split
+X_train, X_test, y_train, y_test = train_test_split(X, y)
+model = XGBClassifier()
+model.fit(X_train, y_train, eval_set=[(X_test, y_test)])
+model.fit(X_test, y_test)
+"""
+    module, _ = analyse(code)
+    first, second = module.dataflow.events_of("fit")
+    assert first.keywords["eval_set"].roles == {TEST}
+    assert [d.value.role for d in first.data] == [TRAIN, TRAIN]
+    assert [d.value.role for d in second.data] == [TEST, TEST] and second.entry is None

@@ -85,10 +85,9 @@ class CallSemantics:
             receiver = self.expr(func.value, scope)
             args = [self.expr(a, scope) for a in node.args]
             keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords}
-            entry = self.module.api(func)
+            entry, qualified = self._resolve(func, node)
             if entry is not None and receiver.instance_of is None:
                 return self._api_call(node, entry, args, keywords, scope)
-            qualified = self._qualified(func, node)
             if qualified is not None:  # pd.to_datetime(...): a library function outside the catalog
                 return derive([*args, *keywords.values()], qualified)
             return self._method(node, func, receiver, args, keywords, scope)
@@ -97,19 +96,23 @@ class CallSemantics:
         callee = self.expr(func, scope) if not isinstance(func, ast.Name) else scope.lookup(func.id)
         if callee is not None and callee.function is not None:
             return self.call_function(node, callee.function, args, keywords, scope)
-        entry = self.module.api(func)
+        entry, qualified = self._resolve(func, node)
         if entry is not None:
             return self._api_call(node, entry, args, keywords, scope)
-        qualified = self._qualified(func, node)
         if qualified is not None:
             return derive([*args, *keywords.values()], qualified)
         if isinstance(func, ast.Name) and callee is None:
             return self._builtin(func.id, args, keywords)
         return derive([*args, *keywords.values()])
 
-    def _qualified(self, func: ast.expr, node: ast.Call) -> tuple[str, ast.Call] | None:
+    def _resolve(self, func: ast.expr, node: ast.Call) -> tuple[ApiEntry | None, tuple[str, ast.Call] | None]:
+        """The catalog entry of a callee (as ``module.api``) and its qualified name, resolved once."""
         names = self.module.qualified_names(func)
-        return (min(names), node) if names else None
+        if not names:
+            return None, None
+        api = self.module.catalog.api
+        entry = next((api[name] for name in sorted(names) if name in api), None)
+        return entry, (min(names), node)
 
     # --- module-level functions and classes of the catalog -------------------------------------
     def _api_call(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str, Value], scope: "Scope") -> Value:
