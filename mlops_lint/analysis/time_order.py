@@ -84,3 +84,39 @@ def shuffles(call: ast.Call | None, entry: ApiEntry | None) -> bool:
     if node is None:
         return bool(entry.get("shuffle-default"))
     return isinstance(node, ast.Constant) and node.value is True
+
+
+def _literal(node: ast.expr | None):
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        value = node.operand.value
+        return -value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    return node.value if isinstance(node, ast.Constant) else None
+
+
+def _holds(call: ast.Call, condition: str) -> bool:
+    """``periods<0`` (keyword or first positional argument), ``center=True``, ``method=bfill``."""
+    if "<" in condition:
+        name, bound = condition.split("<", 1)
+        node = _keyword(call, name) or (call.args[0] if call.args else None)
+        value = _literal(node)
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and value < float(bound)
+    name, expected = condition.split("=", 1)
+    value = _literal(_keyword(call, name))
+    return str(value) == expected
+
+
+def look_ahead(module: AnalyzedModule, value: Value) -> list[TimeEvidence]:
+    """Calls upstream of ``value`` that read later rows (``shift(-1)``, ``rolling(center=True)``, ``bfill``)."""
+    methods = {
+        "." + e.short_name: e for e in module.catalog.api.values()
+        if e.get("method-of") == "data" and (e.role == "look-ahead-method" or e.get("look-ahead-when"))
+    }
+    found = []
+    for name, node in value.calls:
+        entry = methods.get(name)
+        if entry is None:
+            continue
+        conditions = entry.get("look-ahead-when")
+        if conditions is None or any(_holds(node, c) for c in conditions):
+            found.append(TimeEvidence(node, ast.unparse(node.func)[-40:] + "(" + ", ".join(ast.unparse(a) for a in [*node.args, *node.keywords])[:40] + ")"))
+    return sorted(found, key=lambda e: (e.node.lineno, e.node.col_offset))
