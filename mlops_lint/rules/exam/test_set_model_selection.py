@@ -18,6 +18,7 @@ from mlops_lint.analysis.values import Value
 from mlops_lint.engine.rule import Finding, Rule
 from mlops_lint.rules.exam.evaluations import evaluations
 from mlops_lint.rules.exam.held_out import test_split, validation_splits
+from mlops_lint.rules.leakage.before_split import spelling
 
 _PICKERS = frozenset({"max", "min", "sorted", "argmax", "argmin", "nanargmax", "nanargmin", "idxmax", "idxmin", "nlargest", "nsmallest", "sort_values"})
 _ORDER = (ast.Gt, ast.GtE, ast.Lt, ast.LtE)
@@ -88,6 +89,6 @@ class TestSetModelSelection(Rule):
             reported.add(evaluation)
             yield Finding(
                 node,
-                {"how": how, "eval_line": module.line_label(evaluation.lineno)},
+                {"how": how, "score": spelling(evaluation.func), "eval_line": module.line_label(evaluation.lineno)},
                 related=(("evaluation", evaluation),),
             )
