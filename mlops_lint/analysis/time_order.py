@@ -27,9 +27,22 @@ def _keyword(call: ast.Call, name: str) -> ast.expr | None:
     return next((k.value for k in call.keywords if k.arg == name), None)
 
 
+# Per catalog (its api table, held so that its id is never reused while cached): name → entry.
+_BY_CATALOG: dict[tuple[int, str], tuple[dict, dict[str, ApiEntry]]] = {}
+
+
+def _cached(module: AnalyzedModule, kind: str) -> dict[str, ApiEntry] | None:
+    known = _BY_CATALOG.get((id(module.catalog.api), kind))
+    return known[1] if known is not None and known[0] is module.catalog.api else None
+
+
 def _evidence_names(module: AnalyzedModule) -> dict[str, ApiEntry]:
     """``".shift"`` for data methods, the qualified name for functions, loaders that parse dates."""
-    names: dict[str, ApiEntry] = {}
+    names = _cached(module, "evidence")
+    if names is not None:
+        return names
+    names = {}
+    _BY_CATALOG[(id(module.catalog.api), "evidence")] = (module.catalog.api, names)
     for entry in module.catalog.api.values():
         if entry.role == "time-evidence":
             names["." + entry.short_name if entry.get("method-of") == "data" else entry.qualname] = entry
@@ -107,10 +120,13 @@ def _holds(call: ast.Call, condition: str) -> bool:
 
 def look_ahead(module: AnalyzedModule, value: Value) -> list[TimeEvidence]:
     """Calls upstream of ``value`` that read later rows (``shift(-1)``, ``rolling(center=True)``, ``bfill``)."""
-    methods = {
-        "." + e.short_name: e for e in module.catalog.api.values()
-        if e.get("method-of") == "data" and (e.role == "look-ahead-method" or e.get("look-ahead-when"))
-    }
+    methods = _cached(module, "look-ahead")
+    if methods is None:
+        methods = {
+            "." + e.short_name: e for e in module.catalog.api.values()
+            if e.get("method-of") == "data" and (e.role == "look-ahead-method" or e.get("look-ahead-when"))
+        }
+        _BY_CATALOG[(id(module.catalog.api), "look-ahead")] = (module.catalog.api, methods)
     found = []
     for name, node in value.calls:
         entry = methods.get(name)

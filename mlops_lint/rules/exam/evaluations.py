@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.values import TEST, TRAIN, Value
+from mlops_lint.catalog import ApiEntry
+from mlops_lint.rules.exam.catalog_index import callee_short_name, catalog_values, short_names
+from mlops_lint.rules.exam.node_index import node_index
 
 SCORE_METHODS = frozenset({"score", "evaluate"})
 PREDICT_METHODS = frozenset({"predict", "predict_proba", "predict_log_proba", "decision_function"})
@@ -42,26 +45,28 @@ class Evaluation:
         return next((pair for pair in self.data if pair[1].has_role(TRAIN)), None)
 
 
-def _kind(module: AnalyzedModule, call: ast.Call) -> str | None:
-    entry = module.call_api(call)
-    if entry is not None and entry.role == "metric":
-        return "metric"
-    if isinstance(call.func, ast.Attribute) and entry is None:
-        if call.func.attr in SCORE_METHODS:
-            return "score"
-        if call.func.attr in PREDICT_METHODS:
-            return "predict"
+def _is_metric(entry: ApiEntry) -> bool:
+    return entry.role == "metric"
+
+
+def _kind(module: AnalyzedModule, call: ast.Call, metrics: frozenset[str]) -> str | None:
+    name = callee_short_name(call)
+    if name in metrics:
+        entry = module.call_api(call)
+        if entry is not None and _is_metric(entry):
+            return "metric"
+    if isinstance(call.func, ast.Attribute) and name in SCORE_METHODS | PREDICT_METHODS and module.call_api(call) is None:
+        return "score" if name in SCORE_METHODS else "predict"
     return None
 
 
 def evaluations(module: AnalyzedModule) -> tuple[Evaluation, ...]:
     """Every grading or predicting call of the module, in source order."""
     flow = module.dataflow
+    metrics = short_names(module.catalog, "metric", _is_metric)
     found = []
-    for node in ast.walk(module.tree):
-        if type(node) is not ast.Call:
-            continue
-        kind = _kind(module, node)
+    for node in node_index(module).calls:
+        kind = _kind(module, node, metrics)
         if kind is None:
             continue
         arguments = [a for a in node.args if not isinstance(a, ast.Starred)] + [k.value for k in node.keywords if k.arg]
@@ -72,4 +77,4 @@ def evaluations(module: AnalyzedModule) -> tuple[Evaluation, ...]:
 
 def validation_params(module: AnalyzedModule) -> frozenset[str]:
     """Keyword arguments of a fit that hold held-out data (``eval_set``, ``validation_data``): catalog data."""
-    return frozenset(p for entry in module.catalog.api.values() for p in entry.get("validation-params", ()))
+    return catalog_values(module.catalog, "validation-params")

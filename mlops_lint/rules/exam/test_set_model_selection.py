@@ -17,6 +17,7 @@ from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.values import Value
 from mlops_lint.engine.rule import Finding, Rule
 from mlops_lint.rules.exam.evaluations import evaluations
+from mlops_lint.rules.exam.node_index import node_index
 from mlops_lint.rules.exam.held_out import test_split, validation_splits
 from mlops_lint.rules.leakage.before_split import spelling
 
@@ -28,10 +29,6 @@ def _picker(call: ast.Call) -> str | None:
     func = call.func
     name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
     return name if name in _PICKERS else None
-
-
-def _loops(tree: ast.Module) -> list[ast.For | ast.While]:
-    return [node for node in ast.walk(tree) if isinstance(node, (ast.For, ast.AsyncFor, ast.While))]
 
 
 class TestSetModelSelection(Rule):
@@ -47,13 +44,14 @@ class TestSetModelSelection(Rule):
         if not tests:
             return
         reported: set[ast.Call] = set()
+        index = node_index(module)
 
         def scored(value: Value) -> ast.Call | None:
             return next((node for _, node in sorted(value.calls, key=lambda c: c[1].lineno) if node in tests and node not in reported), None)
 
         appended: dict[str, ast.Call] = {}
         candidates: list[tuple[ast.AST, ast.Call, str]] = []
-        for loop in _loops(module.tree):
+        for loop in index.loops:
             inner = [n for statement in loop.body for n in ast.walk(statement)]
             if not any(n in tests for n in inner):
                 continue
@@ -73,9 +71,8 @@ class TestSetModelSelection(Rule):
                     name = node.func.value.id if isinstance(node.func.value, ast.Name) else None
                     if found is not None and name is not None:
                         appended.setdefault(name, found)
-        scaled = {id(child) for node in ast.walk(module.tree) if isinstance(node, ast.BinOp) for child in (node.left, node.right)}
-        for node in ast.walk(module.tree):
-            if isinstance(node, ast.Call) and _picker(node) and id(node) not in scaled:
+        for node in index.calls:
+            if _picker(node) and id(node) not in index.arithmetic_operands:
                 arguments = [*node.args, *(k.value for k in node.keywords)]
                 found = next((s for s in (scored(flow.value_of(a)) for a in arguments) if s), None)
                 if found is None:
