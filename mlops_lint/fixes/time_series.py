@@ -41,10 +41,16 @@ def _sequential(call: cst.Call, replacement: str) -> tuple[cst.Call, tuple[tuple
     return rewritten.with_changes(func=cst.Name(name)), ((module_name, name),)
 
 
+SPLITTER_BUILT_LABEL = "shuffling splitter built here"  # rules/MLO104.toml, related.shuffle
+
+
 @fixer("MLO104")
 def keep_time_order(context: FixContext) -> Edit | None:
     index = context.index
-    call = index.call_at(context.diagnostic.location)
+    # A split reported where it happens (cross_val_score(..., cv=cv)) is fixed where the splitter
+    # was built: MLO104 names that call as its "shuffling splitter built here" related location.
+    built = [r.location for r in context.diagnostic.related if r.label == SPLITTER_BUILT_LABEL]
+    call = index.call_at(built[0] if built else context.diagnostic.location)
     if call is None or has_star_args(call):
         return None
     entry = index.api(call.func)

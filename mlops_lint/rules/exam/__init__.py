@@ -1,0 +1,1 @@
+"""MLO2xx: grade your own exam (test data used for training, selection or early stopping)."""

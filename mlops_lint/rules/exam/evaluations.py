@@ -1,0 +1,80 @@
+"""Where a module grades a model: metric calls, ``.score``/``.evaluate`` and predictions, with the data.
+
+Shared by MLO203 and MLO204. Which functions are metrics is catalog data (role ``metric``); what
+stays here is the estimator protocol every library shares: ``score``/``evaluate`` grade a fitted
+model on ``(X, y)``, ``predict*``/``decision_function`` compute what a metric then compares.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.analysis.values import TEST, TRAIN, Value
+from mlops_lint.catalog import ApiEntry
+from mlops_lint.rules.exam.catalog_index import callee_short_name, catalog_values, short_names
+from mlops_lint.rules.exam.node_index import node_index
+
+SCORE_METHODS = frozenset({"score", "evaluate"})
+PREDICT_METHODS = frozenset({"predict", "predict_proba", "predict_log_proba", "decision_function"})
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One call that grades (``kind`` "metric"/"score") or predicts (``kind`` "predict")."""
+
+    node: ast.Call
+    kind: str
+    data: tuple[tuple[ast.expr, Value], ...]
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset().union(*(value.roles for _, value in self.data)) if self.data else frozenset()
+
+    @property
+    def on_training_data(self) -> bool:
+        """Every data argument is the training part of a split."""
+        return bool(self.data) and all(value.roles == frozenset({TRAIN}) for _, value in self.data)
+
+    @property
+    def on_test_data(self) -> bool:
+        return any(value.has_role(TEST) for _, value in self.data)
+
+    def first_train_arg(self) -> tuple[ast.expr, Value] | None:
+        return next((pair for pair in self.data if pair[1].has_role(TRAIN)), None)
+
+
+def _is_metric(entry: ApiEntry) -> bool:
+    return entry.role == "metric"
+
+
+def _kind(module: AnalyzedModule, call: ast.Call, metrics: frozenset[str]) -> str | None:
+    name = callee_short_name(call)
+    if name in metrics:
+        entry = module.call_api(call)
+        if entry is not None and _is_metric(entry):
+            return "metric"
+    if isinstance(call.func, ast.Attribute) and name in SCORE_METHODS | PREDICT_METHODS and module.call_api(call) is None:
+        return "score" if name in SCORE_METHODS else "predict"
+    return None
+
+
+def evaluations(module: AnalyzedModule) -> tuple[Evaluation, ...]:
+    """Every grading or predicting call of the module, in source order."""
+    flow = module.dataflow
+    metrics = short_names(module.catalog, "metric", _is_metric)
+    found = []
+    for node in node_index(module).calls:
+        kind = _kind(module, node, metrics)
+        if kind is None:
+            continue
+        arguments = [a for a in node.args if not isinstance(a, ast.Starred)] + [k.value for k in node.keywords if k.arg]
+        data = tuple((a, flow.value_of(a)) for a in arguments if flow.value_of(a).sources)
+        found.append(Evaluation(node, kind, data))
+    return tuple(sorted(found, key=lambda e: (e.node.lineno, e.node.col_offset)))
+
+
+def validation_params(module: AnalyzedModule) -> frozenset[str]:
+    """Keyword arguments of a fit that hold held-out data (``eval_set``, ``validation_data``): catalog data."""
+    return catalog_values(module.catalog, "validation-params")

@@ -1,0 +1,41 @@
+"""The nodes of a module the MLO2xx rules look at, grouped by type in one walk shared by the rules.
+
+``ast.walk`` over a whole module costs as much as a rule's logic, and MLO202–MLO204 each need the
+calls (MLO203 also loops, assignments and arithmetic): the last module's index is kept, so the rules
+of one file walk it once. Keyed by identity, so a new module is never served a stale index.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from mlops_lint.analysis.module import AnalyzedModule
+
+
+@dataclass(frozen=True)
+class NodeIndex:
+    calls: tuple[ast.Call, ...]
+    loops: tuple[ast.AST, ...]
+    arithmetic_operands: frozenset[int]  # id() of operands of a BinOp
+
+
+_LAST: list = [None, None]
+
+
+def node_index(module: AnalyzedModule) -> NodeIndex:
+    if _LAST[0] is module:
+        return _LAST[1]
+    calls, loops, operands = [], [], set()
+    for node in ast.walk(module.tree):
+        kind = type(node)
+        if kind is ast.Call:
+            calls.append(node)
+        elif kind is ast.BinOp:
+            operands.add(id(node.left))
+            operands.add(id(node.right))
+        elif kind in (ast.For, ast.AsyncFor, ast.While):
+            loops.append(node)
+    index = NodeIndex(tuple(calls), tuple(loops), frozenset(operands))
+    _LAST[0], _LAST[1] = module, index
+    return index

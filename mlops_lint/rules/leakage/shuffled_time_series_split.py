@@ -1,0 +1,84 @@
+"""MLO104: time-ordered data split with shuffling (train_test_split, shuffled CV splitters, CV with them).
+
+A split is reported when it certainly shuffles (the catalog's ``shuffle-param``/``shuffle-default``/
+``always-shuffles``, with a literal argument; anything else is unknown and silent) and one of the
+data arguments derives from time evidence (``time_order.time_evidence``). A splitter that keeps
+time order used anywhere in the module is evidence too, for every split of that module.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.analysis.time_order import TimeEvidence, constructor_call, shuffles, time_evidence
+from mlops_lint.analysis.values import Event
+from mlops_lint.catalog import ApiEntry
+from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.rules.leakage.before_split import spelling
+
+
+def _splitter(module: AnalyzedModule, event: Event) -> tuple[ApiEntry | None, ast.Call | None]:
+    """The splitter that decides the rows of this event, and the call that configured it."""
+    if event.kind == "split" and event.entry is not None and event.entry.role == "splitter":
+        return event.entry, event.node
+    if event.kind == "split" and isinstance(event.node.func, ast.Attribute):
+        obj = module.dataflow.value_of(event.node.func.value)
+        return obj.instance_of, constructor_call(obj)
+    if event.kind == "cross-validate":
+        obj = event.keywords.get("cv")
+    elif event.kind == "search-fit" and event.receiver is not None:
+        search = constructor_call(event.receiver)
+        cv = next((k.value for k in search.keywords if k.arg == "cv"), None) if search is not None else None
+        obj = module.dataflow.value_of(cv) if cv is not None else None
+    else:
+        obj = None
+    if obj is None:
+        return None, None
+    return obj.instance_of, constructor_call(obj)
+
+
+def _time_ordered_splitters(module: AnalyzedModule) -> list[TimeEvidence]:
+    found = []
+    for node in ast.walk(module.tree):
+        if type(node) is ast.Call:
+            entry = module.call_api(node)
+            if entry is not None and entry.get("time-ordered"):
+                found.append(TimeEvidence(node, f"{entry.short_name} elsewhere in the module"))
+    return found
+
+
+class ShuffledTimeSeriesSplit(Rule):
+    code = "MLO104"
+
+    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+        module_evidence: list[TimeEvidence] | None = None
+        for event in module.dataflow.events_of("split", "cross-validate", "search-fit"):
+            entry, call = _splitter(module, event)
+            if not shuffles(call, entry):
+                continue
+            evidence = None
+            var = None
+            for arg in event.data:
+                found = time_evidence(module, arg.value)
+                if found:
+                    evidence, var = found[0], arg.node
+                    break
+            if evidence is None:
+                if module_evidence is None:
+                    module_evidence = _time_ordered_splitters(module)
+                if not module_evidence or not event.data:
+                    continue
+                evidence, var = module_evidence[0], event.data[0].node
+            yield Finding(
+                event.node,
+                {
+                    "var": spelling(var),
+                    "evidence": evidence.label,
+                    "evidence_line": module.line_label(evidence.node.lineno),
+                    "splitter": entry.short_name,
+                },
+                # The splitter's own call, when it is built apart from where it splits: --fix rewrites it.
+                related=(("evidence", evidence.node),) + ((("shuffle", call),) if call is not None and call is not event.node else ()),
+            )
