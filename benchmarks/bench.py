@@ -51,6 +51,16 @@ class Measure:
 ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
+def stdlib_copy(root: Path) -> Path:
+    """The stdlib's .py files copied outside any git work tree: an installation such as pyenv's is
+    itself a git checkout whose .gitignore hides the interpreters, so discovery would find nothing."""
+    target = root / "stdlib-copy"
+    if not target.exists():
+        source = Path(sysconfig.get_paths()["stdlib"])
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns("site-packages", "__pycache__", "*.pyc", "*.so"))
+    return target
+
+
 def timed(command: list[str], cwd: Path) -> tuple[float, int]:
     """Wall time of one process and the peak RSS of it or any descendant it waited for (KiB)."""
     start = time.perf_counter()
@@ -144,7 +154,7 @@ def main() -> int:
         if "whole" in wanted:
             corpora["whole"] = whole_folders(args.corpus)
     if "stdlib" in wanted:
-        corpora["stdlib"] = [Path(sysconfig.get_paths()["stdlib"])]
+        corpora["stdlib"] = [stdlib_copy(args.corpus)]
     print(f"{args.runs} runs each, medians; Python {sys.version.split()[0]}, {os.cpu_count()} cores\n")
     print("| corpus | files | command | median s | × baseline | peak RSS MiB | target |")
     print("|---|---|---|---|---|---|---|")
