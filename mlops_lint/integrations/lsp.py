@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from lsprotocol import types
@@ -104,6 +104,21 @@ def quick_fix(diagnostic: Diagnostic, published: types.Diagnostic, target: Targe
     )
 
 
+def with_fix_edits(diagnostic: Diagnostic, text: str, path: str) -> Diagnostic:
+    """The diagnostic with its fix's edits filled in by the fix engine (libcst, only when asked).
+
+    The lint pass marks a finding fixable without rewriting anything; the edits are computed when
+    the user asks for the code action. Unsafe fixes are offered too: choosing one is the user's
+    explicit act, and only safe ones are marked preferred.
+    """
+    if diagnostic.fix is None or diagnostic.fix.edits:
+        return diagnostic
+    from mlops_lint.fixes import fix_edits
+
+    edits = fix_edits(text, [diagnostic], unsafe=True, path=path)
+    return replace(diagnostic, fix=replace(diagnostic.fix, edits=edits)) if edits else diagnostic
+
+
 class MlopsLintServer(LanguageServer):
     """Keeps the last findings per document so code actions can find the fix behind a diagnostic."""
 
@@ -197,7 +212,7 @@ class MlopsLintServer(LanguageServer):
         actions = []
         for ours, published in self.published.get(uri, []):
             if (published.code, published.range.start.line, published.range.start.character) in wanted:
-                action = quick_fix(ours, published, target)
+                action = quick_fix(with_fix_edits(ours, document.source, document.path), published, target)
                 if action is not None:
                     actions.append(action)
         return actions

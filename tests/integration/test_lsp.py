@@ -145,6 +145,22 @@ def test_publishes_exact_ranges_and_related_fit_then_clears_on_fix(client, tmp_p
     assert client.diagnostics(uri)["params"] == {"uri": uri, "version": 2, "diagnostics": []}
 
 
+def test_a_fixable_finding_offers_its_fix_as_a_code_action(client, tmp_path):
+    uri = (tmp_path / "train.py").as_uri()
+    text = ("from sklearn.model_selection import train_test_split\nfrom sklearn.preprocessing import StandardScaler\n\n"
+            "X = StandardScaler().fit_transform(X)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n")
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
+    [diagnostic] = client.diagnostics(uri)["params"]["diagnostics"]
+    actions = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]},
+    })["result"]
+    [action] = actions
+    assert action["kind"] == "quickfix" and action["title"].startswith("Split first")
+    edits = action["edit"]["changes"][uri]
+    new_lines = "".join(edit["newText"] for edit in edits)
+    assert "fit_transform(X_train)" in new_lines and "transform(X_test)" in new_lines
+
+
 def test_incremental_change_and_save_republish(client, tmp_path):
     uri = (tmp_path / "train.py").as_uri()
     client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": CLEAN}})
@@ -162,11 +178,11 @@ def test_incremental_change_and_save_republish(client, tmp_path):
     client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
     [again] = client.diagnostics(uri)["params"]["diagnostics"]
     assert again == diagnostic
-    # A rule without a fix offers no code action (and asking must not fail).
+    # After incremental edits the code action still finds the finding and its fix.
     actions = client.request("textDocument/codeAction", {
         "textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]},
     })
-    assert actions["result"] in (None, [])
+    assert [action["kind"] for action in actions["result"]] == ["quickfix"]
 
 
 def test_config_of_the_project_applies(client, tmp_path):
