@@ -18,7 +18,9 @@ START = time.perf_counter()
 from mlops_lint.catalog import load_catalog  # noqa: E402
 from mlops_lint.diagnostics import Diagnostic  # noqa: E402
 from mlops_lint.discovery import discover  # noqa: E402
-from mlops_lint.engine.lint import LintOptions, _run_rules, analyze  # noqa: E402
+from mlops_lint.analysis.module import AnalyzedModule  # noqa: E402
+from mlops_lint.engine.lint import LintOptions, _run_rules  # noqa: E402
+from mlops_lint.engine.parse import parse_document  # noqa: E402
 from mlops_lint.engine.prefilter import build_prefilter  # noqa: E402
 from mlops_lint.engine.registry import rule_classes  # noqa: E402
 from mlops_lint.engine.suppression import read_suppressions  # noqa: E402
@@ -67,10 +69,12 @@ def main() -> None:
         kept += 1
         read_suppressions(document.text)
         now = add("suppression comments", now)
-        module = analyze(document, catalog)
+        parsed = parse_document(document)
         now = add("parse (ast)", now)
-        if isinstance(module, Diagnostic):
+        if parsed.tree is None:
             continue
+        module = AnalyzedModule(path=document.path, text=parsed.text, tree=parsed.tree, catalog=catalog,
+                                cell_map=document.cell_map)
         module.imports
         now = add("import table", now)
         found.extend(_run_rules(module, options)[0])

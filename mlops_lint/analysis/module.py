@@ -27,6 +27,11 @@ class AnalyzedModule:
         return ImportTable(self.tree)
 
     @cached_property
+    def nodes(self) -> list[ast.AST]:
+        """Every node of the tree, walked once for all rules (one walk costs about half a parse)."""
+        return list(ast.walk(self.tree))
+
+    @cached_property
     def lines(self) -> list[str]:
         return self.text.split("\n")
 

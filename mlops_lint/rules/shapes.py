@@ -67,10 +67,7 @@ def _cached_defined(module: AnalyzedModule) -> frozenset[str]:
 
 def all_nodes(module: AnalyzedModule) -> list[ast.AST]:
     """Every node of the module, walked once and shared by the rules (a walk costs as much as a parse)."""
-    cached = module.__dict__.get("_shapes_nodes")
-    if cached is None:
-        cached = module.__dict__["_shapes_nodes"] = list(ast.walk(module.tree))
-    return cached
+    return module.nodes
 
 
 def calls(node: ast.AST, module: AnalyzedModule | None = None) -> Iterator[ast.Call]:

@@ -27,7 +27,7 @@ def node_index(module: AnalyzedModule) -> NodeIndex:
     if _LAST[0] is module:
         return _LAST[1]
     calls, loops, operands = [], [], set()
-    for node in ast.walk(module.tree):
+    for node in module.nodes:
         kind = type(node)
         if kind is ast.Call:
             calls.append(node)

@@ -10,7 +10,7 @@ import ast
 import bisect
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.names import dotted_name
@@ -61,8 +61,9 @@ def shuffles(call: ast.Call, entry: ApiEntry) -> bool | None:
     return UNKNOWN
 
 
-def calls(tree: ast.AST) -> Iterator[ast.Call]:
-    for node in ast.walk(tree):
+def calls(tree: ast.AST, nodes: Iterable[ast.AST] | None = None) -> Iterator[ast.Call]:
+    """The calls under ``tree``; ``nodes`` is its already-walked node list when the caller has one."""
+    for node in ast.walk(tree) if nodes is None else nodes:
         if isinstance(node, ast.Call):
             yield node
 
@@ -76,9 +77,9 @@ class Binding:
 class Bindings:
     """Name (or dotted attribute such as ``self.opt``) → the values assigned to it, in line order."""
 
-    def __init__(self, tree: ast.AST) -> None:
+    def __init__(self, nodes: Iterable[ast.AST]) -> None:
         self._by_name: dict[str, list[Binding]] = {}
-        for node in ast.walk(tree):
+        for node in nodes:
             if isinstance(node, ast.Assign):
                 for target in node.targets:
                     self._bind(target, node.value, node.lineno)
@@ -122,7 +123,7 @@ class CallFacts:
     @cached_property
     def calls(self) -> list[ast.Call]:
         """Every call of the module in source order."""
-        return sorted(calls(self.module.tree), key=lambda c: (c.lineno, c.col_offset))
+        return sorted(calls(self.module.tree, self.module.nodes), key=lambda c: (c.lineno, c.col_offset))
 
     @cached_property
     def _entries(self) -> dict[ast.Call, ApiEntry]:
@@ -145,7 +146,7 @@ class CallFacts:
 
     @cached_property
     def bindings(self) -> Bindings:
-        return Bindings(self.module.tree)
+        return Bindings(self.module.nodes)
 
     def resolve_call(self, expr: ast.AST | None, line: int, depth: int = 0) -> tuple[ast.Call, ApiEntry] | None:
         """The catalog call an expression is, directly or through the name it was last assigned to."""
