@@ -131,8 +131,18 @@ def _header_exprs(statement: ast.stmt) -> Iterator[ast.AST]:
         yield from (item.context_expr for item in statement.items)
 
 
-def scope_scores(module: AnalyzedModule) -> Iterator[ScopeScores]:
-    """Splits and scores of the module body and of each function body, separately."""
+def scope_scores(module: AnalyzedModule) -> list[ScopeScores]:
+    """Splits and scores of the module body and of each function body, separately.
+
+    Computed once per module: MLO401 and MLO402 both read it.
+    """
+    cached = module.__dict__.get("_scope_scores")
+    if cached is None:
+        cached = module.__dict__["_scope_scores"] = list(_collect_scope_scores(module))
+    return cached
+
+
+def _collect_scope_scores(module: AnalyzedModule) -> Iterator[ScopeScores]:
     bodies = [module.tree.body] + [
         node.body for node in all_nodes(module) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
     ]

@@ -41,7 +41,7 @@ def _splitter(module: AnalyzedModule, event: Event) -> tuple[ApiEntry | None, as
 
 def _time_ordered_splitters(module: AnalyzedModule) -> list[TimeEvidence]:
     found = []
-    for node in ast.walk(module.tree):
+    for node in module.nodes:
         if type(node) is ast.Call:
             entry = module.call_api(node)
             if entry is not None and entry.get("time-ordered"):
