@@ -8,6 +8,7 @@ layer (module.dataflow) once that layer lands, which also follows values across 
 from __future__ import annotations
 
 import ast
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -50,6 +51,7 @@ class _Collector:
         self.scores: list[Score] = []
         self.predicted_by: dict[str, ast.expr] = {}  # name → the model whose predictions it holds
         self.test_of: dict[str, int] = {}  # name → index of the split whose test part it holds now
+        self.metric_lines = _metric_lines(module)
 
     def visit_body(self, body: list[ast.stmt], loop_names: frozenset[str]) -> None:
         for statement in body:
@@ -100,6 +102,10 @@ class _Collector:
                     self.test_of.pop(name, None)
 
     def _visit_expr(self, node: ast.AST, loop_names: frozenset[str]) -> None:
+        lines = self.metric_lines
+        first = bisect_left(lines, getattr(node, "lineno", 0))
+        if first == len(lines) or lines[first] > getattr(node, "end_lineno", 0):
+            return  # no metric call inside: most statements, and not worth a walk
         for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
             entry = call_entry(self.module, call)
             if entry is None or entry.role != "metric":
@@ -122,6 +128,18 @@ class _Collector:
             if isinstance(arg, ast.Name) and arg.id in self.predicted_by:
                 return self.predicted_by[arg.id]
         return None
+
+
+def _metric_lines(module: AnalyzedModule) -> list[int]:
+    """Sorted first lines of the module's metric calls, computed once per module."""
+    cached = module.__dict__.get("_metric_lines")
+    if cached is None:
+        cached = module.__dict__["_metric_lines"] = sorted(
+            node.lineno
+            for node in all_nodes(module)
+            if isinstance(node, ast.Call) and getattr(call_entry(module, node), "role", None) == "metric"
+        )
+    return cached
 
 
 def _header_exprs(statement: ast.stmt) -> Iterator[ast.AST]:
