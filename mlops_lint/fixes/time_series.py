@@ -11,7 +11,6 @@ from mlops_lint.fixes.arguments import append_keyword, drop_args, has_star_args,
 from mlops_lint.fixes.registry import Edit, FixContext, fixer
 
 # A shuffled splitter → the sequential splitter taking the same n_splits (first positional too).
-_SEQUENTIAL = {"sklearn.model_selection.KFold": "sklearn.model_selection.TimeSeriesSplit"}
 _DROPPED = ("shuffle", "random_state")  # meaningless once the order is kept
 
 
@@ -57,7 +56,7 @@ def keep_time_order(context: FixContext) -> Edit | None:
     if entry is not None and entry.role == "splitter":
         new = _no_shuffle(call)
         return None if new is None else Edit(context.module.deep_replace(call, new))
-    replacement = next((_SEQUENTIAL[q] for q in sorted(index.qualified_names(call.func)) if q in _SEQUENTIAL), None)
+    replacement = entry.get("sequential-replacement") if entry is not None else None  # rules/api/timeseries.toml
     result = _sequential(call, replacement) if replacement else None
     if result is None:
         return None

@@ -20,12 +20,11 @@ class NodeIndex:
     arithmetic_operands: frozenset[int]  # id() of operands of a BinOp
 
 
-_LAST: list = [None, None]
-
-
 def node_index(module: AnalyzedModule) -> NodeIndex:
-    if _LAST[0] is module:
-        return _LAST[1]
+    """Built once per module and kept on it (not in module-level state), shared by the MLO2xx rules."""
+    cached = module.__dict__.get("_exam_node_index")
+    if cached is not None:
+        return cached
     calls, loops, operands = [], [], set()
     for node in module.nodes:
         kind = type(node)
@@ -37,5 +36,5 @@ def node_index(module: AnalyzedModule) -> NodeIndex:
         elif kind in (ast.For, ast.AsyncFor, ast.While):
             loops.append(node)
     index = NodeIndex(tuple(calls), tuple(loops), frozenset(operands))
-    _LAST[0], _LAST[1] = module, index
+    module.__dict__["_exam_node_index"] = index
     return index

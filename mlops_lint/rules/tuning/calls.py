@@ -211,11 +211,9 @@ class CallFacts:
         return func.attr in self._training_methods(func.value)
 
 
-_LAST: list[CallFacts] = []
-
-
 def facts_for(module: AnalyzedModule) -> CallFacts:
-    """The CallFacts of this module, shared by the rules that run on it one after another."""
-    if not _LAST or _LAST[0].module is not module:
-        _LAST[:] = [CallFacts(module)]
-    return _LAST[0]
+    """The CallFacts of this module, built once and kept on it for the MLO3xx rules."""
+    facts = module.__dict__.get("_tuning_call_facts")
+    if facts is None:
+        facts = module.__dict__["_tuning_call_facts"] = CallFacts(module)
+    return facts
