@@ -11,6 +11,15 @@ from mlops_lint.diagnostics import Diagnostic
 from mlops_lint.engine.lint import LintOptions, lint_document
 from mlops_lint.source import document_from_bytes
 
+# The smallest leak: a scaler fitted on all of X (line 4) before X is split (line 5).
+LEAKY = (
+    "from sklearn.model_selection import train_test_split\n"
+    "from sklearn.preprocessing import StandardScaler\n"
+    "\n"
+    "X = StandardScaler().fit_transform(X)\n"
+    "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+)
+
 EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>MLO\d{3}(?:\s*,\s*MLO\d{3})*)")
 
 

@@ -9,16 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from harness import LEAKY
 from mlops_lint.catalog import load_catalog
 from mlops_lint.engine.lint import LintOptions, lint_paths
 
-LEAKY = (
-    "from sklearn.model_selection import train_test_split\n"
-    "from sklearn.preprocessing import StandardScaler\n"
-    "\n"
-    "X = StandardScaler().fit_transform(X)\n"
-    "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
-)
 LEAK_LINE = ":5:36: MLO101 StandardScaler fitted on 'X' (line 4) before 'X' is split (line 5); fit it on the training split only, or put it in a Pipeline"
 
 

@@ -10,19 +10,12 @@ from dataclasses import replace
 
 import pytest
 
-from harness import lint_text
+from harness import LEAKY, lint_text
 from mlops_lint.catalog import load_catalog
 from mlops_lint.engine.lint import LintOptions, lint_path
 
 ALL = frozenset(load_catalog().rules)
 
-LEAKY = (
-    "from sklearn.model_selection import train_test_split\n"
-    "from sklearn.preprocessing import StandardScaler\n"
-    "\n"
-    "X = StandardScaler().fit_transform(X)\n"
-    "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
-)
 SPLIT_COLUMN = LEAKY.splitlines()[4].index("train_test_split")  # 35
 
 

@@ -23,3 +23,5 @@ def test_fixture(path: Path):
     code = path.parent.name
     diagnostics = lint_path(str(path), load_catalog(), LintOptions(selected=frozenset({code})))
     assert found(diagnostics) == expected_in_file(path), [f"{d.location.start.line}: {d.message}" for d in diagnostics]
+    # Every message field was supplied: a "{field}" left in a message is a rule bug.
+    assert [d.message for d in diagnostics if "{" in d.message] == []

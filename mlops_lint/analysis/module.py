@@ -47,11 +47,7 @@ class AnalyzedModule:
 
     def api(self, node: ast.AST) -> ApiEntry | None:
         """The catalog entry of the library callable an expression names, if any."""
-        for name in sorted(self.qualified_names(node)):
-            entry = self.catalog.api.get(name)
-            if entry is not None:
-                return entry
-        return None
+        return self.catalog.entry_for(self.qualified_names(node))
 
     def call_api(self, call: ast.AST) -> ApiEntry | None:
         return self.api(call.func) if isinstance(call, ast.Call) else None

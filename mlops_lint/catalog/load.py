@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from mlops_lint.catalog import toml
 from mlops_lint.catalog.locate import catalog_dir
@@ -43,6 +43,14 @@ class Catalog:
 
     def by_name(self, name: str) -> RuleSpec | None:
         return next((spec for spec in self.rules.values() if spec.name == name), None)
+
+    def entry_for(self, qualified_names: Iterable[str]) -> ApiEntry | None:
+        """The entry of the first name (in sorted order) the catalog knows: a name may have several meanings."""
+        for name in sorted(qualified_names):
+            entry = self.api.get(name)
+            if entry is not None:
+                return entry
+        return None
 
     def apis_with_role(self, *roles: str) -> list[ApiEntry]:
         return [entry for entry in self.api.values() if entry.role in roles]

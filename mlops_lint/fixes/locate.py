@@ -55,11 +55,7 @@ class NodeIndex:
         return self.imports.qualified_names(ast.parse(dotted, mode="eval").body)
 
     def api(self, expression: cst.BaseExpression) -> ApiEntry | None:
-        for name in sorted(self.qualified_names(expression)):
-            entry = self.catalog.api.get(name)
-            if entry is not None:
-                return entry
-        return None
+        return self.catalog.entry_for(self.qualified_names(expression))
 
     def is_bound(self, name: str) -> bool:
         """Whether any Name node in the module spells ``name`` (a new variable must not collide)."""

@@ -14,8 +14,6 @@ from mlops_lint.fixes.arguments import has_star_args, insert_args, keyword, new_
 from mlops_lint.fixes.registry import Edit, FixContext, fixer
 from mlops_lint.fixes.seeds import seed_value
 
-# exhaustive search → (randomised search, its name for the grid argument)
-_RANDOMISED = {"sklearn.model_selection.GridSearchCV": ("sklearn.model_selection.RandomizedSearchCV", "param_grid", "param_distributions")}
 DEFAULT_N_ITER = 60
 
 
@@ -25,7 +23,10 @@ def randomise_search(context: FixContext) -> Edit | None:
     call = index.call_at(context.diagnostic.location)
     if call is None or has_star_args(call) or keyword(call, "n_iter") is not None or keyword(call, "random_state") is not None:
         return None
-    found = next((_RANDOMISED[q] for q in sorted(index.qualified_names(call.func)) if q in _RANDOMISED), None)
+    entry = index.api(call.func)  # rules/api/tuning.toml: sampled-alternative, grid-param, sampled-grid-param
+    found = None
+    if entry is not None and entry.get("sampled-alternative") and entry.get("grid-param") and entry.get("sampled-grid-param"):
+        found = (entry.get("sampled-alternative"), entry.get("grid-param"), entry.get("sampled-grid-param"))
     n_iter = context.options.get("n-iter", DEFAULT_N_ITER)
     seed = seed_value(context)
     if found is None or seed is None or not isinstance(n_iter, int) or isinstance(n_iter, bool) or n_iter < 1:

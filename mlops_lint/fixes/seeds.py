@@ -25,22 +25,17 @@ def seed_value(context: FixContext) -> int | None:
 _SEEDED_ROLES = {"splitter", "cv-splitter", "estimator", "transformer", "supervised-selector", "resampler"}
 
 
-# CV splitters that reject a random_state unless shuffle=True (scikit-learn raises ValueError).
-_SEED_ONLY_WHEN_SHUFFLED = frozenset(
-    f"sklearn.model_selection.{name}" for name in ("KFold", "StratifiedKFold", "GroupKFold", "StratifiedGroupKFold")
-)
-
-# Exhaustive searches have no seed parameter at all (they sample nothing).
-_SEEDLESS = frozenset(f"sklearn.model_selection.{name}" for name in ("GridSearchCV", "HalvingGridSearchCV"))
-
-
 def seed_parameter(call: cst.Call, index: NodeIndex) -> str | None:
     names = index.qualified_names(call.func)
-    shuffle = keyword(call, "shuffle")
-    shuffled = shuffle is not None and isinstance(shuffle.value, cst.Name) and shuffle.value.value == "True"
-    if names & _SEEDLESS or (not shuffled and names & _SEED_ONLY_WHEN_SHUFFLED):
-        return None
     entry = index.api(call.func)
+    if entry is not None and entry.role == "search" and not entry.get("seed-param"):
+        return None  # an exhaustive search (GridSearchCV) samples nothing and has no seed
+    shuffle_param = entry.get("shuffle-param") if entry is not None else None
+    if shuffle_param and entry.get("shuffle-default") is False:
+        # KFold & co. raise on a random_state unless shuffling was asked for (rules/api/estimators.toml).
+        shuffle = keyword(call, shuffle_param)
+        if not (shuffle is not None and isinstance(shuffle.value, cst.Name) and shuffle.value.value == "True"):
+            return None
     if entry is not None and isinstance(entry.get("seed-param"), str):
         return entry.get("seed-param")
     if entry is not None and entry.role not in _SEEDED_ROLES:
