@@ -110,9 +110,7 @@ class CallSemantics:
         names = self.module.qualified_names(func)
         if not names:
             return None, None
-        api = self.module.catalog.api
-        entry = next((api[name] for name in sorted(names) if name in api), None)
-        return entry, (min(names), node)
+        return self.module.call_api(node), (min(names), node)
 
     # --- module-level functions and classes of the catalog -------------------------------------
     def _api_call(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str, Value], scope: "Scope") -> Value:

@@ -9,6 +9,7 @@ from typing import Any
 
 from mlops_lint.analysis.dataflow import DataFlow
 from mlops_lint.analysis.names import ImportTable
+from mlops_lint.analysis.walk import children, walk
 from mlops_lint.catalog import ApiEntry, Catalog
 from mlops_lint.source.source_map import CellMap
 
@@ -28,8 +29,27 @@ class AnalyzedModule:
 
     @cached_property
     def nodes(self) -> list[ast.AST]:
-        """Every node of the tree, walked once for all rules (one walk costs about half a parse)."""
-        return list(ast.walk(self.tree))
+        """Every node of the tree but contexts and operators, walked once for all rules (analysis/walk.py)."""
+        return walk(self.tree)
+
+    @cached_property
+    def nodes_by_type(self) -> dict[type, list[ast.AST]]:
+        by_type: dict[type, list[ast.AST]] = {}
+        for node in self.nodes:
+            by_type.setdefault(node.__class__, []).append(node)
+        return by_type
+
+    @cached_property
+    def parents(self) -> dict[ast.AST, ast.AST]:
+        """Each node's parent (contexts and operators have none: they are shared singletons)."""
+        return {child: node for node in self.nodes for child in children(node)}
+
+    def nodes_of(self, *types: type) -> list[ast.AST]:
+        """The nodes of exactly these classes (not subclasses), in walk order."""
+        by_type = self.nodes_by_type
+        if len(types) == 1:
+            return by_type.get(types[0], [])
+        return [node for node in self.nodes if node.__class__ in types]
 
     @cached_property
     def lines(self) -> list[str]:
@@ -50,13 +70,24 @@ class AnalyzedModule:
         return self.catalog.entry_for(self.qualified_names(node))
 
     def call_api(self, call: ast.AST) -> ApiEntry | None:
-        return self.api(call.func) if isinstance(call, ast.Call) else None
+        """``api`` of a call's callee, resolved once per call for the dataflow and every rule."""
+        if not isinstance(call, ast.Call):
+            return None
+        resolved = self._call_entries
+        if call in resolved:
+            return resolved[call]
+        entry = resolved[call] = self.api(call.func)
+        return entry
+
+    @cached_property
+    def _call_entries(self) -> dict[ast.Call, ApiEntry | None]:
+        return {}
 
     @cached_property
     def catalog_methods(self) -> dict[str, ApiEntry]:
         """Catalog entries of data methods (``pandas.DataFrame.sample``) by method name: a method
         call on a tracked data value cannot be resolved by import, only by its name."""
-        return {entry.short_name: entry for entry in self.catalog.api.values() if entry.get("method-of") == "data"}
+        return self.catalog.data_methods
 
     @cached_property
     def dataflow(self) -> DataFlow:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+_NONE: frozenset[str] = frozenset()
 
 def _statements(body: list[ast.stmt]):
     """Every statement, nested blocks included; imports are statements, so expressions (most of
@@ -39,18 +40,20 @@ class ImportTable:
                 for alias in node.names:
                     if alias.name != "*":
                         self._bind(alias.asname or alias.name, f"{node.module}.{alias.name}")
+        self._meanings = {local: frozenset(names) for local, names in self.bindings.items()}
 
     def _bind(self, local: str, qualified: str) -> None:
         self.bindings.setdefault(local, set()).add(qualified)
 
     def qualified_names(self, node: ast.AST) -> frozenset[str]:
         """Every qualified name an expression may denote (empty when it is not an imported name)."""
-        if isinstance(node, ast.Name):
-            return frozenset(self.bindings.get(node.id, ()))
-        if isinstance(node, ast.Attribute):
+        kind = node.__class__
+        if kind is ast.Name:
+            return self._meanings.get(node.id, _NONE)
+        if kind is ast.Attribute:
             bases = self.qualified_names(node.value)
-            return frozenset(f"{base}.{node.attr}" for base in bases)
-        return frozenset()
+            return frozenset(f"{base}.{node.attr}" for base in bases) if bases else _NONE
+        return _NONE
 
 
 def dotted_name(node: ast.AST) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -51,6 +51,11 @@ class Catalog:
             if entry is not None:
                 return entry
         return None
+
+    @cached_property
+    def data_methods(self) -> dict[str, ApiEntry]:
+        """Entries of data methods (``pandas.DataFrame.sample``) by method name, built once per catalog."""
+        return {entry.short_name: entry for entry in self.api.values() if entry.get("method-of") == "data"}
 
     def apis_with_role(self, *roles: str) -> list[ApiEntry]:
         return [entry for entry in self.api.values() if entry.role in roles]

@@ -12,6 +12,7 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import ApiEntry
+from mlops_lint.analysis.walk import walk
 
 METHOD_PREFIX = "method:"
 _RETURNS_SELF = frozenset({"fit", "partial_fit", "set_params"})
@@ -19,12 +20,8 @@ _RETURNS_SELF = frozenset({"fit", "partial_fit", "set_params"})
 
 def _defined_names(module: AnalyzedModule) -> frozenset[str]:
     """Names the module binds itself (functions, classes, assignments): they shadow builtins."""
-    names = set()
-    for node in all_nodes(module):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
+    names = {node.name for node in module.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)}
+    names.update(node.id for node in module.nodes_of(ast.Name) if node.ctx.__class__ is ast.Store)
     return frozenset(names)
 
 
@@ -44,7 +41,7 @@ def _resolve_call(module: AnalyzedModule, call: ast.Call) -> ApiEntry | None:
     qualified = module.qualified_names(func)
     if qualified:
         # The exact name first (module.api), else a module prefix that covers it (``mlflow``).
-        entry = module.api(func)
+        entry = module.call_api(call)
         for name in sorted(qualified):
             entry = entry or prefix_entry(module, name)
         return entry
@@ -71,7 +68,7 @@ def all_nodes(module: AnalyzedModule) -> list[ast.AST]:
 
 
 def calls(node: ast.AST, module: AnalyzedModule | None = None) -> Iterator[ast.Call]:
-    nodes = all_nodes(module) if module is not None and node is module.tree else ast.walk(node)
+    nodes = all_nodes(module) if module is not None and node is module.tree else walk(node)
     for child in nodes:
         if isinstance(child, ast.Call):
             yield child
@@ -99,7 +96,7 @@ def argument(call: ast.Call, position: int | None, keyword: str | None) -> ast.e
 def names_in(node: ast.AST | None) -> set[str]:
     if node is None:
         return set()
-    return {child.id for child in ast.walk(node) if isinstance(child, ast.Name)}
+    return {child.id for child in walk(node) if isinstance(child, ast.Name)}
 
 
 def scope_bodies(module: AnalyzedModule) -> Iterator[list[ast.stmt]]:
@@ -150,7 +147,7 @@ def assigned_names(statement: ast.stmt) -> set[str]:
         targets = list(statement.targets)
     elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
         targets = [statement.target]
-    return {node.id for target in targets for node in ast.walk(target) if isinstance(node, ast.Name)}
+    return {node.id for target in targets for node in walk(target) if isinstance(node, ast.Name)}
 
 
 def instance_entries(module: AnalyzedModule) -> dict[str, ApiEntry]:

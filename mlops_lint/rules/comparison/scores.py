@@ -15,6 +15,7 @@ from typing import Iterator
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.rules.shapes import all_nodes, call_entry, names_in
+from mlops_lint.analysis.walk import walk
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ class _Collector:
         first = bisect_left(lines, getattr(node, "lineno", 0))
         if first == len(lines) or lines[first] > getattr(node, "end_lineno", 0):
             return  # no metric call inside: most statements, and not worth a walk
-        for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+        for call in (n for n in walk(node) if isinstance(n, ast.Call)):
             entry = call_entry(self.module, call)
             if entry is None or entry.role != "metric":
                 continue

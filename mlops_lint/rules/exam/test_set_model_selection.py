@@ -20,6 +20,7 @@ from mlops_lint.rules.exam.evaluations import evaluations
 from mlops_lint.rules.exam.node_index import node_index
 from mlops_lint.rules.exam.held_out import test_split, validation_splits
 from mlops_lint.rules.leakage.before_split import spelling
+from mlops_lint.analysis.walk import walk
 
 _PICKERS = frozenset({"max", "min", "sorted", "argmax", "argmin", "nanargmax", "nanargmin", "idxmax", "idxmin", "nlargest", "nsmallest", "sort_values"})
 _ORDER = (ast.Gt, ast.GtE, ast.Lt, ast.LtE)
@@ -52,7 +53,7 @@ class TestSetModelSelection(Rule):
         appended: dict[str, ast.Call] = {}
         candidates: list[tuple[ast.AST, ast.Call, str]] = []
         for loop in index.loops:
-            inner = [n for statement in loop.body for n in ast.walk(statement)]
+            inner = [n for statement in loop.body for n in walk(statement)]
             if not any(n in tests for n in inner):
                 continue
             for node in inner:
@@ -76,7 +77,7 @@ class TestSetModelSelection(Rule):
                 arguments = [*node.args, *(k.value for k in node.keywords)]
                 found = next((s for s in (scored(flow.value_of(a)) for a in arguments) if s), None)
                 if found is None:
-                    names = [n.id for a in arguments for n in ast.walk(a) if isinstance(n, ast.Name) and n.id in appended]
+                    names = [n.id for a in arguments for n in walk(a) if isinstance(n, ast.Name) and n.id in appended]
                     found = appended[names[0]] if names else None
                 if found is not None:
                     candidates.append((node, found, f"{_picker(node)}()"))

@@ -16,14 +16,15 @@ from typing import Iterator
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.time_order import look_ahead, time_evidence
 from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.analysis.walk import walk
 
 _NEEDS_OTHER_EVIDENCE = frozenset({"look-ahead-method"})
 
 
 def _written_to(tree: ast.Module, call: ast.Call) -> str | None:
     """The column key or variable name the look-ahead call's result is assigned to."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and any(n is call for n in ast.walk(node.value)):
+    for node in walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and any(n is call for n in walk(node.value)):
             target = node.targets[0]
             if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant):
                 return str(target.slice.value)
@@ -36,7 +37,7 @@ def _mentions(tree: ast.Module, expr: ast.expr, name: str) -> bool:
     texts = [ast.unparse(expr)]
     if isinstance(expr, ast.Name):
         texts += [
-            ast.unparse(node.value) for node in ast.walk(tree)
+            ast.unparse(node.value) for node in walk(tree)
             if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == expr.id for t in node.targets)
         ]
     return any(repr(name) in text or f'"{name}"' in text or name == text for text in texts)

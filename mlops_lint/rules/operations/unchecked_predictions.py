@@ -9,6 +9,7 @@ from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.engine.rule import Finding, Rule
 from mlops_lint.rules.local_flow import Origin, ScopeFlow, scopes_in_order
 from mlops_lint.rules.shapes import call_entry, calls_with_role, sink_data
+from mlops_lint.analysis.walk import walk
 
 
 def is_metric(module: AnalyzedModule, call: ast.Call) -> bool:
@@ -26,7 +27,7 @@ def looked_at(module: AnalyzedModule, statement: ast.stmt) -> list[ast.AST]:
     parts: list[ast.AST] = []
     if isinstance(statement, ast.Assert):
         parts.append(statement.test)
-    for node in ast.walk(statement):
+    for node in walk(statement):
         if isinstance(node, ast.Compare):
             parts.append(node)
         elif isinstance(node, ast.Attribute) and node.attr == "dtypes":

@@ -15,6 +15,7 @@ from typing import Iterable, Iterator
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.names import dotted_name
 from mlops_lint.catalog import ApiEntry
+from mlops_lint.analysis.walk import walk
 
 UNKNOWN = None  # a tri-state answer: True, False, or "cannot tell" (rules stay silent on it)
 
@@ -63,7 +64,7 @@ def shuffles(call: ast.Call, entry: ApiEntry) -> bool | None:
 
 def calls(tree: ast.AST, nodes: Iterable[ast.AST] | None = None) -> Iterator[ast.Call]:
     """The calls under ``tree``; ``nodes`` is its already-walked node list when the caller has one."""
-    for node in ast.walk(tree) if nodes is None else nodes:
+    for node in walk(tree) if nodes is None else nodes:
         if isinstance(node, ast.Call):
             yield node
 
@@ -97,9 +98,6 @@ class Bindings:
         if name is not None:
             self._by_name.setdefault(name, []).append(Binding(line, value))
 
-    def names(self) -> list[str]:
-        return list(self._by_name)
-
     def all(self, name: str) -> list[Binding]:
         return self._by_name.get(name, [])
 
@@ -119,6 +117,7 @@ class CallFacts:
 
     def __init__(self, module: AnalyzedModule) -> None:
         self.module = module
+        self._methods_by_name: dict[str, set[str]] = {}
 
     @cached_property
     def calls(self) -> list[ast.Call]:
@@ -146,7 +145,7 @@ class CallFacts:
 
     @cached_property
     def bindings(self) -> Bindings:
-        return Bindings(self.module.nodes)
+        return Bindings(self.module.nodes_of(ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.With, ast.AsyncWith))
 
     def resolve_call(self, expr: ast.AST | None, line: int, depth: int = 0) -> tuple[ast.Call, ApiEntry] | None:
         """The catalog call an expression is, directly or through the name it was last assigned to."""
@@ -193,13 +192,14 @@ class CallFacts:
                 methods.update(entry.get("trains", ()))
         return methods
 
-    @cached_property
-    def _methods_by_name(self) -> dict[str, set[str]]:
-        """Name → the training methods of whatever was ever assigned to it (module-wide)."""
-        return {
-            name: {method for binding in self.bindings.all(name) for method in self._training_methods(binding.value)}
-            for name in self.bindings.names()
-        }
+    def _methods_of(self, name: str) -> set[str]:
+        """The training methods of whatever was ever assigned to ``name`` (module-wide), worked
+        out only for names a method is called on: most assigned names never are."""
+        methods = self._methods_by_name.get(name)
+        if methods is None:
+            methods = {method for binding in self.bindings.all(name) for method in self._training_methods(binding.value)}
+            self._methods_by_name[name] = methods
+        return methods
 
     def _trains(self, call: ast.Call) -> bool:
         func = call.func
@@ -207,7 +207,7 @@ class CallFacts:
             return False
         name = dotted_name(func.value)
         if name is not None:
-            return func.attr in self._methods_by_name.get(name, ())
+            return func.attr in self._methods_of(name)
         return func.attr in self._training_methods(func.value)
 
 

@@ -14,6 +14,7 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.names import dotted_name
+from mlops_lint.analysis.walk import walk
 
 _RECORDING_ROLES = ("experiment-logger", "sink")
 _CONTAINERS = (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.JoinedStr, ast.FormattedValue, ast.BinOp,
@@ -42,17 +43,13 @@ class Lineage:
         self.module = module
         self.tree = module.tree
 
-    @cached_property
+    @property
     def nodes(self) -> list[ast.AST]:
-        return list(ast.walk(self.tree))
+        return self.module.nodes
 
-    @cached_property
+    @property
     def parents(self) -> dict[ast.AST, ast.AST]:
-        parents: dict[ast.AST, ast.AST] = {}
-        for node in self.nodes:
-            for child in ast.iter_child_nodes(node):
-                parents[child] = node
-        return parents
+        return self.module.parents
 
     @cached_property
     def local_functions(self) -> frozenset[str]:
@@ -93,7 +90,7 @@ class Lineage:
         return any(
             self._is_outcome_read(node, outcome)
             or (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in tainted)
-            for node in ast.walk(expr)
+            for node in walk(expr)
         )
 
     def _tainted(self, outcome: Outcome) -> set[str]:

@@ -11,6 +11,7 @@ from mlops_lint.catalog import ApiEntry
 from mlops_lint.engine.rule import Finding, Rule
 from mlops_lint.rules.tuning.calls import argument, facts_for, is_none
 from mlops_lint.rules.tuning.outcome_lineage import Fate, Lineage, Outcome
+from mlops_lint.analysis.walk import walk
 
 _PRINTED = " (it is only printed to stdout, which is gone after the run)"
 
@@ -70,8 +71,8 @@ class UnrecordedSearch(Rule):
     def _aliases(self, module: AnalyzedModule, name: str, entry: ApiEntry) -> frozenset[str]:
         """``fitted = search.fit(X, y)`` and ``best = search`` name the same search object."""
         names = {name}
-        for node in ast.walk(module.tree):
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        for node in module.nodes_of(ast.Assign):
+            if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 value = node.value
                 if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in entry.get("trains", ()):
                     value = value.func.value

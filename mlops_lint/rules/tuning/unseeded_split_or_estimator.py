@@ -9,6 +9,7 @@ from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.engine.rule import Finding, Rule
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.rules.tuning.calls import CallFacts, argument, calls, facts_for, seeded, shuffles
+from mlops_lint.analysis.walk import walk
 
 # Searches and samplers are MLO301's; these are the other callables whose seed matters.
 _ROLES = ("splitter", "cv-splitter", "estimator")
@@ -53,7 +54,7 @@ class UnseededSplitOrEstimator(Rule):
 def _decorator_calls(tree: ast.AST) -> set[ast.Call]:
     """Calls in decorators (``@parametrize_with_checks([...])``) build test cases, not trained models."""
     found: set[ast.Call] = set()
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             for decorator in node.decorator_list:
                 found.update(calls(decorator))
