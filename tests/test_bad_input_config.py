@@ -21,7 +21,7 @@ LEAK_LINE = "train.py:4:36: MLO101 StandardScaler fitted on 'X' (line 3) before 
 
 def run_in_project(tmp_path: Path, config: bytes | str | None, *args: str) -> subprocess.CompletedProcess:
     (tmp_path / "train.py").write_text(LEAKY)
-    (tmp_path / "broken.py").write_text("print 'x'\n")
+    (tmp_path / "broken.py").write_text("print 'x'\nimport sklearn\n")
     if config is not None:
         (tmp_path / "pyproject.toml").write_bytes(config.encode() if isinstance(config, str) else config)
     return subprocess.run(

@@ -153,7 +153,7 @@ def test_twenty_thousand_files_in_one_tree_bounded_memory(tmp_path):
         for index in range(100):
             (directory / f"m_{index:03d}.py").write_text(body)
     (tmp_path / "pkg_000" / "m_000.py").write_text(LEAKY)
-    (tmp_path / "pkg_199" / "m_099.py").write_text("print 'x'\n")
+    (tmp_path / "pkg_199" / "m_099.py").write_text("print 'x'\nimport sklearn\n")
     (tmp_path / "single").mkdir()
     (tmp_path / "single" / "one.py").write_text(body)
     _, baseline = _peak_rss(["single"], tmp_path)

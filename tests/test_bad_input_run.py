@@ -55,10 +55,11 @@ def bad_tree(root: Path) -> None:
     files: dict[str, bytes] = {
         "a_empty.py": b"",
         "b_comments.py": b"# nothing here\n",
-        "c_py2.py": b"print 'x'\n",
+        # Broken files mention an ML library: a file without one is never parsed (engine/prefilter.py).
+        "c_py2.py": b"print 'x'\nimport sklearn\n",
         "d_utf8.py": b"x = '\xff'\n",
-        "e_nul.py": b"x = 1\x00\n",
-        "f_deep.py": b"x = " + b"-" * 10_000 + b"1\n",
+        "e_nul.py": b"x = 1\x00\nimport sklearn\n",
+        "f_deep.py": b"x = " + b"-" * 10_000 + b"1\nimport sklearn\n",
         "g_binary.py": bytes(range(256)),
         "h_notebook.ipynb": b"{not json",
         "i_crlf.py": LEAKY.replace("\n", "\r\n").encode(),

@@ -73,7 +73,7 @@ def test_stdin_with_filename():
 
 
 def test_syntax_error_among_good_files(tmp_path):
-    (tmp_path / "a_broken.py").write_text("print 'x'\n")
+    (tmp_path / "a_broken.py").write_text("print 'x'\nimport sklearn\n")
     (tmp_path / "b_train.py").write_text(LEAKY)
     result = run_cli("check", "--output-format", "concise", ".", cwd=tmp_path)
     assert result.returncode == 1
@@ -143,7 +143,7 @@ def test_internal_error_in_a_rule_exits_2_after_reporting_everything(tmp_path, m
 
     monkeypatch.setattr(lint, "rule_classes", lambda: {"MLO101": Broken})
     (tmp_path / "a.py").write_text("import sklearn\nx = 1\n")  # an ML file: the rules run on it
-    (tmp_path / "b.py").write_text("def f(:\n")
+    (tmp_path / "b.py").write_text("def f(:\nimport sklearn\n")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli.main, ["check", "--output-format", "concise", "--exit-zero", "."])
     assert result.exit_code == 2

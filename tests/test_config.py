@@ -20,7 +20,7 @@ from sklearn.preprocessing import StandardScaler
 X = StandardScaler().fit_transform(X)
 X_train, X_test, y_train, y_test = train_test_split(X, y)
 """
-BROKEN = "def f(:\n"
+BROKEN = "def f(:\nimport sklearn\n"  # an ML file: others are never parsed (engine/prefilter.py)
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -88,27 +88,26 @@ def test_fullwidth_identifiers_are_read_as_python_reads_them():
     assert build_prefilter(CATALOG, ALL).keeps(code)
 
 
-def test_file_without_trigger_is_never_analysed_and_parsed_only_for_mlo001(monkeypatch):
+def test_file_without_trigger_is_never_parsed(monkeypatch):
     import mlops_lint.engine.lint as engine
 
     def refuse(*_args, **_kwargs):
-        raise AssertionError("analysed a file the prefilter should have dropped")
+        raise AssertionError("parsed a file the prefilter should have dropped")
 
+    monkeypatch.setattr(engine, "parse_document", refuse)
     monkeypatch.setattr(engine, "_run_rules", refuse)
     source = b"import os\nprint(os.sep)\n"
     assert lint("plain.py", source, ALL, build_prefilter(CATALOG, ALL)) == []
-    without_syntax = ALL - {"MLO001"}
-    monkeypatch.setattr(engine, "parse_document", refuse)
-    assert lint("plain.py", source, without_syntax, build_prefilter(CATALOG, without_syntax)) == []
 
 
-def test_syntax_error_is_reported_in_every_file_but_only_ml_files_are_analysed():
+def test_syntax_error_is_reported_in_ml_files_and_everywhere_when_mlo001_runs_alone():
     default = frozenset(code for code, spec in CATALOG.rules.items() if spec.default)
     prefilter = build_prefilter(CATALOG, default)
     assert found(lint("a.py", b"import sklearn\nprint 'x'\n", default, prefilter)) == {("MLO001", None, 2)}
-    assert found(lint("b.py", b"print 'x'\n", default, prefilter)) == {("MLO001", None, 1)}
-    assert lint("b.py", b"print 'x'\n", default - {"MLO001"}, build_prefilter(CATALOG, default - {"MLO001"})) == []
+    # semgrep-style: a file that mentions no ML library is not parsed, so its syntax is not checked.
+    assert lint("b.py", b"print 'x'\n", default, prefilter) == []
     assert build_prefilter(CATALOG, {"MLO001"}) is None
+    assert found(lint("b.py", b"print 'x'\n", {"MLO001"}, None)) == {("MLO001", None, 1)}
 
 
 def test_undecodable_file_is_reported_before_the_prefilter():

@@ -94,7 +94,7 @@ def test_quiet_drops_the_summary_and_clean_full_says_so(project):
 
 
 def test_statistics_counts_per_rule(project):
-    (project / "broken.py").write_text("def f(:\n")
+    (project / "broken.py").write_text("def f(:\nimport sklearn\n")
     result = run_cli("check", "--output-format", "concise", "--statistics", ".", cwd=project)
     assert result.returncode == 1
     assert result.stdout.splitlines()[-2:] == ["2  MLO101  preprocessing-before-split", "1  MLO001  syntax-error"]
@@ -224,7 +224,7 @@ def test_json_output_matches_the_documented_schema_and_example(project):
     jsonschema = pytest.importorskip("jsonschema")
     schema = _documented_json_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
-    (project / "broken.py").write_text("def f(:\n")
+    (project / "broken.py").write_text("def f(:\nimport sklearn\n")
     document = json.loads(run_cli("check", "--output-format", "json", ".", cwd=project).stdout)
     assert [d["code"] for d in document["diagnostics"]] == ["MLO001", "MLO101", "MLO101"]
     jsonschema.validate(document, schema)

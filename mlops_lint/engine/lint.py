@@ -177,15 +177,6 @@ def lint_path(path: str, catalog: Catalog, options: LintOptions) -> list[Diagnos
     return lint_document_safely(document, catalog, options)
 
 
-def syntax_only(document: SourceDocument, catalog: Catalog, options: LintOptions) -> list[Diagnostic]:
-    """The MLO001 findings of a file no analysis rule could fire on: parsed, never analysed."""
-    if "MLO001" not in options.selected:
-        return []
-    failures = parse_document(document).failures
-    diagnostics = [engine_diagnostic(catalog, "MLO001", document.path, f.message, f.line, f.column) for f in failures]
-    return sorted((_to_cells(document, d) for d in diagnostics), key=Diagnostic.sort_key)
-
-
 def lint_document_safely(document: SourceDocument, catalog: Catalog, options: LintOptions) -> list[Diagnostic]:
     """lint_document, with a bug outside the rules (parse, suppression, mapping) kept to this file as MLO003."""
     try:

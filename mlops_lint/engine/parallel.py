@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from mlops_lint.catalog import Catalog
 from mlops_lint.diagnostics import Diagnostic
-from mlops_lint.engine.lint import LintOptions, engine_diagnostic, lint_document_safely, syntax_only
+from mlops_lint.engine.lint import LintOptions, engine_diagnostic, lint_document_safely
 from mlops_lint.engine.prefilter import Prefilter
 from mlops_lint.source import SourceDocument, SourceError, document_from_bytes
 
@@ -55,8 +55,7 @@ def screen(
     except SourceError as error:
         return [engine_diagnostic(catalog, "MLO002", path, str(error))] if "MLO002" in options.selected else []
     if prefilter is not None and not prefilter.keeps(document.text):
-        # No analysis rule can fire here, but a file that does not parse is still reported.
-        return syntax_only(document, catalog, options)
+        return []  # no selected rule can fire here: not even parsed (engine/prefilter.py)
     return document
 
 
