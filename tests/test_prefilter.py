@@ -128,11 +128,19 @@ def test_rule_triggers_extend_the_set_and_empty_string_means_every_file():
     assert build_prefilter(_with_triggers("MLO101", ("",)), {"MLO101"}) is None
 
 
-def test_triggers_contained_in_a_shorter_one_are_dropped():
-    catalog = dataclasses.replace(CATALOG, api={**CATALOG.api, "torchvision.x": CATALOG.api[next(iter(CATALOG.api))],
-                                                "torch.y": CATALOG.api[next(iter(CATALOG.api))]})
-    triggers = build_prefilter(catalog, {"MLO101"}).triggers
-    assert "torch" in triggers and "torchvision" not in triggers
+def test_rule_substrings_contained_in_a_shorter_one_are_dropped():
+    catalog = _with_triggers("MLO101", (".fit(", "model.fit("))
+    assert build_prefilter(catalog, {"MLO101"}).substrings == (".fit(",)
+
+
+def test_a_package_counts_only_where_an_import_can_name_it():
+    prefilter = build_prefilter(CATALOG, ALL)
+    imports = ["import sklearn", "import os, sklearn.svm", "import os,sklearn", "x = 1; from sklearn import svm",
+               "import os, \\\n    sklearn", "from\\\r\nsklearn import svm", "import numpy as np, torch"]
+    assert all(prefilter.keeps(code) for code in imports), [c for c in imports if not prefilter.keeps(c)]
+    # Prose, longer identifiers and attribute names are not imports: "HTTP requests", "claim" ('aim').
+    prose = ["# sends HTTP requests", "def claim(): pass", "import sklearnish", "importsklearn", "x.sklearn = 1"]
+    assert not any(prefilter.keeps(code) for code in prose), [c for c in prose if prefilter.keeps(c)]
 
 
 def test_bad_triggers_key_names_the_file(tmp_path):

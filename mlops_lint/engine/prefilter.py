@@ -2,9 +2,12 @@
 
 Why this is sound (tests/test_prefilter.py checks it): rules only see library calls through the
 catalog (``AnalyzedModule.api``), and a qualified name ``pkg.x.y`` can only come from an import
-statement naming the top-level package ``pkg``; an identifier cannot be split across lines, so
-``pkg`` appears verbatim in the text (after NFKC normalisation, which Python applies to
-identifiers). The triggers are therefore derived, never listed by hand:
+statement naming the top-level package ``pkg`` (``analysis/names.py`` reads nothing else); an
+identifier cannot be split across lines, so ``pkg`` appears verbatim in the text (after NFKC
+normalisation, which Python applies to identifiers), as a whole identifier, right after ``import``,
+``from`` or the comma of ``import a, pkg`` (blanks and backslash continuations between). A package
+named in prose (``HTTP requests``, ``claim``) is no import. The triggers are therefore derived,
+never listed by hand:
 
 - the top-level package of every qualified name in ``rules/api/*.toml``, except the standard
   library's and the catalog's method keys (``method:predict``): every rule needs a call into a
@@ -22,19 +25,39 @@ syntax error in a file with no ML code is not reported. When only engine codes a
 
 from __future__ import annotations
 
+import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from mlops_lint.catalog import Catalog
 from mlops_lint.engine.registry import ENGINE_CODES
 
 
+# Where an imported top-level package name can stand: after the keyword ``import`` or ``from`` and
+# at least one blank, or after a comma (``import os,pkg``); a backslash continuation is a blank.
+_BLANK = r"(?:[ \t\f]|\\(?:\r\n?|\n))"
+_IMPORT_POSITION = rf"(?:(?<!\w)(?:import|from){_BLANK}+|,{_BLANK}*)"
+
+
 @dataclass(frozen=True, slots=True)
 class Prefilter:
-    """The substrings of which a file must contain at least one to be parsed."""
+    """A file is parsed when it imports one of ``packages`` or contains one of ``substrings``."""
 
-    triggers: tuple[str, ...]
+    packages: tuple[str, ...]
+    substrings: tuple[str, ...] = ()
+    _imports: re.Pattern = field(init=False, repr=False, compare=False)
+    _quick: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        names = "|".join(re.escape(package) for package in sorted(self.packages, key=len, reverse=True))
+        object.__setattr__(self, "_imports", re.compile(_IMPORT_POSITION + rf"(?:{names})(?!\w)"))
+        # Plain substring tests first: most files mention no package at all, and those are cheap.
+        object.__setattr__(self, "_quick", _minimal(self.packages))
+
+    @property
+    def triggers(self) -> tuple[str, ...]:
+        return tuple(sorted({*self.packages, *self.substrings}))
 
     def keeps(self, text: str) -> bool:
         if self._mentions(text):
@@ -47,7 +70,11 @@ class Prefilter:
         return self._mentions(unicodedata.normalize("NFKC", text))
 
     def _mentions(self, text: str) -> bool:
-        return any(trigger in text for trigger in self.triggers)
+        if any(substring in text for substring in self.substrings):
+            return True
+        if not any(package in text for package in self._quick):
+            return False
+        return self._imports.search(text) is not None
 
 
 def api_packages(catalog: Catalog) -> set[str]:
@@ -75,9 +102,7 @@ def build_prefilter(catalog: Catalog, selected: Iterable[str]) -> Prefilter | No
     analysis_rules = [catalog.rules[code] for code in sorted(set(selected) - ENGINE_CODES) if code in catalog.rules]
     if not analysis_rules:
         return None
-    triggers = api_packages(catalog)
-    for spec in analysis_rules:
-        triggers.update(spec.triggers)
-    if "" in triggers:
+    substrings = {trigger for spec in analysis_rules for trigger in spec.triggers}
+    if "" in substrings:
         return None
-    return Prefilter(_minimal(triggers))
+    return Prefilter(tuple(sorted(api_packages(catalog))), _minimal(substrings))
