@@ -8,7 +8,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from mlops_lint.catalog import toml
+from mlops_lint.catalog import snapshot, toml
 from mlops_lint.catalog.locate import catalog_dir
 from mlops_lint.catalog.model import ApiEntry, Example, FixSpec, OptionSpec, RuleSpec
 
@@ -119,23 +119,31 @@ def _rule(path: Path, data: dict) -> RuleSpec:
     )
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path, data: bytes) -> dict:
     try:
-        return toml.loads(path.read_text(encoding="utf-8"))
-    except toml.TOMLDecodeError as error:
+        return toml.loads(data.decode("utf-8"))
+    except (toml.TOMLDecodeError, UnicodeDecodeError) as error:
         raise CatalogError(f"{path.name}: {error}") from None
 
 
 @lru_cache(maxsize=4)
 def load_catalog(directory: Path | None = None) -> Catalog:
+    """The catalog under ``directory`` (default: the packaged one), from its snapshot when valid."""
     root = directory or catalog_dir()
+    rule_files = [(path, path.read_bytes()) for path in sorted(root.glob("MLO*.toml"))]
+    api_files = [(path, path.read_bytes()) for path in sorted((root / "api").glob("*.toml"))]
+    key = snapshot.snapshot_key([(path.relative_to(root).as_posix(), data) for path, data in rule_files + api_files])
+    return snapshot.cached(key, Catalog, lambda: _parse(rule_files, api_files))
+
+
+def _parse(rule_files: list[tuple[Path, bytes]], api_files: list[tuple[Path, bytes]]) -> Catalog:
     rules: dict[str, RuleSpec] = {}
-    for path in sorted(root.glob("MLO*.toml")):
-        spec = _rule(path, _read(path))
+    for path, data in rule_files:
+        spec = _rule(path, _read(path, data))
         rules[spec.code] = spec
     api: dict[str, ApiEntry] = {}
-    for path in sorted((root / "api").glob("*.toml")):
-        for qualname, facts in _read(path).items():
+    for path, data in api_files:
+        for qualname, facts in _read(path, data).items():
             if not isinstance(facts, dict) or not isinstance(facts.get("role"), str):
                 raise CatalogError(f"api/{path.name}: key '{qualname}' needs a string 'role'")
             facts = dict(facts)

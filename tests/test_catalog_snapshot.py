@@ -1,0 +1,81 @@
+"""The pickled catalog snapshot: same catalog as the TOML, never stale, never an error, only written
+where Python would write bytecode."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+
+import pytest
+
+from mlops_lint.catalog import load, snapshot
+from mlops_lint.catalog.locate import catalog_dir
+
+
+@pytest.fixture
+def rules(tmp_path, monkeypatch):
+    monkeypatch.setattr(snapshot, "_FOLDER", tmp_path / "pycache")
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    shutil.copytree(catalog_dir(), tmp_path / "rules")
+    load.load_catalog.cache_clear()
+    yield tmp_path / "rules"
+    load.load_catalog.cache_clear()
+
+
+def pickles(rules):
+    return sorted((rules.parent / "pycache").glob("catalog-*.pickle"))
+
+
+def parsed(rules):
+    rule_files = [(p, p.read_bytes()) for p in sorted(rules.glob("MLO*.toml"))]
+    api_files = [(p, p.read_bytes()) for p in sorted((rules / "api").glob("*.toml"))]
+    return load._parse(rule_files, api_files)
+
+
+def test_the_snapshot_is_the_parsed_catalog(rules, monkeypatch):
+    first = load.load_catalog(rules)
+    assert len(pickles(rules)) == 1
+    load.load_catalog.cache_clear()
+    monkeypatch.setattr(load, "_parse", lambda *_: pytest.fail("parsed the TOML although a snapshot was there"))
+    second = load.load_catalog(rules)
+    monkeypatch.undo()
+    assert second is not first
+    assert second.rules == parsed(rules).rules == first.rules
+    assert second.api == parsed(rules).api
+
+
+def test_an_edited_catalog_file_is_parsed_again_and_replaces_the_old_snapshot(rules):
+    load.load_catalog(rules)
+    before = pickles(rules)
+    rule = rules / "MLO101.toml"
+    rule.write_text(rule.read_text(encoding="utf-8").replace('severity = "error"', 'severity = "warning"'), encoding="utf-8")
+    load.load_catalog.cache_clear()
+    assert load.load_catalog(rules).rules["MLO101"].severity == "warning"
+    after = pickles(rules)
+    assert len(after) == 1 and after != before
+
+
+def test_a_corrupt_snapshot_is_rebuilt_not_an_error(rules):
+    load.load_catalog(rules)
+    (path,) = pickles(rules)
+    path.write_bytes(b"\x80\x05not a pickle")
+    load.load_catalog.cache_clear()
+    assert load.load_catalog(rules).rules == parsed(rules).rules
+    path.write_bytes(b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00K\x01.")  # a valid pickle of 1, not a catalog
+    load.load_catalog.cache_clear()
+    assert load.load_catalog(rules).rules == parsed(rules).rules
+
+
+def test_nothing_is_written_when_python_writes_no_bytecode(rules, monkeypatch):
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    assert load.load_catalog(rules).rules == parsed(rules).rules
+    assert pickles(rules) == []
+
+
+def test_a_read_only_folder_only_loses_the_speed_up(rules, monkeypatch):
+    def refuse(*_args, **_kwargs):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(snapshot.os, "replace", refuse)
+    assert load.load_catalog(rules).rules == parsed(rules).rules
+    assert pickles(rules) == [] and not list((rules.parent / "pycache").glob(".*tmp"))
