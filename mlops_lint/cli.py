@@ -39,6 +39,14 @@ def main() -> None:
     """
 
 
+def _fix_session(fix: bool, diff: bool, unsafe: bool):
+    if not (fix or diff):
+        return None  # the fix machinery is not even imported for a plain check
+    from mlops_lint.fixes.session import fix_session
+
+    return fix_session(fix, diff, unsafe)
+
+
 def _codes(value: str | None) -> tuple[str, ...] | None:
     if value is None:
         return None
@@ -97,7 +105,6 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
     \b
     Exit codes: 0 no findings, 1 findings, 2 usage, configuration or internal error.
     """
-    from mlops_lint.fixes.session import fix_session
     from mlops_lint.report import DOCUMENT_FORMATS, renderer
     from mlops_lint.run import RunError, RunRequest, run
 
@@ -123,7 +130,7 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
         extend_exclude=_codes(extend_exclude) or (),
         stdin_filename=stdin_filename,
         read_stdin=read_stdin if "-" in paths else None,
-        fix=fix_session(fix, diff, unsafe_fixes),
+        fix=_fix_session(fix, diff, unsafe_fixes),
         preview=preview,
         use_cache=not no_cache,
         cache_dir=Path(cache_dir) if cache_dir else None,

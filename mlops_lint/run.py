@@ -15,7 +15,6 @@ from mlops_lint.discovery import discover
 from mlops_lint.engine.lint import LintOptions
 from mlops_lint.engine.parallel import lint_files, lint_source
 from mlops_lint.engine.prefilter import build_prefilter
-from mlops_lint.engine.registry import check_pairing
 from mlops_lint.selection import SelectionError, selected_codes
 from mlops_lint.settings import Settings
 
@@ -87,7 +86,6 @@ def _cache(request: RunRequest, settings: Settings, options: LintOptions) -> Lin
 def run(request: RunRequest) -> list[Diagnostic]:
     try:
         catalog = load_catalog()
-        check_pairing(catalog)
         settings = _settings(request, catalog)
         if request.select is not None:
             # A --select on the command line starts the selection afresh, as in ruff.
@@ -116,7 +114,10 @@ def run(request: RunRequest) -> list[Diagnostic]:
         request, paths, diagnostics = fix_run(request, paths, catalog, options,
                                               lambda d: not _per_file_ignored(d, settings, catalog))
     prefilter = build_prefilter(catalog, selected)
-    diagnostics.extend(lint_files(paths, catalog, options, prefilter, _cache(request, settings, options), request.jobs))
+    try:
+        diagnostics.extend(lint_files(paths, catalog, options, prefilter, _cache(request, settings, options), request.jobs))
+    except CatalogError as error:  # rules and catalog out of step: checked when the rules first load
+        raise RunError(str(error)) from None
     if "-" in request.paths and request.read_stdin is not None:
         name = request.stdin_filename or "-"
         try:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import ast
 import logging
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import Catalog, RuleSpec
 from mlops_lint.diagnostics import Applicability, Diagnostic, Fix, Location, Position, Related, Severity
 from mlops_lint.engine.parse import ParseFailure, parse, parse_document
@@ -15,6 +14,9 @@ from mlops_lint.engine.registry import rule_classes
 from mlops_lint.engine.rule import Finding
 from mlops_lint.engine.suppression import read_suppressions, statement_starts
 from mlops_lint.source import SourceDocument, SourceError, read_document
+
+if TYPE_CHECKING:
+    from mlops_lint.analysis.module import AnalyzedModule
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +152,9 @@ def lint_document(document: SourceDocument, catalog: Catalog, options: LintOptio
     ]
     if parsed.tree is None:
         return [_to_cells(document, d) for d in syntax]
+    # Imported here, not at start-up: a warm run or a tree without ML code analyses nothing.
+    from mlops_lint.analysis.module import AnalyzedModule
+
     # A notebook's broken cells are blanked in parsed.text; the other cells are still analysed.
     analyzed = AnalyzedModule(
         path=document.path, text=parsed.text, tree=parsed.tree, catalog=catalog, cell_map=document.cell_map

@@ -20,6 +20,7 @@ from mlops_lint.catalog import Catalog
 from mlops_lint.diagnostics import Diagnostic
 from mlops_lint.engine.lint import LintOptions, engine_diagnostic, lint_document_safely
 from mlops_lint.engine.prefilter import Prefilter
+from mlops_lint.engine.registry import check_pairing
 from mlops_lint.source import SourceDocument, SourceError, document_from_bytes
 
 if TYPE_CHECKING:
@@ -159,6 +160,10 @@ def lint_files(
     jobs = default_jobs() if jobs is None else max(jobs, 1)
     # Look ahead before paying for a pool: a warm run or a single file stays in this process.
     head = list(itertools.islice(tasks, PARALLEL_THRESHOLD))
+    if head:
+        # Loading the rules costs a warm run more than the rest of its work: only when needed,
+        # and in this process before any fork, so every worker inherits them.
+        check_pairing(catalog)
     if jobs == 1 or len(head) < PARALLEL_THRESHOLD:
         for task in itertools.chain(head, tasks):
             reader.record(task.index, lint_document_safely(task.document, catalog, options))

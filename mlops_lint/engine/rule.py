@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator
 
-from mlops_lint.analysis.module import AnalyzedModule
+if TYPE_CHECKING:  # the analysis layer loads only when a file is analysed
+    from mlops_lint.analysis.module import AnalyzedModule
 
 
 @dataclass(frozen=True)
