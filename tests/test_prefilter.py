@@ -68,6 +68,9 @@ _IMPORT_FORMS = [
     "from {module} import {name} as other\nother(X)",
     "import {top}\n{module}.{name}(X)",
     "from {module} import (\n    {name},\n)\n{name}(X)",
+    "from {module} \\\n    import {name}\n{name}(X)",
+    "import os, \\\r\n    {top}; {module}.{name}(X)",
+    "x = 1; import {top}\n{module}.{name}(X)",
 ]
 
 
