@@ -7,10 +7,9 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
-if TYPE_CHECKING:
-    from pathspec import GitIgnoreSpec
+from mlops_lint.gitignore import GitIgnore
 
 SUFFIXES = (".py", ".ipynb")
 
@@ -20,7 +19,7 @@ class _Ignore:
     """One .gitignore: its patterns apply to paths relative to the folder that holds it."""
 
     folder: str
-    spec: GitIgnoreSpec
+    spec: GitIgnore
 
 
 def _read_gitignore(folder: str, name: str = ".gitignore") -> _Ignore | None:
@@ -30,10 +29,7 @@ def _read_gitignore(folder: str, name: str = ".gitignore") -> _Ignore | None:
             lines = handle.read().splitlines()
     except OSError:
         return None
-    # Imported only where a .gitignore exists: pathspec 1.x pulls in asyncio (~30 ms at start-up).
-    from pathspec import GitIgnoreSpec
-
-    return _Ignore(folder, GitIgnoreSpec.from_lines(lines))
+    return _Ignore(folder, GitIgnore(lines))
 
 
 def _ancestor_gitignores(root: str) -> list[_Ignore]:
@@ -58,9 +54,9 @@ def _gitignored(path: str, is_dir: bool, ignores: list[_Ignore]) -> bool:
         relative = os.path.relpath(absolute, ignore.folder).replace(os.sep, "/")
         if relative.startswith(".."):
             continue
-        result = ignore.spec.check_file(relative + "/" if is_dir else relative)
-        if result.include is not None:
-            return result.include
+        decision = ignore.spec.check(relative + "/" if is_dir else relative)
+        if decision is not None:
+            return decision
     return False
 
 
