@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from pathlib import Path
@@ -110,6 +109,8 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
 
     verbose = verbose or os.environ.get("MLOPS_LINT_DEBUG") == "1"
     if verbose:
+        import logging
+
         logging.basicConfig(level=logging.DEBUG)
     fmt = output_format or ("full" if sys.stdout.isatty() else "concise")
     if statistics and fmt in DOCUMENT_FORMATS:

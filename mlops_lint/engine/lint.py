@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import logging
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -18,7 +17,11 @@ from mlops_lint.source import SourceDocument, SourceError, read_document
 if TYPE_CHECKING:
     from mlops_lint.analysis.module import AnalyzedModule
 
-log = logging.getLogger(__name__)
+def _debug(message: str, *args: object) -> None:
+    """Details for ``--verbose``, with the traceback; logging is imported only when one is needed."""
+    import logging
+
+    logging.getLogger(__name__).debug(message, *args, exc_info=True)
 
 
 @dataclass(frozen=True)
@@ -103,12 +106,12 @@ def _run_rules(module: AnalyzedModule, options: LintOptions) -> tuple[list[Diagn
         except RecursionError:
             # A tree ast could build (up to ~3000 levels) can still be too deep for a recursive
             # visitor; that is the input's limit, not a bug in the rule.
-            log.debug("rule %s overflowed the stack on %s", code, module.path, exc_info=True)
+            _debug("rule %s overflowed the stack on %s", code, module.path)
             if "MLO001" in options.selected:
                 diagnostics.append(engine_diagnostic(catalog, "MLO001", module.path, f"too deeply nested for {code} to analyse"))
             continue
         except Exception as error:  # a broken rule must not take the other rules or files down
-            log.debug("rule %s failed on %s", code, module.path, exc_info=True)
+            _debug("rule %s failed on %s", code, module.path)
             diagnostics.append(
                 engine_diagnostic(catalog, "MLO003", module.path, f"internal error in {code} ({type(error).__name__}: {error})")
             )
@@ -191,7 +194,7 @@ def lint_document_safely(document: SourceDocument, catalog: Catalog, options: Li
 
 
 def _internal_error(catalog: Catalog, path: str, where: str, error: Exception) -> Diagnostic:
-    log.debug("%s failed on %s", where, path, exc_info=True)
+    _debug("%s failed on %s", where, path)
     return engine_diagnostic(catalog, "MLO003", path, f"internal error in {where} ({type(error).__name__}: {error})")
 
 
