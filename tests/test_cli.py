@@ -204,6 +204,24 @@ def test_rule_commands_do_not_import_libcst(args):
     assert result.stderr == "False\n"
 
 
+def test_a_warm_run_loads_no_rule_analysis_or_fix_code(tmp_path):
+    # What a warm run (every file answered by the cache) need not import: docs/performance.md.
+    (tmp_path / "train.py").write_text("import sklearn\nX = 1\n")
+    (tmp_path / ".gitignore").write_text("build/\n")
+    probe = (
+        "import sys\n"
+        "from mlops_lint.cli import main\n"
+        "sys.argv = ['mlops-lint', 'check', '.']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('mlops_lint.rules', 'mlops_lint.analysis', 'mlops_lint.fixes', 'libcst', 'pathspec', 'logging')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)), file=sys.stderr)\n"
+    )
+    cold = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path)
+    assert "mlops_lint.rules" in cold.stderr  # the probe can tell
+    warm = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path)
+    assert warm.stderr == "[]\n"
+
+
 def test_docs_name_every_option_and_config_key():
     cli_page = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     from mlops_lint.cli import main

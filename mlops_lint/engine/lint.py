@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from mlops_lint.catalog import Catalog, RuleSpec
 from mlops_lint.diagnostics import Applicability, Diagnostic, Fix, Location, Position, Related, Severity
-from mlops_lint.engine.parse import ParseFailure, parse, parse_document
+from mlops_lint.engine.parse import parse_document
 from mlops_lint.engine.registry import rule_classes
 from mlops_lint.engine.rule import Finding
 from mlops_lint.engine.suppression import read_suppressions, statement_starts

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-from mlops_lint.analysis.walk import walk
 import io
 import re
 import tokenize
@@ -62,7 +61,7 @@ def read_suppressions(text: str) -> Suppressions:
 def statement_starts(tree: ast.AST) -> dict[int, int]:
     """Map each line to the first line of the innermost statement that contains it."""
     starts: dict[int, int] = {}
-    for node in walk(tree):
+    for node in ast.walk(tree):
         if isinstance(node, ast.stmt):
             for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
                 if starts.get(line, 0) < node.lineno:

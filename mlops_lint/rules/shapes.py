@@ -11,8 +11,8 @@ import ast
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.catalog import ApiEntry
 from mlops_lint.analysis.walk import walk
+from mlops_lint.catalog import ApiEntry
 
 METHOD_PREFIX = "method:"
 _RETURNS_SELF = frozenset({"fit", "partial_fit", "set_params"})

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.analysis.walk import walk
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.rules.shapes import all_nodes, call_entry, names_in
-from mlops_lint.analysis.walk import walk
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,12 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.values import Value
+from mlops_lint.analysis.walk import walk
 from mlops_lint.engine.rule import Finding, Rule
 from mlops_lint.rules.exam.evaluations import evaluations
 from mlops_lint.rules.exam.node_index import node_index
 from mlops_lint.rules.exam.held_out import test_split, validation_splits
 from mlops_lint.rules.leakage.before_split import spelling
-from mlops_lint.analysis.walk import walk
 
 _PICKERS = frozenset({"max", "min", "sorted", "argmax", "argmin", "nanargmax", "nanargmin", "idxmax", "idxmin", "nlargest", "nsmallest", "sort_values"})
 _ORDER = (ast.Gt, ast.GtE, ast.Lt, ast.LtE)

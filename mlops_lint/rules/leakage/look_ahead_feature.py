@@ -15,8 +15,8 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.time_order import look_ahead, time_evidence
-from mlops_lint.engine.rule import Finding, Rule
 from mlops_lint.analysis.walk import walk
+from mlops_lint.engine.rule import Finding, Rule
 
 _NEEDS_OTHER_EVIDENCE = frozenset({"look-ahead-method"})
 

@@ -6,10 +6,10 @@ import ast
 from typing import Callable, Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.analysis.walk import walk
 from mlops_lint.engine.rule import Finding, Rule
 from mlops_lint.rules.local_flow import Origin, ScopeFlow, scopes_in_order
 from mlops_lint.rules.shapes import call_entry, calls_with_role, sink_data
-from mlops_lint.analysis.walk import walk
 
 
 def is_metric(module: AnalyzedModule, call: ast.Call) -> bool:

@@ -14,8 +14,8 @@ from typing import Iterable, Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.names import dotted_name
-from mlops_lint.catalog import ApiEntry
 from mlops_lint.analysis.walk import walk
+from mlops_lint.catalog import ApiEntry
 
 UNKNOWN = None  # a tri-state answer: True, False, or "cannot tell" (rules stay silent on it)
 

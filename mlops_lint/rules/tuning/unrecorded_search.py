@@ -11,7 +11,6 @@ from mlops_lint.catalog import ApiEntry
 from mlops_lint.engine.rule import Finding, Rule
 from mlops_lint.rules.tuning.calls import argument, facts_for, is_none
 from mlops_lint.rules.tuning.outcome_lineage import Fate, Lineage, Outcome
-from mlops_lint.analysis.walk import walk
 
 _PRINTED = " (it is only printed to stdout, which is gone after the run)"
 
