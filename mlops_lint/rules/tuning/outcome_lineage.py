@@ -62,14 +62,14 @@ class Lineage:
         return frozenset(entry.short_name for entry in self.module.catalog.apis_with_role("sink-method"))
 
     def attrs_read(self, outcome: Outcome) -> list[str]:
-        return sorted({node.attr for node in self.nodes if self._is_outcome_read(node, outcome)})  # type: ignore[attr-defined]
+        return sorted({node.attr for node in self.module.nodes_of(ast.Attribute) if self._is_outcome_read(node, outcome)})
 
     def runs(self, outcome: Outcome) -> bool:
         """Whether the search is run at all (``search.fit(...)``, ``study.optimize(...)``)."""
         return any(
             isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
             and node.func.attr in outcome.run_methods and dotted_name(node.func.value) in outcome.search_names
-            for node in self.nodes
+            for node in self.module.nodes_of(ast.Call)
         )
 
     def fate(self, outcome: Outcome) -> Fate:
@@ -86,22 +86,22 @@ class Lineage:
             return dotted_name(base) in outcome.search_names
         return False
 
-    def _carries(self, expr: ast.AST, outcome: Outcome, tainted: set[str]) -> bool:
-        return any(
-            self._is_outcome_read(node, outcome)
-            or (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in tainted)
-            for node in walk(expr)
-        )
-
     def _tainted(self, outcome: Outcome) -> set[str]:
         """Names holding (part of) the outcome: assigned, iterated or stored from it, to a fixpoint."""
         tainted = {outcome.returned_name} if outcome.returned_name else set()
-        flows = self._all_flows
+        # A flow whose value reads the outcome always carries it; the others carry it once a
+        # name they load is tainted. Each flow's value is walked once, not once per round.
+        pending = []
+        for loads, attributes, targets in self._flow_facts:
+            if any(self._is_outcome_read(node, outcome) for node in attributes):
+                tainted.update(name for name in targets if name not in outcome.search_names)
+            else:
+                pending.append((loads, targets))
         changed = True
         while changed:
             changed = False
-            for value, targets in flows:
-                if self._carries(value, outcome, tainted):
+            for loads, targets in pending:
+                if not loads.isdisjoint(tainted):
                     new = {name for name in targets if name not in tainted and name not in outcome.search_names}
                     if new:
                         tainted |= new
@@ -109,8 +109,14 @@ class Lineage:
         return tainted
 
     @cached_property
-    def _all_flows(self) -> list[tuple[ast.AST, list[str]]]:
-        return list(self._flows())
+    def _flow_facts(self) -> list[tuple[frozenset[str], list[ast.Attribute], list[str]]]:
+        """Each flow's loaded names, attribute reads (possible outcome reads) and target names."""
+        facts = []
+        for value, targets in self._flows():
+            nodes = walk(value)
+            loads = frozenset(n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+            facts.append((loads, [n for n in nodes if isinstance(n, ast.Attribute)], targets))
+        return facts
 
     def _flows(self) -> Iterator[tuple[ast.AST, list[str]]]:
         for node in self.nodes:
@@ -133,15 +139,15 @@ class Lineage:
                     yield ast.Tuple(elts=[*node.args, *(k.value for k in node.keywords)], ctx=ast.Load()), [base]
 
     def _carriers(self, outcome: Outcome, tainted: set[str]) -> Iterator[ast.AST]:
-        for node in self.nodes:
+        for node in self.module.nodes_of(ast.Attribute, ast.Name):
             if self._is_outcome_read(node, outcome):
                 yield node
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in tainted:
                 yield node
 
     def _bare_uses(self, names: frozenset[str]) -> Iterator[ast.Name]:
-        for node in self.nodes:
-            if isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load):
+        for node in self.module.nodes_of(ast.Name):
+            if node.id in names and isinstance(node.ctx, ast.Load):
                 if not isinstance(self.parents.get(node), ast.Attribute):
                     yield node
 
