@@ -4,8 +4,8 @@
 
 Runs the engine's own steps one after another in this process (no pool, no cache) and adds up
 the wall time of each: start-up imports, discovery, read, decode, prefilter, suppression
-comments, parse, import table, rules and reporting. Trees are dropped after each file, as in a
-real run. For a call-level view use ``python -m cProfile -s cumtime -m mlops_lint check ...``.
+comments, parse, import table and node walk, dataflow, the rules' own work and reporting. Trees
+are dropped after each file, as in a real run. For a call-level view use ``python -m cProfile -s cumtime -m mlops_lint check ...``.
 """
 
 from __future__ import annotations
@@ -76,9 +76,12 @@ def main() -> None:
         module = AnalyzedModule(path=document.path, text=parsed.text, tree=parsed.tree, catalog=catalog,
                                 cell_map=document.cell_map)
         module.imports
-        now = add("import table", now)
+        module.nodes_by_type
+        now = add("import table, node walk", now)
+        module.dataflow  # computed once per module for the rules that read it
+        now = add("dataflow", now)
         found.extend(_run_rules(module, options)[0])
-        now = add("rules", now)
+        now = add("rules (their own work)", now)
     renderer("concise")(sorted(found, key=Diagnostic.sort_key))
     add("report", now)
     total = sum(stages.values())
