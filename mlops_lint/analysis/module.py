@@ -22,6 +22,8 @@ class AnalyzedModule:
     catalog: Catalog
     options: dict[str, Any] = field(default_factory=dict)
     cell_map: CellMap | None = None
+    # Each call's catalog entry, resolved once for the dataflow and every rule (``call_api``).
+    _call_entries: dict[ast.Call, ApiEntry | None] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def imports(self) -> ImportTable:
@@ -34,6 +36,7 @@ class AnalyzedModule:
 
     @cached_property
     def nodes_by_type(self) -> dict[type, list[ast.AST]]:
+        """``nodes`` grouped by exact class; see ``nodes_of``."""
         by_type: dict[type, list[ast.AST]] = {}
         for node in self.nodes:
             by_type.setdefault(node.__class__, []).append(node)
@@ -78,10 +81,6 @@ class AnalyzedModule:
             return resolved[call]
         entry = resolved[call] = self.api(call.func)
         return entry
-
-    @cached_property
-    def _call_entries(self) -> dict[ast.Call, ApiEntry | None]:
-        return {}
 
     @cached_property
     def catalog_methods(self) -> dict[str, ApiEntry]:

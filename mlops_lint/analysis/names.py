@@ -6,6 +6,7 @@ import ast
 
 _NONE: frozenset[str] = frozenset()
 
+
 def _statements(body: list[ast.stmt]):
     """Every statement, nested blocks included; imports are statements, so expressions (most of
     the tree) need not be visited: several times cheaper than ``ast.walk``."""

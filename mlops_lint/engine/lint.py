@@ -17,6 +17,7 @@ from mlops_lint.source import SourceDocument, SourceError, read_document
 if TYPE_CHECKING:
     from mlops_lint.analysis.module import AnalyzedModule
 
+
 def _debug(message: str, *args: object) -> None:
     """Details for ``--verbose``, with the traceback; logging is imported only when one is needed."""
     import logging
