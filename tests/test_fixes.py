@@ -95,9 +95,22 @@ def test_configured_seed_and_n_iter_are_used():
     options = {"MLO303": {"seed": 42, "n-iter": 25}}
     fixed = fixed_source(text, [built_diagnostic(text, "MLO303", 2)], unsafe=True, rule_options=options)
     assert fixed == (
-        "from sklearn.model_selection import RandomizedSearchCV, GridSearchCV\n"
+        "from sklearn.model_selection import RandomizedSearchCV\n"
         "search = RandomizedSearchCV(model, GRID, n_iter=25, random_state=42)\n".replace("GRID", BIG_GRID)
     )
+
+
+def test_the_replaced_class_keeps_its_import_while_something_else_uses_it():
+    text = (
+        "from sklearn.model_selection import GridSearchCV as GS\n"
+        "search = GS(model, GRID)\n"
+        "other = GS(model, {'C': [1]})\n"
+    ).replace("GRID", BIG_GRID)
+    fixed = fixed_source(text, [built_diagnostic(text, "MLO303", 2)], unsafe=True, rule_options={"MLO303": {"seed": 0}})
+    assert fixed.splitlines()[:2] == [
+        "from sklearn.model_selection import RandomizedSearchCV, GridSearchCV as GS",
+        "search = RandomizedSearchCV(model, GRID, n_iter=60, random_state=0)".replace("GRID", BIG_GRID),
+    ]
 
 
 def test_seed_fix_declines_outside_known_libraries_and_hidden_kwargs():

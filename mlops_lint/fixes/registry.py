@@ -18,10 +18,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Edit:
-    """A fixer's answer: the whole rewritten module, plus ``(module, name)`` imports it needs."""
+    """A fixer's answer: the whole rewritten module, plus ``(module, name)`` imports it needs and
+    the local names it stopped using (their import goes if nothing else uses them)."""
 
     module: "cst.Module"
     imports: tuple[tuple[str, str], ...] = ()
+    replaced: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

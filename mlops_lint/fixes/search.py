@@ -45,4 +45,5 @@ def randomise_search(context: FixContext) -> Edit | None:
     module_name, name = replacement.rsplit(".", 1)
     if isinstance(call.func, cst.Attribute):
         return Edit(context.module.deep_replace(call, rewritten.with_changes(func=call.func.with_changes(attr=cst.Name(name)))))
-    return Edit(context.module.deep_replace(call, rewritten.with_changes(func=cst.Name(name))), ((module_name, name),))
+    replaced = (call.func.value,) if isinstance(call.func, cst.Name) else ()
+    return Edit(context.module.deep_replace(call, rewritten.with_changes(func=cst.Name(name))), ((module_name, name),), replaced)

@@ -28,7 +28,7 @@ def _no_shuffle(call: cst.Call) -> cst.Call | None:
     return set_keyword_value(call, shuffle, "False") if _is_true(shuffle) else None
 
 
-def _sequential(call: cst.Call, replacement: str) -> tuple[cst.Call, tuple[tuple[str, str], ...]] | None:
+def _sequential(call: cst.Call, replacement: str) -> tuple[cst.Call, tuple[tuple[str, str], ...], str | None] | None:
     if not _is_true(keyword(call, "shuffle")) or len(positional(call)) > 1:
         return None
     if any(arg.keyword is not None and arg.keyword.value not in ("n_splits", *_DROPPED) for arg in call.args):
@@ -36,8 +36,8 @@ def _sequential(call: cst.Call, replacement: str) -> tuple[cst.Call, tuple[tuple
     module_name, name = replacement.rsplit(".", 1)
     rewritten = drop_args(call, [arg for arg in call.args if arg.keyword is not None and arg.keyword.value in _DROPPED])
     if isinstance(call.func, cst.Attribute):
-        return rewritten.with_changes(func=call.func.with_changes(attr=cst.Name(name))), ()
-    return rewritten.with_changes(func=cst.Name(name)), ((module_name, name),)
+        return rewritten.with_changes(func=call.func.with_changes(attr=cst.Name(name))), (), None
+    return rewritten.with_changes(func=cst.Name(name)), ((module_name, name),), call.func.value
 
 
 SPLITTER_BUILT_LABEL = "shuffling splitter built here"  # rules/MLO104.toml, related.shuffle
@@ -60,4 +60,5 @@ def keep_time_order(context: FixContext) -> Edit | None:
     result = _sequential(call, replacement) if replacement else None
     if result is None:
         return None
-    return Edit(context.module.deep_replace(call, result[0]), result[1])
+    new_call, imports, replaced = result
+    return Edit(context.module.deep_replace(call, new_call), imports, (replaced,) if replaced else ())
