@@ -1,9 +1,9 @@
 """MLO301/MLO304: pass the configured seed (option ``seed``, default 0) to the reported call.
 
 Contract with the rules: the primary location is the call that lacks its seed. The parameter's
-name comes from the catalog fact ``seed-param`` of the callable; other scikit-learn callables
-(unknown to the catalog, or splitters, estimators, transformers) use its convention ``random_state``. Anything else (Optuna samplers, hyperopt, a seed
-hidden in ``**kwargs``, an explicit non-None seed) is declined.
+name is the catalog fact ``seed-param`` of the callable (both rules report only callables that
+have one); nothing is guessed. A seed hidden in ``**kwargs`` or an explicit non-None seed is
+declined.
 """
 
 from __future__ import annotations
@@ -20,29 +20,18 @@ def seed_value(context: FixContext) -> int | None:
     return seed if isinstance(seed, int) and not isinstance(seed, bool) else None
 
 
-# Roles whose scikit-learn callables take ``random_state`` by convention. Searches are not among
-# them (GridSearchCV has no seed), nor evaluators: those need an explicit ``seed-param`` fact.
-_SEEDED_ROLES = {"splitter", "cv-splitter", "estimator", "transformer", "supervised-selector", "resampler"}
-
-
 def seed_parameter(call: cst.Call, index: NodeIndex) -> str | None:
-    names = index.qualified_names(call.func)
     entry = index.api(call.func)
-    if entry is not None and entry.role == "search" and not entry.get("seed-param"):
-        return None  # an exhaustive search (GridSearchCV) samples nothing and has no seed
-    shuffle_param = entry.get("shuffle-param") if entry is not None else None
+    parameter = entry.get("seed-param") if entry is not None else None
+    if not isinstance(parameter, str):
+        return None  # rules/api/*.toml names the seed of each callable that has one (GridSearchCV has none)
+    shuffle_param = entry.get("shuffle-param")
     if shuffle_param and entry.get("shuffle-default") is False:
         # KFold & co. raise on a random_state unless shuffling was asked for (rules/api/estimators.toml).
         shuffle = keyword(call, shuffle_param)
         if not (shuffle is not None and isinstance(shuffle.value, cst.Name) and shuffle.value.value == "True"):
             return None
-    if entry is not None and isinstance(entry.get("seed-param"), str):
-        return entry.get("seed-param")
-    if entry is not None and entry.role not in _SEEDED_ROLES:
-        return None
-    if any(name.startswith("sklearn.") for name in names):
-        return "random_state"
-    return None
+    return parameter
 
 
 def with_seed(call: cst.Call, parameter: str, seed: int) -> cst.Call | None:
