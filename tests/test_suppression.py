@@ -53,7 +53,7 @@ def test_noqa_on_another_line_does_not_count(tmp_path):
     assert concise(tmp_path, HEADER.replace("(X)\n", "(X)  # noqa: MLO101\n") + SPLIT + "\n") == (1, ["train.py:5:36 MLO101"])
 
 
-def test_multi_line_statement_first_line_and_reported_line(tmp_path):
+def test_noqa_anywhere_on_the_logical_line_as_flake8_reads_it(tmp_path):
     plain = HEADER + MULTILINE_SPLIT.format(comment="") + "\n"
     assert concise(tmp_path, plain) == (1, ["train.py:5:36 MLO101"])
     assert concise(tmp_path, HEADER + MULTILINE_SPLIT.format(comment="  # noqa: MLO101") + "\n") == (0, [])
@@ -62,6 +62,21 @@ def test_multi_line_statement_first_line_and_reported_line(tmp_path):
     assert concise(tmp_path, later.format(comment="")) == (1, ["train.py:6:5 MLO101"])
     assert concise(tmp_path, later.format(comment="  # noqa: MLO101")) == (0, [])
     assert concise(tmp_path, later.format(comment="  # noqa: MLO2")) == (1, ["train.py:6:5 MLO101"])
+    # black puts a trailing comment on the closing line: flake8 honours it there, and so do we.
+    assert concise(tmp_path, HEADER + MULTILINE_SPLIT.format(comment="") + "  # noqa: MLO101\n") == (0, [])
+    closing = HEADER + "X_train, X_test, y_train, y_test = train_test_split(\n    X, y{comment}\n)\n"
+    assert concise(tmp_path, closing.format(comment="  # noqa: MLO101")) == (0, [])
+    # A comment line of its own is no part of a logical line; the next statement is another one.
+    above = HEADER + "# noqa: MLO101\n" + SPLIT + "\n"
+    assert concise(tmp_path, above) == (1, ["train.py:6:36 MLO101"])
+    after = HEADER + SPLIT + "\nprint(X_train)  # noqa: MLO101\n"
+    assert concise(tmp_path, after) == (1, ["train.py:5:36 MLO101"])
+
+
+def test_a_loop_body_comment_does_not_cover_its_header(tmp_path):
+    source = HEADER + "for X_train, X_test, y_train, y_test in [train_test_split(\n    X, y)]:{head}\n    print(X_train){body}\n"
+    assert concise(tmp_path, source.format(head="", body="  # noqa: MLO101")) == (1, ["train.py:5:42 MLO101"])
+    assert concise(tmp_path, source.format(head="  # noqa: MLO101", body="")) == (0, [])
 
 
 def test_skip_file(tmp_path):

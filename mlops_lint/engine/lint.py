@@ -11,7 +11,7 @@ from mlops_lint.diagnostics import Applicability, Diagnostic, Fix, Location, Pos
 from mlops_lint.engine.parse import parse_document
 from mlops_lint.engine.registry import rule_classes
 from mlops_lint.engine.rule import Finding
-from mlops_lint.engine.suppression import read_suppressions, statement_starts
+from mlops_lint.engine.suppression import read_suppressions
 from mlops_lint.source import SourceDocument, SourceError, read_document
 
 if TYPE_CHECKING:
@@ -165,12 +165,7 @@ def lint_document(document: SourceDocument, catalog: Catalog, options: LintOptio
     )
     diagnostics, _ = _run_rules(analyzed, options)
     if suppressions is not None and suppressions.noqa and diagnostics:
-        starts = statement_starts(analyzed.tree)
-        diagnostics = [
-            d
-            for d in diagnostics
-            if not suppressions.covers(d.code, (d.location.start.line, starts.get(d.location.start.line, 0)))
-        ]
+        diagnostics = [d for d in diagnostics if not suppressions.covers(d.code, d.location.start.line)]
     diagnostics = [_to_cells(document, d) for d in [*syntax, *diagnostics]]
     return sorted(diagnostics, key=Diagnostic.sort_key)
 
