@@ -111,12 +111,14 @@ def test_fix_writes_through_a_symlink(tmp_path):
     assert (tmp_path / "real.py").read_text() == LEAKY_FIXED
 
 
-def test_notebook_diff_shows_the_code_cells_and_changes_nothing(tmp_path):
-    data = notebook_json(LEAKY.rstrip("\n")).encode()
+def test_notebook_diff_shows_each_changed_cell_and_changes_nothing(tmp_path):
+    data = notebook_json("%matplotlib inline\nimport numpy as np", LEAKY.rstrip("\n")).encode()
     (tmp_path / "nb.ipynb").write_bytes(data)
     result = run_cli("check", "--diff", "--unsafe-fixes", "nb.ipynb", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout.startswith("--- nb.ipynb (code cells)\n+++ nb.ipynb (code cells)\n")
+    # Only the changed cell, named as findings name it; the untouched first cell is not shown.
+    assert result.stdout.startswith("--- nb.ipynb:cell_2\n+++ nb.ipynb:cell_2\n")
+    assert "cell_1" not in result.stdout and "%matplotlib" not in result.stdout
     assert "+X_test = standard_scaler.transform(X_test)\n" in result.stdout
     assert (tmp_path / "nb.ipynb").read_bytes() == data
 

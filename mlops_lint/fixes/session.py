@@ -79,9 +79,21 @@ def _place(document: SourceDocument, location: Location) -> str:
     return f"{document.path}:cell_{cell}:{line}:{location.start.column + 1}"
 
 
-def _diff(path: str, old: str, new: str, notebook: bool) -> str:
-    label = f"{path} (code cells)" if notebook else path
-    return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), label, label))
+def _diff(path: str, old: str, new: str) -> str:
+    return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), path, path))
+
+
+def _notebook_diff(path: str, data: bytes, fixed: bytes) -> str:
+    """One diff per changed code cell, named as findings name it (``nb.ipynb:cell_3``), of the
+    cell's own source: what Jupyter shows, not the JSON and not the joined module text."""
+    from mlops_lint.source.notebook import code_cell_sources
+
+    def lines(source: str) -> str:  # a cell's last line usually has no newline: diff it as if it had
+        return source if source.endswith("\n") or not source else source + "\n"
+
+    before, after = code_cell_sources(data), code_cell_sources(fixed)
+    return "".join(_diff(f"{path}:cell_{number}", lines(source), lines(after[number]))
+                   for number, source in before.items() if after.get(number, source) != source)
 
 
 def fix_run(
@@ -113,7 +125,7 @@ def fix_run(
             continue
         session.files.append(path)
         if session.mode == "diff":
-            session.diffs.append(_diff(path, document.text, new, document.is_notebook))
+            session.diffs.append(_notebook_diff(path, data, fixed) if document.is_notebook else _diff(path, document.text, new))
         else:
             write_atomically(path, fixed)
     if "-" in request.paths and request.read_stdin is not None:
@@ -126,10 +138,11 @@ def fix_run(
             if new is not None:
                 if document.is_notebook:
                     result = file_bytes(name, text.encode("utf-8"), document.text, new).decode("utf-8")
+                    session.diffs.append(_notebook_diff(name, text.encode("utf-8"), result.encode("utf-8")))
                 else:
                     result = splice(text, document.text, new)
+                    session.diffs.append(_diff(name, document.text, new))
                 session.files.append(name)
-                session.diffs.append(_diff(name, document.text, new, document.is_notebook))
         except (SourceError, WriteError) as error:
             session.failures.append(f"{name}: fixes not written: {error}")
         session.stdin_text = result

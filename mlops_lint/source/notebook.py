@@ -98,6 +98,16 @@ def _language(notebook: dict) -> str:
     return "python"
 
 
+def code_cell_sources(data: bytes) -> dict[int, str]:
+    """Each code cell's source by its 1-based position among all cells (the numbers findings use)."""
+    cells = _cells(json.loads(data.decode("utf-8-sig")))
+    return {
+        number: _cell_source(cell)
+        for number, cell in enumerate(cells, start=1)
+        if isinstance(cell, dict) and cell.get("cell_type") == "code"
+    }
+
+
 def notebook_document(path: str, data: bytes) -> SourceDocument:
     try:
         # Outputs (base64 images included) are parsed as JSON strings and never decoded further.
