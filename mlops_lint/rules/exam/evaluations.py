@@ -1,8 +1,7 @@
 """Where a module grades a model: metric calls, ``.score``/``.evaluate`` and predictions, with the data.
 
-Shared by MLO203 and MLO204. Which functions are metrics is catalog data (role ``metric``); what
-stays here is the estimator protocol every library shares: ``score``/``evaluate`` grade a fitted
-model on ``(X, y)``, ``predict*``/``decision_function`` compute what a metric then compares.
+Shared by MLO203 and MLO204. Which functions are metrics and which model methods grade or predict
+is catalog data (rules/api/evaluation.toml): roles ``metric``, ``model-score`` and ``prediction``.
 """
 
 from __future__ import annotations
@@ -15,9 +14,10 @@ from mlops_lint.analysis.values import TEST, TRAIN, Value
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.rules.exam.catalog_index import callee_short_name, catalog_values, short_names
 from mlops_lint.rules.exam.node_index import node_index
+from mlops_lint.rules.shapes import METHOD_PREFIX
 
-SCORE_METHODS = frozenset({"score", "evaluate"})
-PREDICT_METHODS = frozenset({"predict", "predict_proba", "predict_log_proba", "decision_function"})
+# What a model method's catalog role (a "method:NAME" key) makes of its call.
+_METHOD_KINDS = {"metric": "score", "model-score": "score", "prediction": "predict"}
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,9 @@ def _kind(module: AnalyzedModule, call: ast.Call, metrics: frozenset[str]) -> st
         entry = module.call_api(call)
         if entry is not None and _is_metric(entry):
             return "metric"
-    if isinstance(call.func, ast.Attribute) and name in SCORE_METHODS | PREDICT_METHODS and module.call_api(call) is None:
-        return "score" if name in SCORE_METHODS else "predict"
+    if isinstance(call.func, ast.Attribute) and module.call_api(call) is None:
+        method = module.catalog.api.get(METHOD_PREFIX + call.func.attr)
+        return _METHOD_KINDS.get(method.role) if method is not None else None
     return None
 
 
