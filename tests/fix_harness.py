@@ -12,13 +12,6 @@ from mlops_lint.engine.registry import rule_classes
 MARKER = re.compile(r"#\s*fix-here:\s*(MLO\d{3})")
 RELATED = re.compile(r"#\s*related:\s*(\w+)")
 
-LEAKY = """\
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
-
-X = StandardScaler().fit_transform(X)
-X_train, X_test, y_train, y_test = train_test_split(X, y)
-"""
 LEAKY_FIXED = """\
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from mlops_lint.catalog import load_catalog
@@ -19,6 +22,29 @@ LEAKY = (
     "X = StandardScaler().fit_transform(X)\n"
     "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
 )
+
+# The same data with the scaler fitted on the training split only: no finding.
+FITTED_AFTER_SPLIT = (
+    "from sklearn.model_selection import train_test_split\n"
+    "from sklearn.preprocessing import StandardScaler\n"
+    "\n"
+    "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+    "scaler = StandardScaler().fit(X_train)\n"
+)
+
+
+def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """The real entry point in a subprocess, as a user runs it (no colours)."""
+    return subprocess.run(
+        [sys.executable, "-m", "mlops_lint", *args],
+        cwd=cwd, input=stdin, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"},
+    )
+
+
+def run_check(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """``mlops-lint check --output-format concise ARGS``."""
+    return run_cli("check", "--output-format", "concise", *args, cwd=cwd)
+
 
 EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>MLO\d{3}(?:\s*,\s*MLO\d{3})*)")
 

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness import notebook_json
+from harness import LEAKY, notebook_json
 from mlops_lint.catalog import load_catalog
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-LEAKY = """\
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
-
-X = StandardScaler().fit_transform(X)
-X_train, X_test, y_train, y_test = train_test_split(X, y)
-"""
 
 
 def source_cases() -> list[tuple[str, bytes]]:

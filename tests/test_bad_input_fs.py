@@ -9,18 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from harness import LEAKY
+from harness import LEAKY, run_check
 from mlops_lint.catalog import load_catalog
 from mlops_lint.engine.lint import LintOptions, lint_paths
 
 LEAK_LINE = ":5:36: MLO101 StandardScaler fitted on 'X' (line 4) before 'X' is split (line 5); fit it on the training split only, or put it in a Pipeline"
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mlops_lint", "check", "--output-format", "concise", *args],
-        cwd=cwd, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"},
-    )
 
 
 def tree(root: Path, files: dict[str, str]) -> None:
@@ -35,7 +28,7 @@ def test_unreadable_file_is_mlo002_and_the_rest_is_linted(tmp_path):
     tree(tmp_path, {"a_secret.py": "x = 1\n", "b_train.py": LEAKY})
     (tmp_path / "a_secret.py").chmod(0)
     try:
-        result = run_cli(".", cwd=tmp_path)
+        result = run_check(".", cwd=tmp_path)
     finally:
         (tmp_path / "a_secret.py").chmod(0o644)
     assert result.stdout.splitlines() == ["a_secret.py:1:1: MLO002 could not read file: Permission denied", "b_train.py" + LEAK_LINE]
@@ -67,7 +60,7 @@ def test_broken_symlink_and_symlink_loops(tmp_path):
     (tmp_path / "loop_a.py").symlink_to(tmp_path / "loop_b.py")
     (tmp_path / "loop_b.py").symlink_to(tmp_path / "loop_a.py")
     (tmp_path / "pkg" / "up").symlink_to(tmp_path)  # a directory loop: never followed
-    result = run_cli(".", cwd=tmp_path)
+    result = run_check(".", cwd=tmp_path)
     assert result.stdout.splitlines() == [
         "broken.py:1:1: MLO002 could not read file: No such file or directory",
         "loop_a.py:1:1: MLO002 could not read file: Too many levels of symbolic links",
@@ -79,16 +72,16 @@ def test_broken_symlink_and_symlink_loops(tmp_path):
 
 def test_directory_named_like_a_python_file(tmp_path):
     tree(tmp_path, {"x.py/inner.py": LEAKY, "y.ipynb/.keep": ""})
-    in_tree = run_cli(".", cwd=tmp_path)
+    in_tree = run_check(".", cwd=tmp_path)
     assert in_tree.stdout.splitlines() == ["x.py/inner.py" + LEAK_LINE]
-    named = run_cli("x.py", "y.ipynb", cwd=tmp_path)
+    named = run_check("x.py", "y.ipynb", cwd=tmp_path)
     assert named.stdout.splitlines() == ["x.py/inner.py" + LEAK_LINE]
     assert (named.returncode, named.stderr) == (1, "")
 
 
 def test_paths_with_spaces_and_non_ascii(tmp_path):
     tree(tmp_path, {"my data/données é.py": LEAKY, "ノート/学習.py": LEAKY})
-    result = run_cli(".", "my data/données é.py", cwd=tmp_path)
+    result = run_check(".", "my data/données é.py", cwd=tmp_path)
     # The file named explicitly is also found by the walk: a path given twice is linted once.
     assert result.stdout.splitlines() == [
         "my data/données é.py" + LEAK_LINE,
@@ -99,7 +92,7 @@ def test_paths_with_spaces_and_non_ascii(tmp_path):
 def test_file_deleted_during_the_run_is_mlo002_and_the_rest_goes_on(tmp_path):
     # A path list with a file that is gone by the time it is read: what a deletion mid-run looks like.
     tree(tmp_path, {"b_train.py": LEAKY})
-    result = run_cli("a_gone.py", "b_train.py", cwd=tmp_path)
+    result = run_check("a_gone.py", "b_train.py", cwd=tmp_path)
     assert result.stdout.splitlines() == ["a_gone.py:1:1: MLO002 could not read file: No such file or directory", "b_train.py" + LEAK_LINE]
     assert (result.returncode, result.stderr) == (1, "")
 

@@ -10,24 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from harness import LEAKY, run_cli
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "examples" / "leaky_training.py"
 
-LEAKY = """\
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
-
-X = StandardScaler().fit_transform(X)
-X_train, X_test, y_train, y_test = train_test_split(X, y)
-"""
 CLEAN = "print('nothing to see')\n"
-
-
-def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mlops_lint", *args],
-        cwd=cwd, input=stdin, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"},
-    )
 
 
 def test_findings_exit_1_with_exact_concise_line(tmp_path):
@@ -270,6 +258,7 @@ def test_full_frames_of_stdin_show_the_piped_text_not_the_file_on_disk(tmp_path)
     assert result.returncode == 1
     assert " > 5 | X_train, X_test, y_train, y_test = train_test_split(X, y)" in result.stdout.splitlines()
     assert "saved version" not in result.stdout
+
 
 def test_preview_runs_the_rules_that_are_off_by_default(tmp_path):
     (tmp_path / "save.py").write_text("import joblib\n\njoblib.dump(model, 'model.joblib')\n")

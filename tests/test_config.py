@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from harness import LEAKY, run_cli
 from mlops_lint.catalog import Catalog, load_catalog
 from mlops_lint.catalog.model import OptionSpec
 from mlops_lint.config import ConfigError, settings_from_table
 
-LEAKY = """\
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
-
-X = StandardScaler().fit_transform(X)
-X_train, X_test, y_train, y_test = train_test_split(X, y)
-"""
 BROKEN = "def f(:\nimport sklearn\n"  # an ML file: others are never parsed (engine/prefilter.py)
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mlops_lint", *args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, "NO_COLOR": "1"})
 
 
 def codes(result: subprocess.CompletedProcess) -> list[str]:

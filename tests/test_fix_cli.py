@@ -11,15 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from fix_harness import LEAKY, LEAKY_FIXED
-from harness import notebook_json
+from fix_harness import LEAKY_FIXED
+from harness import LEAKY, notebook_json, run_cli
 from mlops_lint.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def run_cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mlops_lint", *args], cwd=cwd, input=stdin, capture_output=True, text=True)
 
 
 def test_full_output_marks_the_finding_fixable(tmp_path):

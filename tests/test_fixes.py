@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fix_harness import LEAKY, LEAKY_FIXED, built_diagnostic, diagnostic_at_marker, implemented, marked
-from harness import found, lint_text
+from fix_harness import LEAKY_FIXED, built_diagnostic, diagnostic_at_marker, implemented, marked
+from harness import LEAKY, found, lint_text
 from mlops_lint.catalog import load_catalog
 from mlops_lint.fixes import fixed_source
 

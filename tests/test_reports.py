@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from golden.update import FORMATS, TARGETS, cli_output, golden_path
-from harness import notebook_json
+from harness import LEAKY, notebook_json, run_cli
 from mlops_lint.diagnostics import Diagnostic, Location, Position, Related, Severity
 from mlops_lint.report import github, gitlab
 
@@ -20,22 +17,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # flake8's default format '%(path)s:%(row)d:%(col)d: %(code)s %(text)s', as editors' problem matchers read it.
 FLAKE8_LINE = re.compile(r"^(?P<path>.+?):(?P<row>\d+):(?P<col>\d+): (?P<code>[A-Z]{1,3}\d+) (?P<text>.*)$")
 
-LEAKY = """\
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
-
-X = StandardScaler().fit_transform(X)
-X_train, X_test, y_train, y_test = train_test_split(X, y)
-"""
 MESSAGE = ("StandardScaler fitted on 'X' (line 4) before 'X' is split (line 5); "
            "fit it on the training split only, or put it in a Pipeline")
 # In a notebook the message counts lines within the cell, as the location does.
 NB_MESSAGE = MESSAGE.replace("(line 4)", "(line 4 of cell 2)").replace("(line 5)", "(line 5 of cell 2)")
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mlops_lint", *args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, "NO_COLOR": "1"})
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from harness import notebook_json
+from harness import notebook_json, run_check
 from mlops_lint.engine.suppression import read_suppressions
 
 HEADER = """\
@@ -24,8 +21,7 @@ MULTILINE_SPLIT = "X_train, X_test, y_train, y_test = train_test_split({comment}
 
 def concise(tmp_path: Path, source: str, name: str = "train.py") -> tuple[int, list[str]]:
     (tmp_path / name).write_text(source)
-    result = subprocess.run([sys.executable, "-m", "mlops_lint", "check", "--output-format", "concise", name],
-                            cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+    result = run_check(name, cwd=tmp_path)
     assert result.stderr == ""
     return result.returncode, [line.split(": ")[0] + " " + line.split(": ")[1].split()[0] for line in result.stdout.splitlines()]
 

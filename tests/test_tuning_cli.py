@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+from harness import run_check
 
 TRAINING = """\
 from sklearn.ensemble import RandomForestClassifier
@@ -17,20 +14,13 @@ search.fit(X_train, y_train)
 """
 
 
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mlops_lint", "check", "--output-format", "concise", *args],
-        cwd=cwd, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"},
-    )
-
-
 def codes_and_lines(stdout: str) -> list[tuple[str, int]]:
     return [(line.split(" ")[1], int(line.split(":")[1])) for line in stdout.splitlines()]
 
 
 def test_default_rules_report_unrecorded_search_but_not_unseeded_estimator(tmp_path):
     (tmp_path / "train.py").write_text(TRAINING)
-    result = run_cli("train.py", cwd=tmp_path)
+    result = run_check("train.py", cwd=tmp_path)
     assert result.returncode == 1
     assert codes_and_lines(result.stdout) == [("MLO302", 5)]
 
@@ -40,6 +30,6 @@ def test_max_combinations_from_pyproject_and_mlo304_under_select(tmp_path):
     (tmp_path / "pyproject.toml").write_text(
         '[tool.mlops-lint]\nselect = ["MLO3"]\n\n[tool.mlops-lint.exhaustive-grid]\nmax-combinations = 5\n'
     )
-    result = run_cli("train.py", cwd=tmp_path)
+    result = run_check("train.py", cwd=tmp_path)
     assert codes_and_lines(result.stdout) == [("MLO302", 5), ("MLO303", 5), ("MLO304", 5)]
     assert "6 combinations (limit 5)" in result.stdout

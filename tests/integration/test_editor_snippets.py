@@ -10,16 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from harness import LEAKY
+
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
-LEAKY = """\
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
-
-X = StandardScaler().fit_transform(X)
-X_train, X_test, y_train, y_test = train_test_split(X, y)
-"""
 MESSAGE = ("StandardScaler fitted on 'X' (line 4) before 'X' is split (line 5); "
            "fit it on the training split only, or put it in a Pipeline")
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from harness import FITTED_AFTER_SPLIT
+
 pytest.importorskip("pygls")
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,13 +27,6 @@ from sklearn.preprocessing import StandardScaler
 
 X = StandardScaler().fit_transform(X)
 𝒳, X_test, y_train, y_test = train_test_split(X, y)
-"""
-CLEAN = """\
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
-
-X_train, X_test, y_train, y_test = train_test_split(X, y)
-scaler = StandardScaler().fit(X_train)
 """
 
 
@@ -140,7 +135,7 @@ def test_publishes_exact_ranges_and_related_fit_then_clears_on_fix(client, tmp_p
 
     client.notify("textDocument/didChange", {
         "textDocument": {"uri": uri, "version": 2},
-        "contentChanges": [{"text": CLEAN}],
+        "contentChanges": [{"text": FITTED_AFTER_SPLIT}],
     })
     assert client.diagnostics(uri)["params"] == {"uri": uri, "version": 2, "diagnostics": []}
 
@@ -163,7 +158,7 @@ def test_a_fixable_finding_offers_its_fix_as_a_code_action(client, tmp_path):
 
 def test_incremental_change_and_save_republish(client, tmp_path):
     uri = (tmp_path / "train.py").as_uri()
-    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": CLEAN}})
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": FITTED_AFTER_SPLIT}})
     assert client.diagnostics(uri)["params"]["diagnostics"] == []
     # Replace the split line (line 4) by the leaky order's two lines, as an editor's ranged edit.
     client.notify("textDocument/didChange", {

@@ -10,28 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from harness import notebook_json
+from harness import FITTED_AFTER_SPLIT, LEAKY, notebook_json
 
 ROOT = Path(__file__).resolve().parents[2]
 
 if shutil.which("git") is None:
     pytest.skip("git is not installed", allow_module_level=True)
 pytest.importorskip("pre_commit")
-
-LEAKY = """\
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
-
-X = StandardScaler().fit_transform(X)
-X_train, X_test, y_train, y_test = train_test_split(X, y)
-"""
-FIXED = """\
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
-
-X_train, X_test, y_train, y_test = train_test_split(X, y)
-scaler = StandardScaler().fit(X_train)
-"""
 
 
 def git(*args: str, cwd: Path) -> str:
@@ -98,7 +83,7 @@ def test_hook_fails_on_leak_and_passes_once_fixed(tmp_path, pre_commit_home):
     assert "mlops-lint" in failed.stdout and "Failed" in failed.stdout
     assert "notes.txt" not in failed.stdout
 
-    (repo / "train.py").write_text(FIXED)
+    (repo / "train.py").write_text(FITTED_AFTER_SPLIT)
     (repo / "explore.ipynb").unlink()
     git("add", "--all", ".", cwd=repo)
     passed = pre_commit(repo, pre_commit_home)
