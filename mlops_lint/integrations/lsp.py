@@ -6,7 +6,7 @@ import json
 import logging
 import os
 from dataclasses import dataclass, replace
-from typing import Callable, Sequence
+from typing import Any, Callable
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -221,34 +221,22 @@ class MlopsLintServer(LanguageServer):
 def build_server() -> MlopsLintServer:
     server = MlopsLintServer()
 
-    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: MlopsLintServer, params: types.DidOpenTextDocumentParams) -> None:
+    def lint_text_document(ls: MlopsLintServer, params: Any) -> None:
         ls.lint_text_document(params.text_document.uri)
 
-    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: MlopsLintServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.lint_text_document(params.text_document.uri)
+    def lint_notebook(ls: MlopsLintServer, params: Any) -> None:
+        ls.lint_notebook(params.notebook_document.uri)
 
-    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    def did_save(ls: MlopsLintServer, params: types.DidSaveTextDocumentParams) -> None:
-        ls.lint_text_document(params.text_document.uri)
+    # Opening, editing and saving all mean the same: lint what the editor now holds.
+    for event in (types.TEXT_DOCUMENT_DID_OPEN, types.TEXT_DOCUMENT_DID_CHANGE, types.TEXT_DOCUMENT_DID_SAVE):
+        server.feature(event)(lint_text_document)
+    for event in (types.NOTEBOOK_DOCUMENT_DID_OPEN, types.NOTEBOOK_DOCUMENT_DID_CHANGE, types.NOTEBOOK_DOCUMENT_DID_SAVE):
+        server.feature(event)(lint_notebook)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: MlopsLintServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.published.pop(params.text_document.uri, None)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
-
-    @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
-    def notebook_open(ls: MlopsLintServer, params: types.DidOpenNotebookDocumentParams) -> None:
-        ls.lint_notebook(params.notebook_document.uri)
-
-    @server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
-    def notebook_change(ls: MlopsLintServer, params: types.DidChangeNotebookDocumentParams) -> None:
-        ls.lint_notebook(params.notebook_document.uri)
-
-    @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
-    def notebook_save(ls: MlopsLintServer, params: types.DidSaveNotebookDocumentParams) -> None:
-        ls.lint_notebook(params.notebook_document.uri)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
     def notebook_close(ls: MlopsLintServer, params: types.DidCloseNotebookDocumentParams) -> None:
