@@ -27,6 +27,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mlops_lint.atomic import replace_file
 from mlops_lint.diagnostics import Diagnostic
 
 CACHE_DIR_NAME = ".mlops-lint-cache"
@@ -120,16 +121,7 @@ class LintCache:
                 ignore.write_text("# Created by mlops-lint\n*\n", encoding="utf-8")
             # Merge what another run may have saved since we loaded, then replace atomically.
             entries = {**self._load(), **self.changed}
-            import tempfile  # only when writing: a warm run never does
-
-            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.directory)
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    pickle.dump(entries, out, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, self.file)
-            except BaseException:
-                os.unlink(temporary)
-                raise
+            replace_file(self.file, pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             return  # a read-only checkout still lints; it only loses the speed-up
         self.entries = entries

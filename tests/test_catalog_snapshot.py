@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from mlops_lint import atomic
 from mlops_lint.catalog import load, snapshot
 from mlops_lint.catalog.locate import catalog_dir
 
@@ -76,6 +77,6 @@ def test_a_read_only_folder_only_loses_the_speed_up(rules, monkeypatch):
     def refuse(*_args, **_kwargs):
         raise PermissionError("read-only")
 
-    monkeypatch.setattr(snapshot.os, "replace", refuse)
+    monkeypatch.setattr(atomic.os, "replace", refuse)
     assert load.load_catalog(rules).rules == parsed(rules).rules
     assert pickles(rules) == [] and not list((rules.parent / "pycache").glob(".*tmp"))

@@ -11,11 +11,12 @@ truncated or foreign snapshot just means parsing the TOML again.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import sys
 from pathlib import Path
 from typing import Callable, TypeVar
+
+from mlops_lint.atomic import replace_file
 
 T = TypeVar("T")
 _FOLDER = Path(__file__).resolve().parent / "__pycache__"
@@ -51,16 +52,11 @@ def cached(key: str, kind: type[T], build: Callable[[], T]) -> T:
 
 
 def _save(path: Path, value: object) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(exist_ok=True)
         for stale in path.parent.glob("catalog-*.pickle"):
             stale.unlink(missing_ok=True)
-        with open(temporary, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)  # atomic: a concurrent run reads the old file or the new one
+        # A concurrent run reads the old file or the new one, never half of one.
+        replace_file(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:  # read-only installation: it only loses the speed-up
-        try:
-            temporary.unlink(missing_ok=True)
-        except OSError:
-            pass
+        pass

@@ -6,13 +6,12 @@ import codecs
 import difflib
 import io
 import json
-import os
 import re
-import tempfile
 import tokenize
 from collections import Counter
 from pathlib import Path
 
+from mlops_lint.atomic import replace_file
 from mlops_lint.source.notebook import neutralise_cell
 
 _NEWLINE = re.compile(r"(\r\n|\r|\n)")
@@ -142,13 +141,4 @@ def file_bytes(path: str, data: bytes, old: str, new: str) -> bytes:
 def write_atomically(path: str, data: bytes) -> None:
     """Write to a temporary file beside ``path`` and rename it over, so a crash never leaves half a file."""
     target = Path(path).resolve()  # through a symlink, not over it
-    mode = target.stat().st_mode & 0o7777
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".mlops-lint-fix")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    replace_file(target, data, mode=target.stat().st_mode & 0o7777)
