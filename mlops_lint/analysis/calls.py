@@ -208,7 +208,7 @@ class CallSemantics:
         if name == "split" and entry is not None and entry.role == "cv-splitter":
             return self._cv_split(node, entry, args, keywords)
         if entry is None and receiver.sources:
-            pandas = self.module.catalog_methods.get(name)
+            pandas = self.module.catalog.data_methods.get(name)
             if pandas is not None and pandas.role == "resample-method" and condition_holds(node, pandas.get("resamples-when", [])):
                 return self._resample(node, pandas, args, keywords, method, receiver=receiver)
         if entry is not None or receiver.fitted:

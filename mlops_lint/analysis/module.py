@@ -83,12 +83,6 @@ class AnalyzedModule:
         return entry
 
     @cached_property
-    def catalog_methods(self) -> dict[str, ApiEntry]:
-        """Catalog entries of data methods (``pandas.DataFrame.sample``) by method name: a method
-        call on a tracked data value cannot be resolved by import, only by its name."""
-        return self.catalog.data_methods
-
-    @cached_property
     def dataflow(self) -> DataFlow:
         """The module's dataflow (values, fits, splits, roles), computed once for every rule."""
         return DataFlow(self)

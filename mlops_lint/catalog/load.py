@@ -54,7 +54,8 @@ class Catalog:
 
     @cached_property
     def data_methods(self) -> dict[str, ApiEntry]:
-        """Entries of data methods (``pandas.DataFrame.sample``) by method name, built once per catalog."""
+        """Entries of data methods (``pandas.DataFrame.sample``) by method name, built once per catalog:
+        a method call on a tracked data value cannot be resolved by import, only by its name."""
         return {entry.short_name: entry for entry in self.api.values() if entry.get("method-of") == "data"}
 
     def apis_with_role(self, *roles: str) -> list[ApiEntry]:

@@ -12,7 +12,6 @@ from typing import Callable
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import ApiEntry, Catalog
-from mlops_lint.rules.exam.node_index import node_index
 
 # Keyed by the id of the catalog's api table, which the entry holds so that the id is never reused.
 _INDEX: dict[tuple[int, str], tuple[dict, frozenset[str]]] = {}
@@ -46,7 +45,7 @@ def calls_with_role(module: AnalyzedModule, key: str, wanted: Callable[[ApiEntry
     """Every call of the module to a catalog entry ``wanted`` selects, with the entry, in tree order."""
     names = short_names(module.catalog, key, wanted)
     found = []
-    for node in node_index(module).calls:
+    for node in module.nodes_of(ast.Call):
         if callee_short_name(node) in names:
             entry = module.call_api(node)
             if entry is not None and wanted(entry):

@@ -13,7 +13,6 @@ from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.values import TEST, TRAIN, Value
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.rules.exam.catalog_index import callee_short_name, catalog_values, short_names
-from mlops_lint.rules.exam.node_index import node_index
 from mlops_lint.rules.shapes import METHOD_PREFIX
 
 # What a model method's catalog role (a "method:NAME" key) makes of its call.
@@ -66,7 +65,7 @@ def evaluations(module: AnalyzedModule) -> tuple[Evaluation, ...]:
     flow = module.dataflow
     metrics = short_names(module.catalog, "metric", _is_metric)
     found = []
-    for node in node_index(module).calls:
+    for node in module.nodes_of(ast.Call):
         kind = _kind(module, node, metrics)
         if kind is None:
             continue

@@ -18,7 +18,6 @@ from mlops_lint.analysis.values import Value
 from mlops_lint.analysis.walk import walk
 from mlops_lint.engine.rule import Finding, Rule
 from mlops_lint.rules.exam.evaluations import evaluations
-from mlops_lint.rules.exam.node_index import node_index
 from mlops_lint.rules.exam.held_out import test_split, validation_splits
 from mlops_lint.rules.leakage.before_split import spelling
 
@@ -45,14 +44,15 @@ class TestSetModelSelection(Rule):
         if not tests:
             return
         reported: set[ast.Call] = set()
-        index = node_index(module)
+        # A picked value that is an operand of arithmetic (min(scores) * 0.9) is not a choice.
+        operands = {id(side) for binop in module.nodes_of(ast.BinOp) for side in (binop.left, binop.right)}
 
         def scored(value: Value) -> ast.Call | None:
             return next((node for _, node in sorted(value.calls, key=lambda c: c[1].lineno) if node in tests and node not in reported), None)
 
         appended: dict[str, ast.Call] = {}
         candidates: list[tuple[ast.AST, ast.Call, str]] = []
-        for loop in index.loops:
+        for loop in module.nodes_of(ast.For, ast.AsyncFor, ast.While):
             inner = [n for statement in loop.body for n in walk(statement)]
             if not any(n in tests for n in inner):
                 continue
@@ -72,8 +72,8 @@ class TestSetModelSelection(Rule):
                     name = node.func.value.id if isinstance(node.func.value, ast.Name) else None
                     if found is not None and name is not None:
                         appended.setdefault(name, found)
-        for node in index.calls:
-            if _picker(node) and id(node) not in index.arithmetic_operands:
+        for node in module.nodes_of(ast.Call):
+            if _picker(node) and id(node) not in operands:
                 arguments = [*node.args, *(k.value for k in node.keywords)]
                 found = next((s for s in (scored(flow.value_of(a)) for a in arguments) if s), None)
                 if found is None:

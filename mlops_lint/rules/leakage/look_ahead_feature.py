@@ -64,7 +64,7 @@ class LookAheadFeature(Rule):
             for found in look_ahead(module, features.value):
                 if found.node in reported or _builds_target(module, found.node, target):
                     continue
-                entry = module.catalog_methods.get(found.node.func.attr)
+                entry = module.catalog.data_methods.get(found.node.func.attr)
                 if entry is not None and entry.role in _NEEDS_OTHER_EVIDENCE and not ordered:
                     continue
                 reported.add(found.node)
