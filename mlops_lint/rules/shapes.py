@@ -68,8 +68,11 @@ def all_nodes(module: AnalyzedModule) -> list[ast.AST]:
 
 
 def calls(node: ast.AST, module: AnalyzedModule | None = None) -> Iterator[ast.Call]:
-    nodes = all_nodes(module) if module is not None and node is module.tree else walk(node)
-    for child in nodes:
+    """The calls under ``node``; for the whole module, its shared type index."""
+    if module is not None and node is module.tree:
+        yield from module.nodes_of(ast.Call)
+        return
+    for child in walk(node):
         if isinstance(child, ast.Call):
             yield child
 

@@ -14,8 +14,8 @@ from typing import Iterable, Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.names import dotted_name
-from mlops_lint.analysis.walk import walk
 from mlops_lint.catalog import ApiEntry
+from mlops_lint.rules.shapes import calls
 
 UNKNOWN = None  # a tri-state answer: True, False, or "cannot tell" (rules stay silent on it)
 
@@ -60,13 +60,6 @@ def shuffles(call: ast.Call, entry: ApiEntry) -> bool | None:
     if isinstance(value, ast.Constant) and isinstance(value.value, bool):
         return value.value
     return UNKNOWN
-
-
-def calls(tree: ast.AST, nodes: Iterable[ast.AST] | None = None) -> Iterator[ast.Call]:
-    """The calls under ``tree``; ``nodes`` is its already-walked node list when the caller has one."""
-    for node in walk(tree) if nodes is None else nodes:
-        if isinstance(node, ast.Call):
-            yield node
 
 
 @dataclass(frozen=True)
@@ -122,7 +115,7 @@ class CallFacts:
     @cached_property
     def calls(self) -> list[ast.Call]:
         """Every call of the module in source order."""
-        return sorted(calls(self.module.tree, self.module.nodes), key=lambda c: (c.lineno, c.col_offset))
+        return sorted(self.module.nodes_of(ast.Call), key=lambda c: (c.lineno, c.col_offset))
 
     @cached_property
     def _entries(self) -> dict[ast.Call, ApiEntry]:

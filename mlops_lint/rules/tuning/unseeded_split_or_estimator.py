@@ -9,7 +9,8 @@ from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.walk import walk
 from mlops_lint.engine.rule import Finding, Rule
 from mlops_lint.catalog import ApiEntry
-from mlops_lint.rules.tuning.calls import CallFacts, argument, calls, facts_for, seeded, shuffles
+from mlops_lint.rules.shapes import calls
+from mlops_lint.rules.tuning.calls import CallFacts, argument, facts_for, seeded, shuffles
 
 # Searches and samplers are MLO301's; these are the other callables whose seed matters.
 _ROLES = ("splitter", "cv-splitter", "estimator")
