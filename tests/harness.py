@@ -34,7 +34,28 @@ FITTED_AFTER_SPLIT = (
 
 
 def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
-    """The real entry point in a subprocess, as a user runs it (no colours)."""
+    """The command line's entry point (``mlops_lint.cli.main``) called in this process, as a user runs it.
+
+    In-process so that the quick test loop needs no interpreter start-up per run; what only a real
+    process shows (``python -m``, signals, sys.path, the installed script) uses ``run_cli_process``.
+    """
+    from click.testing import CliRunner
+
+    from mlops_lint.cli import main
+
+    previous = os.getcwd()
+    os.chdir(cwd or previous)
+    try:
+        result = CliRunner(env={"NO_COLOR": "1"}).invoke(
+            main, list(args), input=stdin, catch_exceptions=False, prog_name="mlops-lint"
+        )
+    finally:
+        os.chdir(previous)
+    return subprocess.CompletedProcess(["mlops-lint", *args], result.exit_code, result.stdout, result.stderr)
+
+
+def run_cli_process(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """The real entry point in a subprocess, as a user runs it (no colours); tests using it are ``integration``."""
     return subprocess.run(
         [sys.executable, "-m", "mlops_lint", *args],
         cwd=cwd, input=stdin, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"},

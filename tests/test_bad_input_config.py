@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from harness import run_cli
 
 LEAKY = (
     "from sklearn.model_selection import train_test_split\n"
@@ -24,10 +23,7 @@ def run_in_project(tmp_path: Path, config: bytes | str | None, *args: str) -> su
     (tmp_path / "broken.py").write_text("print 'x'\nimport sklearn\n")
     if config is not None:
         (tmp_path / "pyproject.toml").write_bytes(config.encode() if isinstance(config, str) else config)
-    return subprocess.run(
-        [sys.executable, "-m", "mlops_lint", "check", "--output-format", "concise", *args, "."],
-        cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"},
-    )
+    return run_cli("check", "--output-format", "concise", *args, ".", cwd=tmp_path)
 
 
 # The exact wording of each message is pinned in test_config.py; here every bad input must give

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+# Every test here starts the command line or a worker pool in real processes.
+pytestmark = pytest.mark.integration
+
 LEAKY = (
     "from sklearn.model_selection import train_test_split\n"
     "from sklearn.preprocessing import StandardScaler\n"
@@ -40,6 +43,7 @@ def render(diagnostics):
     raise KeyError("column")
 concise.render = render
 from mlops_lint.cli import main
+
 sys.argv = ["mlops-lint", *sys.argv[1:]]
 main()
 """

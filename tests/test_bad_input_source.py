@@ -141,6 +141,7 @@ def test_pyc_renamed_py_is_mlo002(tmp_path):
     assert diagnostic.code == "MLO002"
 
 
+@pytest.mark.slow
 def test_five_megabyte_file_is_linted_in_reasonable_time():
     filler = "".join(f"value_{i} = compute({i}, 'padding text to make the line longer')\n" for i in range(80_000))
     source = filler + LEAKY
@@ -213,6 +214,7 @@ def test_recursion_error_inside_a_rule_is_mlo001_and_other_rules_still_report(mo
     assert diagnostics[1].location.start.line == 5
 
 
+@pytest.mark.slow
 def test_very_long_lines_keep_positions():
     long_line = "data = [" + "0, " * 400_000 + "]\n"
     assert where(lint_bytes((long_line + LEAKY).encode())) == [("MLO101", 6, SPLIT_COLUMN)]

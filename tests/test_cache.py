@@ -126,6 +126,7 @@ def _save_many(directory: str, worker: int) -> None:
         cache.save()
 
 
+@pytest.mark.integration
 def test_concurrent_savers_leave_a_valid_cache(tmp_path):
     context = multiprocessing.get_context("spawn" if sys.platform != "linux" else "fork")
     workers = [context.Process(target=_save_many, args=(str(tmp_path), n)) for n in range(4)]
@@ -147,7 +148,9 @@ def _cli(tmp_path, *args):
     )
 
 
-def test_cli_caches_at_the_project_root_unless_told_not_to(tmp_path):
+@pytest.mark.integration
+def test_cli_caches_at_the_project_root_unless_told_not_to(tmp_path, monkeypatch):
+    monkeypatch.delenv("MLOPS_LINT_CACHE_DIR")  # the default place, in the test's own project
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
     (tmp_path / "train.py").write_text(LEAKY)
     uncached = _cli(tmp_path, "--no-cache")
@@ -160,6 +163,7 @@ def test_cli_caches_at_the_project_root_unless_told_not_to(tmp_path):
     assert list(elsewhere.glob("*.pickle"))
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_cli_rejects_nonsense_jobs_and_accepts_counts(tmp_path, jobs):
     (tmp_path / "train.py").write_text(LEAKY)
@@ -184,6 +188,7 @@ def _imported(tmp_path, *args) -> set[str]:
     return names(result) - names(_import_times(tmp_path, "-c", "pass"))
 
 
+@pytest.mark.integration
 def test_start_up_imports_only_what_the_command_needs(tmp_path):
     (tmp_path / "train.py").write_text(LEAKY)
     for command in (["rules"], ["rule", "MLO101"]):

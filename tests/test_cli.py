@@ -179,6 +179,7 @@ def test_rule_by_name_and_unknown_rule():
     assert unknown.stderr == "mlops-lint: error: unknown rule 'MLO11' — did you mean 'MLO101'?\n"
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("args", [("rules",), ("rules", "--output-format", "json"), ("rule", "MLO101")])
 def test_rule_commands_do_not_import_libcst(args):
     probe = (
@@ -192,6 +193,7 @@ def test_rule_commands_do_not_import_libcst(args):
     assert result.stderr == "False\n"
 
 
+@pytest.mark.integration
 def test_a_warm_run_loads_no_rule_analysis_or_fix_code(tmp_path):
     # What a warm run (every file answered by the cache) need not import: docs/performance.md.
     (tmp_path / "train.py").write_text("import sklearn\nX = 1\n")
@@ -227,6 +229,7 @@ def test_docs_name_every_option_and_config_key():
         assert f"| `{key}` |" in config_page, key
 
 
+@pytest.mark.integration
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_default_format_is_full_on_a_terminal(tmp_path):
     import pty

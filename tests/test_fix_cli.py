@@ -246,6 +246,7 @@ def test_notebook_in_unknown_json_layout_is_left_alone(tmp_path):
     ["rules"], ["rule", "MLO101"], ["check", "clean.py"], ["check", "leaky.py"], ["check", "--fix", "clean.py"],
     ["check", "--fix", "leaky.py"],  # its only fix is unsafe: nothing to rewrite
 ])
+@pytest.mark.integration
 def test_libcst_is_not_imported_unless_a_fix_is_attempted(tmp_path, argv):
     (tmp_path / "clean.py").write_text("print('fine')\n")
     (tmp_path / "leaky.py").write_text(LEAKY)

@@ -17,6 +17,9 @@ from mlops_lint.report import renderer
 from mlops_lint.settings import DEFAULT_EXCLUDES
 from sample_tree import write_sample_tree
 
+# Every test here starts the command line or a worker pool in real processes.
+pytestmark = pytest.mark.integration
+
 CATALOG = load_catalog()
 ALL = frozenset(CATALOG.rules)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from golden.update import FORMATS, TARGETS, cli_output, golden_path
-from harness import LEAKY, notebook_json, run_cli
+from harness import LEAKY, notebook_json, run_cli, run_cli_process
 from mlops_lint.diagnostics import Diagnostic, Location, Position, Related, Severity
 from mlops_lint.report import github, gitlab
 
@@ -23,6 +23,7 @@ MESSAGE = ("StandardScaler fitted on 'X' (line 4) before 'X' is split (line 5); 
 NB_MESSAGE = MESSAGE.replace("(line 4)", "(line 4 of cell 2)").replace("(line 5)", "(line 5 of cell 2)")
 
 
+@pytest.mark.integration  # the real process's bytes, as a user's terminal or CI log gets them
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("name", sorted(TARGETS))
 def test_golden_output(name, fmt):
@@ -108,15 +109,13 @@ def test_json_round_trips_and_carries_cells(project):
 
 
 def _sarif_schema() -> dict:
-    for candidate in (ROOT.parent / "shared", ROOT.parent.parent / "shared"):
-        path = candidate / "schemas" / "sarif-schema-2.1.0.json"
-        if path.is_file():
-            return json.loads(path.read_text(encoding="utf-8"))
-    pytest.skip(f"the official SARIF 2.1.0 schema is not at {ROOT.parent / 'shared/schemas/sarif-schema-2.1.0.json'}")
+    """The official OASIS SARIF 2.1.0 schema (draft-04), vendored so that validation never skips."""
+    return json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 
 
 def test_sarif_validates_against_the_official_schema(project):
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema
+
     schema = _sarif_schema()
     result = run_cli("check", "--output-format", "sarif", ".", cwd=project)
     document = json.loads(result.stdout)
@@ -143,7 +142,8 @@ def test_sarif_validates_against_the_official_schema(project):
 
 
 def test_sarif_for_a_clean_run_still_validates(tmp_path):
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema
+
     schema = _sarif_schema()
     (tmp_path / "ok.py").write_text("x = 1\n")
     result = run_cli("check", "--output-format", "sarif", "ok.py", cwd=tmp_path)
@@ -180,9 +180,12 @@ def test_gitlab_code_quality(project):
     assert re.fullmatch(r"[0-9a-f]{32}", issue["fingerprint"])
 
 
+# In one process the reporters' source-line cache still holds the file's first version; a fresh
+# process per run until reporters receive the text they print (issue 14, "Seams").
+@pytest.mark.integration
 def test_gitlab_fingerprint_stable_across_runs_and_line_moves(project):
     def fingerprint() -> str:
-        return json.loads(run_cli("check", "--output-format", "gitlab", "train.py", cwd=project).stdout)[0]["fingerprint"]
+        return json.loads(run_cli_process("check", "--output-format", "gitlab", "train.py", cwd=project).stdout)[0]["fingerprint"]
 
     first = fingerprint()
     assert fingerprint() == first
@@ -206,7 +209,8 @@ def _documented_json_schema() -> dict:
 
 
 def test_json_output_matches_the_documented_schema_and_example(project):
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema
+
     schema = _documented_json_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     (project / "broken.py").write_text("def f(:\nimport sklearn\n")

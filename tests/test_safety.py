@@ -148,9 +148,11 @@ def snapshot(root: Path) -> dict[str, tuple]:
     return state
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("cache", [[], ["--no-cache"]])
 @pytest.mark.parametrize("output_format", ["concise", "json", "full"])
-def test_without_fix_no_file_is_written(tmp_path, output_format, cache):
+def test_without_fix_no_file_is_written(tmp_path, output_format, cache, monkeypatch):
+    monkeypatch.delenv("MLOPS_LINT_CACHE_DIR")  # the default place, inside the linted tree
     marker = tmp_path / "markers"
     marker.mkdir()
     tree = hostile_tree(tmp_path, marker)
