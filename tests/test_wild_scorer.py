@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# score.py lints with the installed command line, in a process of its own.
+pytestmark = pytest.mark.integration
+
 SCORE = Path(__file__).resolve().parents[1] / "benchmarks" / "wild" / "score.py"
 
 # Fit on all of X (line 4) before the split (line 5): one MLO101 at line 5, related line 4.
