@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable
 
 from mlops_lint.source.document import SourceDocument
@@ -24,14 +25,22 @@ def document_from_cells(path: str, cells: Iterable[tuple[int, str]]) -> SourceDo
         source = source.replace("\r\n", "\n").replace("\r", "\n")
         if source.endswith("\n"):
             source = source[:-1]
-        lines = neutralise_cell(source)
-        shifts.extend(_column_shifts(source.split("\n"), lines, next_line))
+        lines, cell_shifts = _neutralised(source)
+        shifts.extend((next_line + offset, column, shift) for offset, column, shift in cell_shifts)
         starts.append(next_line)
         numbers.append(number)
         parts.extend(lines)
         next_line += len(lines)
     text = "\n".join(parts) + ("\n" if parts else "")
     return SourceDocument(path=path, text=text, cell_map=CellMap(tuple(starts), tuple(numbers), tuple(shifts)))
+
+
+@lru_cache(maxsize=2048)
+def _neutralised(source: str) -> tuple[tuple[str, ...], tuple[tuple[int, int, int], ...]]:
+    """A cell's lines as Python and its column shifts (by line offset); an IPython session
+    re-lints the same cells after every run, so each distinct cell is neutralised once."""
+    lines = neutralise_cell(source)
+    return tuple(lines), tuple(_column_shifts(source.split("\n"), lines, 0))
 
 
 def _column_shifts(original: list[str], neutralised: list[str], first_line: int) -> list[tuple[int, int, int]]:
