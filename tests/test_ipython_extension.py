@@ -182,3 +182,21 @@ def test_importing_mlops_lint_stays_cheap():
         capture_output=True, text=True, check=True,
     )
     assert imported.stdout == "[]\n"
+
+
+def test_the_collector_is_paused_during_a_lint_and_left_as_it_was():
+    import gc
+
+    from mlops_lint.integrations.ipython_session import _young_garbage_only
+
+    assert gc.isenabled()
+    with _young_garbage_only():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with _young_garbage_only():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
