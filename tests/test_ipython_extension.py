@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from ipython_harness import session  # noqa: F401 - the fixture
 from mlops_lint.catalog import load_catalog
@@ -200,3 +201,15 @@ def test_the_collector_is_paused_during_a_lint_and_left_as_it_was():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_noqa_comment_in_a_cell_is_honoured(session):
+    runs = run_all(session, [("read", READ), ("scale", SCALE), ("split", SPLIT + "  # noqa: MLO101")])
+    assert (runs[-1].outputs, session.extension().shown) == ([], {})
+
+
+def test_the_notebooks_page_shows_what_the_extension_prints(session):
+    *_, split = run_all(session, [("read", READ), ("scale", SCALE), ("split", SPLIT)])
+    page = (Path(__file__).resolve().parents[1] / "docs" / "notebooks.md").read_text(encoding="utf-8")
+    block = page.split(f"In [4]: {SPLIT}\n", 1)[1].split("```", 1)[0]
+    assert block == split.texts[0] + "\n"
