@@ -1,7 +1,8 @@
 """A real IPython InteractiveShell for the extension's tests, with stand-in sklearn/pandas modules.
 
 The stand-ins make the users' cells run without the real libraries (the linter never imports
-them either: it reads the cells). History stays in memory and the IPython directory in tmp.
+them either: it reads the cells); shell commands are recorded instead of run. History stays in
+memory and the IPython directory in tmp.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ class Ran:
 
 
 class Session:
-    def __init__(self, shell: Any) -> None:
+    def __init__(self, shell: Any, commands: list[str]) -> None:
         self.shell = shell
+        self.commands = commands  # the shell commands the cells asked for
 
     def run(self, source: str, cell_id: str | None = None) -> Ran:
         with capture_output() as captured:
@@ -116,7 +118,11 @@ def session(tmp_path, monkeypatch):
     shell_class = interactiveshell.InteractiveShell
     shell_class.clear_instance()
     shell = shell_class.instance(config=config, colors="nocolor")
-    yield Session(shell)
+    # The users' shell lines (`!echo`, `ls`) are recorded, not run: the tests start no process.
+    commands: list[str] = []
+    shell.system = commands.append
+    shell.getoutput = lambda command, split=True, depth=0: commands.append(command) or []
+    yield Session(shell, commands)
     from mlops_lint.integrations.ipython import unload_ipython_extension
 
     unload_ipython_extension(shell)

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from ipython_harness import session  # noqa: F401 - the fixture
 from mlops_lint.catalog import load_catalog
 from mlops_lint.integrations.ipython_session import SessionCells
@@ -98,7 +100,7 @@ def test_magics_and_shell_lines_do_not_break_it(session):
         ("scale", "%time " + SCALE),
         ("split", "%%capture captured\n" + SPLIT),
     ])
-    assert scale.outputs == []
+    assert scale.outputs == [] and [command.split() for command in session.commands] == [["echo", "reading", "data"]]
     [diagnostic] = session.extension().shown[4]
     assert located(diagnostic) == ("MLO101", 4, 2, SPLIT_COLUMN)
     [fitted] = diagnostic.related
@@ -109,6 +111,7 @@ def test_magics_and_shell_lines_do_not_break_it(session):
 def test_one_line_automagic_and_other_language_cells_run_between(session):
     run_all(session, [("read", READ), ("ls", "ls"), ("pwd", "pwd"), ("file", "%%writefile notes.txt\nnot python ("),
                       ("scale", SCALE), ("split", SPLIT)])
+    assert [command.split()[0] for command in session.commands] == ["ls"]  # IPython's alias, with its options
     assert [located(d) for d in session.extension().shown[7]] == [("MLO101", 7, 1, SPLIT_COLUMN)]
 
 
@@ -177,6 +180,7 @@ def test_without_cell_ids_the_same_text_is_the_same_cell():
     assert cells.record(4, "b = a", cell_id="x") is None  # a cell id is another identity than the text
 
 
+@pytest.mark.integration  # a fresh interpreter
 def test_importing_mlops_lint_stays_cheap():
     imported = subprocess.run(
         [sys.executable, "-c", "import sys, mlops_lint; print(sorted(m for m in sys.modules if m.startswith(('mlops_lint.', 'IPython'))))"],
