@@ -217,3 +217,9 @@ def test_the_notebooks_page_shows_what_the_extension_prints(session):
     page = (Path(__file__).resolve().parents[1] / "docs" / "notebooks.md").read_text(encoding="utf-8")
     block = page.split(f"In [4]: {SPLIT}\n", 1)[1].split("```", 1)[0]
     assert block == split.texts[0] + "\n"
+
+
+def test_the_rules_held_back_below_cells_are_rules_of_the_catalog():
+    from mlops_lint.integrations.ipython_session import CONCLUDED_FROM_LATER_CELLS
+
+    assert CONCLUDED_FROM_LATER_CELLS <= set(load_catalog().rules)
