@@ -34,8 +34,15 @@ INDENTED_CELLS = [
     "\tx = 1\n\tprint(x)",
     "  # a comment first\n  x = 1",
 ]
-# IPython 8 took the first line's indentation off the lines starting with it (IPython 9 refuses it).
-IPYTHON_8_CELLS = ["  import os\nimport sys"]
+# IPython 8 took the first line's indentation off the lines starting with it, and a console's
+# prompts off every line when the first or second line had one (IPython 9 refuses both).
+IPYTHON_8_CELLS = ["  import os\nimport sys", "x = max(\n...     1, 2)"]
+PROMPT_CELLS = [
+    ">>> x = 1\n>>> print(x)",
+    ">>> def f(a):\n...     return a\n>>> f(1)",
+    "In [3]: x = 1",
+    "In [3]: def f():\n   ...:     return 1",
+]
 AUTOMAGIC_CELLS = [
     "pip install scikit-learn==1.4.2",
     "pip install -q 'xgboost>=2'",
@@ -91,6 +98,11 @@ OTHER_LANGUAGE_CELLS = [
 
 @pytest.mark.parametrize("cell", INDENTED_CELLS + IPYTHON_8_CELLS)
 def test_a_cell_starting_with_whitespace_is_not_mlo001(cell):
+    assert lint_cells("x = 0", cell) == []
+
+
+@pytest.mark.parametrize("cell", PROMPT_CELLS)
+def test_a_cell_pasted_with_its_prompts_is_not_mlo001(cell):
     assert lint_cells("x = 0", cell) == []
 
 
@@ -153,7 +165,7 @@ def test_a_leak_across_ipython_forms_is_found_at_the_cells_own_lines_and_columns
 
 
 def test_neutralising_keeps_the_line_count_of_every_form():
-    for cell in [*INDENTED_CELLS, *AUTOMAGIC_CELLS, *CONTINUED_ESCAPE_CELLS, *HELP_CELLS, *OTHER_LANGUAGE_CELLS]:
+    for cell in [*INDENTED_CELLS, *PROMPT_CELLS, *AUTOMAGIC_CELLS, *CONTINUED_ESCAPE_CELLS, *HELP_CELLS, *OTHER_LANGUAGE_CELLS]:
         assert len(neutralise_cell(cell)) == len(cell.split("\n")), cell
 
 
@@ -168,6 +180,12 @@ def test_the_forms_agree_with_ipython():
             return False
         return True
 
-    silent = [*INDENTED_CELLS, *AUTOMAGIC_CELLS, *CONTINUED_ESCAPE_CELLS, *HELP_CELLS, *OTHER_LANGUAGE_CELLS]
+    silent = [*INDENTED_CELLS, *PROMPT_CELLS, *AUTOMAGIC_CELLS, *CONTINUED_ESCAPE_CELLS, *HELP_CELLS, *OTHER_LANGUAGE_CELLS]
     assert [cell for cell in silent if not compiles(cell)] == []
     assert [cell for cell, _ in SYNTAX_ERRORS if compiles(cell)] == []
+
+
+def test_a_finding_on_a_pasted_prompt_line_keeps_its_cell_column():
+    diagnostics = lint_cells(IMPORTS, ">>> " + FIT + "\n>>> " + SPLIT)
+    assert where(diagnostics) == [("MLO101", 2, 2, 4 + SPLIT.index("train_test_split"))]
+    assert diagnostics[0].related[0].location.start.column == 4 + FIT.index("StandardScaler")

@@ -32,6 +32,11 @@ _HELP_SUFFIX = re.compile(
 _PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
 _CELL_MAGIC_HELP = re.compile(r"%%\w+\?")
 _FIRST_WORD = re.compile(r"(\w+)(?:\s|$)")
+# Prompts pasted with the code: the Python console's, and IPython's own (after its vi-mode marker).
+_PROMPTS = (
+    (re.compile(r"^(>>>|\.\.\.)( |$)"), re.compile(r"^>>>( |$)")),
+    (re.compile(r"^(((\[nav\]|\[ins\])? )?In \[\d+\]: |\s*\.{3,}: ?)"),) * 2,
+)
 
 
 def _stand_in(line: str) -> tuple[str, bool]:
@@ -56,13 +61,36 @@ def neutralise_line(line: str) -> str:
 def neutralise_cell(source: str) -> list[str]:
     """The cell as valid Python, line for line, read the way IPython reads it before running it."""
     lines = source.split("\n")
-    candidates = [_neutralise(dedented) for dedented in _dedentings(lines)]
+    candidates = [_neutralise(reading) for reading in _readings(lines)]
     if all(candidate == lines for candidate in candidates) or _is_python(source):
         # Plain Python whose continuation lines begin with % or ? (``"%s"\n % x``) stays as it is.
         return lines
     if len(candidates) > 1:
         return next((c for c in candidates if _is_python("\n".join(c))), candidates[0])
     return candidates[0]
+
+
+def _readings(lines: list[str]) -> list[list[str]]:
+    """The ways IPython versions read a cell before compiling it: its indentation taken out, and then
+    pasted prompts (``>>> ``, ``... ``, ``In [3]: ``, ``   ...: ``) taken off, the first that parses wins."""
+    readings = _dedentings(lines)
+    for reading in list(readings):
+        for prompt, initial in _PROMPTS:
+            stripped = _without_prompts(reading, prompt, initial)
+            if stripped is not None and stripped not in readings:
+                readings.append(stripped)
+    return readings
+
+
+def _without_prompts(lines: list[str], prompt: re.Pattern[str], initial: re.Pattern[str]) -> list[str] | None:
+    """IPython's PromptStripper (IPython 8): when the first code line starts with a prompt, or the
+    line after it does, the prompt is taken off every line that has one."""
+    first = next((index for index, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return None
+    if not initial.match(lines[first]) and not (first + 1 < len(lines) and prompt.match(lines[first + 1])):
+        return None
+    return [prompt.sub("", line, count=1) for line in lines]
 
 
 def _dedentings(lines: list[str]) -> list[list[str]]:
