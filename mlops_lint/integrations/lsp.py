@@ -14,6 +14,7 @@ from pygls.uris import to_fs_path
 
 from mlops_lint import __version__
 from mlops_lint.diagnostics import Applicability, Diagnostic, Location, Severity
+from mlops_lint.integrations.jupyter_lsp import as_lintable
 
 log = logging.getLogger(__name__)
 
@@ -163,9 +164,12 @@ class MlopsLintServer(LanguageServer):
         document = self.workspace.get_text_document(uri)
         if document.language_id != "python" and not uri.endswith((".py", ".pyi")):
             return
-        found = self._lint(to_fs_path(uri) or uri, document.source)
+        # A JupyterLab notebook arrives as one Python "virtual document" named like the notebook.
+        lintable = as_lintable(to_fs_path(uri) or uri, document.source)
+        found = self._lint(lintable.path, lintable.text)
         if found is None:
             return
+        found = lintable.to_document(found)
         target = Target(uri, document.range_to_client_units)
         pairs = [(d, to_lsp(d, lambda _location: target)) for d in found]
         self.published[uri] = pairs

@@ -5,9 +5,11 @@ from __future__ import annotations
 import ast
 import json
 import re
+import textwrap
 import warnings
 
 from mlops_lint.source.document import SourceDocument, SourceError
+from mlops_lint.source.magics import AUTOMAGIC_NAMES
 from mlops_lint.source.source_map import CellMap
 
 # Line magics whose argument is ordinary Python: keep the code so the analysis still sees it.
@@ -18,35 +20,126 @@ _CODE_MAGIC = re.compile(
 _ASSIGNED_ESCAPE = re.compile(r"^(\s*[\w.\[\]'\", ]+?\s*=\s*)[!%].*$")
 # ``!=`` at the start of a line continues a comparison from the line above; it is not a shell escape.
 _ESCAPE = re.compile(r"^(\s*)(?:[%?]|!(?!=))")
-_HELP_SUFFIX = re.compile(r"^(\s*)[\w.\[\]()]+\?\??\s*$")
+# IPython's help syntax: a line ending in ``?``/``??`` after a name, a dotted name, a literal index
+# or a wildcard pattern (``np.mean?``, ``df.iloc[0]??``, ``np.*load*?``, even ``x = len?``), as
+# IPython's _help_end_re reads it. A quote or ``#`` before it means the ``?`` is in a string or a
+# comment, which IPython leaves to Python.
+_HELP_SUFFIX = re.compile(
+    r"^(\s*)(?:[^#'\"]*[^\w.*%#'\"])?%{0,2}(?!\d)[\w*]+(?:\.(?!\d)[\w*]+|\[-?\d+\])*\?\??\s*$"
+)
+# A cell magic whose body is Python run in the kernel; any other (%%bash, %%writefile, %%sql,
+# %%html, %%R, %%javascript ...) holds another language.
+_PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
+_CELL_MAGIC_HELP = re.compile(r"%%\w+\?")
+_FIRST_WORD = re.compile(r"(\w+)(?:\s|$)")
+# Prompts pasted with the code: the Python console's, and IPython's own (after its vi-mode marker).
+_PROMPTS = (
+    (re.compile(r"^(>>>|\.\.\.)( |$)"), re.compile(r"^>>>( |$)")),
+    (re.compile(r"^(((\[nav\]|\[ins\])? )?In \[\d+\]: |\s*\.{3,}: ?)"),) * 2,
+)
+
+
+def _stand_in(line: str) -> tuple[str, bool]:
+    """The line as valid Python, and whether it is a stand-in (``pass``/``...``) for an escaped command."""
+    code = _CODE_MAGIC.match(line)
+    if code:
+        return code.group(1) + code.group(2), False
+    assigned = _ASSIGNED_ESCAPE.match(line)
+    if assigned:
+        return assigned.group(1) + "...  # " + line.strip(), True
+    escape = _ESCAPE.match(line) or _HELP_SUFFIX.match(line)
+    if escape:
+        return escape.group(1) + "pass  # " + line.strip(), True
+    return line, False
 
 
 def neutralise_line(line: str) -> str:
     """Return a line of valid Python (same line count) standing in for an IPython-only line."""
-    code = _CODE_MAGIC.match(line)
-    if code:
-        return code.group(1) + code.group(2)
-    assigned = _ASSIGNED_ESCAPE.match(line)
-    if assigned:
-        return assigned.group(1) + "...  # " + line.strip()
-    escape = _ESCAPE.match(line) or _HELP_SUFFIX.match(line)
-    if escape:
-        return escape.group(1) + "pass  # " + line.strip()
-    return line
+    return _stand_in(line)[0]
 
 
 def neutralise_cell(source: str) -> list[str]:
+    """The cell as valid Python, line for line, read the way IPython reads it before running it."""
     lines = source.split("\n")
-    if lines and lines[0].lstrip().startswith("%%"):
-        magic = lines[0].lstrip()[2:].split(maxsplit=1)
-        if magic and magic[0] in {"time", "timeit", "capture", "prun"}:
-            return ["# " + lines[0], *(neutralise_line(line) for line in lines[1:])]
-        # Any other cell magic (%%bash, %%writefile, %%sql ...) means the cell is not Python.
-        return ["# " + line for line in lines]
-    neutralised = [neutralise_line(line) for line in lines]
-    if neutralised != lines and _is_python(source):
+    candidates = [_neutralise(reading) for reading in _readings(lines)]
+    if all(candidate == lines for candidate in candidates) or _is_python(source):
         # Plain Python whose continuation lines begin with % or ? (``"%s"\n % x``) stays as it is.
         return lines
+    if len(candidates) > 1:
+        return next((c for c in candidates if _is_python("\n".join(c))), candidates[0])
+    return candidates[0]
+
+
+def _readings(lines: list[str]) -> list[list[str]]:
+    """The ways IPython versions read a cell before compiling it: its indentation taken out, and then
+    pasted prompts (``>>> ``, ``... ``, ``In [3]: ``, ``   ...: ``) taken off, the first that parses wins."""
+    readings = _dedentings(lines)
+    for reading in list(readings):
+        for prompt, initial in _PROMPTS:
+            stripped = _without_prompts(reading, prompt, initial)
+            if stripped is not None and stripped not in readings:
+                readings.append(stripped)
+    return readings
+
+
+def _without_prompts(lines: list[str], prompt: re.Pattern[str], initial: re.Pattern[str]) -> list[str] | None:
+    """IPython's PromptStripper (IPython 8): when the first code line starts with a prompt, or the
+    line after it does, the prompt is taken off every line that has one."""
+    first = next((index for index, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return None
+    if not initial.match(lines[first]) and not (first + 1 < len(lines) and prompt.match(lines[first + 1])):
+        return None
+    return [prompt.sub("", line, count=1) for line in lines]
+
+
+def _dedentings(lines: list[str]) -> list[list[str]]:
+    """The cell without its leading indentation, as IPython takes it out before anything else.
+
+    IPython 9 removes the margin common to all lines (textwrap.dedent); IPython 8 removed the
+    first code line's indentation from the lines that start with it. Notebooks were run with
+    both, so both readings are tried when they differ.
+    """
+    first = next((line for line in lines if line.strip()), "")
+    if not first[:1].isspace():
+        return [lines]
+    common = textwrap.dedent("\n".join(lines)).split("\n")
+    indent = first[: len(first) - len(first.lstrip())]
+    by_first = ["" if not line.strip() else line[len(indent):] if line.startswith(indent) else line for line in lines]
+    return [common] if by_first == common else [common, by_first]
+
+
+def _neutralise(lines: list[str]) -> list[str]:
+    first = next((index for index, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return lines
+    head = lines[first].lstrip()
+    if head.startswith("%%") and not _CELL_MAGIC_HELP.match(head):
+        magic = head[2:].split(maxsplit=1)
+        if magic and magic[0] in _PYTHON_CELL_MAGICS:
+            return [*lines[:first], "# " + lines[first], *_neutralise_lines(lines[first + 1:])]
+        # Any other cell magic (%%bash, %%writefile, %%sql ...) means the cell is not Python.
+        return ["# " + line for line in lines]
+    word = _FIRST_WORD.match(head)
+    if first == len(lines) - 1 and word and word.group(1) in AUTOMAGIC_NAMES:
+        # Automagic: IPython runs a one-line cell ``pip install x`` as ``%pip install x``
+        # (a longer cell is Python, and ``pip install x`` in it a syntax error).
+        return [*lines[:first], neutralise_line("%" + head)]
+    return _neutralise_lines(lines)
+
+
+def _neutralise_lines(lines: list[str]) -> list[str]:
+    neutralised: list[str] = []
+    continued = False
+    for line in lines:
+        if continued:
+            # IPython joins an escaped command's lines ended by a backslash (``!pip install a \``).
+            neutralised.append("")
+            continued = line.endswith("\\")
+            continue
+        kept, stand_in = _stand_in(line)
+        neutralised.append(kept)
+        continued = stand_in and line.endswith("\\")
     return neutralised
 
 
@@ -118,32 +211,11 @@ def notebook_document(path: str, data: bytes) -> SourceDocument:
     if _language(notebook) != "python":
         # An R or Julia notebook is not ours to check; reporting its cells as syntax errors would be noise.
         return SourceDocument(path=path, text="", cell_map=CellMap((), ()))
-    parts: list[str] = []
-    shifts: list[tuple[int, int, int]] = []
-    starts: list[int] = []
-    numbers: list[int] = []
-    next_line = 1
-    for number, cell in enumerate(cells, start=1):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = _cell_source(cell).replace("\r\n", "\n").replace("\r", "\n")
-        if source.endswith("\n"):
-            source = source[:-1]
-        lines = neutralise_cell(source)
-        shifts.extend(_column_shifts(source.split("\n"), lines, next_line))
-        starts.append(next_line)
-        numbers.append(number)
-        parts.extend(lines)
-        next_line += len(lines)
-    text = "\n".join(parts) + ("\n" if parts else "")
-    return SourceDocument(path=path, text=text, cell_map=CellMap(tuple(starts), tuple(numbers), tuple(shifts)))
+    from mlops_lint.source.cells import document_from_cells
 
-
-def _column_shifts(original: list[str], neutralised: list[str], first_line: int) -> list[tuple[int, int, int]]:
-    """Where ``%time x = f()`` became ``x = f()``, the code kept moved left by the prefix's length."""
-    shifts = []
-    for offset, (before, after) in enumerate(zip(original, neutralised)):
-        code = _CODE_MAGIC.match(before) if before != after else None
-        if code and after == code.group(1) + code.group(2):
-            shifts.append((first_line + offset, len(code.group(1)), len(before) - len(after)))
-    return shifts
+    sources = (
+        (number, _cell_source(cell))
+        for number, cell in enumerate(cells, start=1)
+        if isinstance(cell, dict) and cell.get("cell_type") == "code"
+    )
+    return document_from_cells(path, sources)

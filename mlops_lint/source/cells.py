@@ -1,0 +1,57 @@
+"""A SourceDocument from cell sources: the code cells of a notebook, or the inputs of an IPython session."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable
+
+from mlops_lint.source.document import SourceDocument
+from mlops_lint.source.notebook import neutralise_cell
+from mlops_lint.source.source_map import CellMap
+
+
+def document_from_cells(path: str, cells: Iterable[tuple[int, str]]) -> SourceDocument:
+    """Join ``(number, source)`` cells into one module, IPython syntax neutralised line for line.
+
+    ``number`` is what findings report as their cell: a notebook's 1-based cell index, or an
+    IPython session's execution count. Numbers must increase, as the cells are given.
+    """
+    parts: list[str] = []
+    shifts: list[tuple[int, int, int]] = []
+    starts: list[int] = []
+    numbers: list[int] = []
+    next_line = 1
+    for number, source in cells:
+        source = source.replace("\r\n", "\n").replace("\r", "\n")
+        if source.endswith("\n"):
+            source = source[:-1]
+        lines, cell_shifts = _neutralised(source)
+        shifts.extend((next_line + offset, column, shift) for offset, column, shift in cell_shifts)
+        starts.append(next_line)
+        numbers.append(number)
+        parts.extend(lines)
+        next_line += len(lines)
+    text = "\n".join(parts) + ("\n" if parts else "")
+    return SourceDocument(path=path, text=text, cell_map=CellMap(tuple(starts), tuple(numbers), tuple(shifts)))
+
+
+@lru_cache(maxsize=2048)
+def _neutralised(source: str) -> tuple[tuple[str, ...], tuple[tuple[int, int, int], ...]]:
+    """A cell's lines as Python and its column shifts (by line offset); an IPython session
+    re-lints the same cells after every run, so each distinct cell is neutralised once."""
+    lines = neutralise_cell(source)
+    return tuple(lines), tuple(_column_shifts(source.split("\n"), lines, 0))
+
+
+def _column_shifts(original: list[str], neutralised: list[str], first_line: int) -> list[tuple[int, int, int]]:
+    """Where code was kept but moved left, its columns in the cell lie further right.
+
+    ``%time x = f()`` became ``x = f()``, and an indented cell lost its margin: what is left of
+    the line is a suffix of the cell's line. Stand-ins (``pass  # !ls``) and blanks are not.
+    """
+    shifts = []
+    for offset, (before, after) in enumerate(zip(original, neutralised)):
+        kept = after.lstrip()
+        if before != after and kept and before.endswith(kept):
+            shifts.append((first_line + offset, len(after) - len(kept), len(before) - len(after)))
+    return shifts
