@@ -1,7 +1,7 @@
 """One lint run: resolve config and selection, discover files, fix and write them (``--fix``), lint them, apply per-file ignores.
 
 This module is the only one that writes a user's file: the fixer computes new bytes, ``_write``
-puts them on disk, and ``cli.py`` prints.
+puts them on disk with the checks of docs/safety.md ("--fix"), and ``cli.py`` prints.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import fnmatch
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from mlops_lint.catalog import Catalog, CatalogError, load_catalog
 from mlops_lint.config import ConfigError, find_pyproject, load_settings
@@ -102,16 +102,36 @@ def run(request: RunRequest) -> list[Diagnostic]:
     return run_request(request).diagnostics
 
 
-def _write(fixes: FixResult) -> FixResult:
-    """Write each fixed file; a failed write becomes that file's ``not_written``, and the run goes on."""
-    from mlops_lint.atomic import replace_file
+def _project_roots(request: RunRequest, settings: Settings) -> tuple[Path, ...]:
+    """Where a write may land after following symlinks: the project (the configuration's folder,
+    else the current folder) and each folder named on the command line."""
+    folders = [Path(settings.root) if settings.root else Path.cwd(), *(Path(p) for p in request.paths if p != "-" and os.path.isdir(p))]
+    return tuple(Path(os.path.realpath(folder)) for folder in folders)
 
+
+def _write_target(path: str, roots: Sequence[Path]) -> Path:
+    """The file a write to ``path`` lands in; a symlink may lead there only inside the project."""
+    from mlops_lint.atomic import ReplaceRefused
+
+    target = Path(os.path.realpath(path))
+    if target != Path(os.path.abspath(path)) and not any(target.is_relative_to(root) for root in roots):
+        raise ReplaceRefused(f"a symlink leads it to {target}, outside the project ({roots[0]})")
+    return target
+
+
+def _write(fixes: FixResult, roots: Sequence[Path]) -> FixResult:
+    """Write each fixed file; a refused or failed write becomes that file's ``not_written``, and the run goes on."""
+    from mlops_lint.atomic import ReplaceRefused, remove_stale_temporaries, replace_source_file
+
+    for folder in sorted({os.path.dirname(os.path.realpath(file.path)) for file in fixes.files}):
+        remove_stale_temporaries(Path(folder))  # left by a --fix killed at its rename
     files = []
     for file in fixes.files:
         if file.new is not None:
-            target = Path(file.path).resolve()  # through a symlink, not over it
             try:
-                replace_file(target, file.new, mode=target.stat().st_mode & 0o7777)
+                replace_source_file(_write_target(file.path, roots), file.original, file.new)
+            except ReplaceRefused as error:
+                file = file.refused(str(error))
             except OSError as error:
                 file = file.refused(f"could not write it: {error.strerror or error}")
         files.append(file)
@@ -157,7 +177,7 @@ def run_request(request: RunRequest) -> RunResult:
         fixes = fix_files(paths, (name, stdin) if stdin is not None else None, catalog, options, request.fix.unsafe, keep)
         writing = request.fix.mode is FixMode.WRITE
         if writing:
-            fixes = _write(fixes)
+            fixes = _write(fixes, _project_roots(request, settings))
             if fixes.stdin is not None and fixes.stdin.fixed:
                 stdin = fixes.stdin.new
         # A file whose findings the fixer already knows and that was not rewritten is not linted twice.
