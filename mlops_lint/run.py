@@ -168,13 +168,14 @@ def run_request(request: RunRequest) -> RunResult:
     name = request.stdin_filename or "-"
     stdin = request.stdin if "-" in request.paths else None
     fixes = None
+    prefilter = build_prefilter(catalog, selected)
     if request.fix is not None:  # fix (or diff) first, then report what remains
         from mlops_lint.fixes.fixer import fix_files
         from mlops_lint.fixes.result import FixMode
 
         keep = lambda d: not _per_file_ignored(d, settings, catalog)  # noqa: E731 - no fix for an ignored finding
         paths = list(paths)
-        fixes = fix_files(paths, (name, stdin) if stdin is not None else None, catalog, options, request.fix.unsafe, keep)
+        fixes = fix_files(paths, (name, stdin) if stdin is not None else None, catalog, options, request.fix.unsafe, keep, prefilter)
         writing = request.fix.mode is FixMode.WRITE
         if writing:
             fixes = _write(fixes, _project_roots(request, settings))
@@ -184,7 +185,6 @@ def run_request(request: RunRequest) -> RunResult:
         known = {f.path: f for f in fixes.files if f.findings is not None and not (writing and f.applied)}
         paths = [p for p in paths if p not in known]
         diagnostics = [d for f in known.values() for d in f.findings or ()]
-    prefilter = build_prefilter(catalog, selected)
     try:
         diagnostics.extend(lint_files(paths, catalog, options, prefilter, _cache(request, settings, options), request.jobs))
     except CatalogError as error:  # rules and catalog out of step: checked when the rules first load

@@ -15,6 +15,7 @@ from mlops_lint.source.formats import format_of
 if TYPE_CHECKING:
     from mlops_lint.catalog import Catalog
     from mlops_lint.engine.lint import LintOptions
+    from mlops_lint.engine.prefilter import Prefilter
 
 Keep = Callable[[Diagnostic], bool]
 
@@ -36,7 +37,9 @@ def _as_user_sees_it(document: SourceDocument, diagnostic: Diagnostic) -> Diagno
                    related=tuple(Related(cells.to_cell_location(r.location), r.label) for r in diagnostic.related))
 
 
-def fix_bytes(path: str, data: bytes, catalog: "Catalog", options: "LintOptions", unsafe: bool, keep: Keep) -> FileFix | None:
+def fix_bytes(
+    path: str, data: bytes, catalog: "Catalog", options: "LintOptions", unsafe: bool, keep: Keep, prefilter: "Prefilter | None" = None
+) -> FileFix | None:
     """The fixes of one file's bytes; None when the bytes cannot be decoded (the lint reports MLO002)."""
     from mlops_lint.engine.lint import lint_document
 
@@ -45,6 +48,8 @@ def fix_bytes(path: str, data: bytes, catalog: "Catalog", options: "LintOptions"
         document = form.read(path, data)
     except SourceError:
         return None
+    if prefilter is not None and not prefilter.keeps(document.text):
+        return FileFix(path, data, findings=())  # no selected rule can fire here, as the lint decides too
     reported = tuple(lint_document(document, catalog, options))
     # `keep` drops what the report drops too (per-file-ignores): no fix for a hidden finding.
     if not any(is_selected(d, unsafe) and keep(d) for d in reported):
@@ -74,9 +79,11 @@ def fix_bytes(path: str, data: bytes, catalog: "Catalog", options: "LintOptions"
     return replace(fixed, new=new)
 
 
-def _guarded(path: str, data: bytes, catalog: "Catalog", options: "LintOptions", unsafe: bool, keep: Keep) -> FileFix | None:
+def _guarded(
+    path: str, data: bytes, catalog: "Catalog", options: "LintOptions", unsafe: bool, keep: Keep, prefilter: "Prefilter | None"
+) -> FileFix | None:
     try:
-        return fix_bytes(path, data, catalog, options, unsafe, keep)
+        return fix_bytes(path, data, catalog, options, unsafe, keep, prefilter)
     except (RecursionError, MemoryError) as error:
         return FileFix(path, data, not_written=f"too large or too deeply nested to fix ({type(error).__name__})", findings=None)
     except Exception as error:  # a bug while fixing one file must not cost the others their fixes
@@ -91,6 +98,7 @@ def fix_files(
     options: "LintOptions",
     unsafe: bool,
     keep: Keep = lambda d: True,
+    prefilter: "Prefilter | None" = None,
 ) -> FixResult:
     """The fixes of every readable, decodable file (and of ``stdin``: its name and bytes). Writes nothing."""
     files = []
@@ -99,8 +107,8 @@ def fix_files(
             data = read_bytes(path)
         except SourceError:
             continue  # the lint reports it (MLO002)
-        fixed = _guarded(path, data, catalog, options, unsafe, keep)
+        fixed = _guarded(path, data, catalog, options, unsafe, keep, prefilter)
         if fixed is not None:
             files.append(fixed)
-    fixed_stdin = _guarded(stdin[0], stdin[1], catalog, options, unsafe, keep) if stdin is not None else None
+    fixed_stdin = _guarded(stdin[0], stdin[1], catalog, options, unsafe, keep, prefilter) if stdin is not None else None
     return FixResult(tuple(files), fixed_stdin)

@@ -8,7 +8,6 @@ changed module text back into the file's bytes, and shows a change as the user s
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Sequence
 
@@ -27,6 +26,8 @@ class SourceFormat:
 
 
 def _unified(path: str, old: str, new: str) -> str:
+    import difflib  # only --diff shows a change
+
     return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), path, path))
 
 
