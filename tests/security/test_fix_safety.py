@@ -1,5 +1,6 @@
 """docs/safety.md, "What --fix guarantees": each test reproduces one situation of issue 13 (items 2, 10,
-13-18) and asserts the safe outcome, through the real command line."""
+13-18) and asserts the safe outcome, through the command line's entry point (in this process; in a
+real one, marked ``integration``, where only a process shows the trouble: a real stdin, a kill)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,18 @@ FIX = ("check", "--fix", "--unsafe-fixes", "--no-cache", "--output-format", "con
 
 
 def run_bytes(*args: str, cwd: Path, stdin: bytes) -> subprocess.CompletedProcess:
-    """The real entry point with bytes in and out, as an editor pipes a buffer."""
+    """The entry point with bytes in and out, as an editor pipes a buffer (in this process)."""
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner(env={"NO_COLOR": "1"}).invoke(main, list(args), input=stdin, catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout_bytes, result.stderr_bytes)
+
+
+def run_bytes_process(*args: str, cwd: Path, stdin: bytes) -> subprocess.CompletedProcess:
+    """The same with a real stdin and stdout: a process (mark the test ``integration``)."""
     return subprocess.run([sys.executable, "-m", "mlops_lint", *args], cwd=cwd, input=stdin,
                           capture_output=True, env={**os.environ, "NO_COLOR": "1"})
 
@@ -73,8 +85,9 @@ NOT_UTF8 = b"# donn\xe9es\n" + LEAKY.encode()  # latin-1 without a coding cookie
 CRLF_BOM = b"\xef\xbb\xbf" + LEAKY.replace("\n", "\r\n").encode()  # only an unsafe fix: nothing is fixed
 
 
+@pytest.mark.integration  # the crash came from decoding the real sys.stdin
 def test_item10_non_utf8_stdin_with_fix_comes_back_byte_for_byte(tmp_path):
-    result = run_bytes("check", "--fix", "--unsafe-fixes", "--output-format", "concise", "-", cwd=tmp_path, stdin=NOT_UTF8)
+    result = run_bytes_process("check", "--fix", "--unsafe-fixes", "--output-format", "concise", "-", cwd=tmp_path, stdin=NOT_UTF8)
     assert result.stdout == NOT_UTF8
     assert result.stderr == b"-:1:1: MLO002 could not decode file: invalid utf-8 byte 0xe9 on line 1\n"
     assert result.returncode == 1
@@ -93,8 +106,9 @@ def test_item10_stdin_with_a_coding_cookie_is_fixed_in_its_own_encoding(tmp_path
     assert (result.returncode, result.stdout) == (0, (header + LEAKY_FIXED).encode("latin-1"))
 
 
+@pytest.mark.integration
 def test_item10_non_utf8_stdin_in_full_output_is_a_finding_not_a_crash(tmp_path):
-    result = run_bytes("check", "--output-format", "full", "-", cwd=tmp_path, stdin=NOT_UTF8)
+    result = run_bytes_process("check", "--output-format", "full", "-", cwd=tmp_path, stdin=NOT_UTF8)
     assert result.returncode == 1, result.stderr
     assert result.stdout.decode().startswith("-:1:1: MLO002 unreadable-file\n  could not decode file: invalid utf-8 byte 0xe9 on line 1\n")
 
@@ -116,6 +130,7 @@ def test_item10_fix_from_stdin_never_answers_with_an_empty_buffer(tmp_path, prob
 KILLED_AT_THE_RENAME = "import os, sys\nos.replace = lambda *a, **k: os._exit(9)\nfrom mlops_lint.cli import main\nmain(sys.argv[1:])\n"
 
 
+@pytest.mark.integration  # a process killed at the rename
 def test_item13_temporary_left_by_a_fix_killed_at_the_rename_is_removed_by_the_next_fix(tmp_path):
     path = tmp_path / "train.py"
     path.write_text(LEAKY)
