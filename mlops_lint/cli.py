@@ -5,10 +5,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
 
 import click
 
 from mlops_lint import __version__
+
+if TYPE_CHECKING:
+    from mlops_lint.diagnostics import Diagnostic
+    from mlops_lint.fixes.result import FixRequest, FixResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -38,12 +43,13 @@ def main() -> None:
     """
 
 
-def _fix_session(fix: bool, diff: bool, unsafe: bool):
+def _fix_request(fix: bool, diff: bool, unsafe: bool) -> FixRequest | None:
+    """None unless ``--fix`` or ``--diff`` was given (``--unsafe-fixes`` alone only widens them)."""
     if not (fix or diff):
-        return None  # the fix machinery is not even imported for a plain check
-    from mlops_lint.fixes.session import fix_session
+        return None
+    from mlops_lint.fixes.result import FixMode, FixRequest
 
-    return fix_session(fix, diff, unsafe)
+    return FixRequest(FixMode.DIFF if diff else FixMode.WRITE, unsafe)
 
 
 def _codes(value: str | None) -> tuple[str, ...] | None:
@@ -52,22 +58,42 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, source_back: bytes | None = None) -> None:
+    """Exit 2 with one line on stderr; ``source_back`` (``--fix -``) goes to stdout unchanged, so that
+    an editor replacing its buffer with our output never gets an empty one."""
+    if source_back is not None:
+        click.echo(source_back, nl=False)
     click.echo(f"mlops-lint: error: {message}", err=True)
     sys.exit(EXIT_ERROR)
+
+
+def exit_code(diagnostics: Sequence[Diagnostic], exit_zero: bool) -> int:
+    """The one exit-code rule: 2 on an internal error (MLO003), 1 on findings unless --exit-zero, else 0."""
+    if any(d.code == "MLO003" for d in diagnostics):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_CLEAN
 
 
 _FORMATS = ("full", "concise", "json", "sarif", "github", "gitlab")
 
 
-def _remember_stdin(name: str, text: str) -> None:
-    from mlops_lint.report.source_lines import remember
-    from mlops_lint.source import SourceError, document_from_text
+def _fix_messages(fixes: FixResult) -> str:
+    """Each fix that was not made, and why: one line per finding, or per file when the whole file was left."""
+    from mlops_lint.report.concise import place
 
-    try:
-        remember(document_from_text(name, text))
-    except SourceError:
-        pass  # the run has reported it as MLO002; there is no frame to show
+    lines: list[str] = []
+    for file in fixes.all:
+        lines.extend(f"mlops-lint: {place(skip.diagnostic.location)}: {skip.diagnostic.code} fix dropped, "
+                     f"file left as it was for this finding: {skip.reason}\n" for skip in file.skipped)
+        if file.not_written is not None:
+            lines.append(f"mlops-lint: {file.path}: fixes not written: {file.not_written}\n")
+    return "".join(lines)
+
+
+def _diffs(fixes: FixResult) -> str:
+    from mlops_lint.source.formats import format_of
+
+    return "".join(format_of(file.path).diff(file.path, file.original, file.new) for file in fixes.all if file.fixed and file.new is not None)
 
 
 @main.command(short_help="Lint files, folders or stdin.")
@@ -105,7 +131,7 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
     Exit codes: 0 no findings, 1 findings, 2 usage, configuration or internal error.
     """
     from mlops_lint.report import DOCUMENT_FORMATS, renderer
-    from mlops_lint.run import RunError, RunRequest, run
+    from mlops_lint.run import RunError, RunRequest, run_request
 
     verbose = verbose or os.environ.get("MLOPS_LINT_DEBUG") == "1"
     if verbose:
@@ -115,12 +141,10 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
     fmt = output_format or ("full" if sys.stdout.isatty() else "concise")
     if statistics and fmt in DOCUMENT_FORMATS:
         _fail(f"--statistics cannot be combined with --output-format {fmt} (its output is one document)")
-    stdin_text: list[str] = []  # kept so that full's code frames show the piped text, not the file on disk
-
-    def read_stdin() -> str:
-        stdin_text.append(sys.stdin.read())
-        return stdin_text[-1]
-
+    fix_request = _fix_request(fix, diff, unsafe_fixes)
+    # Bytes, not text: a file in any encoding is decoded as Python would, and comes back as it went in.
+    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    writing_stdin = stdin if fix and not diff else None  # `--fix -`: stdout is the source, whatever happens
     request = RunRequest(
         paths=tuple(paths) or (".",),
         config_file=Path(config_file) if config_file else None,
@@ -130,45 +154,62 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
         exclude=_codes(exclude),
         extend_exclude=_codes(extend_exclude) or (),
         stdin_filename=stdin_filename,
-        read_stdin=read_stdin if "-" in paths else None,
-        fix=_fix_session(fix, diff, unsafe_fixes),
+        stdin=stdin,
+        fix=fix_request,
         preview=preview,
         use_cache=not no_cache,
         cache_dir=Path(cache_dir) if cache_dir else None,
         jobs=jobs,
     )
-
-    def render_findings(found) -> str:
-        if fmt != "full":
-            return renderer(fmt)(found)
-        from mlops_lint.report.full import render as render_full
-
-        if stdin_text:
-            _remember_stdin(stdin_filename or "-", stdin_text[0])
-        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        return render_full(found, color=color, show_summary=not quiet)
-
     try:
-        diagnostics = run(request)
-        if request.fix is not None:
-            from mlops_lint.fixes.session import finish
+        result = run_request(request)
+        diagnostics = result.diagnostics
+        if fmt == "full":
+            from mlops_lint.report.full import render as render_full
+            from mlops_lint.report.source_lines import SourceLines
 
-            sys.exit(finish(request.fix, diagnostics, render_findings, exit_zero))
-        text = render_findings(diagnostics)
+            color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+            text = render_full(diagnostics, color=color, show_summary=not quiet, sources=SourceLines(result.unsaved))
+        elif fmt == "gitlab":
+            from mlops_lint.report.gitlab import render as render_gitlab
+            from mlops_lint.report.source_lines import SourceLines
+
+            text = render_gitlab(diagnostics, sources=SourceLines(result.unsaved))
+        else:
+            text = renderer(fmt)(diagnostics)
         if statistics:
             from mlops_lint.report.statistics import render as render_statistics
 
             text += render_statistics(diagnostics)
+        diff_text = _diffs(result.fixes) if diff and result.fixes is not None else ""
     except RunError as error:
-        _fail(str(error))
+        _fail(str(error), writing_stdin)
     except Exception as error:  # the last guard: one line, the traceback only when asked for
         if verbose:
+            if writing_stdin is not None:
+                click.echo(writing_stdin, nl=False)
             raise
-        _fail(f"internal error: {type(error).__name__}: {error} (run with --verbose for the traceback)")
-    click.echo(text, nl=False)
-    if any(d.code == "MLO003" for d in diagnostics):
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_CLEAN)
+        _fail(f"internal error: {type(error).__name__}: {error} (run with --verbose for the traceback)", writing_stdin)
+    fixes = result.fixes
+    if fixes is None:
+        click.echo(text, nl=False)
+        sys.exit(exit_code(diagnostics, exit_zero))
+    click.echo(_fix_messages(fixes), nl=False, err=True)
+    if diff:
+        click.echo(diff_text, nl=False)
+        if fixes.fixed_findings:
+            click.echo(f"Would fix {fixes.fixed_findings} finding(s) in {fixes.fixed_files} file(s).", err=True)
+        sys.exit(EXIT_FINDINGS if diff_text else EXIT_CLEAN)
+    if result.stdin is not None:
+        # Editors read the fixed source from stdout (the bytes as they came when nothing was fixed);
+        # the remaining findings go to stderr.
+        click.echo(result.stdin, nl=False)
+        click.echo(text, nl=False, err=True)
+    else:
+        click.echo(text, nl=False)
+    if fixes.fixed_findings:  # only what reached a file (or stdout): a refused write fixed nothing
+        click.echo(f"Fixed {fixes.fixed_findings} finding(s) in {fixes.fixed_files} file(s).", err=True)
+    sys.exit(exit_code(diagnostics, exit_zero))
 
 
 @main.command("rules", short_help="List every rule.")

@@ -1,12 +1,16 @@
-"""One lint run: resolve config and selection, discover files, lint them, apply per-file ignores."""
+"""One lint run: resolve config and selection, discover files, fix and write them (``--fix``), lint them, apply per-file ignores.
+
+This module is the only one that writes a user's file: the fixer computes new bytes, ``_write``
+puts them on disk with the checks of docs/safety.md ("--fix"), and ``cli.py`` prints.
+"""
 
 from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from mlops_lint.catalog import Catalog, CatalogError, load_catalog
 from mlops_lint.config import ConfigError, find_pyproject, load_settings
@@ -17,9 +21,11 @@ from mlops_lint.engine.parallel import lint_files, lint_source
 from mlops_lint.engine.prefilter import build_prefilter
 from mlops_lint.selection import SelectionError, selected_codes
 from mlops_lint.settings import Settings
+from mlops_lint.source import SourceDocument, SourceError, document_from_bytes
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a plain check imports neither the cache nor anything of the fixes
     from mlops_lint.cache import LintCache
+    from mlops_lint.fixes.result import FixRequest, FixResult
 
 
 class RunError(Exception):
@@ -36,12 +42,20 @@ class RunRequest:
     exclude: tuple[str, ...] | None = None
     extend_exclude: tuple[str, ...] = ()
     stdin_filename: str | None = None
-    read_stdin: Callable[[], str] | None = None
-    fix: Any = None  # a mlops_lint.fixes.session.FixSession for --fix / --diff
+    stdin: bytes | None = None  # what '-' in ``paths`` reads: the caller reads it (the CLI from stdin, an editor its buffer)
+    fix: FixRequest | None = None  # --fix / --diff
     preview: bool = False  # also run the rules that are off by default
     use_cache: bool = False  # the CLI turns it on; --no-cache off
     cache_dir: Path | None = None  # default: .mlops-lint-cache beside the config file, else in the cwd
     jobs: int | None = None  # None: one process per core
+
+
+@dataclass(frozen=True)
+class RunResult:
+    diagnostics: list[Diagnostic]  # sorted, per-file ignores applied; with --fix, what remains after it
+    fixes: FixResult | None = None  # with --fix / --diff: what was fixed, and what was not and why
+    stdin: bytes | None = None  # the source read from '-' as linted: with --fix, its fixed bytes
+    unsaved: tuple[SourceDocument, ...] = field(default=())  # texts to show instead of the file on disk (stdin)
 
 
 def _settings(request: RunRequest, catalog: Catalog) -> Settings:
@@ -84,6 +98,48 @@ def _cache(request: RunRequest, settings: Settings, options: LintOptions) -> Lin
 
 
 def run(request: RunRequest) -> list[Diagnostic]:
+    """The findings of a run (what the language server and the tests need)."""
+    return run_request(request).diagnostics
+
+
+def _project_roots(request: RunRequest, settings: Settings) -> tuple[Path, ...]:
+    """Where a write may land after following symlinks: the project (the configuration's folder,
+    else the current folder) and each folder named on the command line."""
+    folders = [Path(settings.root) if settings.root else Path.cwd(), *(Path(p) for p in request.paths if p != "-" and os.path.isdir(p))]
+    return tuple(Path(os.path.realpath(folder)) for folder in folders)
+
+
+def _write_target(path: str, roots: Sequence[Path]) -> Path:
+    """The file a write to ``path`` lands in; a symlink may lead there only inside the project."""
+    from mlops_lint.atomic import ReplaceRefused
+
+    target = Path(os.path.realpath(path))
+    if target != Path(os.path.abspath(path)) and not any(target.is_relative_to(root) for root in roots):
+        raise ReplaceRefused(f"a symlink leads it to {target}, outside the project ({roots[0]})")
+    return target
+
+
+def _write(fixes: FixResult, roots: Sequence[Path]) -> FixResult:
+    """Write each fixed file; a refused or failed write becomes that file's ``not_written``, and the run goes on."""
+    from mlops_lint.atomic import ReplaceRefused, remove_stale_temporaries, replace_source_file
+
+    for folder in sorted({os.path.dirname(os.path.realpath(file.path)) for file in fixes.files}):
+        remove_stale_temporaries(Path(folder))  # left by a --fix killed at its rename
+    files = []
+    for file in fixes.files:
+        if file.new is not None:
+            try:
+                replace_source_file(_write_target(file.path, roots), file.original, file.new)
+            except ReplaceRefused as error:
+                file = file.refused(str(error))
+            except OSError as error:
+                file = file.refused(f"could not write it: {error.strerror or error}")
+        files.append(file)
+    return replace(fixes, files=tuple(files))
+
+
+def run_request(request: RunRequest) -> RunResult:
+    """Lint (and with ``request.fix``, first fix) the files of ``request``."""
     try:
         catalog = load_catalog()
         settings = _settings(request, catalog)
@@ -107,28 +163,38 @@ def run(request: RunRequest) -> list[Diagnostic]:
     exclude = (*(request.exclude if request.exclude is not None else settings.exclude),
                *settings.extend_exclude, *request.extend_exclude)
     files = [p for p in request.paths if p != "-"]
-    paths, diagnostics = discover(files, exclude), []
-    if request.fix is not None:  # fix (or diff) first, then report what remains
-        from mlops_lint.fixes.session import fix_run
-
-        request, paths, diagnostics = fix_run(request, paths, catalog, options,
-                                              lambda d: not _per_file_ignored(d, settings, catalog))
+    paths: Iterable[str] = discover(files, exclude)
+    diagnostics: list[Diagnostic] = []
+    name = request.stdin_filename or "-"
+    stdin = request.stdin if "-" in request.paths else None
+    fixes = None
     prefilter = build_prefilter(catalog, selected)
+    if request.fix is not None:  # fix (or diff) first, then report what remains
+        from mlops_lint.fixes.fixer import fix_files
+        from mlops_lint.fixes.result import FixMode
+
+        keep = lambda d: not _per_file_ignored(d, settings, catalog)  # noqa: E731 - no fix for an ignored finding
+        paths = list(paths)
+        fixes = fix_files(paths, (name, stdin) if stdin is not None else None, catalog, options, request.fix.unsafe, keep, prefilter)
+        writing = request.fix.mode is FixMode.WRITE
+        if writing:
+            fixes = _write(fixes, _project_roots(request, settings))
+            if fixes.stdin is not None and fixes.stdin.fixed:
+                stdin = fixes.stdin.new
+        # A file whose findings the fixer already knows and that was not rewritten is not linted twice.
+        known = {f.path: f for f in fixes.files if f.findings is not None and not (writing and f.applied)}
+        paths = [p for p in paths if p not in known]
+        diagnostics = [d for f in known.values() for d in f.findings or ()]
     try:
         diagnostics.extend(lint_files(paths, catalog, options, prefilter, _cache(request, settings, options), request.jobs))
     except CatalogError as error:  # rules and catalog out of step: checked when the rules first load
         raise RunError(str(error)) from None
-    if "-" in request.paths and request.read_stdin is not None:
-        name = request.stdin_filename or "-"
+    unsaved: tuple[SourceDocument, ...] = ()
+    if stdin is not None:
+        diagnostics.extend(lint_source(name, stdin, catalog, options, prefilter))
         try:
-            # surrogateescape gives back the bytes a non-UTF-8 stdin was read with, so the
-            # decoder can name the bad byte (MLO002) instead of the run failing.
-            data = request.read_stdin().encode("utf-8", "surrogateescape")
-        except UnicodeError as error:
-            from mlops_lint.engine.lint import engine_diagnostic
-
-            diagnostics.append(engine_diagnostic(catalog, "MLO002", name, f"could not decode stdin: {error}"))
-        else:
-            diagnostics.extend(lint_source(name, data, catalog, options, prefilter))
+            unsaved = (document_from_bytes(name, stdin),)
+        except SourceError:
+            pass  # reported as MLO002; there is no text to show
     diagnostics = [d for d in diagnostics if not _per_file_ignored(d, settings, catalog)]
-    return sorted(diagnostics, key=Diagnostic.sort_key)
+    return RunResult(sorted(diagnostics, key=Diagnostic.sort_key), fixes, stdin, unsaved)

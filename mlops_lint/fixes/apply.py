@@ -12,6 +12,7 @@ from mlops_lint.catalog import Catalog
 from mlops_lint.diagnostics import Diagnostic
 from mlops_lint.fixes.locate import NodeIndex
 from mlops_lint.fixes.registry import FixContext, fixers, is_selected
+from mlops_lint.source.write_back import LineChange, WriteBackError, line_changes
 
 Lint = Callable[[str], list[Diagnostic]]
 # Each step applies one fix or sets one finding aside, so this bounds the work on a file with
@@ -168,3 +169,21 @@ def fix_text(
         applied.append(diagnostic)
         pending = relinted if lint is not None else []
     return FixOutcome(current, tuple(applied), tuple(failures))
+
+
+_BLANKS = str.maketrans("", "", " \t\f")
+
+
+def changed_lines(text: str, fixed: str) -> tuple[LineChange, ...]:
+    """The lines the fixes changed, as changes of ``text`` (``fixed`` came out of libcst).
+
+    libcst renders a parsed text exactly, except for a few bytes it has no node for (a form feed
+    at the start of a statement line is dropped). Comparing ``fixed`` with libcst's rendering of
+    ``text`` rather than with ``text`` leaves such lines out of the change, so they are copied from
+    the file untouched unless a fix rewrote the statement.
+    """
+    rendered = cst.parse_module(text).code
+    original, lines = text.split("\n"), rendered.split("\n")
+    if len(lines) != len(original) or any(a != b and a.translate(_BLANKS) != b.translate(_BLANKS) for a, b in zip(original, lines)):
+        raise WriteBackError("libcst cannot reproduce this file's text line for line")
+    return line_changes(rendered, fixed)

@@ -14,9 +14,9 @@ def fixed_source(text: str, diagnostics: list[Diagnostic], unsafe: bool, path: s
     from mlops_lint.catalog import load_catalog
     from mlops_lint.engine.lint import LintOptions, lint_document
     from mlops_lint.engine.registry import rule_classes
-    from mlops_lint.fixes.apply import fix_text
-    from mlops_lint.fixes.session import rule_options as options_for
-    from mlops_lint.fixes.write import splice
+    from mlops_lint.fixes.apply import changed_lines, fix_text
+    from mlops_lint.fixes.fixer import rule_options as options_for
+    from mlops_lint.source.write_back import WriteBackError, splice
 
     if not diagnostics:
         return None
@@ -34,7 +34,10 @@ def fixed_source(text: str, diagnostics: list[Diagnostic], unsafe: bool, path: s
     outcome = fix_text(normal, diagnostics, verify, catalog, options_for(catalog, options), unsafe, max_fixes=len(diagnostics))
     if outcome.text == normal:
         return None
-    return splice(text, normal, outcome.text)
+    try:
+        return splice(text, normal, changed_lines(normal, outcome.text))
+    except WriteBackError:
+        return None  # a fix that cannot keep the buffer's other bytes is no quick fix
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")

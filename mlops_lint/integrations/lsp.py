@@ -38,7 +38,9 @@ def lint_text(path: str, text: str) -> list[Diagnostic]:
     """Lint an unsaved buffer exactly as `mlops-lint check - --stdin-filename PATH` would (config included)."""
     from mlops_lint.run import RunRequest, run
 
-    return run(RunRequest(paths=("-",), stdin_filename=_as_given_on_the_command_line(path), read_stdin=lambda: text))
+    # A lone surrogate (JSON allows "\ud800") becomes bytes the decoder reports as MLO002, not a crash.
+    data = text.encode("utf-8", "surrogatepass")
+    return run(RunRequest(paths=("-",), stdin_filename=_as_given_on_the_command_line(path), stdin=data))
 
 
 def _as_given_on_the_command_line(path: str) -> str:

@@ -7,14 +7,14 @@ from typing import Sequence
 
 from mlops_lint.diagnostics import Diagnostic, Location
 from mlops_lint.report.concise import place
-from mlops_lint.report.source_lines import lines_of
+from mlops_lint.report.source_lines import SourceLines
 
 _STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
 
 
-def _frame(location: Location, context: int = 1) -> list[str]:
+def _frame(sources: SourceLines, location: Location, context: int = 1) -> list[str]:
     """A few numbered lines around the location ('>' marks the finding's own lines)."""
-    lines = lines_of(location, location.start.line - context, location.end.line + context)
+    lines = sources.lines_of(location, location.start.line - context, location.end.line + context)
     if not lines:
         return []
     width = len(str(lines[-1][0]))
@@ -32,17 +32,20 @@ def summary(diagnostics: Sequence[Diagnostic]) -> str:
     return f"Found {count} finding{'s' if count != 1 else ''} ({fixable} fixable).\n"
 
 
-def render(diagnostics: Sequence[Diagnostic], color: bool = False, show_summary: bool = True) -> str:
+def render(diagnostics: Sequence[Diagnostic], color: bool = False, show_summary: bool = True,
+           sources: SourceLines | None = None) -> str:
+    """``sources``: the text behind the findings (unsaved stdin included); default, the files on disk."""
     from rich.console import Console
     from rich.markup import escape
 
+    sources = sources or SourceLines()
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=120, highlight=False, soft_wrap=True)
     for d in diagnostics:
         style = _STYLE[d.severity.value]
         console.print(f"[bold]{escape(place(d.location))}[/]: [{style}]{d.code}[/] [{style}]{escape(d.name)}[/]")
         console.print(f"  {escape(d.message)}")
-        for frame_line in _frame(d.location):
+        for frame_line in _frame(sources, d.location):
             console.print(escape(frame_line), style="dim")
         for related in d.related:
             console.print(f"  [cyan]{escape(related.label)}[/]: {escape(place(related.location))}")

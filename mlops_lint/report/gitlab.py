@@ -8,28 +8,29 @@ import re
 from typing import Any, Sequence
 
 from mlops_lint.diagnostics import Diagnostic
-from mlops_lint.report.source_lines import line_text
+from mlops_lint.report.source_lines import SourceLines
 
 _SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 _DIGITS = re.compile(r"\d+")
 
 
-def _anchor(d: Diagnostic) -> str:
+def _anchor(d: Diagnostic, sources: SourceLines) -> str:
     """What identifies the finding besides its code and file: the flagged line's text, not its number.
 
     Messages quote line numbers, so when the source cannot be read they count with digits removed.
     """
-    text = line_text(d.location)
+    text = sources.line_text(d.location)
     if text is not None:
         return " ".join(text.split())
     return _DIGITS.sub("#", d.message)
 
 
-def fingerprints(diagnostics: Sequence[Diagnostic]) -> list[str]:
+def fingerprints(diagnostics: Sequence[Diagnostic], sources: SourceLines | None = None) -> list[str]:
+    sources = sources or SourceLines()
     seen: dict[str, int] = {}
     result = []
     for d in diagnostics:
-        key = "\0".join((d.code, d.location.path, str(d.location.cell or ""), _anchor(d)))
+        key = "\0".join((d.code, d.location.path, str(d.location.cell or ""), _anchor(d, sources)))
         # Identical lines flagged twice in a file are told apart by their order of appearance.
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
@@ -37,7 +38,7 @@ def fingerprints(diagnostics: Sequence[Diagnostic]) -> list[str]:
     return result
 
 
-def as_dicts(diagnostics: Sequence[Diagnostic]) -> list[dict[str, Any]]:
+def as_dicts(diagnostics: Sequence[Diagnostic], sources: SourceLines | None = None) -> list[dict[str, Any]]:
     return [
         {
             "description": f"{d.code} {d.message}",
@@ -49,9 +50,10 @@ def as_dicts(diagnostics: Sequence[Diagnostic]) -> list[dict[str, Any]]:
                 "lines": {"begin": d.location.start.line, "end": d.location.end.line},
             },
         }
-        for d, fingerprint in zip(diagnostics, fingerprints(diagnostics))
+        for d, fingerprint in zip(diagnostics, fingerprints(diagnostics, sources))
     ]
 
 
-def render(diagnostics: Sequence[Diagnostic]) -> str:
-    return json.dumps(as_dicts(diagnostics), indent=2, ensure_ascii=False) + "\n"
+def render(diagnostics: Sequence[Diagnostic], sources: SourceLines | None = None) -> str:
+    """``sources``: the text behind the findings (unsaved stdin included); default, the files on disk."""
+    return json.dumps(as_dicts(diagnostics, sources), indent=2, ensure_ascii=False) + "\n"

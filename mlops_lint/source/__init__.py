@@ -5,7 +5,8 @@ from mlops_lint.source.document import (
     SourceError,
     document_from_bytes,
     document_from_text,
+    read_bytes,
     read_document,
 )
 
-__all__ = ["SourceDocument", "SourceError", "document_from_bytes", "document_from_text", "read_document"]
+__all__ = ["SourceDocument", "SourceError", "document_from_bytes", "document_from_text", "read_bytes", "read_document"]

@@ -55,21 +55,23 @@ def decode_python(data: bytes) -> str:
 
 
 def document_from_bytes(path: str, data: bytes) -> SourceDocument:
-    if path.endswith(".ipynb"):
-        from mlops_lint.source.notebook import notebook_document
+    from mlops_lint.source.formats import format_of  # formats imports this module
 
-        return notebook_document(path, data)
-    return SourceDocument(path=path, text=decode_python(data))
+    return format_of(path).read(path, data)
 
 
 def document_from_text(path: str, text: str) -> SourceDocument:
     return document_from_bytes(path, text.encode("utf-8"))
 
 
-def read_document(path: str | Path) -> SourceDocument:
-    """Read a file from disk; an OSError becomes a SourceError (MLO002)."""
+def read_bytes(path: str | Path) -> bytes:
+    """A file's bytes, as every reader of a user's file gets them; an OSError becomes a SourceError (MLO002)."""
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except OSError as error:
         raise SourceError(f"could not read file: {error.strerror or error}") from None
-    return document_from_bytes(str(path), data)
+
+
+def read_document(path: str | Path) -> SourceDocument:
+    """Read a file from disk; an OSError becomes a SourceError (MLO002)."""
+    return document_from_bytes(str(path), read_bytes(path))

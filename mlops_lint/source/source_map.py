@@ -5,6 +5,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from mlops_lint.diagnostics import Location, Position
+
 
 @dataclass(frozen=True, slots=True)
 class CellMap:
@@ -32,3 +34,11 @@ class CellMap:
     def to_module(self, cell: int, line_in_cell: int) -> int:
         index = self.cells.index(cell)
         return self.starts[index] + line_in_cell - 1
+
+    def to_cell_location(self, location: Location) -> Location:
+        """A span in module coordinates as the user sees it: (cell, line in cell, column in cell)."""
+        cell, line = self.to_cell(location.start.line)
+        end_cell, end_line = self.to_cell(location.end.line)
+        start = Position(line, self.to_cell_column(location.start.line, location.start.column))
+        end = Position(end_line, self.to_cell_column(location.end.line, location.end.column)) if end_cell == cell else start
+        return Location(location.path, start, end, cell)
