@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from golden.update import FORMATS, TARGETS, cli_output, golden_path
-from harness import LEAKY, notebook_json, run_cli, run_cli_process
+from harness import LEAKY, notebook_json, run_cli
 from mlops_lint.diagnostics import Diagnostic, Location, Position, Related, Severity
 from mlops_lint.report import github, gitlab
 
@@ -180,12 +180,9 @@ def test_gitlab_code_quality(project):
     assert re.fullmatch(r"[0-9a-f]{32}", issue["fingerprint"])
 
 
-# In one process the reporters' source-line cache still holds the file's first version; a fresh
-# process per run until reporters receive the text they print (issue 14, "Seams").
-@pytest.mark.integration
 def test_gitlab_fingerprint_stable_across_runs_and_line_moves(project):
     def fingerprint() -> str:
-        return json.loads(run_cli_process("check", "--output-format", "gitlab", "train.py", cwd=project).stdout)[0]["fingerprint"]
+        return json.loads(run_cli("check", "--output-format", "gitlab", "train.py", cwd=project).stdout)[0]["fingerprint"]
 
     first = fingerprint()
     assert fingerprint() == first
