@@ -63,7 +63,10 @@ def _fail(message: str, source_back: bytes | None = None) -> None:
     an editor replacing its buffer with our output never gets an empty one."""
     if source_back is not None:
         click.echo(source_back, nl=False)
-    click.echo(f"mlops-lint: error: {message}", err=True)
+    from mlops_lint.report.text_safety import printable
+
+    # The message may quote the repository's file names and configuration keys.
+    click.echo(f"mlops-lint: error: {printable(message)}", err=True)
     sys.exit(EXIT_ERROR)
 
 

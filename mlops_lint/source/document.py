@@ -61,7 +61,9 @@ def document_from_bytes(path: str, data: bytes) -> SourceDocument:
 
 
 def document_from_text(path: str, text: str) -> SourceDocument:
-    return document_from_bytes(path, text.encode("utf-8"))
+    # surrogateescape gives back the bytes of a non-UTF-8 stdin, so decoding names the bad byte
+    # (SourceError) instead of encoding raising UnicodeEncodeError.
+    return document_from_bytes(path, text.encode("utf-8", "surrogateescape"))
 
 
 def read_bytes(path: str | Path) -> bytes:
