@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from mlops_lint.catalog import Catalog, RuleSpec, toml
+from mlops_lint.catalog.model import OptionSpec
+from mlops_lint.regex_limits import regex_problem
 from mlops_lint.selection import SelectionError, expand
 from mlops_lint.settings import DEFAULT_EXCLUDES, Settings
 
@@ -63,6 +65,16 @@ class _Reader:
             raise self.error(key, "must be a table of glob = [codes]")
         return {glob: self.codes(f"{key}.{glob}", codes) for glob, codes in value.items()}
 
+    def list_items(self, key: str, value: list, option: OptionSpec) -> None:
+        """A list option holds what its default holds (strings); a regex must compile and be safe to run."""
+        if all(isinstance(item, str) for item in option.default) and not all(isinstance(item, str) for item in value):
+            raise self.error(key, f"must be a list of strings, not {value!r}")
+        if option.items == "regex":
+            for item in value:
+                problem = regex_problem(item)
+                if problem is not None:
+                    raise self.error(key, f"{item!r}: {problem}")
+
     def rule_options(self, key: str, value: Any, spec: RuleSpec) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.error(key, "must be a table of the rule's options")
@@ -76,6 +88,8 @@ class _Reader:
             wrong_bool = isinstance(option_value, bool) and option.type in ("int", "float")
             if not isinstance(option_value, _TYPES[option.type]) or wrong_bool:
                 raise self.error(f"{key}.{name}", f"must be {_TYPE_WORDS[option.type]}, not {option_value!r}")
+            if option.type == "list":
+                self.list_items(f"{key}.{name}", option_value, option)
             options[name] = option_value
         return options
 

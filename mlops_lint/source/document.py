@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import tokenize
 from dataclasses import dataclass
@@ -44,10 +45,17 @@ def decode_python(data: bytes) -> str:
         if "encoding problem" in str(error):
             raise SourceError("could not decode file: the UTF-8 BOM contradicts the coding cookie") from None
         raise SourceError(f"could not decode file: {error}") from None
+    if not getattr(codecs.lookup(encoding), "_is_text_encoding", True):
+        # rot13, hex, base64, zlib, bz2, quopri, uu: bytes-to-bytes or str-to-str transforms that
+        # Python itself refuses as a source encoding ("is not a text encoding").
+        raise SourceError(f"could not decode file: the coding cookie names '{encoding}', which is not a text encoding")
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
         raise _byte_error(data, encoding, error) from None
+    except (UnicodeError, LookupError) as error:  # 'undefined', punycode and other codecs' own refusals
+        cause = error.__cause__ or error  # Python wraps the codec's own error: "decoding with ... failed (...)"
+        raise SourceError(f"could not decode file: the '{encoding}' codec failed: {cause}") from None
     if text.startswith("\ufeff"):
         text = text[1:]
     # Python reads \r\n and a lone \r as line ends; positions are counted on \n only from here on.
