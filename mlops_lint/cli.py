@@ -80,6 +80,17 @@ def exit_code(diagnostics: Sequence[Diagnostic], exit_zero: bool) -> int:
 _FORMATS = ("full", "concise", "json", "sarif", "github", "gitlab")
 
 
+def _size_option(value: str | None) -> int | None:
+    if value is None:
+        return None
+    from mlops_lint.source.reading import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'--max-file-size'") from None
+
+
 def _fix_messages(fixes: FixResult) -> str:
     """Each fix that was not made, and why: one line per finding, or per file when the whole file was left."""
     from mlops_lint.report.concise import place
@@ -126,8 +137,11 @@ def _diffs(fixes: FixResult) -> str:
               help="Where to keep the results cache (default: .mlops-lint-cache at the project root).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes to lint with (default: one per core; 1 lints in this process).")
+@click.option("--max-file-size", metavar="SIZE", default=None,
+              help="Skip (and report as MLO002) files larger than SIZE: bytes, or e.g. 5MiB, 500KB (default: 5MiB; notebooks may be 10 times larger on disk).")
 def check(paths, output_format, select, extend_select, ignore, config_file, exclude, extend_exclude,
-          stdin_filename, statistics, quiet, exit_zero, verbose, fix, unsafe_fixes, diff, preview, no_cache, cache_dir, jobs) -> None:
+          stdin_filename, statistics, quiet, exit_zero, verbose, fix, unsafe_fixes, diff, preview, no_cache, cache_dir, jobs,
+          max_file_size) -> None:
     """Lint PATHS: files and folders (walked for .py and .ipynb); '-' reads stdin. Default: the current folder.
 
     \b
@@ -142,6 +156,7 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
 
         logging.basicConfig(level=logging.DEBUG)
     fmt = output_format or ("full" if sys.stdout.isatty() else "concise")
+    max_size = _size_option(max_file_size)
     if statistics and fmt in DOCUMENT_FORMATS:
         _fail(f"--statistics cannot be combined with --output-format {fmt} (its output is one document)")
     fix_request = _fix_request(fix, diff, unsafe_fixes)
@@ -163,6 +178,7 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
         use_cache=not no_cache,
         cache_dir=Path(cache_dir) if cache_dir else None,
         jobs=jobs,
+        max_file_size=max_size,
     )
     try:
         result = run_request(request)

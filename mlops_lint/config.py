@@ -11,10 +11,13 @@ from mlops_lint.catalog.model import OptionSpec
 from mlops_lint.regex_limits import regex_problem
 from mlops_lint.selection import SelectionError, expand
 from mlops_lint.settings import DEFAULT_EXCLUDES, Settings
+from mlops_lint.source.reading import DEFAULT_MAX_FILE_SIZE, FileReadError, parse_size, read_bytes_limited
 
 _CODE_LISTS = ("select", "ignore", "extend-select")
 _GLOB_LISTS = ("exclude", "extend-exclude")
-_KEYS = (*_CODE_LISTS, *_GLOB_LISTS, "per-file-ignores")
+_KEYS = (*_CODE_LISTS, *_GLOB_LISTS, "per-file-ignores", "max-file-size")
+# A configuration file larger than this is not a configuration file (nor read into memory).
+_MAX_CONFIG_SIZE = 1024 * 1024
 _TYPES: dict[str, tuple[type, ...]] = {"int": (int,), "str": (str,), "bool": (bool,), "list": (list,), "float": (int, float)}
 _TYPE_WORDS = {"int": "an integer", "str": "a string", "bool": "a boolean", "list": "a list", "float": "a number"}
 
@@ -75,6 +78,12 @@ class _Reader:
                 if problem is not None:
                     raise self.error(key, f"{item!r}: {problem}")
 
+    def size(self, key: str, value: Any) -> int:
+        try:
+            return parse_size(value)
+        except (ValueError, TypeError) as error:
+            raise self.error(key, f"must be a size in bytes or a string such as '5MiB': {error}") from None
+
     def rule_options(self, key: str, value: Any, spec: RuleSpec) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.error(key, "must be a table of the rule's options")
@@ -106,6 +115,8 @@ def settings_from_table(table: dict, catalog: Catalog, origin: str, prefix: str 
             values[key] = reader.strings(key, value)
         elif key == "per-file-ignores":
             values[key] = reader.per_file_ignores(key, value)
+        elif key == "max-file-size":
+            values[key] = reader.size(key, value)
         elif key in rule_names:
             spec = catalog.by_name(key)
             rule_options[spec.code] = reader.rule_options(key, value, spec)
@@ -119,6 +130,7 @@ def settings_from_table(table: dict, catalog: Catalog, origin: str, prefix: str 
         exclude=values.get("exclude", DEFAULT_EXCLUDES),
         extend_exclude=values.get("extend-exclude", ()),
         rule_options=rule_options,
+        max_file_size=values.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
         source=origin,
         root=root,
     )
@@ -133,9 +145,11 @@ def load_settings(path: Path | None, catalog: Catalog) -> Settings:
     if path is None:
         return Settings()
     try:
-        data = toml.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+        # A regular file of sane size only: a pyproject.toml that is a FIFO or a link to /dev/zero
+        # must not hang the run.
+        data = toml.loads(read_bytes_limited(path, _MAX_CONFIG_SIZE).decode("utf-8"))
+    except FileReadError as error:
+        raise ConfigError(f"{path}: cannot read: {str(error).removeprefix('could not read file: ')}") from None
     except (toml.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     root = str(path.resolve().parent)

@@ -10,8 +10,11 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from mlops_lint.gitignore import GitIgnore
+from mlops_lint.source.reading import FileReadError, read_bytes_limited
 
 SUFFIXES = (".py", ".ipynb")
+# A .gitignore is a few kilobytes; one that is a FIFO, a link to /dev/zero or enormous is not read.
+_MAX_IGNORE_FILE_SIZE = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -25,9 +28,8 @@ class _Ignore:
 def _read_gitignore(folder: str, name: str = ".gitignore") -> _Ignore | None:
     path = os.path.join(folder, name)
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            lines = handle.read().splitlines()
-    except OSError:
+        lines = read_bytes_limited(path, _MAX_IGNORE_FILE_SIZE).decode("utf-8", errors="replace").splitlines()
+    except FileReadError:
         return None
     return _Ignore(folder, GitIgnore(lines))
 

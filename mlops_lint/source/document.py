@@ -8,6 +8,7 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
+from mlops_lint.source.reading import DEFAULT_MAX_FILE_SIZE, FileReadError, read_bytes_limited, read_limit
 from mlops_lint.source.source_map import CellMap
 
 
@@ -74,14 +75,16 @@ def document_from_text(path: str, text: str) -> SourceDocument:
     return document_from_bytes(path, text.encode("utf-8", "surrogateescape"))
 
 
-def read_bytes(path: str | Path) -> bytes:
-    """A file's bytes, as every reader of a user's file gets them; an OSError becomes a SourceError (MLO002)."""
+def read_bytes(path: str | Path, max_size: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
+    """A file's bytes, as every reader of a user's file gets them: a regular file, within the size
+    limit (a notebook's is larger, reading.NOTEBOOK_SIZE_FACTOR); anything else is a SourceError
+    (MLO002). Never blocks, never reads past the limit: see mlops_lint/source/reading.py."""
     try:
-        return Path(path).read_bytes()
-    except OSError as error:
-        raise SourceError(f"could not read file: {error.strerror or error}") from None
+        return read_bytes_limited(path, read_limit(str(path), max_size))
+    except FileReadError as error:
+        raise SourceError(str(error)) from None
 
 
-def read_document(path: str | Path) -> SourceDocument:
-    """Read a file from disk; an OSError becomes a SourceError (MLO002)."""
-    return document_from_bytes(str(path), read_bytes(path))
+def read_document(path: str | Path, max_size: int = DEFAULT_MAX_FILE_SIZE) -> SourceDocument:
+    """Read a file from disk (read_bytes); every failure is a SourceError (MLO002)."""
+    return document_from_bytes(str(path), read_bytes(path, max_size))
