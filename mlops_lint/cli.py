@@ -136,7 +136,7 @@ def _diffs(fixes: FixResult) -> str:
 @click.option("--cache-dir", type=click.Path(file_okay=False), envvar="MLOPS_LINT_CACHE_DIR",
               help="Where to keep the results cache (default: .mlops-lint-cache at the project root).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Processes to lint with (default: one per core; 1 lints in this process).")
+              help="Processes to lint with (default: one per core, never more than the cores or the files; 1 lints in this process).")
 @click.option("--max-file-size", metavar="SIZE", default=None,
               help="Skip (and report as MLO002) files larger than SIZE: bytes, or e.g. 5MiB, 500KB (default: 5MiB; notebooks may be 10 times larger on disk).")
 def check(paths, output_format, select, extend_select, ignore, config_file, exclude, extend_exclude,

@@ -10,9 +10,14 @@ at the cores and the files.
 
 from __future__ import annotations
 
+import concurrent.futures
 import random
 import re
 
+from click.testing import CliRunner
+
+from mlops_lint.cli import main
+from mlops_lint.engine import parallel
 from mlops_lint.gitignore import GitIgnore, _compile_vm, _Discard, _nodes, _regex, _vm_search
 from security_harness import LEAK, LEAKY, run_concise, write_tree
 
@@ -64,3 +69,32 @@ def test_the_vm_gives_the_same_answer_as_re():
             expected = None if match is None else match.groupdict().get("d") is not None
             assert vm(path) == expected, (line, path)
             compared += 1
+
+
+class _RecordingPool(concurrent.futures.ProcessPoolExecutor):
+    sizes: list[int] = []
+
+    def __init__(self, max_workers=None, *args, **kwargs):
+        _RecordingPool.sizes.append(max_workers)
+        super().__init__(max_workers, *args, **kwargs)
+
+
+def _lint_with_j300(tmp_path, monkeypatch, files: int, cores: int) -> list[int]:
+    write_tree(tmp_path, {f"train_{i:02d}.py": LEAKY for i in range(files)})
+    _RecordingPool.sizes = []
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", _RecordingPool)
+    monkeypatch.setattr(parallel, "default_jobs", lambda: cores)
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", min(files, parallel.PARALLEL_THRESHOLD))
+    result = CliRunner().invoke(main, ["check", "-j", "300", "--no-cache", "--output-format", "concise", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    assert len(result.output.splitlines()) == files
+    return _RecordingPool.sizes
+
+
+def test_jobs_are_capped_at_the_cores(tmp_path, monkeypatch):
+    assert _lint_with_j300(tmp_path, monkeypatch, files=40, cores=2) == [2]
+
+
+def test_jobs_are_capped_at_the_files(tmp_path, monkeypatch):
+    # A 64-core machine and 3 files (the pool threshold lowered to 3): 3 workers, not 64 nor 300.
+    assert _lint_with_j300(tmp_path, monkeypatch, files=3, cores=64) == [3]
