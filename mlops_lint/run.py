@@ -165,7 +165,10 @@ def run_request(request: RunRequest) -> RunResult:
                *settings.extend_exclude, *request.extend_exclude)
     files = [p for p in request.paths if p != "-"]
     max_size = request.max_file_size or settings.max_file_size
-    paths: Iterable[str] = discover(files, exclude)
+    # What the walk could not enter (unreadable folders, paths past PATH_MAX) or would not follow
+    # (links out of the walked folder): each is reported, never skipped silently.
+    not_walked: list[tuple[str, str]] = []
+    paths: Iterable[str] = discover(files, exclude, not_walked)
     diagnostics: list[Diagnostic] = []
     name = request.stdin_filename or "-"
     stdin = request.stdin if "-" in request.paths else None
@@ -192,6 +195,10 @@ def run_request(request: RunRequest) -> RunResult:
                                       max_file_size=max_size))
     except CatalogError as error:  # rules and catalog out of step: checked when the rules first load
         raise RunError(str(error)) from None
+    if "MLO002" in selected:
+        from mlops_lint.engine.lint import engine_diagnostic
+
+        diagnostics.extend(engine_diagnostic(catalog, "MLO002", path, problem) for path, problem in not_walked)
     unsaved: tuple[SourceDocument, ...] = ()
     if stdin is not None:
         diagnostics.extend(lint_source(name, stdin, catalog, options, prefilter, max_size))
