@@ -27,12 +27,18 @@ class ConfigError(Exception):
 
 
 def find_pyproject(start: Path) -> Path | None:
-    """The nearest pyproject.toml at or above ``start`` (a file or a folder)."""
+    """The nearest pyproject.toml at or above ``start`` (a file or a folder), within its repository.
+
+    The search stops at the repository's root (the folder holding ``.git``), as ruff and git do:
+    a pyproject.toml above it (in a shared /tmp, another user's home) is not the project's.
+    """
     start = start.resolve()
     for folder in (start, *start.parents) if start.is_dir() else start.parents:
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
             return candidate
+        if (folder / ".git").exists():
+            return None
     return None
 
 
