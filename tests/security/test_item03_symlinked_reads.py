@@ -7,33 +7,24 @@ secrets, printed as a code frame. Git stores such a link as a link, not a file; 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from security_harness import HANG_GUARD, LEAK, LEAKY, run_concise, write_tree
+from security_harness import LEAK, LEAKY, hang_guard, run_cli, run_concise, run_process, write_tree
 
 CANARY = "canary-secret-7f3a"
 OUTSIDE = "not read: a symbolic link to a file outside the folder being linted (name the file on the command line to lint it)"
 
 
-def _full_run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mlops_lint", "check", "--output-format", "full", "--select", "ALL", "--no-cache", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=HANG_GUARD,
-        env={**os.environ, "NO_COLOR": "1", "MLOPS_LINT_TEST_SECRET": CANARY},
-    )
-
-
+@pytest.mark.integration  # /proc/self/environ is the environment a process started with
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux's /proc")
 def test_link_to_proc_self_environ_is_not_printed(tmp_path):
     repo = tmp_path / "repo"
     write_tree(repo, {"train.py": LEAKY})
     (repo / "settings.py").symlink_to("/proc/self/environ")
-    result = _full_run(".", cwd=repo)
+    result = run_process("check", "--output-format", "full", "--select", "ALL", "--no-cache", ".", cwd=repo,
+                         env={"MLOPS_LINT_TEST_SECRET": CANARY})
     assert CANARY not in result.stdout + result.stderr
     assert "settings.py:1:1: MLO002 unreadable-file" in result.stdout
     assert OUTSIDE in result.stdout
@@ -56,6 +47,17 @@ def test_link_to_a_file_outside_the_tree_is_reported_not_read(tmp_path):
         "train.py" + LEAK,
     ]
     assert (result.returncode, result.stderr) == (1, "")
+
+
+def test_full_output_shows_nothing_of_a_file_outside_the_tree(tmp_path):
+    secret = f"import pandas as pd\nTOKEN = '{CANARY}'\ndf = pd.read_csv('/home/alice/{CANARY}.csv')\n"
+    write_tree(tmp_path, {"outside/secret.py": secret, "repo/train.py": LEAKY})
+    (tmp_path / "repo" / "config.py").symlink_to(tmp_path / "outside" / "secret.py")
+    with hang_guard():
+        result = run_cli("check", "--output-format", "full", "--select", "ALL", "--no-cache", ".", cwd=tmp_path / "repo")
+    assert CANARY not in result.stdout + result.stderr
+    assert "config.py:1:1: MLO002 unreadable-file" in result.stdout
+    assert "train.py:5:36: MLO101 preprocessing-before-split" in result.stdout
 
 
 def test_walking_a_subfolder_stops_at_that_subfolder(tmp_path):

@@ -15,7 +15,7 @@ import stat
 import pytest
 
 from mlops_lint.source.reading import FileReadError, read_bytes_limited
-from security_harness import LEAK, LEAKY, run_concise, write_tree
+from security_harness import LEAK, LEAKY, hang_guard, run_concise, write_tree
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
 FIFO = "could not read file: not a regular file but a named pipe (FIFO)"
@@ -62,5 +62,5 @@ def test_a_fifo_swapped_in_after_the_check_is_caught_on_the_descriptor(tmp_path,
     real_stat = os.stat
     monkeypatch.setattr(os, "stat", lambda path, *a, **k: real_stat(regular) if str(path) == str(fifo) else real_stat(path, *a, **k))
     assert stat.S_ISREG(os.stat(fifo).st_mode)
-    with pytest.raises(FileReadError, match="named pipe"):
+    with hang_guard(), pytest.raises(FileReadError, match="named pipe"):
         read_bytes_limited(fifo, 1024)  # returns at once: opened non-blocking, refused by fstat

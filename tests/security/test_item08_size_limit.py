@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import resource
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from mlops_lint.source.reading import DEFAULT_MAX_FILE_SIZE
-from security_harness import HANG_GUARD, LEAK, LEAKY, run_cli, run_concise, write_tree
+from security_harness import LEAK, LEAKY, hang_guard, run_cli, run_concise, run_process, write_tree
 
 TOO_LARGE_DEFAULT = "file too large ({size:,} bytes; the limit is 5 MiB, see max-file-size): not checked"
 
@@ -57,18 +55,19 @@ def test_a_bad_size_is_a_usage_or_configuration_error(tmp_path):
 
 
 def _limit_memory() -> None:
+    import resource
+
     # 1 GiB of address space: reading /dev/zero whole would fail with MemoryError long before the end.
     resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
 
+@pytest.mark.integration  # a memory limit of its own: a process
 @pytest.mark.skipif(not os.path.exists("/dev/zero") or sys.platform != "linux", reason="needs /dev/zero and RLIMIT_AS")
 def test_a_link_to_dev_zero_named_directly_does_not_exhaust_memory(tmp_path):
     write_tree(tmp_path, {"train.py": LEAKY})
     (tmp_path / "zero.py").symlink_to("/dev/zero")
-    result = subprocess.run(
-        [sys.executable, "-m", "mlops_lint", "check", "--output-format", "concise", "--no-cache", "zero.py", "train.py"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=HANG_GUARD, preexec_fn=_limit_memory,
-    )
+    result = run_process("check", "--output-format", "concise", "--no-cache", "zero.py", "train.py", cwd=tmp_path,
+                         preexec_fn=_limit_memory)
     assert result.stdout.splitlines() == [
         "train.py" + LEAK,
         "zero.py:1:1: MLO002 could not read file: not a regular file but a character device",
@@ -105,7 +104,8 @@ def test_a_notebook_may_be_larger_on_disk_but_its_code_must_fit(tmp_path):
 
 
 def test_source_on_stdin_is_held_to_the_limit(tmp_path):
-    result = run_cli("check", "--output-format", "concise", "--max-file-size", "100", "-", cwd=tmp_path, stdin=LEAKY)
+    with hang_guard():
+        result = run_cli("check", "--output-format", "concise", "--max-file-size", "100", "-", cwd=tmp_path, stdin=LEAKY)
     assert result.stdout.splitlines() == [
         f"-:1:1: MLO002 file too large ({len(LEAKY):,} characters of code; the limit is 100 bytes, see max-file-size): not checked"
     ]

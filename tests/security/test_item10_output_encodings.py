@@ -13,7 +13,7 @@ import os
 
 import pytest
 
-from security_harness import LEAKY, run_cli_bytes
+from security_harness import LEAKY, run_bytes
 
 FORMATS = ["concise", "full", "json", "sarif", "gitlab", "github"]
 
@@ -27,7 +27,7 @@ def _tree_with_a_non_utf8_name(root) -> None:
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_non_utf8_file_name_and_lone_surrogate_message(tmp_path, fmt):
     _tree_with_a_non_utf8_name(tmp_path)
-    result = run_cli_bytes("check", "--output-format", fmt, "--no-cache", ".", cwd=tmp_path)
+    result = run_bytes("check", "--output-format", fmt, "--no-cache", ".", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (1, b"")
     text = result.stdout.decode("utf-8")  # strict: raises on invalid UTF-8
     message = "read_csv reads '/home/alice/\\xff.csv'"
@@ -54,8 +54,7 @@ def test_non_utf8_file_name_and_lone_surrogate_message(tmp_path, fmt):
 def test_full_output_of_non_utf8_stdin(tmp_path):
     # An editor pipes its buffer; a byte that is not UTF-8 must come back as one finding, not a crash.
     source = LEAKY.encode() + b'name = "caf\xe9"\n'
-    result = run_cli_bytes("check", "--output-format", "full", "--stdin-filename", "train.py", "-", cwd=tmp_path, stdin=source,
-                           env={"PYTHONIOENCODING": "utf-8:surrogateescape"})
+    result = run_bytes("check", "--output-format", "full", "--stdin-filename", "train.py", "-", cwd=tmp_path, stdin=source)
     assert result.returncode == 1
     assert result.stderr == b""
     text = result.stdout.decode("utf-8")

@@ -7,14 +7,13 @@ silently: the run said "No findings" and exited 0 with a leak inside.
 
 from __future__ import annotations
 
+import errno
 import os
-import subprocess
 import sys
-import textwrap
 
 import pytest
 
-from security_harness import HANG_GUARD, LEAK, LEAKY, run_concise, write_tree
+from security_harness import LEAK, LEAKY, run_concise, write_tree
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads a mode-000 folder; the simulated test below covers it")
@@ -31,22 +30,18 @@ def test_unreadable_folder_is_reported(tmp_path):
     assert result.returncode == 1
 
 
-def test_unreadable_folder_simulated_for_root(tmp_path):
-    # CI runs as root, which lists any folder: make the listing itself fail as the kernel would,
-    # then run the real command-line entry point in a fresh interpreter.
+def test_unreadable_folder_simulated_for_root(tmp_path, monkeypatch):
+    # CI runs as root, which lists any folder: make the listing itself fail as the kernel would.
     write_tree(tmp_path, {"private/train.py": LEAKY, "ok.py": LEAKY})
-    bootstrap = textwrap.dedent(f"""
-        import errno, os, sys
-        real_scandir = os.scandir
-        def scandir(path="."):
-            if os.path.basename(os.path.normpath(os.fspath(path))) == "private":
-                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
-            return real_scandir(path)
-        os.scandir = scandir
-        from mlops_lint.cli import main
-        main(["check", "--output-format", "concise", "--no-cache", "."], prog_name="mlops-lint")
-    """)
-    result = subprocess.run([sys.executable, "-c", bootstrap], cwd=tmp_path, capture_output=True, text=True, timeout=HANG_GUARD)
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.path.basename(os.path.normpath(os.fspath(path))) == "private":
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = run_concise(".", cwd=tmp_path)
     assert result.stdout.splitlines() == [
         "ok.py" + LEAK,
         "private:1:1: MLO002 could not read folder: Permission denied; the files in it were not checked",
