@@ -94,13 +94,15 @@ def _size_option(value: str | None) -> int | None:
 def _fix_messages(fixes: FixResult) -> str:
     """Each fix that was not made, and why: one line per finding, or per file when the whole file was left."""
     from mlops_lint.report.concise import place
+    from mlops_lint.report.text_safety import printable
 
+    # File names and reasons (a symlink's target) come from the tree: escaped, one line each.
     lines: list[str] = []
     for file in fixes.all:
         lines.extend(f"mlops-lint: {place(skip.diagnostic.location)}: {skip.diagnostic.code} fix dropped, "
-                     f"file left as it was for this finding: {skip.reason}\n" for skip in file.skipped)
+                     f"file left as it was for this finding: {printable(skip.reason)}\n" for skip in file.skipped)
         if file.not_written is not None:
-            lines.append(f"mlops-lint: {file.path}: fixes not written: {file.not_written}\n")
+            lines.append(f"mlops-lint: {printable(file.path)}: fixes not written: {printable(file.not_written)}\n")
     return "".join(lines)
 
 

@@ -8,13 +8,11 @@ name carrying an escape sequence: OSC 52 writes the clipboard, OSC 0 sets the wi
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 import pytest
 
-from security_harness import HANG_GUARD, LEAK, LEAKY, run_concise, write_tree
+from security_harness import LEAK, LEAKY, hang_guard, run_cli, run_concise, write_tree
 
 OSC52 = "\x1b]52;c;ZWNobyBwd25lZA==\x07"  # "copy 'echo pwned' to the clipboard"
 HOSTILE_READ = f'import pandas as pd\ndf = pd.read_csv("/home/alice/{OSC52}data.csv")\n'
@@ -22,10 +20,8 @@ ESCAPED = r"\x1b]52;c;ZWNobyBwd25lZA==\x07"
 
 
 def _run(fmt: str, *args: str, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mlops_lint", "check", "--output-format", fmt, "--no-cache", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=HANG_GUARD, env={**os.environ, "NO_COLOR": "1"},
-    )
+    with hang_guard():
+        return run_cli("check", "--output-format", fmt, "--no-cache", *args, cwd=cwd)
 
 
 def _no_control_characters(text: str) -> None:
@@ -74,3 +70,19 @@ def test_bidirectional_controls_are_shown_too(tmp_path):
     result = _run("concise", "load.py", cwd=tmp_path)
     assert "\u202e" not in result.stdout
     assert r"'/home/alice/\u202eexe.csv'" in result.stdout
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "symlink"), reason="needs symbolic links")
+def test_fix_messages_quoting_a_file_name_and_a_link_target_are_escaped(tmp_path):
+    # --fix refuses to write through a link out of the project and says where it leads: that target,
+    # like the link's own name, comes from the tree.
+    outside = tmp_path / "outside\x1b]0;owned\x07"
+    write_tree(outside, {"victim.py": LEAKY})
+    repo = tmp_path / "repo"
+    write_tree(repo, {"pyproject.toml": ""})
+    (repo / "link\x1b[2J.py").symlink_to(outside / "victim.py")
+    with hang_guard():
+        result = run_cli("check", "--fix", "--unsafe-fixes", "--no-cache", "--output-format", "concise", "link\x1b[2J.py", cwd=repo)
+    _no_control_characters(result.stderr)
+    assert r"mlops-lint: link\x1b[2J.py: fixes not written: a symlink leads it to " in result.stderr
+    assert r"outside\x1b]0;owned\x07/victim.py, outside the project" in result.stderr
