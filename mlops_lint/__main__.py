@@ -1,6 +1,16 @@
 """Run the command line with ``python -m mlops_lint``."""
 
-from mlops_lint.cli import main
+import os
+import sys
+
+# ``python -m`` puts the current folder first on sys.path, so a ``click.py`` or ``rich.py`` in the
+# repository being linted would be imported, and run, in place of the library. Drop it before
+# anything else is imported (Python 3.11's -P / PYTHONSAFEPATH does the same). The package itself
+# is already imported: its own modules are found through its __path__, not through sys.path.
+if not getattr(sys.flags, "safe_path", False) and sys.path and sys.path[0] in ("", ".", os.getcwd()):
+    del sys.path[0]
+
+from mlops_lint.cli import main  # noqa: E402
 
 if __name__ == "__main__":
     main(prog_name="mlops-lint")

@@ -63,7 +63,10 @@ def _fail(message: str, source_back: bytes | None = None) -> None:
     an editor replacing its buffer with our output never gets an empty one."""
     if source_back is not None:
         click.echo(source_back, nl=False)
-    click.echo(f"mlops-lint: error: {message}", err=True)
+    from mlops_lint.report.text_safety import printable
+
+    # The message may quote the repository's file names and configuration keys.
+    click.echo(f"mlops-lint: error: {printable(message)}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -77,16 +80,29 @@ def exit_code(diagnostics: Sequence[Diagnostic], exit_zero: bool) -> int:
 _FORMATS = ("full", "concise", "json", "sarif", "github", "gitlab")
 
 
+def _size_option(value: str | None) -> int | None:
+    if value is None:
+        return None
+    from mlops_lint.source.reading import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'--max-file-size'") from None
+
+
 def _fix_messages(fixes: FixResult) -> str:
     """Each fix that was not made, and why: one line per finding, or per file when the whole file was left."""
     from mlops_lint.report.concise import place
+    from mlops_lint.report.text_safety import printable
 
+    # File names and reasons (a symlink's target) come from the tree: escaped, one line each.
     lines: list[str] = []
     for file in fixes.all:
         lines.extend(f"mlops-lint: {place(skip.diagnostic.location)}: {skip.diagnostic.code} fix dropped, "
-                     f"file left as it was for this finding: {skip.reason}\n" for skip in file.skipped)
+                     f"file left as it was for this finding: {printable(skip.reason)}\n" for skip in file.skipped)
         if file.not_written is not None:
-            lines.append(f"mlops-lint: {file.path}: fixes not written: {file.not_written}\n")
+            lines.append(f"mlops-lint: {printable(file.path)}: fixes not written: {printable(file.not_written)}\n")
     return "".join(lines)
 
 
@@ -122,9 +138,12 @@ def _diffs(fixes: FixResult) -> str:
 @click.option("--cache-dir", type=click.Path(file_okay=False), envvar="MLOPS_LINT_CACHE_DIR",
               help="Where to keep the results cache (default: .mlops-lint-cache at the project root).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Processes to lint with (default: one per core; 1 lints in this process).")
+              help="Processes to lint with (default: one per core, never more than the cores or the files; 1 lints in this process).")
+@click.option("--max-file-size", metavar="SIZE", default=None,
+              help="Skip (and report as MLO002) files larger than SIZE: bytes, or e.g. 5MiB, 500KB (default: 5MiB; notebooks may be 10 times larger on disk).")
 def check(paths, output_format, select, extend_select, ignore, config_file, exclude, extend_exclude,
-          stdin_filename, statistics, quiet, exit_zero, verbose, fix, unsafe_fixes, diff, preview, no_cache, cache_dir, jobs) -> None:
+          stdin_filename, statistics, quiet, exit_zero, verbose, fix, unsafe_fixes, diff, preview, no_cache, cache_dir, jobs,
+          max_file_size) -> None:
     """Lint PATHS: files and folders (walked for .py and .ipynb); '-' reads stdin. Default: the current folder.
 
     \b
@@ -139,6 +158,7 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
 
         logging.basicConfig(level=logging.DEBUG)
     fmt = output_format or ("full" if sys.stdout.isatty() else "concise")
+    max_size = _size_option(max_file_size)
     if statistics and fmt in DOCUMENT_FORMATS:
         _fail(f"--statistics cannot be combined with --output-format {fmt} (its output is one document)")
     fix_request = _fix_request(fix, diff, unsafe_fixes)
@@ -160,6 +180,7 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
         use_cache=not no_cache,
         cache_dir=Path(cache_dir) if cache_dir else None,
         jobs=jobs,
+        max_file_size=max_size,
     )
     try:
         result = run_request(request)

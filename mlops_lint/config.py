@@ -7,12 +7,17 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from mlops_lint.catalog import Catalog, RuleSpec, toml
+from mlops_lint.catalog.model import OptionSpec
+from mlops_lint.regex_limits import regex_problem
 from mlops_lint.selection import SelectionError, expand
 from mlops_lint.settings import DEFAULT_EXCLUDES, Settings
+from mlops_lint.source.reading import DEFAULT_MAX_FILE_SIZE, FileReadError, parse_size, read_bytes_limited
 
 _CODE_LISTS = ("select", "ignore", "extend-select")
 _GLOB_LISTS = ("exclude", "extend-exclude")
-_KEYS = (*_CODE_LISTS, *_GLOB_LISTS, "per-file-ignores")
+_KEYS = (*_CODE_LISTS, *_GLOB_LISTS, "per-file-ignores", "max-file-size")
+# A configuration file larger than this is not a configuration file (nor read into memory).
+_MAX_CONFIG_SIZE = 1024 * 1024
 _TYPES: dict[str, tuple[type, ...]] = {"int": (int,), "str": (str,), "bool": (bool,), "list": (list,), "float": (int, float)}
 _TYPE_WORDS = {"int": "an integer", "str": "a string", "bool": "a boolean", "list": "a list", "float": "a number"}
 
@@ -22,12 +27,18 @@ class ConfigError(Exception):
 
 
 def find_pyproject(start: Path) -> Path | None:
-    """The nearest pyproject.toml at or above ``start`` (a file or a folder)."""
+    """The nearest pyproject.toml at or above ``start`` (a file or a folder), within its repository.
+
+    The search stops at the repository's root (the folder holding ``.git``), as ruff and git do:
+    a pyproject.toml above it (in a shared /tmp, another user's home) is not the project's.
+    """
     start = start.resolve()
     for folder in (start, *start.parents) if start.is_dir() else start.parents:
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
             return candidate
+        if (folder / ".git").exists():
+            return None
     return None
 
 
@@ -63,6 +74,22 @@ class _Reader:
             raise self.error(key, "must be a table of glob = [codes]")
         return {glob: self.codes(f"{key}.{glob}", codes) for glob, codes in value.items()}
 
+    def list_items(self, key: str, value: list, option: OptionSpec) -> None:
+        """A list option holds what its default holds (strings); a regex must compile and be safe to run."""
+        if all(isinstance(item, str) for item in option.default) and not all(isinstance(item, str) for item in value):
+            raise self.error(key, f"must be a list of strings, not {value!r}")
+        if option.items == "regex":
+            for item in value:
+                problem = regex_problem(item)
+                if problem is not None:
+                    raise self.error(key, f"{item!r}: {problem}")
+
+    def size(self, key: str, value: Any) -> int:
+        try:
+            return parse_size(value)
+        except (ValueError, TypeError) as error:
+            raise self.error(key, f"must be a size in bytes or a string such as '5MiB': {error}") from None
+
     def rule_options(self, key: str, value: Any, spec: RuleSpec) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.error(key, "must be a table of the rule's options")
@@ -76,6 +103,8 @@ class _Reader:
             wrong_bool = isinstance(option_value, bool) and option.type in ("int", "float")
             if not isinstance(option_value, _TYPES[option.type]) or wrong_bool:
                 raise self.error(f"{key}.{name}", f"must be {_TYPE_WORDS[option.type]}, not {option_value!r}")
+            if option.type == "list":
+                self.list_items(f"{key}.{name}", option_value, option)
             options[name] = option_value
         return options
 
@@ -92,6 +121,8 @@ def settings_from_table(table: dict, catalog: Catalog, origin: str, prefix: str 
             values[key] = reader.strings(key, value)
         elif key == "per-file-ignores":
             values[key] = reader.per_file_ignores(key, value)
+        elif key == "max-file-size":
+            values[key] = reader.size(key, value)
         elif key in rule_names:
             spec = catalog.by_name(key)
             rule_options[spec.code] = reader.rule_options(key, value, spec)
@@ -105,6 +136,7 @@ def settings_from_table(table: dict, catalog: Catalog, origin: str, prefix: str 
         exclude=values.get("exclude", DEFAULT_EXCLUDES),
         extend_exclude=values.get("extend-exclude", ()),
         rule_options=rule_options,
+        max_file_size=values.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
         source=origin,
         root=root,
     )
@@ -119,9 +151,11 @@ def load_settings(path: Path | None, catalog: Catalog) -> Settings:
     if path is None:
         return Settings()
     try:
-        data = toml.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+        # A regular file of sane size only: a pyproject.toml that is a FIFO or a link to /dev/zero
+        # must not hang the run.
+        data = toml.loads(read_bytes_limited(path, _MAX_CONFIG_SIZE).decode("utf-8"))
+    except FileReadError as error:
+        raise ConfigError(f"{path}: cannot read: {str(error).removeprefix('could not read file: ')}") from None
     except (toml.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     root = str(path.resolve().parent)

@@ -10,8 +10,13 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from mlops_lint.gitignore import GitIgnore
+from mlops_lint.source.reading import FileReadError, read_bytes_limited
 
 SUFFIXES = (".py", ".ipynb")
+# A .gitignore is a few kilobytes; one that is a FIFO, a link to /dev/zero or enormous is not read.
+_MAX_IGNORE_FILE_SIZE = 1024 * 1024
+# (path, why it was not walked or read): filled by the walk, reported as MLO002 by the run.
+Problems = list[tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -25,9 +30,8 @@ class _Ignore:
 def _read_gitignore(folder: str, name: str = ".gitignore") -> _Ignore | None:
     path = os.path.join(folder, name)
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            lines = handle.read().splitlines()
-    except OSError:
+        lines = read_bytes_limited(path, _MAX_IGNORE_FILE_SIZE).decode("utf-8", errors="replace").splitlines()
+    except FileReadError:
         return None
     return _Ignore(folder, GitIgnore(lines))
 
@@ -78,8 +82,22 @@ def _is_virtualenv(folder: str) -> bool:
     return os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
 
 
-def _walk(root: str, matches: Callable[[str], bool]) -> Iterator[str]:
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _link_leaves(path: str, real_root: str) -> bool:
+    """Whether the symbolic link ``path`` leads out of the walked folder (``real_root``, resolved).
+
+    A link into the tree is linted like the file it names; a link out of it (``settings.py ->
+    /proc/self/environ``, ``~/.ssh/id_rsa``) is not read, as git stores it as a link, not a file.
+    """
+    return not _inside(os.path.realpath(path), real_root)
+
+
+def _walk(root: str, matches: Callable[[str], bool], problems: Problems) -> Iterator[str]:
     ancestors = _ancestor_gitignores(root)
+    real_root = os.path.realpath(root)
     stack: list[tuple[str, list[_Ignore]]] = [(root, ancestors)]
     while stack:
         folder, inherited = stack.pop()
@@ -87,7 +105,9 @@ def _walk(root: str, matches: Callable[[str], bool]) -> Iterator[str]:
         ignores = [*inherited, own] if own is not None else inherited
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-        except OSError:
+        except OSError as error:
+            # An unreadable folder or one past PATH_MAX hides every file in it: say so.
+            problems.append((folder, f"could not read folder: {error.strerror or error}; the files in it were not checked"))
             continue
         subfolders: list[str] = []
         for entry in entries:
@@ -101,19 +121,25 @@ def _walk(root: str, matches: Callable[[str], bool]) -> Iterator[str]:
                 if not _is_virtualenv(path):
                     subfolders.append(path)
             elif entry.name.endswith(SUFFIXES):
+                if entry.is_symlink() and _link_leaves(path, real_root):
+                    problems.append((path, "not read: a symbolic link to a file outside the folder being linted "
+                                           "(name the file on the command line to lint it)"))
+                    continue
                 yield path
         stack.extend((sub, ignores) for sub in reversed(subfolders))
 
 
-def discover(paths: Iterable[str], exclude: Iterable[str]) -> Iterator[str]:
+def discover(paths: Iterable[str], exclude: Iterable[str], problems: Problems | None = None) -> Iterator[str]:
     """Files under ``paths`` in a stable order, each once; a file named explicitly is always kept.
 
     A path that does not exist is yielded as it is: reading it fails with MLO002 and the run goes on.
+    What the walk cannot enter or will not follow is appended to ``problems`` as (path, reason).
     """
     matches = _matcher(exclude)
     seen: set[str] = set()
+    problems = [] if problems is None else problems
     for given in paths:
-        files = _walk(os.path.normpath(given), matches) if os.path.isdir(given) else iter((given,))
+        files = _walk(os.path.normpath(given), matches, problems) if os.path.isdir(given) else iter((given,))
         for path in files:
             key = os.path.abspath(path)
             if key not in seen:

@@ -48,6 +48,7 @@ class RunRequest:
     use_cache: bool = False  # the CLI turns it on; --no-cache off
     cache_dir: Path | None = None  # default: .mlops-lint-cache beside the config file, else in the cwd
     jobs: int | None = None  # None: one process per core
+    max_file_size: int | None = None  # bytes; None: the configuration's (default 5 MiB)
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,11 @@ def run_request(request: RunRequest) -> RunResult:
     exclude = (*(request.exclude if request.exclude is not None else settings.exclude),
                *settings.extend_exclude, *request.extend_exclude)
     files = [p for p in request.paths if p != "-"]
-    paths: Iterable[str] = discover(files, exclude)
+    max_size = request.max_file_size or settings.max_file_size
+    # What the walk could not enter (unreadable folders, paths past PATH_MAX) or would not follow
+    # (links out of the walked folder): each is reported, never skipped silently.
+    not_walked: list[tuple[str, str]] = []
+    paths: Iterable[str] = discover(files, exclude, not_walked)
     diagnostics: list[Diagnostic] = []
     name = request.stdin_filename or "-"
     stdin = request.stdin if "-" in request.paths else None
@@ -186,12 +191,17 @@ def run_request(request: RunRequest) -> RunResult:
         paths = [p for p in paths if p not in known]
         diagnostics = [d for f in known.values() for d in f.findings or ()]
     try:
-        diagnostics.extend(lint_files(paths, catalog, options, prefilter, _cache(request, settings, options), request.jobs))
+        diagnostics.extend(lint_files(paths, catalog, options, prefilter, _cache(request, settings, options), request.jobs,
+                                      max_file_size=max_size))
     except CatalogError as error:  # rules and catalog out of step: checked when the rules first load
         raise RunError(str(error)) from None
+    if "MLO002" in selected:
+        from mlops_lint.engine.lint import engine_diagnostic
+
+        diagnostics.extend(engine_diagnostic(catalog, "MLO002", path, problem) for path, problem in not_walked)
     unsaved: tuple[SourceDocument, ...] = ()
     if stdin is not None:
-        diagnostics.extend(lint_source(name, stdin, catalog, options, prefilter))
+        diagnostics.extend(lint_source(name, stdin, catalog, options, prefilter, max_size))
         try:
             unsaved = (document_from_bytes(name, stdin),)
         except SourceError:

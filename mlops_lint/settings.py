@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from mlops_lint.source.reading import DEFAULT_MAX_FILE_SIZE
+
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".venv", "venv", "env", ".env", ".tox", ".nox", ".eggs",
     "site-packages", "build", "dist", "node_modules", "__pycache__", ".ipynb_checkpoints",
@@ -21,5 +23,6 @@ class Settings:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDES
     extend_exclude: tuple[str, ...] = ()
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # code → option → value
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger files are reported (MLO002), not read
     source: str | None = None  # the config file these came from, for messages
     root: str | None = None  # that file's folder: per-file-ignores globs are relative to it

@@ -39,14 +39,14 @@ def test_unreadable_file_simulated_for_root(tmp_path, monkeypatch):
     # CI runs as root, which reads any file: make the read itself fail the way the kernel would.
     tree(tmp_path, {"a_secret.py": "x = 1\n", "b_train.py": LEAKY})
     secret = tmp_path / "a_secret.py"
-    real_read_bytes = Path.read_bytes
+    real_open = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self == secret:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read_bytes(self)
+    def open_file(path, flags, *rest, **keywords):
+        if Path(path) == secret:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *rest, **keywords)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", open_file)
     diagnostics = lint_paths([str(secret), str(tmp_path / "b_train.py")], load_catalog(), LintOptions(selected=frozenset({"MLO002", "MLO101"})))
     assert [(Path(d.location.path).name, d.code, d.message.split(";")[0]) for d in diagnostics] == [
         ("a_secret.py", "MLO002", "could not read file: Permission denied"),
@@ -104,14 +104,14 @@ def test_file_deleted_between_discovery_and_reading(tmp_path, monkeypatch):
     tree(tmp_path, {"a.py": "x = 1\n", "b.py": LEAKY})
     real_discover = discovery.discover
 
-    def discover_then_delete(paths, exclude):
-        for path in real_discover(paths, exclude):
+    def discover_then_delete(paths, exclude, *problems):
+        for path in real_discover(paths, exclude, *problems):
             yield path
             if path.endswith("a.py"):
                 os.remove(tmp_path / "b.py")  # gone after it was listed, before it is read
 
-    def listed_first(paths, exclude):
-        found = list(real_discover(paths, exclude))
+    def listed_first(paths, exclude, *problems):
+        found = list(real_discover(paths, exclude, *problems))
         yield from discover_then_delete(found, exclude)
 
     monkeypatch.setattr("mlops_lint.run.discover", listed_first)

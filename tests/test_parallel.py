@@ -28,6 +28,8 @@ def _lint_tree(root, jobs, monkeypatch, selected=ALL):
     pools = []
     real = parallel._in_pool
     monkeypatch.setattr(parallel, "_in_pool", lambda *args: pools.append(args[1]) or real(*args))
+    # Workers are capped at the cores: pretend two, so the test means the same on a one-core runner.
+    monkeypatch.setattr(parallel, "default_jobs", lambda: 2)
     paths = list(discover([str(root)], DEFAULT_EXCLUDES))
     diagnostics = parallel.lint_files(paths, CATALOG, LintOptions(selected=selected), build_prefilter(CATALOG, selected), jobs=jobs)
     return diagnostics, len(pools)

@@ -98,7 +98,8 @@ def _rule(path: Path, data: dict) -> RuleSpec:
         for example in data.get("examples", [])
     )
     options = tuple(
-        OptionSpec(name=name, type=option["type"], default=option["default"], doc=option.get("doc", ""))
+        OptionSpec(name=name, type=option["type"], default=option["default"], doc=option.get("doc", ""),
+                   items=option.get("items", ""))
         for name, option in data.get("options", {}).items()
     )
     return RuleSpec(

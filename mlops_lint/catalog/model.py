@@ -20,6 +20,7 @@ class OptionSpec:
     type: str  # "int" | "str" | "bool" | "list"
     default: Any
     doc: str
+    items: str = ""  # for a list: "regex" when each item is a regular expression (checked when configured)
 
 
 @dataclass(frozen=True, slots=True)

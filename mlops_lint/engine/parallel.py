@@ -21,7 +21,8 @@ from mlops_lint.diagnostics import Diagnostic
 from mlops_lint.engine.lint import LintOptions, engine_diagnostic, lint_document_safely
 from mlops_lint.engine.prefilter import Prefilter
 from mlops_lint.engine.registry import check_pairing
-from mlops_lint.source import SourceDocument, SourceError, document_from_bytes
+from mlops_lint.source import SourceDocument, SourceError, document_from_bytes, read_bytes
+from mlops_lint.source.reading import DEFAULT_MAX_FILE_SIZE, too_large
 
 if TYPE_CHECKING:
     from mlops_lint.cache import LintCache
@@ -47,12 +48,24 @@ def default_jobs() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
+def check_code_size(document: SourceDocument, max_size: int) -> None:
+    """A notebook may be larger than the limit on disk (its outputs), but its code may not."""
+    if len(document.text) > max_size:
+        raise SourceError(too_large(len(document.text), max_size, "characters of code"))
+
+
 def screen(
-    path: str, data: bytes, catalog: Catalog, options: LintOptions, prefilter: Prefilter | None
+    path: str, data: bytes, catalog: Catalog, options: LintOptions, prefilter: Prefilter | None,
+    max_size: int | None = None,
 ) -> SourceDocument | list[Diagnostic]:
-    """The document to analyse, or the final diagnostics of a file that needs no analysis."""
+    """The document to analyse, or the final diagnostics of a file that needs no analysis.
+
+    ``max_size`` bounds the text to analyse (source from stdin); files were bounded when read.
+    """
     try:
         document = document_from_bytes(path, data)
+        if max_size is not None:
+            check_code_size(document, max_size)
     except SourceError as error:
         return [engine_diagnostic(catalog, "MLO002", path, str(error))] if "MLO002" in options.selected else []
     if prefilter is not None and not prefilter.keeps(document.text):
@@ -60,9 +73,12 @@ def screen(
     return document
 
 
-def lint_source(path: str, data: bytes, catalog: Catalog, options: LintOptions, prefilter: Prefilter | None) -> list[Diagnostic]:
+def lint_source(
+    path: str, data: bytes, catalog: Catalog, options: LintOptions, prefilter: Prefilter | None,
+    max_size: int = DEFAULT_MAX_FILE_SIZE,
+) -> list[Diagnostic]:
     """Decode, prefilter and lint one file's bytes."""
-    screened = screen(path, data, catalog, options, prefilter)
+    screened = screen(path, data, catalog, options, prefilter, max_size)
     return screened if isinstance(screened, list) else lint_document_safely(screened, catalog, options)
 
 
@@ -103,9 +119,11 @@ class _Reader:
     """Read each path once, answer from the cache where it can, and yield the rest as tasks."""
 
     def __init__(
-        self, paths: Iterable[str], catalog: Catalog, options: LintOptions, prefilter: Prefilter | None, cache: LintCache | None
+        self, paths: Iterable[str], catalog: Catalog, options: LintOptions, prefilter: Prefilter | None, cache: LintCache | None,
+        max_size: int = DEFAULT_MAX_FILE_SIZE,
     ) -> None:
         self.paths = paths
+        self.max_size = max_size
         self.catalog = catalog
         self.options = options
         self.prefilter = prefilter
@@ -116,12 +134,14 @@ class _Reader:
     def tasks(self) -> Iterator[_Task]:
         for index, path in enumerate(self.paths):
             try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
-            except OSError as error:
-                message = f"could not read file: {error.strerror or error}"
+                data = read_bytes(path, self.max_size)  # regular files only, within the limit
+                if len(data) > self.max_size:
+                    # Only a notebook is read past the limit; checked before the cache, whose key
+                    # does not know the limit, so a changed limit is never answered from it.
+                    check_code_size(document_from_bytes(path, data), self.max_size)
+            except SourceError as error:
                 wanted = "MLO002" in self.options.selected
-                self.results[index] = [engine_diagnostic(self.catalog, "MLO002", path, message)] if wanted else []
+                self.results[index] = [engine_diagnostic(self.catalog, "MLO002", path, str(error))] if wanted else []
                 continue
             if self.cache is not None:
                 digest = self.cache.digest(data)
@@ -153,18 +173,27 @@ def lint_files(
     cache: LintCache | None = None,
     jobs: int | None = None,
     catalog_dir: str | None = None,
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
 ) -> list[Diagnostic]:
-    """Lint every path; ``jobs`` None means one process per core, 1 means serial."""
-    reader = _Reader(paths, catalog, options, prefilter, cache)
+    """Lint every path; ``jobs`` None means one process per core, 1 means serial.
+
+    More workers than cores only compete for them, and more than files to analyse sit idle:
+    ``jobs`` is capped at both (``-j 300`` on 40 files of a 2-core machine forks 2).
+    """
+    reader = _Reader(paths, catalog, options, prefilter, cache, max_file_size)
     tasks = reader.tasks()
-    jobs = default_jobs() if jobs is None else max(jobs, 1)
+    cores = default_jobs()
+    jobs = max(1, min(cores if jobs is None else jobs, cores))
     # Look ahead before paying for a pool: a warm run or a single file stays in this process.
-    head = list(itertools.islice(tasks, PARALLEL_THRESHOLD))
+    look_ahead = max(PARALLEL_THRESHOLD, jobs)
+    head = list(itertools.islice(tasks, look_ahead))
+    if len(head) < look_ahead:  # every file to analyse is known
+        jobs = min(jobs, len(head))
     if head:
         # Loading the rules costs a warm run more than the rest of its work: only when needed,
         # and in this process before any fork, so every worker inherits them.
         check_pairing(catalog)
-    if jobs == 1 or len(head) < PARALLEL_THRESHOLD:
+    if jobs <= 1 or len(head) < PARALLEL_THRESHOLD:
         for task in itertools.chain(head, tasks):
             reader.record(task.index, lint_document_safely(task.document, catalog, options))
     else:

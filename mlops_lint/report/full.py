@@ -7,7 +7,8 @@ from typing import Sequence
 
 from mlops_lint.diagnostics import Diagnostic, Location
 from mlops_lint.report.concise import place
-from mlops_lint.report.source_lines import SourceLines
+from mlops_lint.report.source_lines import NOT_READ, SourceLines
+from mlops_lint.report.text_safety import printable
 
 _STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
 
@@ -19,7 +20,7 @@ def _frame(sources: SourceLines, location: Location, context: int = 1) -> list[s
         return []
     width = len(str(lines[-1][0]))
     return [
-        f" {'>' if location.start.line <= number <= location.end.line else ' '} {number:>{width}} | {text}".rstrip()
+        f" {'>' if location.start.line <= number <= location.end.line else ' '} {number:>{width}} | {printable(text)}".rstrip()
         for number, text in lines
     ]
 
@@ -42,15 +43,17 @@ def render(diagnostics: Sequence[Diagnostic], color: bool = False, show_summary:
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=120, highlight=False, soft_wrap=True)
     for d in diagnostics:
+        # place() escapes the file name; the message quotes the tree's literals: control characters
+        # are shown escaped (report/text_safety.py), and rich markup in them is escaped too.
         style = _STYLE[d.severity.value]
         console.print(f"[bold]{escape(place(d.location))}[/]: [{style}]{d.code}[/] [{style}]{escape(d.name)}[/]")
-        console.print(f"  {escape(d.message)}")
-        for frame_line in _frame(sources, d.location):
+        console.print(f"  {escape(printable(d.message))}")
+        for frame_line in _frame(sources, d.location) if d.code != NOT_READ else ():
             console.print(escape(frame_line), style="dim")
         for related in d.related:
-            console.print(f"  [cyan]{escape(related.label)}[/]: {escape(place(related.location))}")
+            console.print(f"  [cyan]{escape(printable(related.label))}[/]: {escape(place(related.location))}")
         if d.fix is not None:
-            console.print(f"  [green]fixable[/] ({d.fix.applicability.value}): {escape(d.fix.title)}")
+            console.print(f"  [green]fixable[/] ({d.fix.applicability.value}): {escape(printable(d.fix.title))}")
         if d.url:
             console.print(f"  [dim]docs: {escape(d.url)}[/]")
         console.print()

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Sequence
 
 from mlops_lint.diagnostics import Diagnostic
+from mlops_lint.report.text_safety import valid_unicode
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
-    """The escaping GitHub's runner undoes in a command's message (actions/toolkit ``escapeData``)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The escaping GitHub's runner undoes in a command's message (actions/toolkit ``escapeData``);
+    lone surrogates (a file name that is not UTF-8) are shown as ``\xff`` so the line can be written."""
+    return valid_unicode(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

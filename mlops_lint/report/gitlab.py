@@ -8,7 +8,8 @@ import re
 from typing import Any, Sequence
 
 from mlops_lint.diagnostics import Diagnostic
-from mlops_lint.report.source_lines import SourceLines
+from mlops_lint.report.source_lines import NOT_READ, SourceLines
+from mlops_lint.report.text_safety import valid_unicode_data
 
 _SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 _DIGITS = re.compile(r"\d+")
@@ -19,7 +20,7 @@ def _anchor(d: Diagnostic, sources: SourceLines) -> str:
 
     Messages quote line numbers, so when the source cannot be read they count with digits removed.
     """
-    text = sources.line_text(d.location)
+    text = sources.line_text(d.location) if d.code != NOT_READ else None
     if text is not None:
         return " ".join(text.split())
     return _DIGITS.sub("#", d.message)
@@ -34,7 +35,8 @@ def fingerprints(diagnostics: Sequence[Diagnostic], sources: SourceLines | None 
         # Identical lines flagged twice in a file are told apart by their order of appearance.
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
-        result.append(hashlib.sha256(f"{key}\0{occurrence}".encode()).hexdigest()[:32])
+        # surrogatepass: a file name that is not UTF-8 still hashes (to the same value every run).
+        result.append(hashlib.sha256(f"{key}\0{occurrence}".encode("utf-8", "surrogatepass")).hexdigest()[:32])
     return result
 
 
@@ -56,4 +58,4 @@ def as_dicts(diagnostics: Sequence[Diagnostic], sources: SourceLines | None = No
 
 def render(diagnostics: Sequence[Diagnostic], sources: SourceLines | None = None) -> str:
     """``sources``: the text behind the findings (unsaved stdin included); default, the files on disk."""
-    return json.dumps(as_dicts(diagnostics, sources), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(valid_unicode_data(as_dicts(diagnostics, sources)), indent=2, ensure_ascii=False) + "\n"

@@ -6,6 +6,7 @@ import json
 from typing import Any, Sequence
 
 from mlops_lint.diagnostics import Diagnostic, Location
+from mlops_lint.report.text_safety import valid_unicode_data
 
 SCHEMA_VERSION = 1
 
@@ -35,4 +36,5 @@ def as_dict(diagnostic: Diagnostic) -> dict[str, Any]:
 
 def render(diagnostics: Sequence[Diagnostic]) -> str:
     document = {"schema_version": SCHEMA_VERSION, "diagnostics": [as_dict(d) for d in diagnostics]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    # A file name that is not UTF-8 (lone surrogates) would make the document invalid UTF-8.
+    return json.dumps(valid_unicode_data(document), indent=2, ensure_ascii=False) + "\n"

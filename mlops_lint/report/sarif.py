@@ -11,15 +11,28 @@ from urllib.parse import quote
 from mlops_lint import __version__
 from mlops_lint.catalog import RuleSpec, load_catalog
 from mlops_lint.diagnostics import Diagnostic, Location
+from mlops_lint.report.text_safety import valid_unicode_data
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
+def _path_bytes(path: str) -> bytes:
+    """The file name's bytes: a name that is not UTF-8 is held with surrogate escapes, and its URI
+    percent-encodes its real bytes (``%FF``), as RFC 3986 means it to."""
+    try:
+        return os.fsencode(path)
+    except UnicodeEncodeError:  # a lone surrogate that no file name on disk decodes to
+        return path.encode("utf-8", "surrogatepass")
+
+
 def _uri(path: str) -> str:
     if os.path.isabs(path):
-        return Path(path).as_uri()
-    return quote(path.replace(os.sep, "/"))
+        try:
+            return Path(path).as_uri()
+        except (UnicodeEncodeError, ValueError):
+            return "file://" + quote(_path_bytes(path.replace(os.sep, "/")))
+    return quote(_path_bytes(path.replace(os.sep, "/")))
 
 
 def _physical(location: Location) -> dict[str, Any]:
@@ -101,4 +114,4 @@ def as_dict(diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
 
 
 def render(diagnostics: Sequence[Diagnostic]) -> str:
-    return json.dumps(as_dict(diagnostics), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(valid_unicode_data(as_dict(diagnostics)), indent=2, ensure_ascii=False) + "\n"

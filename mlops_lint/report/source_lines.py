@@ -11,6 +11,9 @@ from mlops_lint.source import SourceDocument, SourceError, read_document
 # Files read from disk kept at once: findings come sorted by path, so a file is rarely read twice,
 # and a report over 20,000 files does not hold them all.
 _KEPT = 64
+# The run reports a file it did not read (too large, not a regular file, a link out of the walked
+# folder, undecodable) as MLO002: the reporters must not read it either to quote its lines.
+NOT_READ = "MLO002"
 
 
 class SourceLines:

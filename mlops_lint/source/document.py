@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
+from mlops_lint.source.reading import DEFAULT_MAX_FILE_SIZE, FileReadError, read_bytes_limited, read_limit
 from mlops_lint.source.source_map import CellMap
 
 
@@ -44,10 +46,17 @@ def decode_python(data: bytes) -> str:
         if "encoding problem" in str(error):
             raise SourceError("could not decode file: the UTF-8 BOM contradicts the coding cookie") from None
         raise SourceError(f"could not decode file: {error}") from None
+    if not getattr(codecs.lookup(encoding), "_is_text_encoding", True):
+        # rot13, hex, base64, zlib, bz2, quopri, uu: bytes-to-bytes or str-to-str transforms that
+        # Python itself refuses as a source encoding ("is not a text encoding").
+        raise SourceError(f"could not decode file: the coding cookie names '{encoding}', which is not a text encoding")
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
         raise _byte_error(data, encoding, error) from None
+    except (UnicodeError, LookupError) as error:  # 'undefined', punycode and other codecs' own refusals
+        cause = error.__cause__ or error  # Python wraps the codec's own error: "decoding with ... failed (...)"
+        raise SourceError(f"could not decode file: the '{encoding}' codec failed: {cause}") from None
     if text.startswith("\ufeff"):
         text = text[1:]
     # Python reads \r\n and a lone \r as line ends; positions are counted on \n only from here on.
@@ -61,17 +70,21 @@ def document_from_bytes(path: str, data: bytes) -> SourceDocument:
 
 
 def document_from_text(path: str, text: str) -> SourceDocument:
-    return document_from_bytes(path, text.encode("utf-8"))
+    # surrogateescape gives back the bytes of a non-UTF-8 stdin, so decoding names the bad byte
+    # (SourceError) instead of encoding raising UnicodeEncodeError.
+    return document_from_bytes(path, text.encode("utf-8", "surrogateescape"))
 
 
-def read_bytes(path: str | Path) -> bytes:
-    """A file's bytes, as every reader of a user's file gets them; an OSError becomes a SourceError (MLO002)."""
+def read_bytes(path: str | Path, max_size: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
+    """A file's bytes, as every reader of a user's file gets them: a regular file, within the size
+    limit (a notebook's is larger, reading.NOTEBOOK_SIZE_FACTOR); anything else is a SourceError
+    (MLO002). Never blocks, never reads past the limit: see mlops_lint/source/reading.py."""
     try:
-        return Path(path).read_bytes()
-    except OSError as error:
-        raise SourceError(f"could not read file: {error.strerror or error}") from None
+        return read_bytes_limited(path, read_limit(str(path), max_size))
+    except FileReadError as error:
+        raise SourceError(str(error)) from None
 
 
-def read_document(path: str | Path) -> SourceDocument:
-    """Read a file from disk; an OSError becomes a SourceError (MLO002)."""
-    return document_from_bytes(str(path), read_bytes(path))
+def read_document(path: str | Path, max_size: int = DEFAULT_MAX_FILE_SIZE) -> SourceDocument:
+    """Read a file from disk (read_bytes); every failure is a SourceError (MLO002)."""
+    return document_from_bytes(str(path), read_bytes(path, max_size))

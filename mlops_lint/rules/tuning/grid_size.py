@@ -9,6 +9,8 @@ from mlops_lint.analysis.names import dotted_name
 from mlops_lint.rules.tuning.calls import CallFacts, argument
 
 _MAX_DEPTH = 8
+# A count beyond this is not a real grid (and its decimal text would pass Python's 4300-digit limit).
+_UNCOUNTABLE = 10**1000
 # Builtins that keep the number of elements of the iterable they wrap.
 _SAME_LENGTH = {"list", "tuple", "sorted", "reversed"}
 
@@ -69,7 +71,7 @@ class GridCounter:
         if builtin == "range" and not call.keywords:
             bounds = [_number(arg) for arg in call.args]
             if 1 <= len(bounds) <= 3 and all(isinstance(b, int) for b in bounds) and bounds[-1] != 0:
-                return len(range(*bounds))  # type: ignore[arg-type]
+                return _range_length(*bounds)  # type: ignore[arg-type]
             return None
         entry = self.module.call_api(call)
         if entry is None or entry.role != "grid-axis":
@@ -89,7 +91,12 @@ class GridCounter:
         start, stop, step = (0, bounds[0], 1) if len(bounds) == 1 else (bounds[0], bounds[1], bounds[2] if len(bounds) == 3 else 1)
         if step == 0:
             return None
-        return max(0, math.ceil((stop - start) / step))  # type: ignore[operator]
+        try:
+            steps = (stop - start) / step  # type: ignore[operator]
+        except OverflowError:  # integers too large for a float
+            return None
+        # np.arange(1e309) (inf) or np.arange(0, 1, 1e-320) (1/1e-320 is inf): not a countable grid.
+        return max(0, math.ceil(steps)) if math.isfinite(steps) else None
 
     def _follow(self, node: ast.AST, line: int) -> ast.AST:
         """A name stands for the literal last assigned to it before the use."""
@@ -105,4 +112,13 @@ class GridCounter:
     def _product(sizes: list[int | None]) -> int | None:
         if None in sizes:
             return None
-        return math.prod(sizes)  # type: ignore[arg-type]
+        product = math.prod(sizes)  # type: ignore[arg-type]
+        return product if product <= _UNCOUNTABLE else None
+
+
+def _range_length(start: int, stop: int | None = None, step: int = 1) -> int | None:
+    """len(range(...)) without its OverflowError past sys.maxsize (range(10**30) is a valid axis)."""
+    if stop is None:
+        start, stop = 0, start
+    length = max(0, (stop - start + step - (1 if step > 0 else -1)) // step)
+    return length if length <= _UNCOUNTABLE else None
