@@ -1,9 +1,9 @@
 """Git's ignore rules: whether one .gitignore excludes a path, as git itself decides it.
 
-pathspec's ``GitIgnoreSpec`` models git's behaviour well, but importing pathspec 1.x costs ~36 ms
-on Python 3.11 (it pulls in asyncio through ``typing_extensions.deprecated``): a sixth of a warm
-run. This module follows the same model and is tested against pathspec on generated patterns
-and paths (tests/test_gitignore.py), which stays a test dependency.
+Our own matcher rather than pathspec, whose 1.x releases cost ~36 ms to import (asyncio through
+``typing_extensions.deprecated``), a sixth of a warm run, and which disagrees with git on some
+patterns. The reference is git itself: tests/test_gitignore.py holds 16,000 decisions of
+``git check-ignore`` on generated patterns and paths, and asks the installed git again.
 
 The model, from gitignore(5) and git's observed behaviour:
 
@@ -11,8 +11,9 @@ The model, from gitignore(5) and git's observed behaviour:
   (``\\ ``); ``!`` negates; ``\\`` escapes the next character; a lone ``/`` matches nothing.
 - A pattern with a slash before its end is anchored to the .gitignore's folder; one without
   matches at any depth. A trailing slash matches directories only.
-- ``*`` and ``?`` never match ``/``; ``[...]`` is a class (``!`` or ``^`` negates) and a pattern
-  with an unclosed class is discarded, as git does; ``**`` as a whole segment spans any number
+- ``*``, ``?`` and classes never match ``/``; ``[...]`` is a class (``!`` or ``^`` negates, ``\\``
+  escapes, a ``/`` inside it still anchors the pattern) and a pattern with an unclosed class is
+  discarded, as git does; ``**`` as a whole segment spans any number
   of folders (leading: any depth; inner: zero or more folders; trailing: everything inside).
 - A pattern that matches a folder matches everything under it. When several match, the last
   one wins, except that a pattern matching the path itself outranks one that only matches a
@@ -59,8 +60,70 @@ class _Discard(Exception):
     """A pattern git ignores (unclosed ``[``, a trailing lone backslash)."""
 
 
+def _class_end(text: str, start: int) -> int:
+    """The index just past the ``]`` closing the class whose ``[`` is at ``start - 1`` (git's rules:
+    an optional ``!``/``^``, a leading ``]`` is a member, ``\\`` escapes the next character)."""
+    i, end = start, len(text)
+    if i < end and text[i] in "!^":
+        i += 1
+    if i < end and text[i] == "]":
+        i += 1
+    while i < end and text[i] != "]":
+        i += 2 if text[i] == "\\" else 1
+    if i >= end:
+        raise _Discard  # an unclosed class: git discards the pattern
+    return i + 1
+
+
+def _split_segments(pattern: str) -> list[str]:
+    """``pattern`` cut at each ``/`` that is neither escaped nor inside a class."""
+    segments, current, i, end = [], [], 0, len(pattern)
+    while i < end:
+        char = pattern[i]
+        if char == "\\":
+            current.append(pattern[i : i + 2])
+            i += 2
+        elif char == "[":
+            close = _class_end(pattern, i + 1)
+            current.append(pattern[i:close])
+            i = close
+        elif char == "/":
+            segments.append("".join(current))
+            current = []
+            i += 1
+        else:
+            current.append(char)
+            i += 1
+    segments.append("".join(current))
+    return segments
+
+
+def _class(members: str, negated: bool) -> _Node:
+    """A class as a regex: never matching ``/`` (git matches with WM_PATHNAME), ranges kept."""
+    chars: list[str] = []
+    i = 0
+    while i < len(members):
+        if members[i] == "\\":
+            i += 1
+        chars.append(members[i])
+        i += 1
+    parts, i = [], 0
+    while i < len(chars):
+        if i + 2 < len(chars) and chars[i + 1] == "-":
+            parts.append(re.escape(chars[i]) + "-" + re.escape(chars[i + 2]))
+            i += 3
+        elif chars[i] != "/":
+            parts.append(re.escape(chars[i]))
+            i += 1
+        else:
+            i += 1
+    if negated:
+        return ("class", "[^/" + "".join(parts) + "]")
+    return ("class", "[" + "".join(parts) + "]") if parts else ("class", "(?!)")
+
+
 def _glob(segment: str) -> list[_Node]:
-    """One path segment's glob as nodes (never crossing '/')."""
+    """One path segment's glob as nodes (a class or an escaped ``/`` may sit inside it)."""
     out: list[_Node] = []
     i, end = 0, len(segment)
     while i < end:
@@ -76,27 +139,20 @@ def _glob(segment: str) -> list[_Node]:
         elif char == "?":
             out.append(("one", ""))
         elif char == "[":
-            j = i + (1 if i < end and segment[i] in "!^" else 0)
-            j += 1 if j < end and segment[j] == "]" else 0  # a leading ']' is a member
-            while j < end and segment[j] != "]":
-                j += 1
-            if j >= end:
-                raise _Discard
-            members = segment[i:j]
-            negated = members[:1] in ("!", "^")
-            members = members[1:] if negated else members
-            out.append(("class", "[" + ("^" if negated else "") + members.replace("\\", "\\\\") + "]"))
-            i = j + 1
+            close = _class_end(segment, i)
+            negated = segment[i : i + 1] in ("!", "^")
+            out.append(_class(segment[i + negated : close - 1], negated))
+            i = close
         else:
             out.append(("literal", char))
     return out
 
 
-def _nodes(segments: list[str], folders_only: bool) -> list[_Node]:
+def _nodes(segments: list[str], folders_only: bool, anchored: bool) -> list[_Node]:
     """The nodes of a pattern's '/'-separated segments (its '!' removed), searched in a path."""
     if segments[0] == "":
         del segments[0]  # "/x": anchored to the .gitignore's folder
-    elif len(segments) == 1 or (len(segments) == 2 and segments[1] == ""):
+    elif not anchored:
         if segments[0] != "**":
             segments.insert(0, "**")  # "x" and "x/": at any depth
     if not segments:
@@ -153,14 +209,19 @@ def _backtracks_long(nodes: Sequence[_Node]) -> bool:
     return across + within > 2 or across > 1
 
 
-# A compiled pattern: path -> None (no match) or whether it matched through a folder above the path.
-_Search = Callable[[str], "bool | None"]
+# A compiled pattern: path -> None (no match), or the index of the '/' after the folder the pattern
+# matched (-1: it matched the path itself, a file or a folder without its trailing '/').
+_Search = Callable[[str], "int | None"]
 
 
 def _regex_search(pattern: re.Pattern[str]) -> _Search:
-    def search(path: str) -> bool | None:
+    has_folder = _FOLDER in pattern.groupindex
+
+    def search(path: str) -> int | None:
         match = pattern.search(path)
-        return None if match is None else match.groupdict().get(_FOLDER) is not None
+        if match is None:
+            return None
+        return match.start(_FOLDER) if has_folder else -1
 
     return search
 
@@ -219,8 +280,8 @@ def _compile_vm(nodes: Sequence[_Node]) -> list[tuple]:
     return program
 
 
-def _vm_search(program: list[tuple], anchored: bool) -> Callable[[str], "bool | None"]:
-    def add(threads: list[tuple[int, bool]], seen: set[int], pc: int, folder: bool, path: str, position: int) -> None:
+def _vm_search(program: list[tuple], anchored: bool) -> _Search:
+    def add(threads: list[tuple[int, int]], seen: set[int], pc: int, folder: int, path: str, position: int) -> None:
         # Follow jumps, splits and assertions (in priority order) to the threads' next characters.
         stack = [(pc, folder)]
         while stack:
@@ -235,7 +296,7 @@ def _vm_search(program: list[tuple], anchored: bool) -> Callable[[str], "bool | 
             elif op == "split":
                 stack += [(instruction[2], folder), (instruction[1], folder)]  # the preferred is popped first
             elif op == "set_folder":
-                stack.append((pc + 1, True))
+                stack.append((pc + 1, position))
             elif op == "bol":
                 if position == 0:
                     stack.append((pc + 1, folder))
@@ -245,13 +306,13 @@ def _vm_search(program: list[tuple], anchored: bool) -> Callable[[str], "bool | 
             else:
                 threads.append((pc, folder))
 
-    def search(path: str) -> bool | None:
-        found: bool | None = None
-        threads: list[tuple[int, bool]] = []
-        add(threads, set(), 0, False, path, 0)
+    def search(path: str) -> int | None:
+        found: int | None = None
+        threads: list[tuple[int, int]] = []
+        add(threads, set(), 0, -1, path, 0)
         for position in range(len(path) + 1):
             char = path[position] if position < len(path) else ""
-            following: list[tuple[int, bool]] = []
+            following: list[tuple[int, int]] = []
             seen: set[int] = set()
             for pc, folder in threads:
                 instruction = program[pc]
@@ -261,7 +322,7 @@ def _vm_search(program: list[tuple], anchored: bool) -> Callable[[str], "bool | 
                 if char and instruction[1](char):
                     add(following, seen, pc + 1, folder, path, position + 1)
             if found is None and not anchored and position < len(path):
-                add(following, seen, 0, False, path, position + 1)  # re.search tries the next start last
+                add(following, seen, 0, -1, path, position + 1)  # re.search tries the next start last
             threads = following
             if not threads:
                 break
@@ -292,6 +353,18 @@ def compile_search(nodes: Sequence[_Node]) -> _Search:
     return _guarded(_vm_search(program, anchored=nodes[0][0] == "bol"), _required_literal(nodes))
 
 
+def pattern_nodes(pattern: str) -> list[_Node]:
+    """The nodes of one pattern (its ``!`` and blanks already taken off); raises _Discard when git ignores it.
+
+    As git does, a trailing '/' (escaped or not) means "folders only" and is taken off; any other
+    '/' anchors the pattern, one inside a class included.
+    """
+    folders_only = pattern.endswith("/")
+    body = pattern[:-1] if folders_only else pattern
+    segments = _split_segments(body) + ([""] if folders_only else [])
+    return _nodes(segments, folders_only=folders_only, anchored="/" in body)
+
+
 def _pattern(line: str) -> tuple[_Search, bool] | None:
     """(search, excludes) for one .gitignore line, or None when it matches nothing."""
     if not line.endswith("\\ "):
@@ -301,9 +374,8 @@ def _pattern(line: str) -> tuple[_Search, bool] | None:
     excludes = not line.startswith("!")
     if not excludes:
         line = line[1:]
-    segments = line.split("/")
     try:
-        nodes = _nodes(segments, folders_only=segments[-1] == "")
+        nodes = pattern_nodes(line)
         re.compile(_regex(nodes))  # a class re refuses ("[z-a]") discards the pattern, in both engines
         return compile_search(nodes), excludes
     except (_Discard, re.error):
@@ -323,9 +395,11 @@ class GitIgnore:
         """
         decision, rank = None, 0
         for search, excludes in self._patterns:
-            via_folder = search(path)
-            if via_folder is None:
+            folder = search(path)
+            if folder is None:
                 continue
+            # A folder's own trailing '/' is the folder itself, not a folder above it.
+            via_folder = folder not in (-1, len(path) - 1)
             this_rank = 1 if via_folder else 2
             if (excludes and via_folder) or this_rank >= rank:
                 decision, rank = excludes, this_rank
