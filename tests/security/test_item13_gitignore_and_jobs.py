@@ -89,7 +89,7 @@ def _lint_with_j300(tmp_path, monkeypatch, files: int, cores: int) -> list[int]:
     monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", min(files, parallel.PARALLEL_THRESHOLD))
     result = CliRunner().invoke(main, ["check", "-j", "300", "--no-cache", "--output-format", "concise", str(tmp_path)])
     assert result.exit_code == 1, result.output
-    assert len(result.output.splitlines()) == files
+    assert len(result.stdout.splitlines()) == files
     return _RecordingPool.sizes
 
 
