@@ -10,19 +10,35 @@ from typing import TYPE_CHECKING, Sequence
 import click
 
 from mlops_lint import __version__
+from mlops_lint.observer import CACHED, CHECKED, NO_ML_IMPORTS, UNREADABLE, RunObserver
 
 if TYPE_CHECKING:
     from mlops_lint.diagnostics import Diagnostic
     from mlops_lint.fixes.result import FixRequest, FixResult
+    from mlops_lint.progress import ProgressBar
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
+def _misspelt_command(argument: str, commands: Sequence[str]) -> str | None:
+    """The command ``argument`` was probably meant to be, when it is no path and looks like a command's name."""
+    if argument.startswith("-") or os.path.lexists(argument) or not argument.isalpha():
+        return None
+    import difflib
+
+    close = difflib.get_close_matches(argument.lower(), list(commands), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 class _DefaultToCheck(click.Group):
-    """``mlops-lint PATHS`` is ``mlops-lint check PATHS``."""
+    """``mlops-lint PATHS`` is ``mlops-lint check PATHS``; ``mlops-lint chek`` is a typo, not a file to lint."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            meant = _misspelt_command(args[0], sorted(self.commands))
+            if meant is not None:
+                _fail(f"unknown command '{args[0]}' — did you mean '{meant}'? "
+                      f"(to lint a file of that name: mlops-lint check {args[0]})")
             args = ["check", *args]
         return super().parse_args(ctx, args)
 
@@ -70,6 +86,17 @@ def _fail(message: str, source_back: bytes | None = None) -> None:
     sys.exit(EXIT_ERROR)
 
 
+def _say(message: str) -> None:
+    """One line on stderr; it may quote the tree's file names, so control characters are shown escaped."""
+    from mlops_lint.report.text_safety import printable
+
+    click.echo(f"mlops-lint: {printable(message)}", err=True)
+
+
+def _warn(message: str) -> None:
+    _say(f"warning: {message}")
+
+
 def exit_code(diagnostics: Sequence[Diagnostic], exit_zero: bool) -> int:
     """The one exit-code rule: 2 on an internal error (MLO003), 1 on findings unless --exit-zero, else 0."""
     if any(d.code == "MLO003" for d in diagnostics):
@@ -78,6 +105,8 @@ def exit_code(diagnostics: Sequence[Diagnostic], exit_zero: bool) -> int:
 
 
 _FORMATS = ("full", "concise", "json", "sarif", "github", "gitlab")
+# What a person reads: these get a progress bar and a summary on stderr; the others are read by machines.
+_HUMAN_FORMATS = ("full", "concise")
 
 
 def _size_option(value: str | None) -> int | None:
@@ -106,6 +135,64 @@ def _fix_messages(fixes: FixResult) -> str:
     return "".join(lines)
 
 
+class _Watcher(RunObserver):
+    """What the user sees while the run goes: a progress bar on a terminal; with -v, each file and its fate."""
+
+    def __init__(self, bar: ProgressBar | None, verbose: bool) -> None:
+        self.bar, self.verbose = bar, verbose
+        self.wants_total = bar is not None or verbose
+
+    def configuration(self, path: str | None) -> None:
+        if self.verbose:
+            _say(f"configuration: {_shown(path)}" if path else "configuration: no pyproject.toml found; the defaults apply")
+
+    def total(self, files: int) -> None:
+        if self.verbose:
+            _say(f"{files:,} file{'' if files == 1 else 's'} to check")
+        if self.bar is not None:
+            self.bar.total(files)
+
+    def advance(self) -> None:
+        if self.bar is not None:
+            self.bar.advance()
+
+    def skipped(self, path: str, reason: str) -> None:
+        if self.verbose:
+            _say(f"skipped {path} ({reason})")
+
+    def file(self, path: str, outcome: str) -> None:
+        if self.verbose:
+            _say(_VERBOSE_OUTCOME[outcome].format(path=path))
+
+
+_VERBOSE_OUTCOME = {
+    CHECKED: "checked {path}",
+    NO_ML_IMPORTS: "skipped {path} (no ML imports: no selected rule can fire)",
+    UNREADABLE: "could not read {path}",
+    CACHED: "reused {path} (unchanged since the last run: findings from the cache)",
+}
+
+
+def _watcher(fmt: str, quiet: bool, verbose: bool) -> _Watcher:
+    """A progress bar only for a person at a terminal reading a human format (-v lists every file instead)."""
+    bar = None
+    if sys.stderr.isatty() and fmt in _HUMAN_FORMATS and not quiet and not verbose:
+        from mlops_lint.progress import ProgressBar
+
+        bar = ProgressBar(sys.stderr)
+    return _Watcher(bar, verbose)
+
+
+def _shown(path: str) -> str:
+    """``path`` relative to the current folder when it is inside it, as the findings name files."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+def _timings(seconds: Sequence[tuple[str, float]]) -> str:
+    return ", ".join(f"{stage} {spent:.2f} s" for stage, spent in seconds)
+
+
 def _diffs(fixes: FixResult) -> str:
     from mlops_lint.source.formats import format_of
 
@@ -125,13 +212,17 @@ def _diffs(fixes: FixResult) -> str:
               help="Read settings from this TOML file (a pyproject.toml or a bare table) instead of the nearest pyproject.toml.")
 @click.option("--exclude", metavar="GLOBS", help="Comma-separated globs of files and folders to skip (replaces the defaults and the configured list).")
 @click.option("--extend-exclude", metavar="GLOBS", help="Comma-separated globs to skip in addition to the defaults.")
-@click.option("--stdin-filename", metavar="PATH", help="The name to report (and match per-file-ignores against) for source read from '-'.")
+@click.option("--stdin-filename", metavar="PATH",
+              help="Read the source from stdin (as '-' does) and report it under this name (per-file-ignores match it).")
 @click.option("--statistics", is_flag=True, help="After the findings, print how many each rule produced, most frequent first.")
-@click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary line.")
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no progress bar, no summary line.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported (errors still exit 2).")
-@click.option("-v", "--verbose", is_flag=True, help="Show debug logs and tracebacks of internal errors.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Say which configuration applies, each file checked or skipped and why, and the time of each stage; "
+                   "show debug logs and tracebacks of internal errors.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place, then report what remains ('-': fixed source to stdout).")
-@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply fixes that change behaviour.")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="With --fix or --diff, also apply fixes that change behaviour; alone, count them as fixable in the summary.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and change nothing (exit 1 if there are any).")
 @click.option("--preview", is_flag=True, help="Also run the heuristic rules that are off by default.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the results cache.")
@@ -149,9 +240,12 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
     \b
     Exit codes: 0 no findings, 1 findings, 2 usage, configuration or internal error.
     """
+    import time
+
     from mlops_lint.report import DOCUMENT_FORMATS, renderer
     from mlops_lint.run import RunError, RunRequest, run_request
 
+    started = time.perf_counter()
     verbose = verbose or os.environ.get("MLOPS_LINT_DEBUG") == "1"
     if verbose:
         import logging
@@ -161,10 +255,16 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
     max_size = _size_option(max_file_size)
     if statistics and fmt in DOCUMENT_FORMATS:
         _fail(f"--statistics cannot be combined with --output-format {fmt} (its output is one document)")
+    if stdin_filename is not None and "-" not in paths:
+        # As in ruff: --stdin-filename means the source comes from stdin, whatever else is named.
+        for path in paths:
+            _warn(f"ignoring {path}: --stdin-filename reads the source from stdin")
+        paths = ("-",)
     fix_request = _fix_request(fix, diff, unsafe_fixes)
     # Bytes, not text: a file in any encoding is decoded as Python would, and comes back as it went in.
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     writing_stdin = stdin if fix and not diff else None  # `--fix -`: stdout is the source, whatever happens
+    watcher = _watcher(fmt, quiet, verbose)
     request = RunRequest(
         paths=tuple(paths) or (".",),
         config_file=Path(config_file) if config_file else None,
@@ -181,16 +281,24 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
         cache_dir=Path(cache_dir) if cache_dir else None,
         jobs=jobs,
         max_file_size=max_size,
+        observer=watcher,
     )
     try:
-        result = run_request(request)
+        try:
+            result = run_request(request)
+        finally:
+            if watcher.bar is not None:
+                watcher.bar.close()
+        for warning in result.warnings:
+            _warn(warning)
+        report_started = time.perf_counter()
         diagnostics = result.diagnostics
         if fmt == "full":
             from mlops_lint.report.full import render as render_full
             from mlops_lint.report.source_lines import SourceLines
 
             color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-            text = render_full(diagnostics, color=color, show_summary=not quiet, sources=SourceLines(result.unsaved))
+            text = render_full(diagnostics, color=color, sources=SourceLines(result.unsaved))
         elif fmt == "gitlab":
             from mlops_lint.report.gitlab import render as render_gitlab
             from mlops_lint.report.source_lines import SourceLines
@@ -211,9 +319,26 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
                 click.echo(writing_stdin, nl=False)
             raise
         _fail(f"internal error: {type(error).__name__}: {error} (run with --verbose for the traceback)", writing_stdin)
+    if verbose:
+        _say(f"timings: {_timings([*result.stats.seconds, ('report', time.perf_counter() - report_started)])}")
+
+    def summarise() -> None:
+        """The summary line on stderr, for a person reading a human format."""
+        if quiet or fmt not in _HUMAN_FORMATS:
+            return
+        from mlops_lint.diagnostics import Applicability
+        from mlops_lint.report.summary import summary
+
+        attempted = None
+        if fix_request is not None:
+            attempted = Applicability.UNSAFE if unsafe_fixes else Applicability.SAFE
+        click.echo(summary(result.stats.outcomes, diagnostics, time.perf_counter() - started,
+                           unsafe_shown=unsafe_fixes, attempted=attempted), nl=False, err=True)
+
     fixes = result.fixes
     if fixes is None:
         click.echo(text, nl=False)
+        summarise()
         sys.exit(exit_code(diagnostics, exit_zero))
     click.echo(_fix_messages(fixes), nl=False, err=True)
     if diff:
@@ -230,6 +355,7 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
         click.echo(text, nl=False)
     if fixes.fixed_findings:  # only what reached a file (or stdout): a refused write fixed nothing
         click.echo(f"Fixed {fixes.fixed_findings} finding(s) in {fixes.fixed_files} file(s).", err=True)
+    summarise()
     sys.exit(exit_code(diagnostics, exit_zero))
 
 
@@ -271,7 +397,21 @@ def show_rule(code: str) -> None:
         close = difflib.get_close_matches(code.upper(), list(catalog.rules), n=1) or difflib.get_close_matches(
             code, [s.name for s in catalog.rules.values()], n=1)
         _fail(f"unknown rule '{code}'" + (f" — did you mean '{close[0]}'?" if close else ""))
-    click.echo(render_rule(spec), nl=False)
+    page = _without_generator_note(render_rule(spec))
+    if not sys.stdout.isatty():
+        click.echo(page, nl=False)  # plain Markdown, for a pager, a file or another tool
+        return
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    Console().print(Markdown(page, code_theme="monokai", hyperlinks=False))
+
+
+def _without_generator_note(page: str) -> str:
+    """The page a reader wants: the docs file's first line, a note to its editors, is dropped."""
+    if page.startswith("<!--"):
+        page = page[page.index("-->") + len("-->"):].lstrip("\n")
+    return page
 
 
 @main.command("server")

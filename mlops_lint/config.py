@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -40,6 +41,20 @@ def find_pyproject(start: Path) -> Path | None:
         if (folder / ".git").exists():
             return None
     return None
+
+
+def _looks_like_ours(table: str) -> bool:
+    """``mlops_lint``, ``mlopslint``, ``mlops-linter``: a table name meant for us but not ours."""
+    normal = "".join(char for char in table.lower() if char.isalnum())
+    return difflib.SequenceMatcher(None, normal, "mlopslint").ratio() >= 0.85
+
+
+def _misnamed_tables(data: dict, path: Path) -> tuple[str, ...]:
+    """A warning for each table that looks meant for mlops-lint but is never read."""
+    tools = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    names = [*(f"tool.{name}" for name in tools if name != "mlops-lint" and _looks_like_ours(name)),
+             *(name for name in data if name != "tool" and _looks_like_ours(name))]
+    return tuple(f"{path}: table [{name}] is not read: mlops-lint reads [tool.mlops-lint]" for name in names)
 
 
 def _suggest(key: str, known: Iterable[str]) -> str:
@@ -166,4 +181,6 @@ def load_settings(path: Path | None, catalog: Catalog) -> Settings:
         table, prefix = data, ""
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: key 'tool.mlops-lint': must be a table")
-    return settings_from_table(table, catalog, str(path), prefix, root)
+    settings = settings_from_table(table, catalog, str(path), prefix, root)
+    misnamed = _misnamed_tables(data, path) if prefix else ()
+    return replace(settings, warnings=misnamed) if misnamed else settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -17,6 +17,8 @@ SUFFIXES = (".py", ".ipynb")
 _MAX_IGNORE_FILE_SIZE = 1024 * 1024
 # (path, why it was not walked or read): filled by the walk, reported as MLO002 by the run.
 Problems = list[tuple[str, str]]
+# Told each file or folder the walk leaves out, with the reason (``-v`` prints them).
+Skipped = Callable[[str, str], None]
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class _Ignore:
 
     folder: str
     spec: GitIgnore
+    name: str = ".gitignore"  # the file's name in ``folder``, for messages
 
 
 def _read_gitignore(folder: str, name: str = ".gitignore") -> _Ignore | None:
@@ -47,11 +50,13 @@ def _ancestor_gitignores(root: str) -> list[_Ignore]:
         if (folder / ".git").exists():
             # The repository's own excludes rank below every .gitignore, as in git.
             info = _read_gitignore(str(folder), os.path.join(".git", "info", "exclude"))
+            info = replace(info, name=os.path.join(".git", "info", "exclude")) if info is not None else None
             return ([info] if info is not None else []) + found[::-1]
     return []  # not inside a git work tree: only the .gitignore files under root count
 
 
-def _gitignored(path: str, is_dir: bool, ignores: list[_Ignore]) -> bool:
+def _gitignored(path: str, is_dir: bool, ignores: list[_Ignore]) -> _Ignore | None:
+    """The ignore file that ignores ``path``, or None when it is not ignored."""
     # The deepest .gitignore with a matching pattern decides, as in git (negations included).
     absolute = os.path.abspath(path)
     for ignore in reversed(ignores):
@@ -60,8 +65,8 @@ def _gitignored(path: str, is_dir: bool, ignores: list[_Ignore]) -> bool:
             continue
         decision = ignore.spec.check(relative + "/" if is_dir else relative)
         if decision is not None:
-            return decision
-    return False
+            return ignore if decision else None
+    return None
 
 
 def _matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
@@ -82,6 +87,11 @@ def _is_virtualenv(folder: str) -> bool:
     return os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
 
 
+def _exclude_glob(name: str, relative: str, patterns: Iterable[str]) -> str:
+    """The first of ``patterns`` that excludes the entry (only asked for what ``-v`` reports)."""
+    return next((p for p in patterns if _excluded(name, relative, _matcher([p]))), "?")
+
+
 def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
@@ -95,7 +105,9 @@ def _link_leaves(path: str, real_root: str) -> bool:
     return not _inside(os.path.realpath(path), real_root)
 
 
-def _walk(root: str, matches: Callable[[str], bool], problems: Problems) -> Iterator[str]:
+def _walk(
+    root: str, matches: Callable[[str], bool], problems: Problems, skipped: Skipped | None = None, patterns: tuple[str, ...] = ()
+) -> Iterator[str]:
     ancestors = _ancestor_gitignores(root)
     real_root = os.path.realpath(root)
     stack: list[tuple[str, list[_Ignore]]] = [(root, ancestors)]
@@ -115,11 +127,20 @@ def _walk(root: str, matches: Callable[[str], bool], problems: Problems) -> Iter
             relative = os.path.relpath(path, root)
             # Symlinked folders are not followed (as os.walk): a link to an ancestor would never end.
             is_dir = entry.is_dir(follow_symlinks=False)
-            if _excluded(entry.name, relative, matches) or _gitignored(path, is_dir, ignores):
+            if _excluded(entry.name, relative, matches):
+                if skipped is not None and (is_dir or entry.name.endswith(SUFFIXES)):
+                    skipped(path, f"excluded by '{_exclude_glob(entry.name, relative, patterns)}'")
+                continue
+            ignored_by = _gitignored(path, is_dir, ignores)
+            if ignored_by is not None:
+                if skipped is not None and (is_dir or entry.name.endswith(SUFFIXES)):
+                    skipped(path, f"ignored by {os.path.normpath(os.path.join(os.path.relpath(ignored_by.folder), ignored_by.name))}")
                 continue
             if is_dir:
                 if not _is_virtualenv(path):
                     subfolders.append(path)
+                elif skipped is not None:
+                    skipped(path, "a virtualenv (it holds a pyvenv.cfg)")
             elif entry.name.endswith(SUFFIXES):
                 if entry.is_symlink() and _link_leaves(path, real_root):
                     problems.append((path, "not read: a symbolic link to a file outside the folder being linted "
@@ -129,17 +150,21 @@ def _walk(root: str, matches: Callable[[str], bool], problems: Problems) -> Iter
         stack.extend((sub, ignores) for sub in reversed(subfolders))
 
 
-def discover(paths: Iterable[str], exclude: Iterable[str], problems: Problems | None = None) -> Iterator[str]:
+def discover(
+    paths: Iterable[str], exclude: Iterable[str], problems: Problems | None = None, *, skipped: Skipped | None = None
+) -> Iterator[str]:
     """Files under ``paths`` in a stable order, each once; a file named explicitly is always kept.
 
     A path that does not exist is yielded as it is: reading it fails with MLO002 and the run goes on.
-    What the walk cannot enter or will not follow is appended to ``problems`` as (path, reason).
+    What the walk cannot enter or will not follow is appended to ``problems`` as (path, reason);
+    ``skipped`` hears each .py/.ipynb file and folder the walk leaves out on purpose, and why.
     """
-    matches = _matcher(exclude)
+    patterns = tuple(exclude)
+    matches = _matcher(patterns)
     seen: set[str] = set()
     problems = [] if problems is None else problems
     for given in paths:
-        files = _walk(os.path.normpath(given), matches, problems) if os.path.isdir(given) else iter((given,))
+        files = _walk(os.path.normpath(given), matches, problems, skipped, patterns) if os.path.isdir(given) else iter((given,))
         for path in files:
             key = os.path.abspath(path)
             if key not in seen:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from mlops_lint.catalog import Catalog, CatalogError, load_catalog
 from mlops_lint.config import ConfigError, find_pyproject, load_settings
@@ -19,6 +20,7 @@ from mlops_lint.discovery import discover
 from mlops_lint.engine.lint import LintOptions
 from mlops_lint.engine.parallel import lint_files, lint_source
 from mlops_lint.engine.prefilter import build_prefilter
+from mlops_lint.observer import CHECKED, NO_ML_IMPORTS, UNREADABLE, RunObserver
 from mlops_lint.selection import SelectionError, selected_codes
 from mlops_lint.settings import Settings
 from mlops_lint.source import SourceDocument, SourceError, document_from_bytes
@@ -30,6 +32,55 @@ if TYPE_CHECKING:  # a plain check imports neither the cache nor anything of the
 
 class RunError(Exception):
     """Stops the run with exit code 2 (bad config, bad selection, broken catalog)."""
+
+
+@dataclass(frozen=True)
+class RunStats:
+    """What the run looked at, what became of it, and where the time went."""
+
+    outcomes: dict[str, int] = field(default_factory=dict)  # outcome → how many files (and stdin)
+    seconds: tuple[tuple[str, float], ...] = ()  # (stage, seconds) in the order the stages ran
+
+    def count(self, outcome: str) -> int:
+        return self.outcomes.get(outcome, 0)
+
+    @property
+    def files(self) -> int:
+        return sum(self.outcomes.values())
+
+
+class _Tally:
+    """Counts each file once, passing it on to the observer as it goes."""
+
+    def __init__(self, observer: RunObserver) -> None:
+        self.observer = observer
+        self.outcomes: dict[str, str] = {}
+        self.done: set[str] = set()
+        self.seconds: list[tuple[str, float]] = []
+        self._since = time.perf_counter()
+
+    def advance(self, path: str) -> None:
+        if path not in self.done:
+            self.done.add(path)
+            self.observer.advance()
+
+    def __call__(self, path: str, outcome: str) -> None:
+        self.advance(path)
+        if path not in self.outcomes:  # a fixed file is linted again: its first outcome stands
+            self.outcomes[path] = outcome
+            self.observer.file(path, outcome)
+
+    def stage(self, name: str) -> None:
+        """The stage ``name`` ends now."""
+        now = time.perf_counter()
+        self.seconds.append((name, now - self._since))
+        self._since = now
+
+    def stats(self) -> RunStats:
+        counts: dict[str, int] = {}
+        for outcome in self.outcomes.values():
+            counts[outcome] = counts.get(outcome, 0) + 1
+        return RunStats(counts, tuple(self.seconds))
 
 
 @dataclass(frozen=True)
@@ -49,6 +100,7 @@ class RunRequest:
     cache_dir: Path | None = None  # default: .mlops-lint-cache beside the config file, else in the cwd
     jobs: int | None = None  # None: one process per core
     max_file_size: int | None = None  # bytes; None: the configuration's (default 5 MiB)
+    observer: RunObserver | None = None  # hears the run as it goes (progress, -v)
 
 
 @dataclass(frozen=True)
@@ -57,6 +109,8 @@ class RunResult:
     fixes: FixResult | None = None  # with --fix / --diff: what was fixed, and what was not and why
     stdin: bytes | None = None  # the source read from '-' as linted: with --fix, its fixed bytes
     unsaved: tuple[SourceDocument, ...] = field(default=())  # texts to show instead of the file on disk (stdin)
+    stats: RunStats = field(default_factory=RunStats)
+    warnings: tuple[str, ...] = ()  # configuration that was read but is probably not what was meant
 
 
 def _settings(request: RunRequest, catalog: Catalog) -> Settings:
@@ -139,8 +193,17 @@ def _write(fixes: FixResult, roots: Sequence[Path]) -> FixResult:
     return replace(fixes, files=tuple(files))
 
 
+def _counted(paths: Iterable[str], tally: _Tally) -> Iterator[str]:
+    """``paths`` as the fixer takes them, one at a time: the one before is done when it asks for the next."""
+    for path in paths:
+        yield path
+        tally.advance(path)
+
+
 def run_request(request: RunRequest) -> RunResult:
     """Lint (and with ``request.fix``, first fix) the files of ``request``."""
+    observer = request.observer or RunObserver()
+    tally = _Tally(observer)
     try:
         catalog = load_catalog()
         settings = _settings(request, catalog)
@@ -160,18 +223,24 @@ def run_request(request: RunRequest) -> RunResult:
         raise RunError(f"option --{error.key}: {error.problem}") from None
     except (CatalogError, ConfigError) as error:
         raise RunError(str(error)) from None
+    observer.configuration(settings.source)
     options = LintOptions(selected=selected, rule_options=settings.rule_options)
     exclude = (*(request.exclude if request.exclude is not None else settings.exclude),
                *settings.extend_exclude, *request.extend_exclude)
+    tally.stage("configuration")
     files = [p for p in request.paths if p != "-"]
     max_size = request.max_file_size or settings.max_file_size
     # What the walk could not enter (unreadable folders, paths past PATH_MAX) or would not follow
     # (links out of the walked folder): each is reported, never skipped silently.
     not_walked: list[tuple[str, str]] = []
-    paths: Iterable[str] = discover(files, exclude, not_walked)
+    paths: Iterable[str] = discover(files, exclude, not_walked, skipped=observer.skipped)
     diagnostics: list[Diagnostic] = []
     name = request.stdin_filename or "-"
     stdin = request.stdin if "-" in request.paths else None
+    if observer.wants_total:
+        paths = list(paths)
+        observer.total(len(paths) + (stdin is not None))
+        tally.stage("discovery")
     fixes = None
     prefilter = build_prefilter(catalog, selected)
     if request.fix is not None:  # fix (or diff) first, then report what remains
@@ -180,7 +249,8 @@ def run_request(request: RunRequest) -> RunResult:
 
         keep = lambda d: not _per_file_ignored(d, settings, catalog)  # noqa: E731 - no fix for an ignored finding
         paths = list(paths)
-        fixes = fix_files(paths, (name, stdin) if stdin is not None else None, catalog, options, request.fix.unsafe, keep, prefilter)
+        fixes = fix_files(_counted(paths, tally), (name, stdin) if stdin is not None else None, catalog, options,
+                          request.fix.unsafe, keep, prefilter)
         writing = request.fix.mode is FixMode.WRITE
         if writing:
             fixes = _write(fixes, _project_roots(request, settings))
@@ -188,23 +258,30 @@ def run_request(request: RunRequest) -> RunResult:
                 stdin = fixes.stdin.new
         # A file whose findings the fixer already knows and that was not rewritten is not linted twice.
         known = {f.path: f for f in fixes.files if f.findings is not None and not (writing and f.applied)}
+        for file in known.values():
+            tally(file.path, NO_ML_IMPORTS if file.no_ml_imports else CHECKED)
         paths = [p for p in paths if p not in known]
         diagnostics = [d for f in known.values() for d in f.findings or ()]
+        tally.stage("fixes")
     try:
         diagnostics.extend(lint_files(paths, catalog, options, prefilter, _cache(request, settings, options), request.jobs,
-                                      max_file_size=max_size))
+                                      max_file_size=max_size, observe=tally))
     except CatalogError as error:  # rules and catalog out of step: checked when the rules first load
         raise RunError(str(error)) from None
+    for path, _ in not_walked:
+        tally(path, UNREADABLE)
     if "MLO002" in selected:
         from mlops_lint.engine.lint import engine_diagnostic
 
         diagnostics.extend(engine_diagnostic(catalog, "MLO002", path, problem) for path, problem in not_walked)
     unsaved: tuple[SourceDocument, ...] = ()
     if stdin is not None:
-        diagnostics.extend(lint_source(name, stdin, catalog, options, prefilter, max_size))
+        diagnostics.extend(lint_source(name, stdin, catalog, options, prefilter, max_size, observe=tally))
         try:
             unsaved = (document_from_bytes(name, stdin),)
         except SourceError:
             pass  # reported as MLO002; there is no text to show
     diagnostics = [d for d in diagnostics if not _per_file_ignored(d, settings, catalog)]
-    return RunResult(sorted(diagnostics, key=Diagnostic.sort_key), fixes, stdin, unsaved)
+    tally.stage("lint")
+    return RunResult(sorted(diagnostics, key=Diagnostic.sort_key), fixes, stdin, unsaved,
+                     tally.stats(), settings.warnings)

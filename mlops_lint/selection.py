@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from typing import Iterable
 
 from mlops_lint.catalog import Catalog
@@ -18,11 +19,33 @@ class SelectionError(ValueError):
         super().__init__(f"'{key}': {self.problem}")
 
 
+# Letters typed for the digits they look like: MLO10l, MLO1O1.
+_LOOK_ALIKE_DIGITS = str.maketrans("LIO", "110")
+
+
+def _code_suggestion(selector: str, codes: list[str]) -> str | None:
+    """The code (or prefix) ``selector`` was probably meant to be."""
+    selector = selector.upper()
+    if selector.startswith("MLO"):
+        unconfused = "MLO" + selector[3:].translate(_LOOK_ALIKE_DIGITS)
+        if any(code.startswith(unconfused) for code in codes):
+            return unconfused
+    scores = {code: difflib.SequenceMatcher(None, selector, code).ratio() for code in codes}
+    best = max(scores.values(), default=0.0)
+    if best < 0.6:  # difflib.get_close_matches' cutoff
+        return None
+    tied = sorted(code for code, score in scores.items() if score == best)
+    if len(tied) == 1:
+        return tied[0]
+    # MLO10x is as close to MLO101 as to MLO105: name what they share, if it is a prefix that selects.
+    shared = os.path.commonprefix(tied)
+    return shared if len(shared) > len("MLO") else None
+
+
 def _suggestion(selector: str, catalog: Catalog) -> str | None:
     names = [spec.name for spec in catalog.rules.values()]
-    close = difflib.get_close_matches(selector.upper(), sorted(catalog.rules), n=1) or difflib.get_close_matches(
-        selector.lower(), names, n=1)
-    return close[0] if close else None
+    close = difflib.get_close_matches(selector.lower(), names, n=1)
+    return _code_suggestion(selector, sorted(catalog.rules)) or (close[0] if close else None)
 
 
 def expand(selectors: Iterable[str], catalog: Catalog, key: str) -> set[str]:

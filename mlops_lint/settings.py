@@ -26,3 +26,4 @@ class Settings:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger files are reported (MLO002), not read
     source: str | None = None  # the config file these came from, for messages
     root: str | None = None  # that file's folder: per-file-ignores globs are relative to it
+    warnings: tuple[str, ...] = ()  # what was read but is probably not what the user meant (a misspelt table)

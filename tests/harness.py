@@ -62,6 +62,24 @@ def run_cli_process(*args: str, cwd: Path | None = None, stdin: str | None = Non
     )
 
 
+# The line a human format ends with on stderr (report/summary.py); its time is all that varies.
+SUMMARY = re.compile(r"Checked [\d,]+ files?(?: \([^)]*\))? in \d+\.\d s: .+\.")
+
+
+def without_summary(stderr: str) -> str:
+    """``stderr`` of a run in a human format, with its last line checked to be the summary, and taken off."""
+    head, _, last = stderr.rstrip("\n").rpartition("\n")
+    assert SUMMARY.fullmatch(last), f"no summary line at the end of stderr: {stderr!r}"
+    return head + "\n" if head else ""
+
+
+def summary_of(stderr: str) -> str:
+    """The summary line of ``stderr``, its time replaced by ``T``: what a test can compare exactly."""
+    last = stderr.rstrip("\n").rpartition("\n")[2]
+    assert SUMMARY.fullmatch(last), f"no summary line at the end of stderr: {stderr!r}"
+    return re.sub(r" in \d+\.\d s: ", " in T s: ", last)
+
+
 def run_check(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """``mlops-lint check --output-format concise ARGS``."""
     return run_cli("check", "--output-format", "concise", *args, cwd=cwd)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import LEAKY, run_cli
+from harness import LEAKY, run_cli, summary_of
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "examples" / "leaky_training.py"
@@ -101,7 +101,11 @@ def test_rules_and_rule_commands():
     assert any(line.split()[:2] == ["MLO101", "preprocessing-before-split"] for line in listing.stdout.splitlines())
     page = run_cli("rule", "MLO101")
     assert page.returncode == 0
-    assert page.stdout == (ROOT / "docs" / "rules" / "MLO101.md").read_text(encoding="utf-8")
+    # Piped, the page is the docs file's Markdown without its first line, the generator's note to editors.
+    docs_page = (ROOT / "docs" / "rules" / "MLO101.md").read_text(encoding="utf-8")
+    assert docs_page.startswith("<!-- generated from rules/MLO101.toml")
+    assert page.stdout == docs_page.split("\n", 2)[2]
+    assert page.stdout.startswith("# MLO101 preprocessing-before-split\n")
 
 
 def test_default_format_is_concise_when_stdout_is_not_a_terminal(tmp_path):
@@ -135,10 +139,11 @@ def test_internal_error_in_a_rule_exits_2_after_reporting_everything(tmp_path, m
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli.main, ["check", "--output-format", "concise", "--exit-zero", "."])
     assert result.exit_code == 2
-    assert result.output.splitlines() == [
+    assert result.stdout.splitlines() == [
         "a.py:1:1: MLO003 internal error in MLO101 (RuntimeError: boom); please report it",
         "b.py:1:7: MLO001 SyntaxError: invalid syntax",
     ]
+    assert summary_of(result.stderr) == "Checked 2 files in T s: 2 findings, none fixable."
 
 
 def test_help_and_version():
@@ -209,7 +214,9 @@ def test_a_warm_run_loads_no_rule_analysis_or_fix_code(tmp_path):
     cold = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path)
     assert "mlops_lint.rules" in cold.stderr  # the probe can tell
     warm = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path)
-    assert warm.stderr == "[]\n"
+    # The summary line (report/summary.py) is printed without loading any of them either.
+    assert summary_of(warm.stderr.removesuffix("[]\n")) == "Checked 0 files (1 unchanged since the last run) in T s: no findings."
+    assert warm.stderr.endswith("\n[]\n")
 
 
 def test_docs_name_every_option_and_config_key():
@@ -252,7 +259,9 @@ def test_default_format_is_full_on_a_terminal(tmp_path):
     os.close(controller)
     output = b"".join(chunks).decode().replace("\r\n", "\n")
     assert output.splitlines()[0] == "train.py:5:36: MLO101 preprocessing-before-split"
-    assert output.splitlines()[-1] == "Found 1 finding (1 fixable)."
+    assert output.splitlines()[-2] == "  docs: https://github.com/mlops-lint/mlops-lint/blob/main/docs/rules/MLO101.md"
+    # The summary goes to stderr (a pipe here, so no progress bar either).
+    assert summary_of(process.stderr.read().decode()) == "Checked 1 file in T s: 1 finding, 1 fixable with --fix --unsafe-fixes."
 
 
 def test_full_frames_of_stdin_show_the_piped_text_not_the_file_on_disk(tmp_path):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from golden.update import FORMATS, TARGETS, cli_output, golden_path
-from harness import LEAKY, notebook_json, run_cli
+from harness import LEAKY, notebook_json, run_cli, summary_of
 from mlops_lint.diagnostics import Diagnostic, Location, Position, Related, Severity
 from mlops_lint.report import github, gitlab
 
@@ -52,6 +52,7 @@ def test_concise_lines_match_flake8_format_also_for_notebooks(project):
 
 def test_full_has_frame_related_docs_and_summary(project):
     result = run_cli("check", "--output-format", "full", "train.py", cwd=project)
+    assert summary_of(result.stderr) == "Checked 1 file in T s: 1 finding, 1 fixable with --fix --unsafe-fixes."
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "train.py:5:36: MLO101 preprocessing-before-split",
@@ -62,7 +63,6 @@ def test_full_has_frame_related_docs_and_summary(project):
         "  fixable (unsafe): Split first, then fit the transformer on the training part and apply it to the test part",
         "  docs: https://github.com/mlops-lint/mlops-lint/blob/main/docs/rules/MLO101.md",
         "",
-        "Found 1 finding (1 fixable).",
     ]
 
 
@@ -73,10 +73,11 @@ def test_full_frame_for_a_notebook_cell(project):
 
 def test_quiet_drops_the_summary_and_clean_full_says_so(project):
     quiet = run_cli("check", "--output-format", "full", "-q", "train.py", cwd=project)
-    assert "Found" not in quiet.stdout and quiet.stdout.startswith("train.py:5:36: MLO101")
-    (project / "ok.py").write_text("x = 1\n")
+    assert quiet.stderr == "" and quiet.stdout.startswith("train.py:5:36: MLO101")
+    (project / "ok.py").write_text("import sklearn\nx = 1\n")
     clean = run_cli("check", "--output-format", "full", "ok.py", cwd=project)
-    assert (clean.returncode, clean.stdout) == (0, "No findings.\n")
+    assert (clean.returncode, clean.stdout) == (0, "")
+    assert summary_of(clean.stderr) == "Checked 1 file in T s: no findings."
 
 
 def test_statistics_counts_per_rule(project):

@@ -21,6 +21,7 @@ from mlops_lint.diagnostics import Diagnostic
 from mlops_lint.engine.lint import LintOptions, engine_diagnostic, lint_document_safely
 from mlops_lint.engine.prefilter import Prefilter
 from mlops_lint.engine.registry import check_pairing
+from mlops_lint.observer import CACHED, CHECKED, NO_ML_IMPORTS, UNREADABLE, Observe
 from mlops_lint.source import SourceDocument, SourceError, document_from_bytes, read_bytes
 from mlops_lint.source.reading import DEFAULT_MAX_FILE_SIZE, too_large
 
@@ -33,6 +34,13 @@ PARALLEL_THRESHOLD = 32
 CHUNK_SIZE = 4
 # Chunks submitted ahead per worker: keeps every worker busy while bounding the bytes in flight.
 WINDOW_PER_JOB = 4
+
+
+class NoMLImports(list):
+    """The (empty) findings of a file the prefilter ruled out: no selected rule can fire, so it is not parsed.
+
+    A type of its own so that the summary can tell it from an empty result of another kind.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,17 +77,25 @@ def screen(
     except SourceError as error:
         return [engine_diagnostic(catalog, "MLO002", path, str(error))] if "MLO002" in options.selected else []
     if prefilter is not None and not prefilter.keeps(document.text):
-        return []  # no selected rule can fire here: not even parsed (engine/prefilter.py)
+        return NoMLImports()  # no selected rule can fire here: not even parsed (engine/prefilter.py)
     return document
+
+
+def _outcome(screened: list[Diagnostic]) -> str:
+    """What became of a file that ``screen`` answered itself."""
+    return NO_ML_IMPORTS if isinstance(screened, NoMLImports) else UNREADABLE
 
 
 def lint_source(
     path: str, data: bytes, catalog: Catalog, options: LintOptions, prefilter: Prefilter | None,
-    max_size: int = DEFAULT_MAX_FILE_SIZE,
+    max_size: int = DEFAULT_MAX_FILE_SIZE, observe: Observe | None = None,
 ) -> list[Diagnostic]:
     """Decode, prefilter and lint one file's bytes."""
     screened = screen(path, data, catalog, options, prefilter, max_size)
-    return screened if isinstance(screened, list) else lint_document_safely(screened, catalog, options)
+    found = screened if isinstance(screened, list) else lint_document_safely(screened, catalog, options)
+    if observe is not None:
+        observe(path, _outcome(screened) if isinstance(screened, list) else CHECKED)
+    return found
 
 
 # Per-worker state, set once by _init_worker so that tasks carry only a document.
@@ -120,10 +136,12 @@ class _Reader:
 
     def __init__(
         self, paths: Iterable[str], catalog: Catalog, options: LintOptions, prefilter: Prefilter | None, cache: LintCache | None,
-        max_size: int = DEFAULT_MAX_FILE_SIZE,
+        max_size: int = DEFAULT_MAX_FILE_SIZE, observe: Observe | None = None,
     ) -> None:
         self.paths = paths
         self.max_size = max_size
+        self.observe = observe or (lambda path, outcome: None)
+        self.index_paths: dict[int, str] = {}
         self.catalog = catalog
         self.options = options
         self.prefilter = prefilter
@@ -142,12 +160,14 @@ class _Reader:
             except SourceError as error:
                 wanted = "MLO002" in self.options.selected
                 self.results[index] = [engine_diagnostic(self.catalog, "MLO002", path, str(error))] if wanted else []
+                self.observe(path, UNREADABLE)
                 continue
             if self.cache is not None:
                 digest = self.cache.digest(data)
                 cached = self.cache.get(path, digest)
                 if cached is not None:
                     self.results[index] = cached
+                    self.observe(path, CACHED)
                     continue
                 self.digests[index] = (path, digest)
             # Decoding and the prefilter are cheap: done here, a file without ML code never
@@ -155,11 +175,15 @@ class _Reader:
             screened = screen(path, data, self.catalog, self.options, self.prefilter)
             if isinstance(screened, list):
                 self.record(index, screened)
+                self.observe(path, _outcome(screened))
                 continue
+            self.index_paths[index] = path
             yield _Task(index, screened)
 
     def record(self, index: int, diagnostics: list[Diagnostic]) -> None:
         self.results[index] = diagnostics
+        if index in self.index_paths:
+            self.observe(self.index_paths.pop(index), CHECKED)
         if self.cache is not None and index in self.digests:
             path, digest = self.digests.pop(index)
             self.cache.put(path, digest, diagnostics)
@@ -174,13 +198,15 @@ def lint_files(
     jobs: int | None = None,
     catalog_dir: str | None = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    observe: Observe | None = None,
 ) -> list[Diagnostic]:
     """Lint every path; ``jobs`` None means one process per core, 1 means serial.
 
     More workers than cores only compete for them, and more than files to analyse sit idle:
     ``jobs`` is capped at both (``-j 300`` on 40 files of a 2-core machine forks 2).
+    ``observe`` hears what became of each file as soon as it is known.
     """
-    reader = _Reader(paths, catalog, options, prefilter, cache, max_file_size)
+    reader = _Reader(paths, catalog, options, prefilter, cache, max_file_size, observe)
     tasks = reader.tasks()
     cores = default_jobs()
     jobs = max(1, min(cores if jobs is None else jobs, cores))

@@ -49,7 +49,7 @@ def fix_bytes(
     except SourceError:
         return None
     if prefilter is not None and not prefilter.keeps(document.text):
-        return FileFix(path, data, findings=())  # no selected rule can fire here, as the lint decides too
+        return FileFix(path, data, findings=(), no_ml_imports=True)  # no selected rule can fire here, as the lint decides too
     reported = tuple(lint_document(document, catalog, options))
     # `keep` drops what the report drops too (per-file-ignores): no fix for a hidden finding.
     if not any(is_selected(d, unsafe) and keep(d) for d in reported):

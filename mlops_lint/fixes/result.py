@@ -44,6 +44,7 @@ class FileFix:
     skipped: tuple[SkippedFix, ...] = ()
     not_written: str | None = None  # why ``applied`` did not reach the file (set by write-back or by the writer)
     findings: tuple[Diagnostic, ...] | None = None  # the findings of ``original`` as reported; None: not linted
+    no_ml_imports: bool = False  # the prefilter ruled the file out (no selected rule can fire): not parsed
 
     @property
     def fixed(self) -> tuple[Diagnostic, ...]:

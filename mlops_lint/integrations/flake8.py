@@ -37,6 +37,7 @@ class MlopsLintChecker:
 
     name = "mlops-lint"
     version = __version__
+    disable_noqa = False  # flake8's --disable-noqa, read by parse_options
 
     # flake8 hands us its parsed tree too; we lint from ``lines`` instead because the engine's
     # lint_document owns parsing, suppression and positions, and one more ast.parse is small next
@@ -58,6 +59,10 @@ class MlopsLintChecker:
         if off:
             option_manager.extend_default_ignore(off)
 
+    @classmethod
+    def parse_options(cls, options: Any) -> None:
+        cls.disable_noqa = bool(getattr(options, "disable_noqa", False))
+
     def run(self) -> Iterator[Flake8Result]:
         try:
             results = list(self._lint())
@@ -76,8 +81,9 @@ class MlopsLintChecker:
         text = "".join(self.lines).replace("\r\n", "\n").replace("\r", "\n")
         if text.startswith("\ufeff"):
             text = text[1:]
-        # flake8 owns `# noqa`; our skip-file comment has no flake8 equivalent, so it is honoured here.
-        if read_suppressions(text).skip_file:
+        # Our skip-file comment has no flake8 equivalent, so it is honoured here.
+        suppressions = read_suppressions(text)
+        if suppressions.skip_file:
             return
         catalog = load_catalog()
         folder = str(Path(self.filename).parent) if self.filename not in ("-", "stdin") else "."
@@ -91,5 +97,9 @@ class MlopsLintChecker:
         options = LintOptions(selected=frozenset(catalog.rules), rule_options=rule_options, honour_noqa=False)
         for diagnostic in lint_document(document, catalog, options):
             start = diagnostic.location.start
+            # flake8 reads `# noqa` on the reported line only (and across a multi-line string); the
+            # CLI reads it on any line of a wrapped statement, as docs/integrations.md promises here too.
+            if not self.disable_noqa and suppressions.covers(diagnostic.code, start.line):
+                continue
             # Columns are 0-based code points, which is what flake8 expects (it adds 1 when printing).
             yield (start.line, start.column, f"{diagnostic.code} {diagnostic.message}", type(self))

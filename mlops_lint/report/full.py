@@ -25,17 +25,11 @@ def _frame(sources: SourceLines, location: Location, context: int = 1) -> list[s
     ]
 
 
-def summary(diagnostics: Sequence[Diagnostic]) -> str:
-    count = len(diagnostics)
-    fixable = sum(d.fix is not None for d in diagnostics)
-    if count == 0:
-        return "No findings.\n"
-    return f"Found {count} finding{'s' if count != 1 else ''} ({fixable} fixable).\n"
+def render(diagnostics: Sequence[Diagnostic], color: bool = False, sources: SourceLines | None = None) -> str:
+    """``sources``: the text behind the findings (unsaved stdin included); default, the files on disk.
 
-
-def render(diagnostics: Sequence[Diagnostic], color: bool = False, show_summary: bool = True,
-           sources: SourceLines | None = None) -> str:
-    """``sources``: the text behind the findings (unsaved stdin included); default, the files on disk."""
+    No summary line: the command line prints one on stderr for every human format (report/summary.py).
+    """
     from rich.console import Console
     from rich.markup import escape
 
@@ -57,6 +51,4 @@ def render(diagnostics: Sequence[Diagnostic], color: bool = False, show_summary:
         if d.url:
             console.print(f"  [dim]docs: {escape(d.url)}[/]")
         console.print()
-    if show_summary:
-        console.print(summary(diagnostics), end="")
     return buffer.getvalue()

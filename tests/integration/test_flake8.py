@@ -101,6 +101,39 @@ def test_noqa_works_through_flake8(tmp_path, comment):
     assert mlops_lint("leaky.py", cwd=tmp_path).stdout == ""
 
 
+# The split's statement wrapped over four lines: flake8 itself reads a noqa comment on the reported
+# line only, the plugin reads the others (as the CLI does).
+WRAPPED = """\
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+X = StandardScaler().fit_transform(X)
+X_train, X_test, y_train, y_test = train_test_split({first}
+    X,{second}
+    y,
+){last}
+"""
+
+
+@pytest.mark.parametrize("where", ["first", "second", "last"])
+@pytest.mark.parametrize("comment", ["  # noqa: MLO101", "  # noqa: MLO1", "  # noqa"])
+def test_noqa_on_any_line_of_a_wrapped_statement_works_through_flake8_as_in_the_cli(tmp_path, where, comment):
+    placed = {"first": "", "second": "", "last": "", where: comment}
+    (tmp_path / "leaky.py").write_text(WRAPPED.format(**placed))
+    result = flake8("--select", "MLO", "leaky.py", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, ""), result.stderr
+    assert mlops_lint("leaky.py", cwd=tmp_path).stdout == ""
+
+
+def test_a_wrapped_statement_noqa_for_another_code_or_with_disable_noqa_hides_nothing(tmp_path):
+    (tmp_path / "other.py").write_text(WRAPPED.format(first="", second="  # noqa: E501", last=""))
+    (tmp_path / "leaky.py").write_text(WRAPPED.format(first="", second="  # noqa: MLO101", last=""))
+    other = flake8("--select", "MLO", "other.py", cwd=tmp_path)
+    disabled = flake8("--select", "MLO", "--disable-noqa", "leaky.py", cwd=tmp_path)
+    assert other.stdout.splitlines()[0].startswith("other.py:5:36: MLO101 ")
+    assert disabled.stdout.splitlines()[0].startswith("leaky.py:5:36: MLO101 ")
+
+
 def test_noqa_for_another_code_does_not_hide_the_finding(tmp_path):
     (tmp_path / "leaky.py").write_text(LEAKY.format(noqa="  # noqa: E501"))
     result = flake8("--select", "MLO", "leaky.py", cwd=tmp_path)

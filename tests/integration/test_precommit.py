@@ -90,3 +90,22 @@ def test_hook_fails_on_leak_and_passes_once_fixed(tmp_path, pre_commit_home):
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Passed" in passed.stdout
     assert "MLO101" not in passed.stdout
+
+
+def test_the_documented_pre_commit_run_prints_what_the_doc_shows(tmp_path, pre_commit_home):
+    from doc_examples import DOC_FILES, as_shown, examples_in, matches, prepare
+
+    [example] = [e for doc in DOC_FILES for e in examples_in(doc) if e.tools == {"pre-commit"}]
+    [command] = example.commands
+    assert command.argv[1:] == ["run", "--all-files", "--color", "never"]
+    repo = tmp_path / "project"
+    repo.mkdir()
+    prepare(example, repo)  # "in a repository holding docs/examples/leaky_training.py"
+    git("init", "-q", cwd=repo)
+    (repo / ".pre-commit-config.yaml").write_text(f"repos:\n- repo: {ROOT}\n  rev: {checkout_head()}\n  hooks:\n  - id: mlops-lint\n")
+    git("add", ".", cwd=repo)
+    result = pre_commit(repo, pre_commit_home)
+    assert result.returncode == 1
+    assert matches(command.expected, result.stdout + result.stderr), (
+        f"{example.id}: `$ {command.line}` no longer prints what the doc shows.\n"
+        f"--- the doc\n{as_shown(command.expected)}\n--- the tool\n{as_shown(result.stdout + result.stderr)}")
