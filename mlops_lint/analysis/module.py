@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 from mlops_lint.analysis.dataflow import DataFlow
 from mlops_lint.analysis.names import ImportTable
@@ -20,7 +19,6 @@ class AnalyzedModule:
     text: str
     tree: ast.Module
     catalog: Catalog
-    options: dict[str, Any] = field(default_factory=dict)
     cell_map: CellMap | None = None
     # Each call's catalog entry, resolved once for the dataflow and every rule (``call_api``).
     _call_entries: dict[ast.Call, ApiEntry | None] = field(default_factory=dict, init=False, repr=False)

@@ -51,10 +51,6 @@ class RuleSpec:
     triggers: tuple[str, ...] = ()
 
     @property
-    def docs_path(self) -> str:
-        return f"docs/rules/{self.code}.md"
-
-    @property
     def url(self) -> str:
         return f"https://github.com/mlops-lint/mlops-lint/blob/main/docs/rules/{self.code}.md"
 

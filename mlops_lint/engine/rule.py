@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Mapping
 
 if TYPE_CHECKING:  # the analysis layer loads only when a file is analysed
     from mlops_lint.analysis.module import AnalyzedModule
+
+# A rule's options: the catalog's defaults overlaid with the user's ``[tool.mlops-lint.<rule-name>]``.
+Options = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -15,14 +18,11 @@ class Finding:
     """What a rule reports: the node to point at, the message fields, other labelled places.
 
     ``related`` pairs a key of the rule's catalog ``related`` table (its label) with a node.
-    A finding of a rule whose catalog entry declares a ``fix`` is marked fixable; ``fix=False``
-    opts one finding out when the rule knows its fixer cannot handle it.
     """
 
     node: ast.AST
     fields: dict[str, Any] = field(default_factory=dict)
     related: tuple[tuple[str, ast.AST], ...] = ()
-    fix: Any = None
 
 
 class Rule:
@@ -30,5 +30,5 @@ class Rule:
 
     code: ClassVar[str]
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:  # pragma: no cover - abstract
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -6,7 +6,7 @@ import ast
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.comparison.scores import Score, Split, scope_scores
 from mlops_lint.rules.strings import module_constants
 
@@ -44,7 +44,7 @@ def _scored(index: int, scores: list[Score]) -> list[Score]:
 class InconsistentComparison(Rule):
     code = "MLO401"
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         for scope in scope_scores(module):
             scored = [(split, _scored(i, scope.scores)) for i, split in enumerate(scope.splits) if not split.in_loop]
             scored = [(split, scores) for split, scores in scored if scores]

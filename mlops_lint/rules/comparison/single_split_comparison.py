@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.comparison.scores import scope_scores
 from mlops_lint.rules.shapes import calls_with_role
 
@@ -17,7 +17,7 @@ _ROBUST_EVALUATION = ("cv-splitter", "cv-evaluator", "search", "spread")
 class SingleSplitComparison(Rule):
     code = "MLO402"
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         if next(calls_with_role(module, module.tree, *_ROBUST_EVALUATION), None) is not None:
             return
         for scope in scope_scores(module):

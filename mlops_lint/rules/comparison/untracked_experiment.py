@@ -6,7 +6,7 @@ import ast
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.shapes import call_entry, calls, calls_with_role, instance_entries, trained_names, uses_role
 from mlops_lint.rules.strings import opens_for_writing
 
@@ -29,7 +29,7 @@ def _is_preprocessing(module: AnalyzedModule, receiver: ast.expr) -> bool:
 class UntrackedExperiment(Rule):
     code = "MLO403"
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         training = self._first_training_call(module)
         if training is None or uses_role(module, "experiment-logger") or self._writes_a_file(module):
             return

@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.shapes import argument, calls_with_role
 from mlops_lint.rules.strings import leading_string, opens_for_writing
 
@@ -14,8 +14,8 @@ from mlops_lint.rules.strings import leading_string, opens_for_writing
 class HardCodedDataPath(Rule):
     code = "MLO501"
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
-        patterns = [re.compile(pattern) for pattern in module.options.get("path-patterns", [])]
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
+        patterns = [re.compile(pattern) for pattern in options.get("path-patterns", [])]
         for call, entry in calls_with_role(module, module.tree, "loader", "downloader"):
             if entry.get("path-arg") is None and entry.get("path-keyword") is None:
                 continue

@@ -8,7 +8,7 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import ApiEntry
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.shapes import argument, calls_with_role, has_keyword
 from mlops_lint.rules.strings import literal_string
 
@@ -16,9 +16,9 @@ from mlops_lint.rules.strings import literal_string
 class UnpinnedRemoteData(Rule):
     code = "MLO502"
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
-        remote = [re.compile(pattern) for pattern in module.options.get("remote-patterns", [])]
-        pinned = [re.compile(pattern) for pattern in module.options.get("pin-patterns", [])]
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
+        remote = [re.compile(pattern) for pattern in options.get("remote-patterns", [])]
+        pinned = [re.compile(pattern) for pattern in options.get("pin-patterns", [])]
         for call, entry in calls_with_role(module, module.tree, "loader", "downloader"):
             if has_keyword(call, entry.get("pin-args", [])):
                 continue

@@ -6,7 +6,7 @@ import ast
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.local_flow import scopes_in_order
 from mlops_lint.rules.operations.unchecked_predictions import looked_at, mark_checked
 from mlops_lint.rules.shapes import call_entry, calls
@@ -18,7 +18,7 @@ _TRAINING_METHODS = frozenset({"fit", "partial_fit", "fit_transform"})
 class UnvalidatedTrainingData(Rule):
     code = "MLO503"
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         def source(call: ast.Call) -> bool:
             entry = call_entry(module, call)
             return entry is not None and entry.role == "loader" and not opens_for_writing(call, entry)

@@ -11,7 +11,7 @@ import ast
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.exam.evaluations import Evaluation, evaluations, validation_params
 from mlops_lint.rules.leakage.before_split import spelling
 
@@ -32,7 +32,7 @@ def _held_out_evaluation(module: AnalyzedModule, found: tuple[Evaluation, ...]) 
 class EvaluationOnTrainingData(Rule):
     code = "MLO204"
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         found = evaluations(module)
         on_training = [e for e in found if e.kind != "predict" and e.on_training_data]
         if not on_training or _held_out_evaluation(module, found):

@@ -28,10 +28,6 @@ class Evaluation:
     data: tuple[tuple[ast.expr, Value], ...]
 
     @property
-    def roles(self) -> frozenset[str]:
-        return frozenset().union(*(value.roles for _, value in self.data)) if self.data else frozenset()
-
-    @property
     def on_training_data(self) -> bool:
         """Every data argument is the training part of a split."""
         return bool(self.data) and all(value.roles == frozenset({TRAIN}) for _, value in self.data)

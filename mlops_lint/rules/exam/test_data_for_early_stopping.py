@@ -13,7 +13,7 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.values import Value
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.exam.catalog_index import calls_with_role
 from mlops_lint.rules.exam.evaluations import validation_params
 from mlops_lint.rules.exam.held_out import test_split, validation_splits
@@ -36,7 +36,7 @@ def _training_calls(module: AnalyzedModule) -> Iterator[tuple[ast.Call, list[str
 class TestDataForEarlyStopping(Rule):
     code = "MLO202"
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         validation = validation_splits(module.dataflow)
         for call, params, keywords in _training_calls(module):
             for param in params:

@@ -11,7 +11,7 @@ import ast
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.exam.held_out import test_split, validation_splits
 from mlops_lint.rules.leakage.before_split import spelling
 
@@ -21,7 +21,7 @@ _KINDS = ("fit", "search-fit", "resample")
 class TestDataInFit(Rule):
     code = "MLO201"
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         flow = module.dataflow
         validation = validation_splits(flow)
         for event in flow.events_of(*_KINDS):

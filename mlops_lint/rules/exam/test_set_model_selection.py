@@ -16,7 +16,7 @@ from typing import Iterator
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.values import Value
 from mlops_lint.analysis.walk import walk
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.exam.evaluations import evaluations
 from mlops_lint.rules.exam.held_out import test_split, validation_splits
 from mlops_lint.rules.leakage.before_split import spelling
@@ -34,7 +34,7 @@ def _picker(call: ast.Call) -> str | None:
 class TestSetModelSelection(Rule):
     code = "MLO203"
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         flow = module.dataflow
         validation = validation_splits(flow)
         tests = {

@@ -16,7 +16,7 @@ from typing import Iterator
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.time_order import look_ahead, time_evidence
 from mlops_lint.analysis.walk import walk
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.rule import Finding, Options, Rule
 
 _NEEDS_OTHER_EVIDENCE = frozenset({"look-ahead-method"})
 
@@ -53,7 +53,7 @@ def _builds_target(module: AnalyzedModule, call: ast.Call, target) -> bool:
 class LookAheadFeature(Rule):
     code = "MLO105"
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         reported: set = set()
         for event in module.dataflow.events_of("fit", "search-fit"):
             features = next((arg for arg in event.data if arg.name == "X"), None)

@@ -15,7 +15,7 @@ from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.time_order import TimeEvidence, constructor_call, shuffles, time_evidence
 from mlops_lint.analysis.values import Event
 from mlops_lint.catalog import ApiEntry
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.leakage.before_split import spelling
 
 
@@ -52,7 +52,7 @@ def _time_ordered_splitters(module: AnalyzedModule) -> list[TimeEvidence]:
 class ShuffledTimeSeriesSplit(Rule):
     code = "MLO104"
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         module_evidence: list[TimeEvidence] | None = None
         for event in module.dataflow.events_of("split", "cross-validate", "search-fit"):
             entry, call = _splitter(module, event)

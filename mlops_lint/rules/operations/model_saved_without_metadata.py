@@ -6,7 +6,7 @@ import ast
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.shapes import argument, calls_with_role, has_keyword, sink_data, trained_names, uses_role
 
 # Anything in the module that records the run or writes a side file counts as metadata kept.
@@ -25,7 +25,7 @@ def _bundles_metadata(saved: ast.AST) -> bool:
 class ModelSavedWithoutMetadata(Rule):
     code = "MLO602"
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         sinks = list(calls_with_role(module, module.tree, "sink"))
         saves = [(call, entry) for call, entry in sinks if entry.get("saves-model")]
         side_files = [call for call, entry in sinks if not entry.get("saves-model")]

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import ApiEntry
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.local_flow import scopes_in_order
 from mlops_lint.rules.operations.unchecked_predictions import is_metric
 from mlops_lint.rules.shapes import call_entry, calls_with_role, instance_entries, sink_data
@@ -27,7 +27,7 @@ def _classifier(module: AnalyzedModule, receiver: ast.expr) -> ApiEntry | None:
 class PredictionWithoutUncertainty(Rule):
     code = "MLO603"
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         predictions = list(calls_with_role(module, module.tree, "prediction"))
         if any(entry.get("uncertainty") for _, entry in predictions):
             return  # the module already uses scores or probabilities somewhere

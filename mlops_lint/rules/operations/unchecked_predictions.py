@@ -7,7 +7,7 @@ from typing import Callable, Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.walk import walk
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.local_flow import Origin, ScopeFlow, scopes_in_order
 from mlops_lint.rules.shapes import call_entry, calls_with_role, sink_data
 
@@ -46,7 +46,7 @@ def mark_checked(flow: ScopeFlow, parts: list[ast.AST], is_source: Callable[[ast
 class UncheckedPredictions(Rule):
     code = "MLO601"
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         def source(call: ast.Call) -> bool:
             return is_prediction(module, call)
 

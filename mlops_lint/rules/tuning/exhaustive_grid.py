@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.tuning.calls import argument, facts_for
 from mlops_lint.rules.tuning.grid_size import GridCounter
 
@@ -13,8 +13,8 @@ from mlops_lint.rules.tuning.grid_size import GridCounter
 class ExhaustiveGrid(Rule):
     code = "MLO303"
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
-        limit = int(module.options.get("max-combinations", 100))
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
+        limit = int(options.get("max-combinations", 100))
         facts = facts_for(module)
         counter = GridCounter(facts)
         for call, entry in facts.catalog_calls():

@@ -41,7 +41,6 @@ class Outcome:
 class Lineage:
     def __init__(self, module: AnalyzedModule) -> None:
         self.module = module
-        self.tree = module.tree
 
     @property
     def nodes(self) -> list[ast.AST]:

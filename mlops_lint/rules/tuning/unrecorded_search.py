@@ -8,7 +8,7 @@ from typing import Iterator
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.names import dotted_name
 from mlops_lint.catalog import ApiEntry
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.tuning.calls import argument, facts_for, is_none
 from mlops_lint.rules.tuning.outcome_lineage import Fate, Lineage, Outcome
 
@@ -18,7 +18,7 @@ _PRINTED = " (it is only printed to stdout, which is gone after the run)"
 class UnrecordedSearch(Rule):
     code = "MLO302"
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         lineage = Lineage(module)
         facts = facts_for(module)
         if any(entry.role == "auto-logger" for _, entry in facts.catalog_calls()):

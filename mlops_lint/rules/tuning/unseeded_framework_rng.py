@@ -7,14 +7,14 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import ApiEntry
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.tuning.calls import argument, facts_for, has_unpacking, seeded
 
 
 class UnseededFrameworkRng(Rule):
     code = "MLO305"
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         facts = facts_for(module)
         training = facts.training_call
         if training is None:

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import ApiEntry
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.tuning.calls import CallFacts, argument, facts_for, has_unpacking, seeded, shuffles
 
 _SEARCH_ROLES = ("search", "parameter-sampler")
@@ -16,7 +16,7 @@ _SEARCH_ROLES = ("search", "parameter-sampler")
 class UnseededSearch(Rule):
     code = "MLO301"
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         facts = facts_for(module)
         for call, entry in facts.catalog_calls():
             if entry.role not in _SEARCH_ROLES:

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.walk import walk
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.rules.shapes import calls
 from mlops_lint.rules.tuning.calls import CallFacts, argument, facts_for, seeded, shuffles
@@ -19,7 +19,7 @@ _ROLES = ("splitter", "cv-splitter", "estimator")
 class UnseededSplitOrEstimator(Rule):
     code = "MLO304"
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         facts = facts_for(module)
         training = facts.training_call
         if training is None:
