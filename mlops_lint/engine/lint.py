@@ -72,18 +72,21 @@ class _Fields(dict):
 
 
 def _diagnostic(spec: RuleSpec, module: AnalyzedModule, finding: Finding) -> Diagnostic:
+    from mlops_lint.engine.message import render_fields
+
     lines = module.lines
+    fields = _Fields(render_fields(finding.fields, module.line_label))
     related = tuple(
         Related(_location(module.path, lines, node), spec.related.get(key, key)) for key, node in finding.related
     )
     fix = None
     # The catalog's `fix` declares that the rule has a fixer (mlops_lint/fixes/, a registry test pairs them).
     if spec.fix is not None:
-        fix = Fix(spec.fix.title.format_map(_Fields(finding.fields)), Applicability(spec.fix.safety))
+        fix = Fix(spec.fix.title.format_map(fields), Applicability(spec.fix.safety))
     return Diagnostic(
         code=spec.code,
         name=spec.name,
-        message=spec.message.format_map(_Fields(finding.fields)),
+        message=spec.message.format_map(fields),
         severity=Severity(spec.severity),
         location=_location(module.path, lines, finding.node),
         related=related,

@@ -26,9 +26,18 @@ class Finding:
 
 
 class Rule:
-    """Subclass once per rule: set ``code`` and implement ``check``. Logic only; text lives in the catalog."""
+    """Subclass once per rule: set ``code`` and implement ``check``. Logic only; text lives in the catalog.
+
+    ``fields`` names the message fields each finding fills (the placeholders of the catalog's
+    ``message`` and fix title) and ``related`` the keys of its related places (the catalog's
+    ``related`` labels); both are checked against the catalog when rules meet it
+    (``engine/message.py``). Field values may be syntax nodes, ``LineRef``s or catalog entries:
+    the engine writes them out.
+    """
 
     code: ClassVar[str]
+    fields: ClassVar[tuple[str, ...]] = ()
+    related: ClassVar[tuple[str, ...]] = ()
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -6,6 +6,7 @@ import ast
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.comparison.scores import Score, Split, scope_scores
 from mlops_lint.rules.strings import module_constants
@@ -43,6 +44,8 @@ def _scored(index: int, scores: list[Score]) -> list[Score]:
 
 class InconsistentComparison(Rule):
     code = "MLO401"
+    fields = ("first_line", "reason")
+    related = ("first",)
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         for scope in scope_scores(module):
@@ -57,7 +60,7 @@ class InconsistentComparison(Rule):
                         continue
                     yield Finding(
                         split.call,
-                        {"first_line": earlier.call.lineno, "reason": reason},
+                        {"first_line": LineRef(earlier.call), "reason": reason},
                         related=(("first", earlier.call),),
                     )
                     break

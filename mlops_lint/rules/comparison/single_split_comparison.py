@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.comparison.scores import scope_scores
 from mlops_lint.rules.shapes import calls_with_role
@@ -16,6 +17,8 @@ _ROBUST_EVALUATION = ("cv-splitter", "cv-evaluator", "search", "spread")
 
 class SingleSplitComparison(Rule):
     code = "MLO402"
+    fields = ("count", "test", "split_line")
+    related = ("split",)
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         if next(calls_with_role(module, module.tree, *_ROBUST_EVALUATION), None) is not None:
@@ -33,7 +36,7 @@ class SingleSplitComparison(Rule):
                         count = "several" if score.model_from_loop else str(len(models))
                         yield Finding(
                             score.call,
-                            {"count": count, "test": sorted(split.test_names & score.data)[0], "split_line": split.call.lineno},
+                            {"count": count, "test": sorted(split.test_names & score.data)[0], "split_line": LineRef(split.call)},
                             related=(("split", split.call),),
                         )
                         break

@@ -28,6 +28,7 @@ def _is_preprocessing(module: AnalyzedModule, receiver: ast.expr) -> bool:
 
 class UntrackedExperiment(Rule):
     code = "MLO403"
+    fields = ("call",)
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         training = self._first_training_call(module)

@@ -13,6 +13,7 @@ from mlops_lint.rules.strings import leading_string, opens_for_writing
 
 class HardCodedDataPath(Rule):
     code = "MLO501"
+    fields = ("reader", "path")
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         patterns = [re.compile(pattern) for pattern in options.get("path-patterns", [])]

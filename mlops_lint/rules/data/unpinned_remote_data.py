@@ -15,6 +15,7 @@ from mlops_lint.rules.strings import literal_string
 
 class UnpinnedRemoteData(Rule):
     code = "MLO502"
+    fields = ("reader", "source")
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         remote = [re.compile(pattern) for pattern in options.get("remote-patterns", [])]

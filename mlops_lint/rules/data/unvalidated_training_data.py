@@ -6,6 +6,7 @@ import ast
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.local_flow import scopes_in_order
 from mlops_lint.rules.operations.unchecked_predictions import looked_at, mark_checked
@@ -17,6 +18,8 @@ _TRAINING_METHODS = frozenset({"fit", "partial_fit", "fit_transform"})
 
 class UnvalidatedTrainingData(Rule):
     code = "MLO503"
+    fields = ("reader", "line")
+    related = ("load",)
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         def source(call: ast.Call) -> bool:
@@ -37,7 +40,7 @@ class UnvalidatedTrainingData(Rule):
                         reported.update(id(o) for o in unchecked)
                         yield Finding(
                             call,
-                            {"reader": call_entry(module, first.call).short_name, "line": first.call.lineno},
+                            {"reader": call_entry(module, first.call), "line": LineRef(first.call)},
                             related=(("load", first.call),),
                         )
                 flow.bind(statement, source)

@@ -11,9 +11,9 @@ import ast
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.exam.evaluations import Evaluation, evaluations, validation_params
-from mlops_lint.rules.leakage.before_split import spelling
 
 
 def _held_out_evaluation(module: AnalyzedModule, found: tuple[Evaluation, ...]) -> bool:
@@ -31,6 +31,8 @@ def _held_out_evaluation(module: AnalyzedModule, found: tuple[Evaluation, ...]) 
 
 class EvaluationOnTrainingData(Rule):
     code = "MLO204"
+    fields = ("evaluation", "var", "split_line")
+    related = ("split",)
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         found = evaluations(module)
@@ -45,9 +47,9 @@ class EvaluationOnTrainingData(Rule):
             yield Finding(
                 evaluation.node,
                 {
-                    "evaluation": callee.attr if isinstance(callee, ast.Attribute) else spelling(callee),
-                    "var": spelling(expr),
-                    "split_line": module.line_label(split.lineno) if split is not None else "?",
+                    "evaluation": callee.attr if isinstance(callee, ast.Attribute) else callee,
+                    "var": expr,
+                    "split_line": LineRef(split) if split is not None else "?",
                 },
                 related=related,
             )

@@ -13,11 +13,11 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.values import Value
+from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.exam.catalog_index import calls_with_role
 from mlops_lint.rules.exam.evaluations import validation_params
 from mlops_lint.rules.exam.held_out import test_split, validation_splits
-from mlops_lint.rules.leakage.before_split import spelling
 
 
 def _training_calls(module: AnalyzedModule) -> Iterator[tuple[ast.Call, list[str], dict[str, Value]]]:
@@ -35,6 +35,8 @@ def _training_calls(module: AnalyzedModule) -> Iterator[tuple[ast.Call, list[str
 
 class TestDataForEarlyStopping(Rule):
     code = "MLO202"
+    fields = ("var", "param", "split_line")
+    related = ("split",)
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         validation = validation_splits(module.dataflow)
@@ -47,7 +49,7 @@ class TestDataForEarlyStopping(Rule):
                 node = next(k.value for k in call.keywords if k.arg == param)
                 yield Finding(
                     call,
-                    {"var": spelling(node), "param": param, "split_line": module.line_label(split.lineno)},
+                    {"var": node, "param": param, "split_line": LineRef(split)},
                     related=(("split", split),),
                 )
                 break

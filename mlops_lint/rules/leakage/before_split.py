@@ -13,16 +13,9 @@ import ast
 from typing import Callable, Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.analysis.names import dotted_name
 from mlops_lint.analysis.values import DataArg, Event, Fit
+from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding
-
-_MAX_SPELLING = 40
-
-
-def spelling(node: ast.expr) -> str:
-    text = dotted_name(node) or ast.unparse(node)
-    return text if len(text) <= _MAX_SPELLING else text[: _MAX_SPELLING - 1] + "…"
 
 
 def _leaks(fit: Fit, arg: DataArg, sink: Event) -> bool:
@@ -65,10 +58,10 @@ def leaks_before_split(module: AnalyzedModule, relevant: Callable[[Fit], bool], 
         yield Finding(
             sink.node,
             {
-                name_field: fit.entry.short_name if fit.entry is not None else "transformer",
-                "var": spelling(arg.node),
-                "fit_line": module.line_label(fit.node.lineno),
-                "split_line": module.line_label(sink.node.lineno),
+                name_field: fit.entry if fit.entry is not None else "transformer",
+                "var": arg.node,
+                "fit_line": LineRef(fit.node),
+                "split_line": LineRef(sink.node),
             },
             related=(("fit", fit.node),),
         )

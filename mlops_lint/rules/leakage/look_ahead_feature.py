@@ -16,6 +16,7 @@ from typing import Iterator
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.time_order import look_ahead, time_evidence
 from mlops_lint.analysis.walk import walk
+from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding, Options, Rule
 
 _NEEDS_OTHER_EVIDENCE = frozenset({"look-ahead-method"})
@@ -52,6 +53,8 @@ def _builds_target(module: AnalyzedModule, call: ast.Call, target) -> bool:
 
 class LookAheadFeature(Rule):
     code = "MLO105"
+    fields = ("call", "fit_line")
+    related = ("fit",)
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         reported: set = set()
@@ -70,6 +73,6 @@ class LookAheadFeature(Rule):
                 reported.add(found.node)
                 yield Finding(
                     found.node,
-                    {"call": found.label, "fit_line": module.line_label(event.node.lineno)},
+                    {"call": found.label, "fit_line": LineRef(event.node)},
                     related=(("fit", event.node),),
                 )

@@ -15,8 +15,8 @@ from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.time_order import TimeEvidence, constructor_call, shuffles, time_evidence
 from mlops_lint.analysis.values import Event
 from mlops_lint.catalog import ApiEntry
+from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding, Options, Rule
-from mlops_lint.rules.leakage.before_split import spelling
 
 
 def _splitter(module: AnalyzedModule, event: Event) -> tuple[ApiEntry | None, ast.Call | None]:
@@ -51,6 +51,8 @@ def _time_ordered_splitters(module: AnalyzedModule) -> list[TimeEvidence]:
 
 class ShuffledTimeSeriesSplit(Rule):
     code = "MLO104"
+    fields = ("var", "evidence", "evidence_line", "splitter")
+    related = ("evidence", "shuffle")
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         module_evidence: list[TimeEvidence] | None = None
@@ -74,10 +76,10 @@ class ShuffledTimeSeriesSplit(Rule):
             yield Finding(
                 event.node,
                 {
-                    "var": spelling(var),
+                    "var": var,
                     "evidence": evidence.label,
-                    "evidence_line": module.line_label(evidence.node.lineno),
-                    "splitter": entry.short_name,
+                    "evidence_line": LineRef(evidence.node),
+                    "splitter": entry,
                 },
                 # The splitter's own call, when it is built apart from where it splits: --fix rewrites it.
                 related=(("evidence", evidence.node),) + ((("shuffle", call),) if call is not None and call is not event.node else ()),

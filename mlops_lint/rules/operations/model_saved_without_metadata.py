@@ -24,6 +24,7 @@ def _bundles_metadata(saved: ast.AST) -> bool:
 
 class ModelSavedWithoutMetadata(Rule):
     code = "MLO602"
+    fields = ("saver", "model")
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         sinks = list(calls_with_role(module, module.tree, "sink"))

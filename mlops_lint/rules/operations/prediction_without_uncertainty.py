@@ -7,6 +7,7 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import ApiEntry
+from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.local_flow import scopes_in_order
 from mlops_lint.rules.operations.unchecked_predictions import is_metric
@@ -26,6 +27,7 @@ def _classifier(module: AnalyzedModule, receiver: ast.expr) -> ApiEntry | None:
 
 class PredictionWithoutUncertainty(Rule):
     code = "MLO603"
+    fields = ("classifier", "line")
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         predictions = list(calls_with_role(module, module.tree, "prediction"))
@@ -50,5 +52,5 @@ class PredictionWithoutUncertainty(Rule):
                             continue
                         reported.add(id(origin.call))
                         classifier = _classifier(module, origin.call.func.value)
-                        yield Finding(origin.call, {"classifier": classifier.short_name, "line": statement.lineno})
+                        yield Finding(origin.call, {"classifier": classifier, "line": LineRef(statement)})
                 flow.bind(statement, source)

@@ -7,6 +7,7 @@ from typing import Callable, Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.walk import walk
+from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.local_flow import Origin, ScopeFlow, scopes_in_order
 from mlops_lint.rules.shapes import call_entry, calls_with_role, sink_data
@@ -45,6 +46,8 @@ def mark_checked(flow: ScopeFlow, parts: list[ast.AST], is_source: Callable[[ast
 
 class UncheckedPredictions(Rule):
     code = "MLO601"
+    fields = ("sink", "line")
+    related = ("prediction",)
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         def source(call: ast.Call) -> bool:
@@ -59,7 +62,7 @@ class UncheckedPredictions(Rule):
                         first: Origin = min(unchecked, key=lambda o: (o.call.lineno, o.call.col_offset))
                         yield Finding(
                             call,
-                            {"sink": entry.short_name.removeprefix("method:"), "line": first.call.lineno},
+                            {"sink": entry.short_name.removeprefix("method:"), "line": LineRef(first.call)},
                             related=(("prediction", first.call),),
                         )
                 flow.bind(statement, source)

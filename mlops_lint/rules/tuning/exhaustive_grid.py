@@ -12,6 +12,7 @@ from mlops_lint.rules.tuning.grid_size import GridCounter
 
 class ExhaustiveGrid(Rule):
     code = "MLO303"
+    fields = ("search", "count", "limit")
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         limit = int(options.get("max-combinations", 100))

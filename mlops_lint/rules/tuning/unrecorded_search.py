@@ -17,6 +17,7 @@ _PRINTED = " (it is only printed to stdout, which is gone after the run)"
 
 class UnrecordedSearch(Rule):
     code = "MLO302"
+    fields = ("search", "var", "outcome", "printed")
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         lineage = Lineage(module)

@@ -13,6 +13,8 @@ from mlops_lint.rules.tuning.calls import argument, facts_for, has_unpacking, se
 
 class UnseededFrameworkRng(Rule):
     code = "MLO305"
+    fields = ("framework", "api", "seeder")
+    related = ("train",)
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         facts = facts_for(module)

@@ -15,6 +15,8 @@ _SEARCH_ROLES = ("search", "parameter-sampler")
 
 class UnseededSearch(Rule):
     code = "MLO301"
+    fields = ("search", "reason", "advice")
+    related = ("seed",)
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         facts = facts_for(module)

@@ -18,6 +18,8 @@ _ROLES = ("splitter", "cv-splitter", "estimator")
 
 class UnseededSplitOrEstimator(Rule):
     code = "MLO304"
+    fields = ("api", "seed")
+    related = ("train",)
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         facts = facts_for(module)
