@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from mlops_lint.analysis.arguments import any_holds
 from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, DataArg, Event, Fit, Value, derive, evolve, join
 from mlops_lint.catalog import ApiEntry
 
@@ -35,36 +36,6 @@ def _argument(call: ast.Call, position: int | None, name: str | None) -> ast.exp
     if position is not None and position < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
         return call.args[position]
     return _keyword(call, name) if name else None
-
-
-def condition_holds(call: ast.Call, conditions: list[str]) -> bool:
-    """Evaluate catalog conditions such as ``replace=True``, ``replace!=False``, ``frac>1``.
-
-    ``!=`` conditions also hold when the keyword is absent (the library default applies).
-    A keyword given as a non-literal makes the condition fail: unknown means silent.
-    """
-    for condition in conditions:
-        for operator in ("!=", ">", "="):
-            if operator in condition:
-                name, literal = condition.split(operator, 1)
-                break
-        else:
-            continue
-        node = _keyword(call, name.strip())
-        expected = {"True": True, "False": False}.get(literal.strip(), None)
-        if node is None:
-            if operator == "!=":
-                return True
-            continue
-        if not isinstance(node, ast.Constant):
-            continue
-        if operator == "=" and node.value is expected:
-            return True
-        if operator == "!=" and node.value is not expected:
-            return True
-        if operator == ">" and isinstance(node.value, (int, float)) and not isinstance(node.value, bool) and node.value > float(literal):
-            return True
-    return False
 
 
 class CallSemantics:
@@ -127,7 +98,7 @@ class CallSemantics:
             data = self._data_args(node, entry, args, keywords)
             self.emit(Event("cross-validate", node, entry, data, self.next_seq(), keywords=keywords))
             return derive(inputs, qualified)
-        if role == "resample-function" and condition_holds(node, entry.get("resamples-when", [])):
+        if role == "resample" and any_holds(node, entry.get("resamples-when", ())):
             return self._resample(node, entry, args, keywords, qualified, receiver=None)
         if role == "transform-function" and args:
             # minmax_scale(X): fit and transform in one call, learning from X itself.
@@ -208,8 +179,8 @@ class CallSemantics:
         if name == "split" and entry is not None and entry.role == "cv-splitter":
             return self._cv_split(node, entry, args, keywords)
         if entry is None and receiver.sources:
-            pandas = self.module.catalog.data_methods.get(name)
-            if pandas is not None and pandas.role == "resample-method" and condition_holds(node, pandas.get("resamples-when", [])):
+            pandas = self.module.catalog.methods.get(name)
+            if pandas is not None and pandas.role == "resample" and any_holds(node, pandas.get("resamples-when", ())):
                 return self._resample(node, pandas, args, keywords, method, receiver=receiver)
         if entry is not None or receiver.fitted:
             # A method of an object (predict, score, get_params): its result comes from the arguments.

@@ -1,7 +1,7 @@
 """Time order facts: the evidence that data is a time series, and whether a split shuffles rows.
 
 Read from the catalog (``rules/api/timeseries.toml``): functions and data methods of role
-``time-evidence``, loaders' ``time-evidence-params``, splitters' ``shuffle-param`` /
+``time-evidence`` (methods of data keyed with ``receiver``), loaders' ``time-evidence-params``, splitters' ``shuffle-param`` /
 ``shuffle-default`` / ``always-shuffles`` / ``time-ordered``. Used by MLO104 and MLO105.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from mlops_lint.analysis.arguments import any_holds
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.values import Value
 from mlops_lint.catalog import ApiEntry
@@ -45,7 +46,7 @@ def _evidence_names(module: AnalyzedModule) -> dict[str, ApiEntry]:
     _BY_CATALOG[(id(module.catalog.api), "evidence")] = (module.catalog.api, names)
     for entry in module.catalog.api.values():
         if entry.role == "time-evidence":
-            names["." + entry.short_name if entry.get("method-of") == "data" else entry.qualname] = entry
+            names["." + entry.short_name if "receiver" in entry.facts else entry.qualname] = entry
         elif entry.get("time-evidence-params"):
             names[entry.qualname] = entry
     return names
@@ -99,32 +100,13 @@ def shuffles(call: ast.Call | None, entry: ApiEntry | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is True
 
 
-def _literal(node: ast.expr | None):
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
-        value = node.operand.value
-        return -value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-    return node.value if isinstance(node, ast.Constant) else None
-
-
-def _holds(call: ast.Call, condition: str) -> bool:
-    """``periods<0`` (keyword or first positional argument), ``center=True``, ``method=bfill``."""
-    if "<" in condition:
-        name, bound = condition.split("<", 1)
-        node = _keyword(call, name) or (call.args[0] if call.args else None)
-        value = _literal(node)
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and value < float(bound)
-    name, expected = condition.split("=", 1)
-    value = _literal(_keyword(call, name))
-    return str(value) == expected
-
-
 def look_ahead(module: AnalyzedModule, value: Value) -> list[TimeEvidence]:
     """Calls upstream of ``value`` that read later rows (``shift(-1)``, ``rolling(center=True)``, ``bfill``)."""
     methods = _cached(module, "look-ahead")
     if methods is None:
         methods = {
             "." + e.short_name: e for e in module.catalog.api.values()
-            if e.get("method-of") == "data" and (e.role == "look-ahead-method" or e.get("look-ahead-when"))
+            if "receiver" in e.facts and (e.role == "look-ahead" or e.get("look-ahead-when"))
         }
         _BY_CATALOG[(id(module.catalog.api), "look-ahead")] = (module.catalog.api, methods)
     found = []
@@ -133,6 +115,6 @@ def look_ahead(module: AnalyzedModule, value: Value) -> list[TimeEvidence]:
         if entry is None:
             continue
         conditions = entry.get("look-ahead-when")
-        if conditions is None or any(_holds(node, c) for c in conditions):
+        if conditions is None or any_holds(node, conditions):
             found.append(TimeEvidence(node, ast.unparse(node.func)[-40:] + "(" + ", ".join(ast.unparse(a) for a in [*node.args, *node.keywords])[:40] + ")"))
     return sorted(found, key=lambda e: (e.node.lineno, e.node.col_offset))

@@ -2,7 +2,7 @@
 
 Library callables are looked up by qualified name (``pandas.read_csv``); builtins as
 ``builtins.open``; methods on objects the module made itself (``df.to_csv``, ``model.predict``)
-as ``method:to_csv`` — see rules/README.md, "Methods". Nothing here knows a library by name.
+by method name (``receiver`` entries) — see rules/README.md, "Methods". Nothing here knows a library by name.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.walk import walk
 from mlops_lint.catalog import ApiEntry
 
-METHOD_PREFIX = "method:"
 _RETURNS_SELF = frozenset({"fit", "partial_fit", "set_params"})
 
 
@@ -50,7 +49,7 @@ def _resolve_call(module: AnalyzedModule, call: ast.Call) -> ApiEntry | None:
             return None
         return module.catalog.api.get(f"builtins.{func.id}")
     if isinstance(func, ast.Attribute):
-        return module.catalog.api.get(METHOD_PREFIX + func.attr)
+        return module.catalog.methods.get(func.attr)
     return None
 
 

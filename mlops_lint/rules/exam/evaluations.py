@@ -13,9 +13,8 @@ from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.values import TEST, TRAIN, Value
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.rules.exam.catalog_index import callee_short_name, catalog_values, short_names
-from mlops_lint.rules.shapes import METHOD_PREFIX
 
-# What a model method's catalog role (a "method:NAME" key) makes of its call.
+# What a model method's catalog role makes of its call.
 _METHOD_KINDS = {"metric": "score", "model-score": "score", "prediction": "predict"}
 
 
@@ -51,7 +50,7 @@ def _kind(module: AnalyzedModule, call: ast.Call, metrics: frozenset[str]) -> st
         if entry is not None and _is_metric(entry):
             return "metric"
     if isinstance(call.func, ast.Attribute) and module.call_api(call) is None:
-        method = module.catalog.api.get(METHOD_PREFIX + call.func.attr)
+        method = module.catalog.methods.get(call.func.attr)
         return _METHOD_KINDS.get(method.role) if method is not None else None
     return None
 

@@ -19,8 +19,6 @@ from mlops_lint.analysis.walk import walk
 from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding, Options, Rule
 
-_NEEDS_OTHER_EVIDENCE = frozenset({"look-ahead-method"})
-
 
 def _written_to(tree: ast.Module, call: ast.Call) -> str | None:
     """The column key or variable name the look-ahead call's result is assigned to."""
@@ -67,8 +65,9 @@ class LookAheadFeature(Rule):
             for found in look_ahead(module, features.value):
                 if found.node in reported or _builds_target(module, found.node, target):
                     continue
-                entry = module.catalog.data_methods.get(found.node.func.attr)
-                if entry is not None and entry.role in _NEEDS_OTHER_EVIDENCE and not ordered:
+                # A backward fill reads later rows only on ordered data; a lag or window is itself evidence.
+                entry = module.catalog.methods.get(found.node.func.attr)
+                if entry is not None and entry.role != "time-evidence" and not ordered:
                     continue
                 reported.add(found.node)
                 yield Finding(

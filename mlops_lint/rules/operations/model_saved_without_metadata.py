@@ -39,6 +39,6 @@ class ModelSavedWithoutMetadata(Rule):
             if entry.get("needs-trained-receiver") and ast.unparse(saved) not in trained_names(module):
                 continue
             path = argument(call, entry.get("path-arg"), None) if isinstance(entry.get("path-arg"), int) else None
-            if path is not None and next(calls_with_role(module, path, "time-evidence"), None) is not None:
+            if path is not None and next(calls_with_role(module, path, "clock"), None) is not None:
                 continue  # a timestamped file name
             yield Finding(call, {"saver": entry.short_name, "model": ast.unparse(saved)})

@@ -34,6 +34,7 @@ def looked_at(module: AnalyzedModule, statement: ast.stmt) -> list[ast.AST]:
         elif isinstance(node, ast.Attribute) and node.attr == "dtypes":
             parts.append(node.value)
     parts.extend(call for call, _ in calls_with_role(module, statement, "data-check"))
+    parts.extend(call for call, entry in calls_with_role(module, statement, "recorder") if entry.get("checks-values"))
     return parts
 
 
@@ -62,7 +63,7 @@ class UncheckedPredictions(Rule):
                         first: Origin = min(unchecked, key=lambda o: (o.call.lineno, o.call.col_offset))
                         yield Finding(
                             call,
-                            {"sink": entry.short_name.removeprefix("method:"), "line": LineRef(first.call)},
+                            {"sink": entry, "line": LineRef(first.call)},
                             related=(("prediction", first.call),),
                         )
                 flow.bind(statement, source)

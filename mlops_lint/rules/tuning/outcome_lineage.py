@@ -15,6 +15,8 @@ from typing import Iterator
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.names import dotted_name
 from mlops_lint.analysis.walk import walk
+from mlops_lint.catalog import ApiEntry
+from mlops_lint.rules.shapes import call_entry
 
 _RECORDING_ROLES = ("experiment-logger", "sink")
 _CONTAINERS = (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.JoinedStr, ast.FormattedValue, ast.BinOp,
@@ -58,7 +60,15 @@ class Lineage:
 
     @cached_property
     def sink_methods(self) -> frozenset[str]:
-        return frozenset(entry.short_name for entry in self.module.catalog.apis_with_role("sink-method"))
+        # Recorders, and the sinks that write the object they are called on (df.to_csv).
+        return frozenset(
+            name for name, entry in self.module.catalog.methods.items()
+            if entry.role == "recorder" or (entry.role == "sink" and entry.get("data-arg") == "receiver" and not entry.get("saves-model"))
+        )
+
+    def _library_entry(self, call: ast.AST) -> ApiEntry | None:
+        """The catalog entry of a library callable reached through an import (exact or prefix)."""
+        return call_entry(self.module, call) if isinstance(call, ast.Call) and self.module.qualified_names(call.func) else None
 
     def attrs_read(self, outcome: Outcome) -> list[str]:
         return sorted({node.attr for node in self.module.nodes_of(ast.Attribute) if self._is_outcome_read(node, outcome)})
@@ -190,7 +200,7 @@ class Lineage:
 
     def _call_fate(self, call: ast.Call) -> Fate | None:
         """RECORDED / PRINTED when the call records or prints its arguments; None when its result carries on."""
-        entry = self.module.call_api(call)
+        entry = self._library_entry(call)
         if entry is not None and entry.role in _RECORDING_ROLES:
             return Fate.RECORDED
         if isinstance(call.func, ast.Attribute) and call.func.attr in self.sink_methods:
@@ -202,7 +212,7 @@ class Lineage:
         return None
 
     def _prints(self, call: ast.Call) -> bool:
-        entry = self.module.call_api(call)
+        entry = self._library_entry(call)
         if entry is not None:
             return entry.role == "stdout"
         return isinstance(call.func, ast.Name) and call.func.id in ("print", "display") and call.func.id not in self.local_functions
@@ -214,7 +224,7 @@ class Lineage:
                 base = dotted_name(target.value)
                 for node in self.nodes:
                     if isinstance(node, ast.Assign) and any(dotted_name(t) == base for t in node.targets):
-                        entry = self.module.call_api(node.value)
+                        entry = self._library_entry(node.value)
                         if entry is not None and entry.role in _RECORDING_ROLES:
                             return True
         return False
