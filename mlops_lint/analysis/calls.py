@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from mlops_lint.analysis.arguments import any_holds
+from mlops_lint.analysis.arguments import any_holds, argument, keyword
 from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, DataArg, Event, Fit, Value, derive, evolve, join
 from mlops_lint.catalog import ApiEntry
 
@@ -21,21 +21,6 @@ if TYPE_CHECKING:
 FIT_METHODS = frozenset({"fit", "partial_fit"})
 # Iteration helpers whose items are (built from) the items of their arguments.
 _ITER_BUILTINS = frozenset({"list", "tuple", "iter", "sorted", "reversed", "next"})
-
-
-def is_constructor(entry: ApiEntry) -> bool:
-    """A catalog class (``StandardScaler``) or a factory documented as returning an object."""
-    return entry.short_name[:1].isupper() or entry.get("returns") == "instance"
-
-
-def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    return next((k.value for k in call.keywords if k.arg == name), None)
-
-
-def _argument(call: ast.Call, position: int | None, name: str | None) -> ast.expr | None:
-    if position is not None and position < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
-        return call.args[position]
-    return _keyword(call, name) if name else None
 
 
 class CallSemantics:
@@ -56,41 +41,38 @@ class CallSemantics:
             receiver = self.expr(func.value, scope)
             args = [self.expr(a, scope) for a in node.args]
             keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords}
-            entry, qualified = self._resolve(func, node)
+            if not self.module.qualified_names(func):
+                return self._method(node, func, receiver, args, keywords, scope)
+            entry = self.module.callee(node)
             if entry is not None and receiver.instance_of is None:
                 return self._api_call(node, entry, args, keywords, scope)
-            if qualified is not None:  # pd.to_datetime(...): a library function outside the catalog
-                return derive([*args, *keywords.values()], qualified)
-            return self._method(node, func, receiver, args, keywords, scope)
+            # pd.to_datetime(...): a library function outside the catalog
+            return derive([*args, *keywords.values()], (min(self.module.qualified_names(func)), node))
         args = [self.expr(a, scope) for a in node.args]
         keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords}
         callee = self.expr(func, scope) if not isinstance(func, ast.Name) else scope.lookup(func.id)
         if callee is not None and callee.function is not None:
             return self.call_function(node, callee.function, args, keywords, scope)
-        entry, qualified = self._resolve(func, node)
+        entry = self.module.callee(node)
         if entry is not None:
             return self._api_call(node, entry, args, keywords, scope)
-        if qualified is not None:
-            return derive([*args, *keywords.values()], qualified)
+        names = self.module.qualified_names(func)
+        if names:
+            return derive([*args, *keywords.values()], (min(names), node))
         if isinstance(func, ast.Name) and callee is None:
             return self._builtin(func.id, args, keywords)
         return derive([*args, *keywords.values()])
 
-    def _resolve(self, func: ast.expr, node: ast.Call) -> tuple[ApiEntry | None, tuple[str, ast.Call] | None]:
-        """The catalog entry of a callee (as ``module.api``) and its qualified name, resolved once."""
-        names = self.module.qualified_names(func)
-        if not names:
-            return None, None
-        return self.module.call_api(node), (min(names), node)
-
     # --- module-level functions and classes of the catalog -------------------------------------
     def _api_call(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str, Value], scope: "Scope") -> Value:
-        qualified = (entry.qualname, node)
+        called = self.module.resolver.qualified_name(node, entry)
+        qualified = (called, node)
         role = entry.role
         inputs = [*args, *keywords.values()]
         if role == "loader":  # read from disk: a new lineage, whatever the path argument was
             return Value(sources=frozenset({node}), calls=frozenset({qualified}))
-        if is_constructor(entry):
+        # A class (StandardScaler) makes an object; so does one reached through a prefix entry.
+        if entry.is_class or (called != entry.qualname and called.rsplit(".", 1)[-1][:1].isupper()):
             return derive(inputs, qualified, instance_of=entry)
         if role == "splitter":
             return self._train_test_split(node, entry, args, qualified)
@@ -120,7 +102,7 @@ class CallSemantics:
             position = entry.get(f"{name.lower()}-position")
             if position is None:
                 continue
-            expr = _argument(node, position - offset, name)
+            expr = argument(node, position - offset, name)
             if expr is not None:
                 index = position - offset
                 value = args[index] if index < len(node.args) and node.args[index] is expr else keywords.get(name, EMPTY)
@@ -143,7 +125,7 @@ class CallSemantics:
         return evolve(derive(args, qualified), elements=tuple(elements))
 
     def _resample(self, node, entry, args, keywords, qualified, receiver: Value | None) -> Value:
-        data_node = node.args[0] if node.args else _keyword(node, "X")
+        data_node = node.args[0] if node.args else keyword(node, "X")
         data = args[0] if args else keywords.get("X", EMPTY)
         if receiver is not None and receiver.instance_of is None:  # df.sample: the frame itself
             data, data_node = receiver, node.func.value
@@ -179,7 +161,7 @@ class CallSemantics:
         if name == "split" and entry is not None and entry.role == "cv-splitter":
             return self._cv_split(node, entry, args, keywords)
         if entry is None and receiver.sources:
-            pandas = self.module.catalog.methods.get(name)
+            pandas = self.module.callee(node, receiver)
             if pandas is not None and pandas.role == "resample" and any_holds(node, pandas.get("resamples-when", ())):
                 return self._resample(node, pandas, args, keywords, method, receiver=receiver)
         if entry is not None or receiver.fitted:
@@ -188,19 +170,19 @@ class CallSemantics:
         return derive([receiver, *args, *keywords.values()], method)
 
     def _x_arg(self, node: ast.Call, args: list[Value], keywords: dict[str, Value]) -> tuple[DataArg, ...]:
-        expr = _argument(node, 0, "X")
+        expr = argument(node, 0, "X")
         if expr is None:
             return ()
         return (DataArg(expr, args[0] if node.args else keywords.get("X", EMPTY), "X"),)
 
     def _fit(self, node: ast.Call, receiver: Value, args: list[Value], keywords: dict[str, Value], entry: ApiEntry | None) -> Fit:
-        data_node = _argument(node, 0, "X")
+        data_node = argument(node, 0, "X")
         data = (args[0] if node.args else keywords.get("X", EMPTY)).as_data()
         target = args[1] if len(args) > 1 else keywords.get("y")
         fit = Fit("fit", node, entry, data, target, data_node, self.next_seq())
         kind = "search-fit" if entry is not None and entry.role == "search" else "fit"
         data_args = self._x_arg(node, args, keywords)
-        y_node = _argument(node, 1, "y")
+        y_node = argument(node, 1, "y")
         if y_node is not None and target is not None:
             data_args += (DataArg(y_node, target, "y"),)
         self.emit(Event(kind, node, entry, data_args, fit.seq, fit=fit, receiver=receiver, keywords=keywords))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from mlops_lint.analysis.dataflow import DataFlow
 from mlops_lint.analysis.names import ImportTable
+from mlops_lint.analysis.resolve import Resolver
+from mlops_lint.analysis.values import Value
 from mlops_lint.analysis.walk import children, walk
 from mlops_lint.catalog import ApiEntry, Catalog
 from mlops_lint.source.source_map import CellMap
@@ -20,8 +22,6 @@ class AnalyzedModule:
     tree: ast.Module
     catalog: Catalog
     cell_map: CellMap | None = None
-    # Each call's catalog entry, resolved once for the dataflow and every rule (``call_api``).
-    _call_entries: dict[ast.Call, ApiEntry | None] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def imports(self) -> ImportTable:
@@ -66,19 +66,23 @@ class AnalyzedModule:
     def qualified_names(self, node: ast.AST) -> frozenset[str]:
         return self.imports.qualified_names(node)
 
-    def api(self, node: ast.AST) -> ApiEntry | None:
-        """The catalog entry of the library callable an expression names, if any."""
-        return self.catalog.entry_for(self.qualified_names(node))
+    @cached_property
+    def resolver(self) -> Resolver:
+        return Resolver(self)
 
-    def call_api(self, call: ast.AST) -> ApiEntry | None:
-        """``api`` of a call's callee, resolved once per call for the dataflow and every rule."""
-        if not isinstance(call, ast.Call):
-            return None
-        resolved = self._call_entries
-        if call in resolved:
-            return resolved[call]
-        entry = resolved[call] = self.api(call.func)
-        return entry
+    def callee(self, call: ast.AST, receiver: Value | None = None) -> ApiEntry | None:
+        """The catalog entry a call invokes (``analysis/resolve.py``); None for anything but a call."""
+        return self.resolver.callee(call, receiver) if isinstance(call, ast.Call) else None
+
+    def calls_with_role(self, *roles: str) -> list[tuple[ast.Call, ApiEntry]]:
+        """Every call of the module to an entry of one of ``roles``, with the entry, in walk order."""
+        if len(roles) == 1:
+            return self.resolver.calls_by_role.get(roles[0], [])
+        return [(call, entry) for call, entry in self.resolver.resolved_calls if entry.role in roles]
+
+    def uses_role(self, *roles: str) -> bool:
+        """Does the module call or name anything with one of these roles (prefix entries included)?"""
+        return not self.resolver.roles_named.isdisjoint(roles)
 
     @cached_property
     def dataflow(self) -> DataFlow:

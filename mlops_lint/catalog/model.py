@@ -71,6 +71,11 @@ class ApiEntry:
     def short_name(self) -> str:
         return self.qualname.rsplit(".", 1)[-1]
 
+    @property
+    def is_class(self) -> bool:
+        """A class (``StandardScaler``: calling it makes an object) or a factory that returns one."""
+        return self.short_name[:1].isupper() or self.facts.get("returns") == "instance"
+
     def get(self, key: str, default: Any = None) -> Any:
         return self.facts.get(key, default)
 
@@ -119,6 +124,18 @@ class Catalog:
         for entry in self.api.values():
             if "receiver" in entry.facts:
                 found.setdefault(entry.short_name, entry)
+        return found
+
+    @cached_property
+    def typed_methods(self) -> dict[str, dict[str, ApiEntry]]:
+        """Entries ``Class.method`` of catalog classes matched only on known instances (no
+        ``receiver``), by method name, then by the class's qualified name."""
+        found: dict[str, dict[str, ApiEntry]] = {}
+        for qualname, entry in self.api.items():
+            owner, _, method = qualname.rpartition(".")
+            cls = self.api.get(owner) if owner and "receiver" not in entry.facts else None
+            if cls is not None and cls.is_class:
+                found.setdefault(method, {})[owner] = entry
         return found
 
     @cached_property

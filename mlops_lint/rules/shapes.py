@@ -10,55 +10,12 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
+from mlops_lint.analysis.arguments import argument
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.walk import walk
 from mlops_lint.catalog import ApiEntry
 
 _RETURNS_SELF = frozenset({"fit", "partial_fit", "set_params"})
-
-
-def _defined_names(module: AnalyzedModule) -> frozenset[str]:
-    """Names the module binds itself (functions, classes, assignments): they shadow builtins."""
-    names = {node.name for node in module.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)}
-    names.update(node.id for node in module.nodes_of(ast.Name) if node.ctx.__class__ is ast.Store)
-    return frozenset(names)
-
-
-def call_entry(module: AnalyzedModule, call: ast.AST) -> ApiEntry | None:
-    """The catalog entry of what a call invokes: a library name, a builtin, or a method name."""
-    if not isinstance(call, ast.Call):
-        return None
-    # Several rules ask about the same calls: resolve each once per module.
-    cache = module.__dict__.setdefault("_shapes_entries", {})
-    if id(call) not in cache:
-        cache[id(call)] = _resolve_call(module, call)
-    return cache[id(call)]
-
-
-def _resolve_call(module: AnalyzedModule, call: ast.Call) -> ApiEntry | None:
-    func = call.func
-    qualified = module.qualified_names(func)
-    if qualified:
-        # The exact name first (module.api), else a module prefix that covers it (``mlflow``).
-        entry = module.call_api(call)
-        for name in sorted(qualified):
-            entry = entry or prefix_entry(module, name)
-        return entry
-    if isinstance(func, ast.Name):
-        if func.id in _cached_defined(module):
-            return None
-        return module.catalog.api.get(f"builtins.{func.id}")
-    if isinstance(func, ast.Attribute):
-        return module.catalog.methods.get(func.attr)
-    return None
-
-
-def _cached_defined(module: AnalyzedModule) -> frozenset[str]:
-    cached = module.__dict__.get("_shapes_defined")
-    if cached is None:
-        cached = _defined_names(module)
-        module.__dict__["_shapes_defined"] = cached
-    return cached
 
 
 def all_nodes(module: AnalyzedModule) -> list[ast.AST]:
@@ -77,22 +34,14 @@ def calls(node: ast.AST, module: AnalyzedModule | None = None) -> Iterator[ast.C
 
 
 def calls_with_role(module: AnalyzedModule, node: ast.AST, *roles: str) -> Iterator[tuple[ast.Call, ApiEntry]]:
-    for call in calls(node, module):
-        entry = call_entry(module, call)
+    """The calls under ``node`` to an entry of one of ``roles`` (the module's index for the whole tree)."""
+    if node is module.tree:
+        yield from module.calls_with_role(*roles)
+        return
+    for call in calls(node):
+        entry = module.callee(call)
         if entry is not None and entry.role in roles:
             yield call, entry
-
-
-def argument(call: ast.Call, position: int | None, keyword: str | None) -> ast.expr | None:
-    """The argument passed at a position or by keyword, or None."""
-    if keyword is not None:
-        for kw in call.keywords:
-            if kw.arg == keyword:
-                return kw.value
-    if position is not None and 0 <= position < len(call.args):
-        value = call.args[position]
-        return None if isinstance(value, ast.Starred) else value
-    return None
 
 
 def names_in(node: ast.AST | None) -> set[str]:
@@ -171,7 +120,7 @@ def instance_entries(module: AnalyzedModule) -> dict[str, ApiEntry]:
                 and value.func.attr in _RETURNS_SELF and isinstance(value.func.value, ast.Call)
             ):
                 value = value.func.value
-            entry = call_entry(module, value) if isinstance(value, ast.Call) else None
+            entry = module.callee(value) if isinstance(value, ast.Call) else None
             if name in found and (found[name] is None or entry is None or found[name].qualname != entry.qualname):
                 found[name] = None
             else:
@@ -187,39 +136,9 @@ def has_keyword(call: ast.Call, names: list[str] | tuple[str, ...]) -> bool:
     return any(kw.arg in names for kw in call.keywords)
 
 
-def prefix_entry(module: AnalyzedModule, qualname: str) -> ApiEntry | None:
-    """The catalog entry of a module prefix that covers ``qualname`` (``mlflow`` for ``mlflow.log_param``)."""
-    parts = qualname.split(".")
-    for end in range(len(parts), 0, -1):
-        entry = module.catalog.api.get(".".join(parts[:end]))
-        if entry is not None and (end == len(parts) or entry.get("prefix")):
-            return entry
-    return None
-
-
 def uses_role(module: AnalyzedModule, *roles: str) -> bool:
     """Does the module call or name anything with one of these roles (prefix entries included)?"""
-    return not module_roles(module).isdisjoint(roles)
-
-
-def module_roles(module: AnalyzedModule) -> frozenset[str]:
-    """Every role of every callable the module calls or names, computed once per module."""
-    cached = module.__dict__.get("_shapes_roles")
-    if cached is not None:
-        return cached
-    roles = set()
-    for node in all_nodes(module):
-        if isinstance(node, ast.Call):
-            entry = call_entry(module, node)
-            if entry is not None:
-                roles.add(entry.role)
-        if isinstance(node, (ast.Name, ast.Attribute)):
-            for name in module.qualified_names(node):
-                entry = prefix_entry(module, name)
-                if entry is not None:
-                    roles.add(entry.role)
-    module.__dict__["_shapes_roles"] = frozenset(roles)
-    return module.__dict__["_shapes_roles"]
+    return module.uses_role(*roles)
 
 
 def trained_names(module: AnalyzedModule) -> frozenset[str]:

@@ -6,7 +6,8 @@ import ast
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import ApiEntry
-from mlops_lint.rules.shapes import all_nodes, argument, call_entry
+from mlops_lint.analysis.arguments import argument
+from mlops_lint.rules.shapes import all_nodes
 
 
 def module_constants(module: AnalyzedModule) -> dict[str, ast.expr]:
@@ -61,7 +62,7 @@ def leading_string(module: AnalyzedModule, node: ast.expr | None, depth: int = 0
     if isinstance(node, ast.Name):
         return leading_string(module, module_constants(module).get(node.id), depth + 1)
     if isinstance(node, ast.Call):
-        entry = call_entry(module, node)
+        entry = module.callee(node)
         if entry is not None and entry.role == "path-builder" and node.args:
             return leading_string(module, node.args[0], depth + 1)
     return None

@@ -15,7 +15,7 @@ from typing import Iterator
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.walk import walk
 from mlops_lint.catalog import ApiEntry
-from mlops_lint.rules.shapes import all_nodes, call_entry, names_in
+from mlops_lint.rules.shapes import all_nodes, names_in
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class _Collector:
     def _visit_statement(self, statement: ast.stmt, loop_names: frozenset[str]) -> None:
         value = getattr(statement, "value", None)
         if isinstance(statement, ast.Assign) and isinstance(value, ast.Call):
-            entry = call_entry(self.module, value)
+            entry = self.module.callee(value)
             target = statement.targets[0]
             if entry is not None and entry.role == "splitter" and entry.get("returns") == "train-test-alternating":
                 if isinstance(target, (ast.Tuple, ast.List)):
@@ -108,7 +108,7 @@ class _Collector:
         if first == len(lines) or lines[first] > getattr(node, "end_lineno", 0):
             return  # no metric call inside: most statements, and not worth a walk
         for call in (n for n in walk(node) if isinstance(n, ast.Call)):
-            entry = call_entry(self.module, call)
+            entry = self.module.callee(call)
             if entry is None or entry.role != "metric":
                 continue
             model = self._model_of(call)
@@ -123,7 +123,7 @@ class _Collector:
             return call.func.value  # estimator.score(X, y)
         for arg in [*call.args, *(kw.value for kw in call.keywords)]:
             if isinstance(arg, ast.Call):
-                entry = call_entry(self.module, arg)
+                entry = self.module.callee(arg)
                 if entry is not None and entry.role == "prediction":
                     return _receiver(arg)
             if isinstance(arg, ast.Name) and arg.id in self.predicted_by:
@@ -138,7 +138,7 @@ def _metric_lines(module: AnalyzedModule) -> list[int]:
         cached = module.__dict__["_metric_lines"] = sorted(
             node.lineno
             for node in all_nodes(module)
-            if isinstance(node, ast.Call) and getattr(call_entry(module, node), "role", None) == "metric"
+            if isinstance(node, ast.Call) and getattr(module.callee(node), "role", None) == "metric"
         )
     return cached
 

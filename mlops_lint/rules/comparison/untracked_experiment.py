@@ -7,7 +7,7 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.engine.rule import Finding, Options, Rule
-from mlops_lint.rules.shapes import call_entry, calls, calls_with_role, instance_entries, trained_names, uses_role
+from mlops_lint.rules.shapes import calls, calls_with_role, instance_entries, trained_names, uses_role
 from mlops_lint.rules.strings import opens_for_writing
 
 # A tracker (also one a model is logged to), a log, or any file the module writes results to
@@ -22,7 +22,7 @@ def _is_super_call(node: ast.expr) -> bool:
 
 
 def _is_preprocessing(module: AnalyzedModule, receiver: ast.expr) -> bool:
-    entry = instance_entries(module).get(receiver.id) if isinstance(receiver, ast.Name) else call_entry(module, receiver)
+    entry = instance_entries(module).get(receiver.id) if isinstance(receiver, ast.Name) else module.callee(receiver)
     return entry is not None and entry.role in _PREPROCESSING
 
 

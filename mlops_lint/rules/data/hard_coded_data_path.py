@@ -7,7 +7,8 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.engine.rule import Finding, Options, Rule
-from mlops_lint.rules.shapes import argument, calls_with_role
+from mlops_lint.analysis.arguments import argument
+from mlops_lint.rules.shapes import calls_with_role
 from mlops_lint.rules.strings import leading_string, opens_for_writing
 
 

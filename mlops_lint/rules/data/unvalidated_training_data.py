@@ -10,7 +10,7 @@ from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.local_flow import scopes_in_order
 from mlops_lint.rules.operations.unchecked_predictions import looked_at, mark_checked
-from mlops_lint.rules.shapes import call_entry, calls
+from mlops_lint.rules.shapes import calls
 from mlops_lint.rules.strings import opens_for_writing
 
 _TRAINING_METHODS = frozenset({"fit", "partial_fit", "fit_transform"})
@@ -23,7 +23,7 @@ class UnvalidatedTrainingData(Rule):
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         def source(call: ast.Call) -> bool:
-            entry = call_entry(module, call)
+            entry = module.callee(call)
             return entry is not None and entry.role == "loader" and not opens_for_writing(call, entry)
 
         for statements, flow in scopes_in_order(module):
@@ -40,7 +40,7 @@ class UnvalidatedTrainingData(Rule):
                         reported.update(id(o) for o in unchecked)
                         yield Finding(
                             call,
-                            {"reader": call_entry(module, first.call), "line": LineRef(first.call)},
+                            {"reader": module.callee(first.call), "line": LineRef(first.call)},
                             related=(("load", first.call),),
                         )
                 flow.bind(statement, source)

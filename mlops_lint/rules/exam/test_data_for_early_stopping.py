@@ -15,7 +15,6 @@ from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.values import Value
 from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding, Options, Rule
-from mlops_lint.rules.exam.catalog_index import calls_with_role
 from mlops_lint.rules.exam.evaluations import validation_params
 from mlops_lint.rules.exam.held_out import test_split, validation_splits
 
@@ -28,7 +27,7 @@ def _training_calls(module: AnalyzedModule) -> Iterator[tuple[ast.Call, list[str
         entry = event.receiver.instance_of if event.receiver is not None else None
         params = entry.get("validation-params", []) if entry is not None else every
         yield event.node, params, event.keywords
-    for node, entry in calls_with_role(module, "training-function", lambda e: e.role == "training-function"):
+    for node, entry in module.calls_with_role("training-function"):
         values = {k.arg: flow.value_of(k.value) for k in node.keywords if k.arg}
         yield node, entry.get("validation-params", []), values
 

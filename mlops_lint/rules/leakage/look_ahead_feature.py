@@ -66,7 +66,7 @@ class LookAheadFeature(Rule):
                 if found.node in reported or _builds_target(module, found.node, target):
                     continue
                 # A backward fill reads later rows only on ordered data; a lag or window is itself evidence.
-                entry = module.catalog.methods.get(found.node.func.attr)
+                entry = module.callee(found.node)
                 if entry is not None and entry.role != "time-evidence" and not ordered:
                     continue
                 reported.add(found.node)

@@ -12,7 +12,8 @@ import ast
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.analysis.time_order import TimeEvidence, constructor_call, shuffles, time_evidence
+from mlops_lint.analysis.arguments import shuffles
+from mlops_lint.analysis.time_order import TimeEvidence, constructor_call, time_evidence
 from mlops_lint.analysis.values import Event
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.engine.message import LineRef
@@ -40,13 +41,11 @@ def _splitter(module: AnalyzedModule, event: Event) -> tuple[ApiEntry | None, as
 
 
 def _time_ordered_splitters(module: AnalyzedModule) -> list[TimeEvidence]:
-    found = []
-    for node in module.nodes:
-        if type(node) is ast.Call:
-            entry = module.call_api(node)
-            if entry is not None and entry.get("time-ordered"):
-                found.append(TimeEvidence(node, f"{entry.short_name} elsewhere in the module"))
-    return found
+    return [
+        TimeEvidence(node, f"{entry.short_name} elsewhere in the module")
+        for node, entry in module.calls_with_role("cv-splitter", "splitter")
+        if entry.get("time-ordered")
+    ]
 
 
 class ShuffledTimeSeriesSplit(Rule):
@@ -58,7 +57,7 @@ class ShuffledTimeSeriesSplit(Rule):
         module_evidence: list[TimeEvidence] | None = None
         for event in module.dataflow.events_of("split", "cross-validate", "search-fit"):
             entry, call = _splitter(module, event)
-            if not shuffles(call, entry):
+            if entry is None or not shuffles(call, entry):
                 continue
             evidence = None
             var = None

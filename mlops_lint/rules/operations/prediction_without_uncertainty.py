@@ -11,7 +11,7 @@ from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.local_flow import scopes_in_order
 from mlops_lint.rules.operations.unchecked_predictions import is_metric
-from mlops_lint.rules.shapes import call_entry, calls_with_role, instance_entries, sink_data
+from mlops_lint.rules.shapes import calls_with_role, instance_entries, sink_data
 
 
 def _classifier(module: AnalyzedModule, receiver: ast.expr) -> ApiEntry | None:
@@ -21,7 +21,7 @@ def _classifier(module: AnalyzedModule, receiver: ast.expr) -> ApiEntry | None:
     if isinstance(receiver, ast.Name):
         entry = instance_entries(module).get(receiver.id)
     else:
-        entry = call_entry(module, receiver) if isinstance(receiver, ast.Call) else None
+        entry = module.callee(receiver) if isinstance(receiver, ast.Call) else None
     return entry if entry is not None and entry.get("probabilistic") else None
 
 
@@ -35,7 +35,7 @@ class PredictionWithoutUncertainty(Rule):
             return  # the module already uses scores or probabilities somewhere
 
         def source(call: ast.Call) -> bool:
-            entry = call_entry(module, call)
+            entry = module.callee(call)
             return (
                 entry is not None and entry.role == "prediction" and bool(entry.get("hard"))
                 and isinstance(call.func, ast.Attribute) and _classifier(module, call.func.value) is not None

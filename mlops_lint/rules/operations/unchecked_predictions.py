@@ -10,16 +10,16 @@ from mlops_lint.analysis.walk import walk
 from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.local_flow import Origin, ScopeFlow, scopes_in_order
-from mlops_lint.rules.shapes import call_entry, calls_with_role, sink_data
+from mlops_lint.rules.shapes import calls_with_role, sink_data
 
 
 def is_metric(module: AnalyzedModule, call: ast.Call) -> bool:
-    entry = call_entry(module, call)
+    entry = module.callee(call)
     return entry is not None and entry.role == "metric"
 
 
 def is_prediction(module: AnalyzedModule, call: ast.Call) -> bool:
-    entry = call_entry(module, call)
+    entry = module.callee(call)
     return entry is not None and entry.role == "prediction"
 
 

@@ -1,4 +1,4 @@
-"""Call-level facts shared by the MLO3xx rules: arguments, seeds, shuffling, names bound to calls, training.
+"""Call-level facts shared by the MLO3xx rules: names bound to calls, global seeding, training.
 
 Values are followed by name only, module-wide, to the assignment closest before a use: a small, local
 stand-in for the dataflow layer's lineage, which these rules should move onto once it lands.
@@ -16,51 +16,6 @@ from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.names import dotted_name
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.rules.shapes import calls
-
-UNKNOWN = None  # a tri-state answer: True, False, or "cannot tell" (rules stay silent on it)
-
-
-def argument(call: ast.Call, name: str | None, position: int | None = None) -> ast.expr | None:
-    """The expression passed for a parameter, by keyword or by position."""
-    for keyword in call.keywords:
-        if keyword.arg == name and name is not None:
-            return keyword.value
-    if position is not None and position < len(call.args):
-        candidate = call.args[position]
-        if not any(isinstance(arg, ast.Starred) for arg in call.args[: position + 1]):
-            return candidate
-    return None
-
-
-def has_unpacking(call: ast.Call) -> bool:
-    """``f(*args)`` / ``f(**kwargs)``: any parameter may be hidden inside."""
-    return any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
-
-
-def is_none(node: ast.AST | None) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
-
-
-def seeded(call: ast.Call, entry: ApiEntry) -> bool | None:
-    """Whether a call passes its seed parameter (a literal None is no seed); None when unknowable."""
-    seed = argument(call, entry.get("seed-param"), entry.get("seed-position"))
-    if seed is not None:
-        return not is_none(seed)
-    return UNKNOWN if has_unpacking(call) else False
-
-
-def shuffles(call: ast.Call, entry: ApiEntry) -> bool | None:
-    """Whether a splitter shuffles: always without a shuffle-param, else that argument or its default."""
-    param = entry.get("shuffle-param")
-    if param is None:
-        return True
-    value = argument(call, param)
-    if value is None:
-        return UNKNOWN if has_unpacking(call) else bool(entry.get("shuffle-default", False))
-    if isinstance(value, ast.Constant) and isinstance(value.value, bool):
-        return value.value
-    return UNKNOWN
-
 
 @dataclass(frozen=True)
 class Binding:
@@ -117,22 +72,10 @@ class CallFacts:
         """Every call of the module in source order."""
         return sorted(self.module.nodes_of(ast.Call), key=lambda c: (c.lineno, c.col_offset))
 
-    @cached_property
-    def _entries(self) -> dict[ast.Call, ApiEntry]:
-        found = {}
-        for call in self.calls:
-            entry = self.module.call_api(call)
-            if entry is not None:
-                found[call] = entry
-        return found
-
-    def entry(self, call: ast.AST) -> ApiEntry | None:
-        return self._entries.get(call) if isinstance(call, ast.Call) else None
-
     def catalog_calls(self) -> Iterator[tuple[ast.Call, ApiEntry]]:
         """Calls the catalog knows, in source order."""
         for call in self.calls:
-            entry = self._entries.get(call)
+            entry = self.module.callee(call)
             if entry is not None:
                 yield call, entry
 
@@ -145,7 +88,7 @@ class CallFacts:
         if expr is None or depth > 5:
             return None
         if isinstance(expr, ast.Call):
-            entry = self.entry(expr) or self.module.call_api(expr)
+            entry = self.module.callee(expr)
             return (expr, entry) if entry is not None else None
         name = dotted_name(expr)
         if name is None:
@@ -166,7 +109,7 @@ class CallFacts:
 
     def _own_seed_helper(self, call: ast.Call) -> bool:
         """A call the catalog does not know whose name says it seeds (``set_seed``, ``utils.fix_seeds``)."""
-        if call in self._entries:
+        if self.module.callee(call) is not None:
             return False
         name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
         return "seed" in name.lower()
@@ -180,7 +123,7 @@ class CallFacts:
         # A wrapper (Pipeline, make_pipeline, CalibratedClassifierCV …) trains what it wraps.
         methods: set[str] = set()
         for inner in calls(value):
-            entry = self.entry(inner)
+            entry = self.module.callee(inner)
             if entry is not None:
                 methods.update(entry.get("trains", ()))
         return methods

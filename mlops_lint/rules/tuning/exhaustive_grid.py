@@ -6,7 +6,8 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.engine.rule import Finding, Options, Rule
-from mlops_lint.rules.tuning.calls import argument, facts_for
+from mlops_lint.analysis.arguments import argument
+from mlops_lint.rules.tuning.calls import facts_for
 from mlops_lint.rules.tuning.grid_size import GridCounter
 
 
@@ -21,7 +22,7 @@ class ExhaustiveGrid(Rule):
         for call, entry in facts.catalog_calls():
             if entry.get("grid-param") is None:
                 continue
-            grid = argument(call, entry.get("grid-param"), entry.get("grid-position"))
+            grid = argument(call, entry.get("grid-position"), entry.get("grid-param"))
             count = counter.combinations(grid, call.lineno) if grid is not None else None
             if count is not None and count > limit:
                 yield Finding(call, {"search": entry.short_name, "count": count, "limit": limit})

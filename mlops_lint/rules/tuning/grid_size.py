@@ -6,7 +6,8 @@ import ast
 import math
 
 from mlops_lint.analysis.names import dotted_name
-from mlops_lint.rules.tuning.calls import CallFacts, argument
+from mlops_lint.analysis.arguments import argument
+from mlops_lint.rules.tuning.calls import CallFacts
 
 _MAX_DEPTH = 8
 # A count beyond this is not a real grid (and its decimal text would pass Python's 4300-digit limit).
@@ -73,12 +74,12 @@ class GridCounter:
             if 1 <= len(bounds) <= 3 and all(isinstance(b, int) for b in bounds) and bounds[-1] != 0:
                 return _range_length(*bounds)  # type: ignore[arg-type]
             return None
-        entry = self.module.call_api(call)
+        entry = self.module.callee(call)
         if entry is None or entry.role != "grid-axis":
             return None
         if entry.get("count") == "arange":
             return self._arange(call)
-        count = argument(call, entry.get("count-param"), entry.get("count-position"))
+        count = argument(call, entry.get("count-position"), entry.get("count-param"))
         number = entry.get("count-default") if count is None else _number(count)
         return number if isinstance(number, int) and number >= 0 else None
 

@@ -16,7 +16,6 @@ from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.names import dotted_name
 from mlops_lint.analysis.walk import walk
 from mlops_lint.catalog import ApiEntry
-from mlops_lint.rules.shapes import call_entry
 
 _RECORDING_ROLES = ("experiment-logger", "sink")
 _CONTAINERS = (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.JoinedStr, ast.FormattedValue, ast.BinOp,
@@ -68,7 +67,7 @@ class Lineage:
 
     def _library_entry(self, call: ast.AST) -> ApiEntry | None:
         """The catalog entry of a library callable reached through an import (exact or prefix)."""
-        return call_entry(self.module, call) if isinstance(call, ast.Call) and self.module.qualified_names(call.func) else None
+        return self.module.callee(call) if isinstance(call, ast.Call) and self.module.qualified_names(call.func) else None
 
     def attrs_read(self, outcome: Outcome) -> list[str]:
         return sorted({node.attr for node in self.module.nodes_of(ast.Attribute) if self._is_outcome_read(node, outcome)})

@@ -9,7 +9,8 @@ from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.names import dotted_name
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.engine.rule import Finding, Options, Rule
-from mlops_lint.rules.tuning.calls import argument, facts_for, is_none
+from mlops_lint.analysis.arguments import is_none, keyword
+from mlops_lint.rules.tuning.calls import facts_for
 from mlops_lint.rules.tuning.outcome_lineage import Fate, Lineage, Outcome
 
 _PRINTED = " (it is only printed to stdout, which is gone after the run)"
@@ -27,7 +28,7 @@ class UnrecordedSearch(Rule):
         for call, entry in facts.catalog_calls():
             if entry.role != "search" or entry.get("records-itself"):
                 continue
-            storage = argument(call, entry.get("storage-param"))
+            storage = keyword(call, entry.get("storage-param"))
             if storage is not None and not is_none(storage):
                 continue
             outcome = self._outcome(module, lineage, call, entry)

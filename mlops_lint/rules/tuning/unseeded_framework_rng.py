@@ -8,7 +8,8 @@ from typing import Iterator
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.engine.rule import Finding, Options, Rule
-from mlops_lint.rules.tuning.calls import argument, facts_for, has_unpacking, seeded
+from mlops_lint.analysis.arguments import has_unpacking, keyword, seeded
+from mlops_lint.rules.tuning.calls import facts_for
 
 
 class UnseededFrameworkRng(Rule):
@@ -46,13 +47,13 @@ def _draws(call: ast.Call, entry: ApiEntry) -> bool:
     """Whether the call draws from the global generator (not when given its own generator or when not shuffling)."""
     if has_unpacking(call):
         return False
-    generator = argument(call, entry.get("generator-param"))
+    generator = keyword(call, entry.get("generator-param"))
     if generator is not None and not (isinstance(generator, ast.Constant) and generator.value is None):
         return False
     flag = entry.get("random-if")
     if flag is None:
         return True
-    value = argument(call, flag)
+    value = keyword(call, flag)
     return isinstance(value, ast.Constant) and value.value is True
 
 

@@ -8,7 +8,8 @@ from typing import Iterator
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.engine.rule import Finding, Options, Rule
-from mlops_lint.rules.tuning.calls import CallFacts, argument, facts_for, has_unpacking, seeded, shuffles
+from mlops_lint.analysis.arguments import has_unpacking, keyword, seeded, shuffles
+from mlops_lint.rules.tuning.calls import CallFacts, facts_for
 
 _SEARCH_ROLES = ("search", "parameter-sampler")
 
@@ -37,7 +38,7 @@ class UnseededSearch(Rule):
         param = entry.get("sampler-param")
         if param is None or has_unpacking(call):
             return None
-        given = argument(call, param)
+        given = keyword(call, param)
         if given is None:
             return Finding(call, {"search": entry.short_name, "reason": "it has no `sampler`, and the default one draws an unseeded seed",
                                   "advice": "pass `sampler=TPESampler(seed=<int>)`"})
@@ -52,7 +53,7 @@ class UnseededSearch(Rule):
                        related=(("seed", sampler_call),))
 
     def _cv(self, facts: CallFacts, call: ast.Call, entry: ApiEntry) -> Finding | None:
-        resolved = facts.resolve_call(argument(call, entry.get("cv-param")), call.lineno)
+        resolved = facts.resolve_call(keyword(call, entry.get("cv-param")), call.lineno)
         if entry.get("cv-param") is None or resolved is None:
             return None
         cv_call, cv = resolved

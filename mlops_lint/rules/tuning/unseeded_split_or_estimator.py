@@ -10,7 +10,8 @@ from mlops_lint.analysis.walk import walk
 from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.rules.shapes import calls
-from mlops_lint.rules.tuning.calls import CallFacts, argument, facts_for, seeded, shuffles
+from mlops_lint.analysis.arguments import keyword, seeded, shuffles
+from mlops_lint.rules.tuning.calls import CallFacts, facts_for
 
 # Searches and samplers are MLO301's; these are the other callables whose seed matters.
 _ROLES = ("splitter", "cv-splitter", "estimator")
@@ -33,8 +34,10 @@ class UnseededSplitOrEstimator(Rule):
                 continue
             if entry.get("fixed-default-seed") or entry.get("global-rng") in facts.globally_seeded:
                 continue
-            if entry.get("seed-param") in seeded_later or shuffles(call, entry) is not True or _fixed_start(call, entry):
+            if entry.get("seed-param") in seeded_later or _fixed_start(call, entry):
                 continue
+            if entry.role != "estimator" and shuffles(call, entry) is not True:
+                continue  # a split that keeps its order draws nothing
             if seeded(call, entry) is False:
                 yield Finding(
                     call,
@@ -48,7 +51,7 @@ class UnseededSplitOrEstimator(Rule):
         for call, outer in facts.catalog_calls():
             if outer.role != "estimator" or outer.get("seed-param") is None:
                 continue
-            for arg in [*call.args, *(keyword.value for keyword in call.keywords)]:
+            for arg in [*call.args, *(kw.value for kw in call.keywords)]:
                 if isinstance(arg, ast.Call):
                     inner.add(arg)
         return inner
@@ -67,16 +70,16 @@ def _decorator_calls(tree: ast.AST) -> set[ast.Call]:
 def _seeds_set_later(facts: CallFacts) -> set[str]:
     """Seed parameters set on some instance with ``est.set_params(random_state=...)`` (e.g. one run per seed)."""
     return {
-        keyword.arg
+        kw.arg
         for call in facts.calls
         if isinstance(call.func, ast.Attribute) and call.func.attr == "set_params"
-        for keyword in call.keywords
-        if keyword.arg is not None
+        for kw in call.keywords
+        if kw.arg is not None
     }
 
 
 def _fixed_start(call: ast.Call, entry: ApiEntry) -> bool:
     """KMeans(init=centres): given explicit starting values instead of a named random scheme, nothing is drawn."""
     param = entry.get("deterministic-unless-literal")
-    value = argument(call, param) if param else None
+    value = keyword(call, param)
     return value is not None and not (isinstance(value, ast.Constant) and isinstance(value.value, str))
