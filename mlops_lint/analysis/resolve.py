@@ -34,20 +34,21 @@ class Resolver:
         self._module = module
         self._catalog = module.catalog
         self._imports = module.imports
-        self._static: dict[ast.Call, ApiEntry | None] = {}
+        # Per call: its entry by name (steps 1-3), else whether it is a method call on an object
+        # that is not an imported name (steps 4-5 may apply).
+        self._static: dict[ast.Call, ApiEntry | bool] = {}
 
     def callee(self, call: ast.Call, receiver: Value | None = None) -> ApiEntry | None:
         """The catalog entry ``call`` invokes, or None. ``receiver`` is the value of the object of a
         method call when the caller knows it (the dataflow, while it runs)."""
-        static = self._static.get(call, _UNRESOLVED)
-        if static is _UNRESOLVED:
+        static = self._static.get(call)
+        if static is None:
             static = self._static[call] = self._by_name(call)
-        if static is not None:
-            return static
-        func = call.func
-        if func.__class__ is not ast.Attribute or self._imports.qualified_names(func):
+        if static is False:
             return None
-        return self._method(call, func, receiver)  # type: ignore[arg-type]
+        if static is True:
+            return self._method(call.func, receiver)  # type: ignore[arg-type]
+        return static  # type: ignore[return-value]
 
     def qualified_name(self, call: ast.Call, entry: ApiEntry) -> str:
         """The name under which ``call`` reached ``entry``: the spelt name for a prefix entry."""
@@ -101,13 +102,14 @@ class Resolver:
         return frozenset(roles)
 
     # --- steps 1-3: by the name the callee spells ----------------------------------------------
-    def _by_name(self, call: ast.Call) -> ApiEntry | None:
+    def _by_name(self, call: ast.Call) -> ApiEntry | bool:
+        """The entry found by steps 1-3, else True for a method call steps 4-5 may resolve, else False."""
         func = call.func
         if self._imports.qualified_names(func):
-            return self.named(func)
+            return self.named(func) or False
         if func.__class__ is ast.Name and func.id not in self._bound_names:  # type: ignore[attr-defined]
-            return self._catalog.api.get("builtins." + func.id)  # type: ignore[attr-defined]
-        return None
+            return self._catalog.api.get("builtins." + func.id) or False  # type: ignore[attr-defined]
+        return func.__class__ is ast.Attribute
 
     @cached_property
     def _bound_names(self) -> frozenset[str]:
@@ -118,7 +120,7 @@ class Resolver:
         return frozenset(names)
 
     # --- steps 4-5: methods -------------------------------------------------------------------
-    def _method(self, call: ast.Call, func: ast.Attribute, receiver: Value | None) -> ApiEntry | None:
+    def _method(self, func: ast.Attribute, receiver: Value | None) -> ApiEntry | None:
         name = func.attr
         typed = self._catalog.typed_methods.get(name)
         by_name = self._catalog.methods.get(name)
@@ -135,5 +137,3 @@ class Resolver:
             return None
         return by_name
 
-
-_UNRESOLVED: ApiEntry | None = ApiEntry("<unresolved>", "<unresolved>")

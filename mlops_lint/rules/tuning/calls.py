@@ -72,12 +72,13 @@ class CallFacts:
         """Every call of the module in source order."""
         return sorted(self.module.nodes_of(ast.Call), key=lambda c: (c.lineno, c.col_offset))
 
+    @cached_property
+    def _catalog_calls(self) -> list[tuple[ast.Call, ApiEntry]]:
+        return sorted(self.module.resolver.resolved_calls, key=lambda pair: (pair[0].lineno, pair[0].col_offset))
+
     def catalog_calls(self) -> Iterator[tuple[ast.Call, ApiEntry]]:
         """Calls the catalog knows, in source order."""
-        for call in self.calls:
-            entry = self.module.callee(call)
-            if entry is not None:
-                yield call, entry
+        yield from self._catalog_calls
 
     @cached_property
     def bindings(self) -> Bindings:
