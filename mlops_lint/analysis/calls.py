@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from mlops_lint.analysis.scope import Scope
 
 FIT_METHODS = frozenset({"fit", "partial_fit"})
+# Methods of Python's containers that put their arguments into the container they are called on.
+_MUTATORS = frozenset({"append", "extend", "insert", "add", "update"})
 # Iteration helpers whose items are (built from) the items of their arguments.
 _ITER_BUILTINS = frozenset({"list", "tuple", "iter", "sorted", "reversed", "next"})
 
@@ -41,19 +43,25 @@ class CallSemantics:
             receiver = self.expr(func.value, scope)
             args = [self.expr(a, scope) for a in node.args]
             keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords}
-            if not self.module.qualified_names(func):
-                return self._method(node, func, receiver, args, keywords, scope)
+            names = self.module.qualified_names(func)
+            if not names:
+                method = self.module.callee(node, receiver)
+                self._emit_call(node, method, args, keywords, receiver)
+                return self._method(node, func, receiver, method, args, keywords, scope)
             entry = self.module.callee(node)
+            self._emit_call(node, entry, args, keywords, receiver)
             if entry is not None and receiver.instance_of is None:
                 return self._api_call(node, entry, args, keywords, scope)
             # pd.to_datetime(...): a library function outside the catalog
-            return derive([*args, *keywords.values()], (min(self.module.qualified_names(func)), node))
+            return derive([*args, *keywords.values()], (min(names), node))
         args = [self.expr(a, scope) for a in node.args]
         keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords}
         callee = self.expr(func, scope) if not isinstance(func, ast.Name) else scope.lookup(func.id)
         if callee is not None and callee.function is not None:
+            self._emit_call(node, None, args, keywords, None, callee.function)
             return self.call_function(node, callee.function, args, keywords, scope)
         entry = self.module.callee(node)
+        self._emit_call(node, entry, args, keywords, None)
         if entry is not None:
             return self._api_call(node, entry, args, keywords, scope)
         names = self.module.qualified_names(func)
@@ -62,6 +70,16 @@ class CallSemantics:
         if isinstance(func, ast.Name) and callee is None:
             return self._builtin(func.id, args, keywords)
         return derive([*args, *keywords.values()])
+
+    def _emit_call(self, node: ast.Call, entry: ApiEntry | None, args: list[Value], keywords: dict[str | None, Value],
+                   receiver: Value | None, function: ast.FunctionDef | ast.AsyncFunctionDef | None = None) -> None:
+        if entry is None and function is None and not any(v.made_by is not None for v in args) \
+                and not any(v.made_by is not None for v in keywords.values()):
+            return  # nothing any rule asks about: an unknown callee given no object
+        data = tuple(DataArg(expr, value, str(i)) for i, (expr, value) in enumerate(zip(node.args, args)))
+        if keywords:
+            data += tuple(DataArg(k.value, keywords[k.arg], k.arg or "**") for k in node.keywords)
+        self.emit(Event("call", node, entry, data, self.next_seq(), receiver=receiver, function=function))
 
     # --- module-level functions and classes of the catalog -------------------------------------
     def _api_call(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str, Value], scope: "Scope") -> Value:
@@ -73,7 +91,12 @@ class CallSemantics:
             return Value(sources=frozenset({node}), calls=frozenset({qualified}))
         # A class (StandardScaler) makes an object; so does one reached through a prefix entry.
         if entry.is_class or (called != entry.qualname and called.rsplit(".", 1)[-1][:1].isupper()):
-            return derive(inputs, qualified, instance_of=entry)
+            return derive(inputs, qualified, instance_of=entry, made_by=node)
+        if role == "metric":  # a score is a number about the data, not the data: nothing flows on
+            return Value(sources=frozenset({node}), calls=frozenset({qualified}))
+        if role == "search" and entry.get("outcome-is-return"):  # fmin: the result is the outcome
+            result = derive(inputs, qualified)
+            return evolve(result, sources=result.sources | {("outcome", node)})
         if role == "splitter":
             return self._train_test_split(node, entry, args, qualified)
         if role == "cv-evaluator":
@@ -137,7 +160,8 @@ class CallSemantics:
         return evolve(combined, fits=combined.fits | {fit}, elements=outputs if len(outputs) > 1 else None)
 
     # --- methods ------------------------------------------------------------------------------
-    def _method(self, node: ast.Call, func: ast.Attribute, receiver: Value, args: list[Value], keywords: dict[str, Value], scope: "Scope") -> Value:
+    def _method(self, node: ast.Call, func: ast.Attribute, receiver: Value, method_entry: ApiEntry | None,
+                args: list[Value], keywords: dict[str | None, Value], scope: "Scope") -> Value:
         name = func.attr
         method = (f".{name}", node)
         entry = receiver.instance_of
@@ -160,10 +184,14 @@ class CallSemantics:
             return self._resample(node, entry, args, keywords, method, receiver=receiver)
         if name == "split" and entry is not None and entry.role == "cv-splitter":
             return self._cv_split(node, entry, args, keywords)
-        if entry is None and receiver.sources:
-            pandas = self.module.callee(node, receiver)
-            if pandas is not None and pandas.role == "resample" and any_holds(node, pandas.get("resamples-when", ())):
-                return self._resample(node, pandas, args, keywords, method, receiver=receiver)
+        if method_entry is not None and method_entry.role == "metric":  # model.score(X, y): a number
+            return Value(sources=frozenset({node}), calls=frozenset({method}))
+        if entry is None and receiver.sources and method_entry is not None and method_entry.role == "resample":
+            if any_holds(node, method_entry.get("resamples-when", ())):
+                return self._resample(node, method_entry, args, keywords, method, receiver=receiver)
+        if entry is None and name in _MUTATORS:
+            # rows.append(x), params.update(best): the container now holds what was put in.
+            self.update_in_place(func.value, derive([receiver, *args, *keywords.values()]), scope)
         if entry is not None or receiver.fitted:
             # A method of an object (predict, score, get_params): its result comes from the arguments.
             return derive([*args, *keywords.values()], method)

@@ -39,6 +39,8 @@ Notebooks arrive as one module, cells in order.
 from __future__ import annotations
 
 import ast
+import heapq
+from functools import cached_property
 from typing import TYPE_CHECKING, Iterable
 
 from mlops_lint.analysis.calls import CallSemantics
@@ -46,12 +48,16 @@ from mlops_lint.analysis.expressions import ExpressionSemantics
 from mlops_lint.analysis.names import dotted_name
 from mlops_lint.analysis.scope import Scope, merge_envs
 from mlops_lint.analysis.summaries import FunctionSummaries
-from mlops_lint.analysis.values import EMPTY, Event, Value, derive, join
+from mlops_lint.analysis.values import EMPTY, DataArg, Event, Value, derive, evolve, join
 
 if TYPE_CHECKING:
     from mlops_lint.analysis.module import AnalyzedModule
 
 _FRAME_ACCESSORS = frozenset({"loc", "iloc", "at", "iat", "values"})
+
+
+def _seq(event: Event) -> int:
+    return event.seq
 
 
 def _store_key(target: ast.expr) -> str | None:
@@ -102,7 +108,18 @@ class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
         return self._values.get(node, EMPTY)
 
     def events_of(self, *kinds: str) -> list[Event]:
-        return [event for event in self.events if event.kind in kinds]
+        """The events of these kinds, in flow order (indexed by kind once the flow is complete)."""
+        by_kind = self._by_kind
+        if len(kinds) == 1:
+            return by_kind.get(kinds[0], [])
+        return list(heapq.merge(*(by_kind.get(kind, []) for kind in kinds), key=_seq))
+
+    @cached_property
+    def _by_kind(self) -> dict[str, list[Event]]:
+        found: dict[str, list[Event]] = {}
+        for event in self.events:
+            found.setdefault(event.kind, []).append(event)
+        return found
 
     # --- plumbing used by CallSemantics -------------------------------------------------------
     def next_seq(self) -> int:
@@ -111,6 +128,12 @@ class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
 
     def emit(self, event: Event) -> None:
         self.events.append(event)
+
+    def update_in_place(self, target: ast.expr, value: Value, scope: Scope) -> None:
+        """``rows.append(x)`` / ``d["k"].update(y)``: the variable holding the container now holds ``value``."""
+        key = _store_key(target)
+        if key is not None:
+            scope.env[key] = value
 
     def rebind(self, target: ast.expr, value: Value, scope: Scope) -> None:
         """``sc.fit(X)`` / ``self.sc.fit(X)``: the object now carries its fit."""
@@ -139,17 +162,22 @@ class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
         if isinstance(node, ast.Assign):
             value = self.expr(node.value, scope)
             for target in node.targets:
-                self.bind(target, value, scope)
+                self.bind(target, value, scope, origin=node.value)
         elif isinstance(node, ast.AnnAssign):
             if node.value is not None:
-                self.bind(node.target, self.expr(node.value, scope), scope)
+                self.bind(node.target, self.expr(node.value, scope), scope, origin=node.value)
         elif isinstance(node, ast.AugAssign):
             old = self.expr(node.target, scope)
             self.bind(node.target, derive([old, self.expr(node.value, scope)]), scope)
         elif isinstance(node, ast.Expr):
-            self.expr(node.value, scope)
+            value = self.expr(node.value, scope)
+            if value is not EMPTY:
+                self.emit(Event("expression", node, None, (DataArg(node.value, value, "value"),), self.next_seq()))
         elif isinstance(node, ast.Return):
-            scope.returns.append(self.expr(node.value, scope) if node.value is not None else EMPTY)
+            value = self.expr(node.value, scope) if node.value is not None else EMPTY
+            scope.returns.append(value)
+            if node.value is not None:
+                self.emit(Event("return", node, None, (DataArg(node.value, value, "value"),), self.next_seq()))
         elif isinstance(node, ast.If):
             self.expr(node.test, scope)
             self._branches([node.body, node.orelse], scope, fallthrough=False)
@@ -193,10 +221,14 @@ class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
                 if child is not None:
                     self.expr(child, scope)
         elif isinstance(node, ast.Assert):
-            self.expr(node.test, scope)
+            value = self.expr(node.test, scope)
+            self.emit(Event("check", node, None, (DataArg(node.test, value, "test"),), self.next_seq()))
 
-    def bind(self, target: ast.expr, value: Value, scope: Scope) -> None:
+    def bind(self, target: ast.expr, value: Value, scope: Scope, origin: ast.expr | None = None) -> None:
+        """Bind ``target`` to ``value``; ``origin`` is the expression assigned, for a plain ``name = expr``."""
         if isinstance(target, ast.Name):
+            if origin is not None:
+                value = evolve(value, origin=origin)
             scope.env[target.id] = value
             self._values[target] = value
         elif isinstance(target, (ast.Tuple, ast.List)):
@@ -205,16 +237,20 @@ class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
             self.bind(target.value, value, scope)
         elif isinstance(target, ast.Attribute):
             if type(target.value) is ast.Name:
-                scope.env[f"{target.value.id}.{target.attr}"] = value
+                key = f"{target.value.id}.{target.attr}"
+                scope.env[key] = value
+                receiver = self._lookup_key(target.value.id, scope)
             else:
-                self.expr(target.value, scope)
+                receiver = self.expr(target.value, scope)
+            self.emit(Event("store", target, None, (DataArg(target, value, "value"),), self.next_seq(), receiver=receiver))
         elif isinstance(target, ast.Subscript):
             # df["a"] = ... / df.loc[:, cols] = ...: the frame now holds what was written into it.
             self.expr(target.slice, scope)
             key = _store_key(target)
+            old = self._lookup_key(key, scope) if key is not None else None
             if key is not None:
-                old = self._lookup_key(key, scope)
                 scope.env[key] = derive([old, value]) if old is not None else value.as_data()
+            self.emit(Event("store", target, None, (DataArg(target, value, "value"),), self.next_seq(), receiver=old))
 
     def _unpack(self, targets: list[ast.expr], value: Value, scope: Scope) -> None:
         elements = value.elements

@@ -191,6 +191,7 @@ ROLES = {role.name: role for role in (
     Role("downloader", "fetches a URL to a local file", "MLO501, MLO502"),
     Role("path-builder", "builds a path from pieces; its first argument starts the path (`os.path.join`, `Path`)", "MLO501"),
     Role("data-check", "validates, inspects or bounds values (pandera, great_expectations, `isna`, `clip`, `isfinite` …); where the values are an argument or the object of a method, the call checks them", "MLO503, MLO601"),
+    Role("labels", "an attribute holding a data value's labels, not its values (`df.columns`): nothing of the data flows through it, and comparing labels checks no value", "dataflow, MLO503, MLO601"),
     Role("data-hash", "computes a content hash (a data fingerprint kept with a model)", "MLO602"),
     # grading
     Role("prediction", "a model method that produces predictions", "MLO203, MLO204, MLO402, MLO601, MLO603"),

@@ -8,10 +8,11 @@ by method name (``receiver`` entries) — see rules/README.md, "Methods". Nothin
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from typing import Iterable, Iterator, TypeVar
 
 from mlops_lint.analysis.arguments import argument
 from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.analysis.values import Event, Value
 from mlops_lint.analysis.walk import walk
 from mlops_lint.catalog import ApiEntry
 
@@ -48,57 +49,6 @@ def names_in(node: ast.AST | None) -> set[str]:
     if node is None:
         return set()
     return {child.id for child in walk(node) if isinstance(child, ast.Name)}
-
-
-def scope_bodies(module: AnalyzedModule) -> Iterator[list[ast.stmt]]:
-    """The module body and every function body: the scopes rules track names in."""
-    yield module.tree.body
-    for node in all_nodes(module):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            yield node.body
-
-
-def statements_in_order(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Simple statements of one scope in source order, entering blocks but not nested defs."""
-    for statement in body:
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        compound = False
-        for name in ("body", "orelse", "finalbody"):
-            inner = getattr(statement, name, None)
-            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
-                compound = True
-        if compound:
-            yield from _headers(statement)
-            for name in ("body", "orelse", "finalbody"):
-                yield from statements_in_order(getattr(statement, name, []) or [])
-            for handler in getattr(statement, "handlers", []) or []:
-                yield from statements_in_order(handler.body)
-        else:
-            yield statement
-
-
-def _headers(statement: ast.stmt) -> Iterator[ast.stmt]:
-    """The header of a compound statement as a pseudo-statement (an ``if`` test, a ``for`` iterable)."""
-    if isinstance(statement, (ast.If, ast.While)):
-        yield ast.Expr(value=statement.test, lineno=statement.lineno, col_offset=statement.col_offset)
-    elif isinstance(statement, (ast.For, ast.AsyncFor)):
-        yield ast.Assign(targets=[statement.target], value=statement.iter, lineno=statement.lineno, col_offset=statement.col_offset)
-    elif isinstance(statement, (ast.With, ast.AsyncWith)):
-        for item in statement.items:
-            if item.optional_vars is not None:
-                yield ast.Assign(targets=[item.optional_vars], value=item.context_expr, lineno=statement.lineno, col_offset=statement.col_offset)
-            else:
-                yield ast.Expr(value=item.context_expr, lineno=statement.lineno, col_offset=statement.col_offset)
-
-
-def assigned_names(statement: ast.stmt) -> set[str]:
-    targets: list[ast.AST] = []
-    if isinstance(statement, ast.Assign):
-        targets = list(statement.targets)
-    elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
-        targets = [statement.target]
-    return {node.id for target in targets for node in walk(target) if isinstance(node, ast.Name)}
 
 
 def instance_entries(module: AnalyzedModule) -> dict[str, ApiEntry]:
@@ -172,3 +122,31 @@ def sink_data(call: ast.Call, entry: ApiEntry) -> ast.AST | None:
     if where == "any":
         return ast.Tuple(elts=[*call.args, *(kw.value for kw in call.keywords)], ctx=ast.Load())
     return argument(call, where, None) if isinstance(where, int) else None
+
+
+def sink_values(event: Event) -> list[Value]:
+    """The values a sink call event sends out (its entry's ``data-arg``)."""
+    where = event.entry.get("data-arg") if event.entry is not None else None
+    if where == "receiver":
+        return [event.receiver] if event.receiver is not None else []
+    if where == "any":
+        return [arg.value for arg in event.data]
+    if isinstance(where, int) and isinstance(event.node, ast.Call):
+        node = argument(event.node, where, None)
+        return [arg.value for arg in event.data if arg.node is node]
+    return []
+
+
+Node = TypeVar("Node", bound=ast.AST)
+
+
+def in_source_order(nodes: Iterable[Node]) -> list[Node]:
+    return sorted(nodes, key=lambda node: (getattr(node, "lineno", 0), getattr(node, "col_offset", 0)))
+
+
+def enclosing_statement(module: AnalyzedModule, node: ast.AST) -> ast.AST:
+    """The statement ``node`` is part of (itself when it is one)."""
+    parents = module.parents
+    while not isinstance(node, ast.stmt) and node in parents:
+        node = parents[node]
+    return node
