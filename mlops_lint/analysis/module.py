@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Callable, TypeVar
 
 from mlops_lint.analysis.dataflow import DataFlow
 from mlops_lint.analysis.names import ImportTable
@@ -14,6 +15,8 @@ from mlops_lint.analysis.walk import children, walk
 from mlops_lint.catalog import ApiEntry, Catalog
 from mlops_lint.source.source_map import CellMap
 
+T = TypeVar("T")
+
 
 @dataclass
 class AnalyzedModule:
@@ -22,6 +25,7 @@ class AnalyzedModule:
     tree: ast.Module
     catalog: Catalog
     cell_map: CellMap | None = None
+    _shared: dict[Callable[[AnalyzedModule], object], object] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def imports(self) -> ImportTable:
@@ -83,6 +87,14 @@ class AnalyzedModule:
     def uses_role(self, *roles: str) -> bool:
         """Does the module call or name anything with one of these roles (prefix entries included)?"""
         return not self.resolver.roles_named.isdisjoint(roles)
+
+    def shared(self, kind: Callable[[AnalyzedModule], T]) -> T:
+        """The facts ``kind`` computes from this module, computed once for every rule that asks
+        (a family of rules sharing one reading, such as MLO401 and MLO402's splits and scores)."""
+        found = self._shared.get(kind)
+        if found is None:
+            found = self._shared[kind] = kind(self)
+        return found  # type: ignore[no-any-return]
 
     @cached_property
     def dataflow(self) -> DataFlow:
