@@ -73,8 +73,10 @@ class CallSemantics:
 
     def _emit_call(self, node: ast.Call, entry: ApiEntry | None, args: list[Value], keywords: dict[str | None, Value],
                    receiver: Value | None, function: ast.FunctionDef | ast.AsyncFunctionDef | None = None) -> None:
-        if entry is None and function is None and not any(v.made_by is not None for v in args) \
-                and not any(v.made_by is not None for v in keywords.values()):
+        if entry is None and function is None and (receiver is None or receiver.made_by is None) \
+                and not any(v.made_by is not None for v in args) \
+                and not any(v.made_by is not None for v in keywords.values()) \
+                and not (node.func.__class__ is ast.Name and node.func.id in self.module.function_names):  # type: ignore[attr-defined]
             return  # nothing any rule asks about: an unknown callee given no object
         data = tuple(DataArg(expr, value, str(i)) for i, (expr, value) in enumerate(zip(node.args, args)))
         if keywords:

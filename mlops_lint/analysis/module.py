@@ -57,6 +57,11 @@ class AnalyzedModule:
         return [node for node in self.nodes if node.__class__ in types]
 
     @cached_property
+    def function_names(self) -> frozenset[str]:
+        """Names of the functions the module defines, wherever (a notebook may call one defined in a later cell)."""
+        return frozenset(node.name for node in self.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef))  # type: ignore[attr-defined]
+
+    @cached_property
     def lines(self) -> list[str]:
         return self.text.split("\n")
 

@@ -205,8 +205,9 @@ class Event:
 
     Where values went (every evaluation of the node emits one):
 
-    - ``"call"``: a call of a catalog entry or of a function of the module, or any call given an
-      object (``made_by``), with ``entry`` its catalog entry (``AnalyzedModule.callee``) or None,
+    - ``"call"``: a call of a catalog entry or of a function of the module (defined anywhere), or
+      any call of an object's method or given an object (``made_by``), with ``entry`` its catalog entry
+      (``AnalyzedModule.callee``) or None,
       ``data`` its arguments (``name``: the position as a string, or the keyword), ``receiver``
       the value of the object of a method call, ``function`` the module's function it runs;
     - ``"check"``: values looked at by syntax: an ``assert``'s test, a comparison's operands, an

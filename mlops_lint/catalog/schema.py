@@ -187,6 +187,7 @@ ROLES = {role.name: role for role in (
     Role("auto-logger", "once called (or passed as a callback), every search of the module is recorded (mlflow autologging, tracking callbacks)", "MLO302"),
     Role("sink", "writes data out of the program (a file, a database); `saves-model = true`: writes a model", "MLO302, MLO403, MLO601-MLO603"),
     Role("recorder", "writes its object or arguments to a log, a tracker or a file, as MLO302 counts a search outcome recorded (`writer.add_scalar`, `logger.info`, `df.to_pickle`)", "MLO302"),
+    Role("raises", "a context manager whose block is expected to fail (`pytest.raises`): what the block starts does not finish", "MLO302"),
     Role("stdout", "prints only (`print`, `pprint`, `display`): not a record", "MLO302"),
     Role("downloader", "fetches a URL to a local file", "MLO501, MLO502"),
     Role("path-builder", "builds a path from pieces; its first argument starts the path (`os.path.join`, `Path`)", "MLO501"),
@@ -212,7 +213,7 @@ FACTS = {key.name: key for key in (
     # matching a call to the entry
     Key("prefix", "boolean", "the key is a module: every callable under it has this role, unless an entry for a longer name says otherwise (`\"mlflow\"` covers `mlflow.log_param`)", _boolean),
     Key("receiver", "`\"any\"` or `\"data\"`", "the entry is a method, keyed `Owner.method`, matched by its name alone when the object's class is not known: on `\"any\"` object, or on a `\"data\"` value (not an object of a catalog class). Without it, `Class.method` matches only where the dataflow knows the object is a `Class`", _one_of("any", "data")),
-    Key("returns", "`\"instance\"` or `\"train-test-alternating\"`", "a lower-case factory that returns an object (`make_pipeline`); a split whose outputs are train, test, train, test …", _one_of("instance", "train-test-alternating"), ("pipeline", "splitter")),
+    Key("returns", "`\"instance\"` or `\"train-test-alternating\"`", "a lower-case factory that returns an object (`make_pipeline`, `optuna.create_study`); a split whose outputs are train, test, train, test …", _one_of("instance", "train-test-alternating"), ("pipeline", "splitter", "search")),
     # data arguments (dataflow)
     Key("x-position", "integer", "0-based position of the features argument (keyword `X` too)", _integer, ("cv-splitter", "cv-evaluator", "search")),
     Key("y-position", "integer", "0-based position of the target argument (keyword `y` too)", _integer, ("cv-splitter", "cv-evaluator", "search")),

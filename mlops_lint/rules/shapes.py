@@ -150,3 +150,17 @@ def enclosing_statement(module: AnalyzedModule, node: ast.AST) -> ast.AST:
     while not isinstance(node, ast.stmt) and node in parents:
         node = parents[node]
     return node
+
+
+def expected_to_fail(module: AnalyzedModule, node: ast.AST) -> bool:
+    """``node`` runs in the block of a ``with`` expected to fail (catalog role ``raises``: ``pytest.raises``)."""
+    parents = module.parents
+    child, parent = node, parents.get(node)
+    while parent is not None and not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)):
+        if isinstance(parent, (ast.With, ast.AsyncWith)) and any(child is statement for statement in parent.body):
+            for item in parent.items:
+                entry = module.callee(item.context_expr)
+                if entry is not None and entry.role == "raises":
+                    return True
+        child, parent = parent, parents.get(parent)
+    return False
