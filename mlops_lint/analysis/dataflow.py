@@ -30,7 +30,8 @@ role; values computed from a role-carrying value keep it (``sc.transform(X_test)
 How it is computed: per scope, one pass in statement order. Branches run on copies of the
 environment and merge; a loop body runs once and merges with the state before it. ``if __name__ ==
 "__main__":`` is an ordinary branch. Functions of the module are analysed once on their own
-(parameters as fresh lineage, globals as they stand at the end of the module) and followed at call
+(parameters as fresh lineage, globals as they stand at the end of the module, an enclosing
+function's variables as they stand at its end) and followed at call
 sites with the arguments' values (memoised per argument values; recursion is cut off).
 Subscript/attribute writes (``df["a"] = ...``, ``df.loc[:, c] = ...``) update the whole frame.
 Notebooks arrive as one module, cells in order.
@@ -84,7 +85,9 @@ class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
         self._globals = Scope({}, owner=module.tree)
         # Functions are met while interpreting (no extra walk of the tree); each one is then
         # analysed on its own, which may meet nested functions, analysed in turn.
-        self._functions: dict[ast.AST, None] = {}
+        # Each function met, with the scope its body reads free names from: the enclosing
+        # function's (a closure sees its variables as they end up), else the module's.
+        self._functions: dict[ast.AST, Scope] = {}
         self.complete = True
         try:
             self._run_module()
@@ -207,7 +210,8 @@ class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
             self._branches([case.body for case in node.cases], scope, fallthrough=True)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             scope.env[node.name] = Value(function=node)
-            self._functions[node] = None
+            enclosing = scope if isinstance(scope.owner, (ast.FunctionDef, ast.AsyncFunctionDef)) else self._globals
+            self._functions.setdefault(node, enclosing)
         elif isinstance(node, ast.ClassDef):
             # The class body runs once in its own scope; its methods are analysed on their own.
             self.run_body(node.body, Scope({}, parent=self._globals, owner=node))

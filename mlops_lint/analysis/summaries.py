@@ -29,7 +29,7 @@ class FunctionSummaries:
             if extra is not None:
                 env[extra.arg] = Value(sources=frozenset({("param", function, extra.arg)}))
         self._active.append(function)
-        self.run_body(function.body, Scope(env, parent=self._globals, owner=function))
+        self.run_body(function.body, Scope(env, parent=self._functions.get(function, self._globals), owner=function))
         self._active.pop()
 
     def call_function(self, node: ast.Call, function, args: list[Value], keywords: dict[str, Value], scope: Scope) -> Value:
@@ -50,7 +50,7 @@ class FunctionSummaries:
         if known is not None:
             return known
         self._active.append(function)
-        inner = Scope(env, parent=self._globals, owner=function)
+        inner = Scope(env, parent=self._functions.get(function, self._globals), owner=function)
         self.run_body(function.body, inner)
         self._active.pop()
         result = join(inner.returns) if inner.returns else EMPTY

@@ -7,7 +7,7 @@ from typing import Iterator
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.analysis.arguments import argument
-from mlops_lint.rules.tuning.calls import facts_for
+from mlops_lint.rules.tuning.training import training
 from mlops_lint.rules.tuning.grid_size import GridCounter
 
 
@@ -17,9 +17,9 @@ class ExhaustiveGrid(Rule):
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         limit = int(options.get("max-combinations", 100))
-        facts = facts_for(module)
-        counter = GridCounter(facts)
-        for call, entry in facts.catalog_calls():
+        facts = training(module)
+        counter = GridCounter(module)
+        for call, entry in facts.catalog_calls:
             if entry.get("grid-param") is None:
                 continue
             grid = argument(call, entry.get("grid-position"), entry.get("grid-param"))

@@ -9,7 +9,7 @@ from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.analysis.arguments import has_unpacking, keyword, seeded
-from mlops_lint.rules.tuning.calls import facts_for
+from mlops_lint.rules.tuning.training import training
 
 
 class UnseededFrameworkRng(Rule):
@@ -18,13 +18,13 @@ class UnseededFrameworkRng(Rule):
     related = ("train",)
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
-        facts = facts_for(module)
-        training = facts.training_call
-        if training is None:
+        facts = training(module)
+        trained_at = facts.training_call
+        if trained_at is None:
             return
         seeded_frameworks = set(facts.globally_seeded)
         first_use: dict[str, tuple[ast.Call, ApiEntry]] = {}
-        for call, entry in facts.catalog_calls():
+        for call, entry in facts.catalog_calls:
             if entry.role == "rng-factory":
                 state = seeded(call, entry)
                 if state is True:
@@ -39,7 +39,7 @@ class UnseededFrameworkRng(Rule):
             yield Finding(
                 call,
                 {"framework": framework, "api": entry.short_name, "seeder": _seeder(module, framework)},
-                related=(("train", training),),
+                related=(("train", trained_at),),
             )
 
 

@@ -11,7 +11,7 @@ from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.rules.shapes import calls
 from mlops_lint.analysis.arguments import keyword, seeded, shuffles
-from mlops_lint.rules.tuning.calls import CallFacts, facts_for
+from mlops_lint.rules.tuning.training import Training, training
 
 # Searches and samplers are MLO301's; these are the other callables whose seed matters.
 _ROLES = ("splitter", "cv-splitter", "estimator")
@@ -23,13 +23,13 @@ class UnseededSplitOrEstimator(Rule):
     related = ("train",)
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
-        facts = facts_for(module)
-        training = facts.training_call
-        if training is None:
+        facts = training(module)
+        trained_at = facts.training_call
+        if trained_at is None:
             return
         skipped = _decorator_calls(module.tree) | self._wrapped(facts)
         seeded_later = _seeds_set_later(facts)
-        for call, entry in facts.catalog_calls():
+        for call, entry in facts.catalog_calls:
             if entry.role not in _ROLES or entry.get("seed-param") is None or call in skipped:
                 continue
             if entry.get("fixed-default-seed") or entry.get("global-rng") in facts.globally_seeded:
@@ -42,13 +42,13 @@ class UnseededSplitOrEstimator(Rule):
                 yield Finding(
                     call,
                     {"api": entry.short_name, "seed": entry.get("seed-param")},
-                    related=(("train", training),),
+                    related=(("train", trained_at),),
                 )
 
-    def _wrapped(self, facts: CallFacts) -> set[ast.Call]:
+    def _wrapped(self, facts: Training) -> set[ast.Call]:
         """Estimators built inline as an argument of a seedable meta-estimator: it passes its own seed down."""
         inner: set[ast.Call] = set()
-        for call, outer in facts.catalog_calls():
+        for call, outer in facts.catalog_calls:
             if outer.role != "estimator" or outer.get("seed-param") is None:
                 continue
             for arg in [*call.args, *(kw.value for kw in call.keywords)]:
@@ -67,7 +67,7 @@ def _decorator_calls(tree: ast.AST) -> set[ast.Call]:
     return found
 
 
-def _seeds_set_later(facts: CallFacts) -> set[str]:
+def _seeds_set_later(facts: Training) -> set[str]:
     """Seed parameters set on some instance with ``est.set_params(random_state=...)`` (e.g. one run per seed)."""
     return {
         kw.arg
