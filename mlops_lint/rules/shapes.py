@@ -16,9 +16,6 @@ from mlops_lint.analysis.values import Event, Value
 from mlops_lint.analysis.walk import walk
 from mlops_lint.catalog import ApiEntry
 
-_RETURNS_SELF = frozenset({"fit", "partial_fit", "set_params"})
-
-
 def all_nodes(module: AnalyzedModule) -> list[ast.AST]:
     """Every node of the module, walked once and shared by the rules (a walk costs as much as a parse)."""
     return module.nodes
@@ -51,67 +48,8 @@ def names_in(node: ast.AST | None) -> set[str]:
     return {child.id for child in walk(node) if isinstance(child, ast.Name)}
 
 
-def instance_entries(module: AnalyzedModule) -> dict[str, ApiEntry]:
-    """Names the module binds to an instance of a catalog class (``clf = LogisticRegression()``).
-
-    A name bound to two different things keeps neither: the rules stay silent on it.
-    """
-    cached = module.__dict__.get("_shapes_instances")
-    if cached is not None:
-        return cached
-    found: dict[str, ApiEntry | None] = {}
-    for node in all_nodes(module):
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            name = node.targets[0].id
-            value = node.value
-            # LogisticRegression().fit(X, y) is still the LogisticRegression instance.
-            while (
-                isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
-                and value.func.attr in _RETURNS_SELF and isinstance(value.func.value, ast.Call)
-            ):
-                value = value.func.value
-            entry = module.callee(value) if isinstance(value, ast.Call) else None
-            if name in found and (found[name] is None or entry is None or found[name].qualname != entry.qualname):
-                found[name] = None
-            else:
-                found[name] = entry
-    # A name that is also a function parameter somewhere may hold anything there.
-    parameters = {node.arg for node in all_nodes(module) if isinstance(node, ast.arg)}
-    instances = {name: entry for name, entry in found.items() if entry is not None and name not in parameters}
-    module.__dict__["_shapes_instances"] = instances
-    return instances
-
-
 def has_keyword(call: ast.Call, names: list[str] | tuple[str, ...]) -> bool:
     return any(kw.arg in names for kw in call.keywords)
-
-
-def uses_role(module: AnalyzedModule, *roles: str) -> bool:
-    """Does the module call or name anything with one of these roles (prefix entries included)?"""
-    return module.uses_role(*roles)
-
-
-def trained_names(module: AnalyzedModule) -> frozenset[str]:
-    """Source text of objects the module trains: receivers of ``fit``/``train``/``partial_fit``/``fit_transform``
-    and of any method an instance's catalog entry lists under ``trains``."""
-    cached = module.__dict__.get("_shapes_trained")
-    if cached is not None:
-        return cached
-    instances = instance_entries(module)
-    found = set()
-    for call in calls(module.tree, module):
-        func = call.func
-        if not isinstance(func, ast.Attribute):
-            continue
-        receiver = func.value
-        while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute):
-            receiver = receiver.func.value  # Pipeline(...).set_params(...).fit
-        entry = instances.get(receiver.id) if isinstance(receiver, ast.Name) else None
-        trains = set(entry.get("trains", ())) if entry is not None else set()
-        if func.attr in {"fit", "partial_fit", "train"} | trains:
-            found.add(ast.unparse(func.value))
-    module.__dict__["_shapes_trained"] = frozenset(found)
-    return module.__dict__["_shapes_trained"]
 
 
 def sink_data(call: ast.Call, entry: ApiEntry) -> ast.AST | None:

@@ -8,7 +8,9 @@ from typing import Iterator
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.analysis.arguments import argument
-from mlops_lint.rules.shapes import calls_with_role, has_keyword, sink_data, trained_names, uses_role
+from mlops_lint.analysis.values import Value
+from mlops_lint.rules.shapes import calls_with_role, has_keyword, sink_data
+from mlops_lint.rules.tuning.training import trains
 
 # Anything in the module that records the run or writes a side file counts as metadata kept.
 _MODULE_EVIDENCE = ("experiment-logger", "data-hash")
@@ -23,21 +25,36 @@ def _bundles_metadata(saved: ast.AST) -> bool:
     return isinstance(saved, (ast.Tuple, ast.List)) and len(saved.elts) >= 2
 
 
+def _trained(module: AnalyzedModule, model: Value) -> bool:
+    """The dataflow saw the object fitted, or one of its training methods called on it (``model.train()``)."""
+    if model.fitted:
+        return True
+    if model.made_by is None:
+        return False
+    flow = module.dataflow
+    for call in module.nodes_of(ast.Call):
+        func = call.func  # type: ignore[attr-defined]
+        if isinstance(func, ast.Attribute) and (receiver := flow.value_of(func.value)).made_by is model.made_by:
+            if func.attr == "train" or func.attr in trains(module, receiver):
+                return True
+    return False
+
+
 class ModelSavedWithoutMetadata(Rule):
     code = "MLO602"
     fields = ("saver", "model")
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
-        sinks = list(calls_with_role(module, module.tree, "sink"))
+        sinks = module.calls_with_role("sink")
         saves = [(call, entry) for call, entry in sinks if entry.get("saves-model")]
         side_files = [call for call, entry in sinks if not entry.get("saves-model")]
-        if not saves or side_files or uses_role(module, *_MODULE_EVIDENCE):
+        if not saves or side_files or module.uses_role(*_MODULE_EVIDENCE):
             return
         for call, entry in saves:
             saved = sink_data(call, entry)
             if saved is None or _bundles_metadata(saved) or has_keyword(call, entry.get("metadata-keywords", [])):
                 continue
-            if entry.get("needs-trained-receiver") and ast.unparse(saved) not in trained_names(module):
+            if entry.get("needs-trained-receiver") and not _trained(module, module.dataflow.value_of(saved)):
                 continue
             path = argument(call, entry.get("path-arg"), None) if isinstance(entry.get("path-arg"), int) else None
             if path is not None and next(calls_with_role(module, path, "clock"), None) is not None:
