@@ -1,8 +1,7 @@
-"""Small, shared readings of call shapes for the MLO4xx–MLO6xx rules, all driven by the catalog.
+"""Small readings of syntax the rules share: calls under a node, where a sink's data is, source order.
 
-Library callables are looked up by qualified name (``pandas.read_csv``); builtins as
-``builtins.open``; methods on objects the module made itself (``df.to_csv``, ``model.predict``)
-by method name (``receiver`` entries) — see rules/README.md, "Methods". Nothing here knows a library by name.
+Nothing here resolves a call or follows a value: that is the resolver's (``module.callee``) and
+the dataflow's (``module.dataflow``) job. Nothing here knows a library by name.
 """
 
 from __future__ import annotations
@@ -16,36 +15,12 @@ from mlops_lint.analysis.values import Event, Value
 from mlops_lint.analysis.walk import walk
 from mlops_lint.catalog import ApiEntry
 
-def all_nodes(module: AnalyzedModule) -> list[ast.AST]:
-    """Every node of the module, walked once and shared by the rules (a walk costs as much as a parse)."""
-    return module.nodes
 
-
-def calls(node: ast.AST, module: AnalyzedModule | None = None) -> Iterator[ast.Call]:
-    """The calls under ``node``; for the whole module, its shared type index."""
-    if module is not None and node is module.tree:
-        yield from module.nodes_of(ast.Call)
-        return
+def calls(node: ast.AST) -> Iterator[ast.Call]:
+    """The calls under ``node`` (for the whole module, ``module.nodes_of(ast.Call)`` is indexed)."""
     for child in walk(node):
         if isinstance(child, ast.Call):
             yield child
-
-
-def calls_with_role(module: AnalyzedModule, node: ast.AST, *roles: str) -> Iterator[tuple[ast.Call, ApiEntry]]:
-    """The calls under ``node`` to an entry of one of ``roles`` (the module's index for the whole tree)."""
-    if node is module.tree:
-        yield from module.calls_with_role(*roles)
-        return
-    for call in calls(node):
-        entry = module.callee(call)
-        if entry is not None and entry.role in roles:
-            yield call, entry
-
-
-def names_in(node: ast.AST | None) -> set[str]:
-    if node is None:
-        return set()
-    return {child.id for child in walk(node) if isinstance(child, ast.Name)}
 
 
 def has_keyword(call: ast.Call, names: list[str] | tuple[str, ...]) -> bool:

@@ -10,7 +10,7 @@ from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.analysis.arguments import argument
-from mlops_lint.rules.shapes import calls_with_role, has_keyword
+from mlops_lint.rules.shapes import has_keyword
 from mlops_lint.rules.strings import literal_string
 
 
@@ -21,7 +21,7 @@ class UnpinnedRemoteData(Rule):
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         remote = [re.compile(pattern) for pattern in options.get("remote-patterns", [])]
         pinned = [re.compile(pattern) for pattern in options.get("pin-patterns", [])]
-        for call, entry in calls_with_role(module, module.tree, "loader", "downloader"):
+        for call, entry in module.calls_with_role("loader", "downloader"):
             if has_keyword(call, entry.get("pin-args", [])):
                 continue
             source = self._remote_source(module, call, entry, remote)

@@ -9,7 +9,7 @@ from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.analysis.arguments import argument
 from mlops_lint.analysis.values import Value
-from mlops_lint.rules.shapes import calls_with_role, has_keyword, sink_data
+from mlops_lint.rules.shapes import calls, has_keyword, sink_data
 from mlops_lint.rules.tuning.training import trains
 
 # Anything in the module that records the run or writes a side file counts as metadata kept.
@@ -57,6 +57,6 @@ class ModelSavedWithoutMetadata(Rule):
             if entry.get("needs-trained-receiver") and not _trained(module, module.dataflow.value_of(saved)):
                 continue
             path = argument(call, entry.get("path-arg"), None) if isinstance(entry.get("path-arg"), int) else None
-            if path is not None and next(calls_with_role(module, path, "clock"), None) is not None:
+            if path is not None and any(getattr(module.callee(inner), "role", None) == "clock" for inner in calls(path)):
                 continue  # a timestamped file name
             yield Finding(call, {"saver": entry.short_name, "model": ast.unparse(saved)})
