@@ -29,7 +29,8 @@ class AnalyzedModule:
 
     @cached_property
     def imports(self) -> ImportTable:
-        return ImportTable(self.tree)
+        by_type = self.nodes_by_type
+        return ImportTable([*by_type.get(ast.Import, ()), *by_type.get(ast.ImportFrom, ())])
 
     @cached_property
     def nodes(self) -> list[ast.AST]:
