@@ -45,10 +45,10 @@ class CallSemantics:
             keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords}
             names = self.module.qualified_names(func)
             if not names:
-                method = self.module.callee(node, receiver)
+                method = self.callee(node, receiver)
                 self._emit_call(node, method, args, keywords, receiver)
                 return self._method(node, func, receiver, method, args, keywords, scope)
-            entry = self.module.callee(node)
+            entry = self.callee(node)
             self._emit_call(node, entry, args, keywords, receiver)
             if entry is not None and receiver.instance_of is None:
                 return self._api_call(node, entry, args, keywords, scope)
@@ -60,7 +60,7 @@ class CallSemantics:
         if callee is not None and callee.function is not None:
             self._emit_call(node, None, args, keywords, None, callee.function)
             return self.call_function(node, callee.function, args, keywords, scope)
-        entry = self.module.callee(node)
+        entry = self.callee(node)
         self._emit_call(node, entry, args, keywords, None)
         if entry is not None:
             return self._api_call(node, entry, args, keywords, scope)

@@ -77,6 +77,7 @@ class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
 
     def __init__(self, module: "AnalyzedModule") -> None:
         self.module = module
+        self.callee = module.resolver.callee  # what each call invokes (analysis/resolve.py)
         self.events: list[Event] = []
         self._values: dict[ast.AST, Value] = {}
         self._seq = 0

@@ -59,8 +59,9 @@ class Resolver:
         """Steps 1-2 for any expression: the entry an imported name or attribute chain denotes
         (``callbacks=[MLflowCallback()]`` names it; so does ``import mlflow`` … ``mlflow.x``)."""
         names = self._imports.qualified_names(node)
-        if not names:
-            return None
+        return self._named(names) if names else None
+
+    def _named(self, names: frozenset[str]) -> ApiEntry | None:
         api = self._catalog.api
         for name in sorted(names):
             entry = api.get(name)
@@ -105,8 +106,9 @@ class Resolver:
     def _by_name(self, call: ast.Call) -> ApiEntry | bool:
         """The entry found by steps 1-3, else True for a method call steps 4-5 may resolve, else False."""
         func = call.func
-        if self._imports.qualified_names(func):
-            return self.named(func) or False
+        names = self._imports.qualified_names(func)
+        if names:
+            return self._named(names) or False
         if func.__class__ is ast.Name and func.id not in self._bound_names:  # type: ignore[attr-defined]
             return self._catalog.api.get("builtins." + func.id) or False  # type: ignore[attr-defined]
         return func.__class__ is ast.Attribute

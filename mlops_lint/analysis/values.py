@@ -6,8 +6,9 @@ Plain frozen records; the interpreter in ``dataflow.py`` builds them, rules only
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
-from typing import Iterable
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Iterable, Mapping, NamedTuple
 
 from mlops_lint.catalog import ApiEntry
 
@@ -110,29 +111,31 @@ class Value:
             return self
         if not (self.sources or self.fits or self.roles or self.calls or self.split_nodes):
             return EMPTY
-        return Value(self.sources, self.fits, self.roles, self.calls, self.split_nodes)
+        return _data(self.sources, self.fits, self.roles, self.calls, self.split_nodes)
 
 
 EMPTY = Value()
+# Values are built for most expressions of every module: a frozen dataclass's __init__ sets each
+# of its fields through object.__setattr__, so the hot paths fill the instance dict directly.
+_new = object.__new__
+_DEFAULTS = dict(EMPTY.__dict__)
 
 
-def evolve(value: Value, **changes) -> Value:
+def _data(sources: frozenset, fits: frozenset[Fit], roles: frozenset[str], calls: frozenset, split_nodes: frozenset) -> Value:
+    value = _new(Value)
+    fields = value.__dict__
+    fields.update(_DEFAULTS)
+    fields["sources"], fields["fits"], fields["roles"], fields["calls"], fields["split_nodes"] = sources, fits, roles, calls, split_nodes
+    return value
+
+
+def evolve(value: Value, **changes: object) -> Value:
     """``dataclasses.replace`` without its per-call introspection (this runs for most expressions)."""
-    get = changes.get
-    return Value(
-        get("sources", value.sources),
-        get("fits", value.fits),
-        get("roles", value.roles),
-        get("calls", value.calls),
-        get("split_nodes", value.split_nodes),
-        get("instance_of", value.instance_of),
-        get("fitted", value.fitted),
-        get("elements", value.elements),
-        get("item", value.item),
-        get("function", value.function),
-        get("made_by", value.made_by),
-        get("origin", value.origin),
-    )
+    new = _new(Value)
+    fields = new.__dict__
+    fields.update(value.__dict__)
+    fields.update(changes)
+    return new
 
 
 def join(values: Iterable[Value]) -> Value:
@@ -172,7 +175,12 @@ def join(values: Iterable[Value]) -> Value:
         elements = tuple(join(parts) for parts in zip(first.elements, *(v.elements for v in rest)))
     items = [v.item for v in values if v.item is not None]
     item = (items[0] if len(items) == 1 else join(items)) if items else None
-    return Value(sources, fits, roles, calls, splits, instance, fitted, elements, item, function, made_by, origin)
+    new = _new(Value)
+    new.__dict__.update(
+        sources=sources, fits=fits, roles=roles, calls=calls, split_nodes=splits, instance_of=instance, fitted=fitted,
+        elements=elements, item=item, function=function, made_by=made_by, origin=origin,
+    )
+    return new
 
 
 def derive(inputs: Iterable[Value], call: tuple[str, ast.Call] | None = None, **changes) -> Value:
@@ -183,17 +191,18 @@ def derive(inputs: Iterable[Value], call: tuple[str, ast.Call] | None = None, **
     return evolve(value, **changes) if changes else value
 
 
-@dataclass(frozen=True)
-class DataArg:
-    """One data argument of an event: its expression and its value."""
+class DataArg(NamedTuple):
+    """One data argument of an event: its expression and its value (a tuple: events make many)."""
 
     node: ast.expr
     value: Value
-    name: str  # "X", "y", "groups" or "arrays[i]"
+    name: str  # "X", "y", "groups", "arrays[i]"; for call events the position ("0") or the keyword
 
 
-@dataclass(frozen=True)
-class Event:
+_NO_KEYWORDS: Mapping[str | None, Value] = MappingProxyType({})
+
+
+class Event(NamedTuple):
     """One thing that happened to values, in flow order (``seq``).
 
     What data went through (``kind``):
@@ -218,7 +227,8 @@ class Event:
     - ``"expression"``: the value of an expression statement (what a notebook displays).
 
     ``node`` is the call for the first two groups and the statement, expression or target
-    otherwise; ``entry`` the catalog entry of the function or of the object's class.
+    otherwise; ``entry`` the catalog entry of the function or of the object's class. An immutable
+    tuple, as DataArg: a module's flow has an event for most of its calls.
     """
 
     kind: str
@@ -228,7 +238,7 @@ class Event:
     seq: int
     fit: Fit | None = None
     receiver: Value | None = None
-    keywords: dict[str, Value] = field(default_factory=dict, compare=False, hash=False)
+    keywords: Mapping[str | None, Value] = _NO_KEYWORDS
     function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
 
     @property
