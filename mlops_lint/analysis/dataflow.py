@@ -5,23 +5,38 @@ never verdicts.
 
 Public API
 ----------
-``DataFlow.events``
-    Every ``Event`` (``mlops_lint.analysis.values``) in flow order: ``"fit"``, ``"transform"``,
-    ``"resample"``, ``"split"`` (``train_test_split`` and CV splitters' ``split``),
-    ``"cross-validate"`` (``cross_val_score`` & co.) and ``"search-fit"`` (``GridSearchCV.fit`` & co.).
-    Each carries its call node, the catalog ``ApiEntry``, its data arguments (``DataArg``: node,
-    Value, name ``X``/``y``/``groups``/``arrays[i]``) and, for fits, the ``Fit`` record.
-``DataFlow.events_of(*kinds)``
-    The events of those kinds. ``Event.keywords`` holds the Values of keyword arguments
-    (``eval_set=``, ``validation_data=``, ``cv=``); ``Event.receiver`` the object's Value.
+``DataFlow.events`` / ``DataFlow.events_of(*kinds)``
+    Every ``Event`` (``mlops_lint.analysis.values``) in flow order, indexed by kind:
+
+    - what data went through: ``"fit"``, ``"transform"``, ``"resample"``, ``"split"``
+      (``train_test_split`` and CV splitters' ``split``), ``"cross-validate"`` (``cross_val_score``
+      & co.) and ``"search-fit"`` (``GridSearchCV.fit`` & co.), with their data arguments
+      (``DataArg``: node, Value, name ``X``/``y``/``groups``/``arrays[i]``), the ``Fit`` record,
+      ``Event.keywords`` (``eval_set=``, ``validation_data=``, ``cv=``) and ``Event.receiver``;
+    - where values went: ``"call"`` (calls of catalog entries, of the module's functions, of an
+      object's methods or given an object: the catalog entry, every argument and the object),
+      ``"check"`` (an ``assert``, a comparison, a catalog data-check attribute such as
+      ``df.dtypes``), ``"return"`` (``return``/``yield``), ``"store"`` (``obj.attr = v``,
+      ``d[k] = v``) and ``"expression"`` (what a notebook cell displays).
+
+    Each evaluation of a node emits its own event (a function's body runs on its own and at
+    each call site): questions such as "did a check come before this sink" compare ``seq``.
 ``DataFlow.complete``
     False when the module could not be analysed (expressions nested beyond the stack): no events.
 ``DataFlow.value_of(node)``
-    The ``Value`` of an evaluated expression node (``EMPTY`` when never evaluated). A Value has
-    ``sources`` (lineage), ``fits`` (fits/resamples/selections upstream, each with node, entry,
-    the data fitted on), ``roles`` (``"train"``/``"test"``; see ``Value.role``/``has_role``),
-    ``calls`` (upstream library/method calls: ``derives_from("pandas.to_datetime")``,
-    ``derives_from(".shift")``, ``calls_named(...)``), ``instance_of``/``fitted`` for objects.
+    The ``Value`` of an evaluated expression node (``EMPTY`` when never evaluated), joined over
+    its evaluations. A Value has ``sources`` (lineage: loads, parameters, free names, and
+    ``("outcome", search)`` marks), ``fits`` (fits/resamples/selections upstream, each with node,
+    entry, the data fitted on), ``roles`` (``"train"``/``"test"``; see ``Value.role``/``has_role``),
+    ``calls`` (upstream library/method calls and their nodes: resolve them with
+    ``AnalyzedModule.callee``), and for objects ``instance_of`` (the catalog class), ``made_by``
+    (the constructor call: the object's identity) and ``fitted``; ``origin`` is the expression a
+    name was bound from (``grid = {...}``).
+
+What flows: a loader's result is a new lineage; a metric's result is a score (nothing of the data
+it graded flows on); reading an ``outcome-attrs`` attribute of a search (or calling an
+``outcome-is-return`` one) marks its outcome; ``rows.append(x)``/``d.update(y)`` put ``x``/``y``
+into the container; column labels (catalog role ``labels``: ``df.columns``) carry no data.
 
 Roles: the outputs of ``train_test_split`` are train/test alternately; inside
 ``for tr, te in cv.split(X)`` the indices are train/test and ``X[tr]``/``X.iloc[te]`` take their

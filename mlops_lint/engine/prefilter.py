@@ -1,7 +1,7 @@
 """Decide from a file's raw text whether any selected rule could fire on it, so others are never parsed.
 
 Why this is sound (tests/test_prefilter.py checks it): rules only see library calls through the
-catalog (``AnalyzedModule.api``), and a qualified name ``pkg.x.y`` can only come from an import
+catalog (``AnalyzedModule.callee``), and a qualified name ``pkg.x.y`` can only come from an import
 statement naming the top-level package ``pkg`` (``analysis/names.py`` reads nothing else); an
 identifier cannot be split across lines, so ``pkg`` appears verbatim in the text (after NFKC
 normalisation, which Python applies to identifiers), as a whole identifier, on the logical line of
