@@ -12,6 +12,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from mlops_lint.analysis.arguments import any_holds, argument, keyword
+from mlops_lint.analysis.interpreter import Function, Interpreter
 from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, DataArg, Event, Fit, Value, derive, evolve, join
 from mlops_lint.catalog import ApiEntry
 
@@ -25,10 +26,8 @@ _MUTATORS = frozenset({"append", "extend", "insert", "add", "update"})
 _ITER_BUILTINS = frozenset({"list", "tuple", "iter", "sorted", "reversed", "next"})
 
 
-class CallSemantics:
+class CallSemantics(Interpreter):
     """The ``call`` half of the interpreter: evaluates one ``ast.Call`` to a Value."""
-
-    module: object  # AnalyzedModule
 
     def call(self, node: ast.Call, scope: "Scope") -> Value:
         value = self._call(node, scope)
@@ -72,11 +71,11 @@ class CallSemantics:
         return derive([*args, *keywords.values()])
 
     def _emit_call(self, node: ast.Call, entry: ApiEntry | None, args: list[Value], keywords: dict[str | None, Value],
-                   receiver: Value | None, function: ast.FunctionDef | ast.AsyncFunctionDef | None = None) -> None:
+                   receiver: Value | None, function: Function | None = None) -> None:
         if entry is None and function is None and (receiver is None or receiver.made_by is None) \
                 and not any(v.made_by is not None for v in args) \
                 and not any(v.made_by is not None for v in keywords.values()) \
-                and not (node.func.__class__ is ast.Name and node.func.id in self.module.function_names):  # type: ignore[attr-defined]
+                and not (type(node.func) is ast.Name and node.func.id in self.module.function_names):
             return  # nothing any rule asks about: an unknown callee given no object
         data = tuple(DataArg(expr, value, str(i)) for i, (expr, value) in enumerate(zip(node.args, args)))
         if keywords:
@@ -84,7 +83,7 @@ class CallSemantics:
         self.emit(Event("call", node, entry, data, self.next_seq(), receiver=receiver, function=function))
 
     # --- module-level functions and classes of the catalog -------------------------------------
-    def _api_call(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str, Value], scope: "Scope") -> Value:
+    def _api_call(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str | None, Value], scope: "Scope") -> Value:
         called = self.module.resolver.qualified_name(node, entry)
         qualified = (called, node)
         role = entry.role
@@ -121,7 +120,7 @@ class CallSemantics:
             return derive(inputs, qualified, fits=derive(inputs).fits | {fit})
         return derive(inputs, qualified)
 
-    def _data_args(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str, Value], offset: int = 0) -> tuple[DataArg, ...]:
+    def _data_args(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str | None, Value], offset: int = 0) -> tuple[DataArg, ...]:
         found = []
         for name in ("X", "y", "groups"):
             position = entry.get(f"{name.lower()}-position")
@@ -134,7 +133,7 @@ class CallSemantics:
                 found.append(DataArg(expr, value, name))
         return tuple(found)
 
-    def _train_test_split(self, node: ast.Call, entry: ApiEntry, args: list[Value], qualified) -> Value:
+    def _train_test_split(self, node: ast.Call, entry: ApiEntry, args: list[Value], qualified: tuple[str, ast.Call]) -> Value:
         data = tuple(
             DataArg(expr, value, f"arrays[{i}]")
             for i, (expr, value) in enumerate(zip(node.args, args))
@@ -149,11 +148,12 @@ class CallSemantics:
                 elements.append(derive([value], qualified, roles=frozenset({role}), split_nodes=frozenset({node})))
         return evolve(derive(args, qualified), elements=tuple(elements))
 
-    def _resample(self, node, entry, args, keywords, qualified, receiver: Value | None) -> Value:
+    def _resample(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str | None, Value],
+                  qualified: tuple[str, ast.Call], receiver: Value | None) -> Value:
         data_node = node.args[0] if node.args else keyword(node, "X")
         data = args[0] if args else keywords.get("X", EMPTY)
-        if receiver is not None and receiver.instance_of is None:  # df.sample: the frame itself
-            data, data_node = receiver, node.func.value
+        if receiver is not None and receiver.instance_of is None and isinstance(node.func, ast.Attribute):
+            data, data_node = receiver, node.func.value  # df.sample: the frame itself
         fit = Fit("resample", node, entry, data.as_data(), args[1] if len(args) > 1 else None, data_node, self.next_seq())
         self.emit(Event("resample", node, entry, (DataArg(data_node, data, "X"),) if data_node is not None else (), fit.seq, fit=fit))
         parts = [data] if receiver is not None and receiver.instance_of is None else args
@@ -199,13 +199,13 @@ class CallSemantics:
             return derive([*args, *keywords.values()], method)
         return derive([receiver, *args, *keywords.values()], method)
 
-    def _x_arg(self, node: ast.Call, args: list[Value], keywords: dict[str, Value]) -> tuple[DataArg, ...]:
+    def _x_arg(self, node: ast.Call, args: list[Value], keywords: dict[str | None, Value]) -> tuple[DataArg, ...]:
         expr = argument(node, 0, "X")
         if expr is None:
             return ()
         return (DataArg(expr, args[0] if node.args else keywords.get("X", EMPTY), "X"),)
 
-    def _fit(self, node: ast.Call, receiver: Value, args: list[Value], keywords: dict[str, Value], entry: ApiEntry | None) -> Fit:
+    def _fit(self, node: ast.Call, receiver: Value, args: list[Value], keywords: dict[str | None, Value], entry: ApiEntry | None) -> Fit:
         data_node = argument(node, 0, "X")
         data = (args[0] if node.args else keywords.get("X", EMPTY)).as_data()
         target = args[1] if len(args) > 1 else keywords.get("y")
@@ -218,7 +218,7 @@ class CallSemantics:
         self.emit(Event(kind, node, entry, data_args, fit.seq, fit=fit, receiver=receiver, keywords=keywords))
         return fit
 
-    def _cv_split(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str, Value]) -> Value:
+    def _cv_split(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str | None, Value]) -> Value:
         data = self._data_args(node, entry, args, keywords)
         self.emit(Event("split", node, entry, data, self.next_seq()))
         # Indices carry the lineage and role of what they index, not its fits.
@@ -227,7 +227,7 @@ class CallSemantics:
         pair = Value(elements=(evolve(index, roles=frozenset({TRAIN})), evolve(index, roles=frozenset({TEST}))))
         return evolve(base, item=pair)
 
-    def _builtin(self, name: str, args: list[Value], keywords: dict[str, Value]) -> Value:
+    def _builtin(self, name: str, args: list[Value], keywords: dict[str | None, Value]) -> Value:
         if name == "enumerate" and args:
             return evolve(derive(args), item=Value(elements=(EMPTY, self.item_of(args[0]))))
         if name == "zip" and args:

@@ -61,6 +61,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from mlops_lint.analysis.calls import CallSemantics
 from mlops_lint.analysis.expressions import ExpressionSemantics
+from mlops_lint.analysis.interpreter import Function
 from mlops_lint.analysis.names import dotted_name
 from mlops_lint.analysis.scope import Scope, merge_envs
 from mlops_lint.analysis.summaries import FunctionSummaries
@@ -70,6 +71,8 @@ if TYPE_CHECKING:
     from mlops_lint.analysis.module import AnalyzedModule
 
 _FRAME_ACCESSORS = frozenset({"loc", "iloc", "at", "iat", "values"})
+# try/except, and try/except* where the interpreter has it (Python 3.11+)
+_TRY: tuple[type[ast.Try], ...] = (ast.Try, getattr(ast, "TryStar", ast.Try))
 
 
 def _seq(event: Event) -> int:
@@ -94,16 +97,15 @@ class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
         self.module = module
         self.callee = module.resolver.callee  # what each call invokes (analysis/resolve.py)
         self.events: list[Event] = []
-        self._values: dict[ast.AST, Value] = {}
+        self._values = {}
         self._seq = 0
-        self._active: list[ast.AST] = []
-        self._memo: dict[tuple, Value] = {}
+        self._active = []
+        self._memo = {}
         self._globals = Scope({}, owner=module.tree)
         # Functions are met while interpreting (no extra walk of the tree); each one is then
-        # analysed on its own, which may meet nested functions, analysed in turn.
-        # Each function met, with the scope its body reads free names from: the enclosing
-        # function's (a closure sees its variables as they end up), else the module's.
-        self._functions: dict[ast.AST, Scope] = {}
+        # analysed on its own, in the order met, which may meet nested functions: a worklist.
+        self._functions = {}
+        self._met: list[Function] = []
         self.complete = True
         try:
             self._run_module()
@@ -116,11 +118,10 @@ class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
 
     def _run_module(self) -> None:
         self.run_body(self.module.tree.body, self._globals)
-        done: set[ast.AST] = set()
-        while len(done) < len(self._functions):
-            for function in [f for f in self._functions if f not in done]:
-                done.add(function)
-                self._standalone(function)
+        index = 0
+        while index < len(self._met):  # grows while functions met inside functions are analysed
+            self._standalone(self._met[index])
+            index += 1
 
     # --- public -----------------------------------------------------------------------------
     def value_of(self, node: ast.AST) -> Value:
@@ -212,22 +213,24 @@ class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
             self.expr(node.test, scope)
             self._branches([node.body + node.orelse], scope, fallthrough=True)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                value = self.expr(item.context_expr, scope)
-                if item.optional_vars is not None:
-                    self.bind(item.optional_vars, value, scope)
+            for with_item in node.items:
+                value = self.expr(with_item.context_expr, scope)
+                if with_item.optional_vars is not None:
+                    self.bind(with_item.optional_vars, value, scope)
             self.run_body(node.body, scope)
-        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+        elif isinstance(node, _TRY):
             self.run_body(node.body, scope)
             self._branches([h.body for h in node.handlers] + [node.orelse], scope, fallthrough=False)
             self.run_body(node.finalbody, scope)
-        elif isinstance(node, getattr(ast, "Match", ())):
+        elif isinstance(node, ast.Match):
             self.expr(node.subject, scope)
             self._branches([case.body for case in node.cases], scope, fallthrough=True)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             scope.env[node.name] = Value(function=node)
-            enclosing = scope if isinstance(scope.owner, (ast.FunctionDef, ast.AsyncFunctionDef)) else self._globals
-            self._functions.setdefault(node, enclosing)
+            if node not in self._functions:
+                enclosing = scope if isinstance(scope.owner, (ast.FunctionDef, ast.AsyncFunctionDef)) else self._globals
+                self._functions[node] = enclosing
+                self._met.append(node)
         elif isinstance(node, ast.ClassDef):
             # The class body runs once in its own scope; its methods are analysed on their own.
             self.run_body(node.body, Scope({}, parent=self._globals, owner=node))
@@ -257,8 +260,7 @@ class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
             self.bind(target.value, value, scope)
         elif isinstance(target, ast.Attribute):
             if type(target.value) is ast.Name:
-                key = f"{target.value.id}.{target.attr}"
-                scope.env[key] = value
+                scope.env[f"{target.value.id}.{target.attr}"] = value
                 receiver = self._lookup_key(target.value.id, scope)
             else:
                 receiver = self.expr(target.value, scope)
@@ -266,10 +268,10 @@ class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
         elif isinstance(target, ast.Subscript):
             # df["a"] = ... / df.loc[:, cols] = ...: the frame now holds what was written into it.
             self.expr(target.slice, scope)
-            key = _store_key(target)
-            old = self._lookup_key(key, scope) if key is not None else None
-            if key is not None:
-                scope.env[key] = derive([old, value]) if old is not None else value.as_data()
+            frame = _store_key(target)
+            old = self._lookup_key(frame, scope) if frame is not None else None
+            if frame is not None:
+                scope.env[frame] = derive([old, value]) if old is not None else value.as_data()
             self.emit(Event("store", target, None, (DataArg(target, value, "value"),), self.next_seq(), receiver=old))
 
     def _unpack(self, targets: list[ast.expr], value: Value, scope: Scope) -> None:

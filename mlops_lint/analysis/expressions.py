@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import ast
 
+from mlops_lint.analysis.interpreter import Interpreter
 from mlops_lint.analysis.scope import Scope
 from mlops_lint.analysis.values import EMPTY, DataArg, Event, Value, derive, evolve, join
 
 
-def _operands(node: ast.expr) -> list[ast.expr | None]:
+def _operands(node: ast.expr) -> list[ast.expr] | list[ast.expr | None]:
     """The sub-expressions an operator's result derives from (faster than ``ast.iter_child_nodes``)."""
     if isinstance(node, ast.BinOp):
         return [node.left, node.right]
@@ -32,7 +33,7 @@ def _operands(node: ast.expr) -> list[ast.expr | None]:
     return []
 
 
-class ExpressionSemantics:
+class ExpressionSemantics(Interpreter):
     """The ``expr`` half of the interpreter; records the Value of every evaluated node."""
 
     def expr(self, node: ast.expr, scope: Scope) -> Value:
@@ -121,9 +122,9 @@ class ExpressionSemantics:
                 return EMPTY
         return base.as_data()
 
-    def _comprehension(self, node, scope: Scope) -> Value:
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp, scope: Scope) -> Value:
         inner = Scope(dict(scope.env), scope.parent, scope.owner)
-        parts = []
+        parts: list[Value] = []
         for generator in node.generators:
             self.bind(generator.target, self.item_of(self.expr(generator.iter, inner)), inner)
             parts.extend(self.expr(condition, inner) for condition in generator.ifs)

@@ -16,6 +16,7 @@ from mlops_lint.catalog import ApiEntry, Catalog
 from mlops_lint.source.source_map import CellMap
 
 T = TypeVar("T")
+N = TypeVar("N", bound=ast.AST)
 
 
 @dataclass
@@ -50,17 +51,18 @@ class AnalyzedModule:
         """Each node's parent (contexts and operators have none: they are shared singletons)."""
         return {child: node for node in self.nodes for child in children(node)}
 
-    def nodes_of(self, *types: type) -> list[ast.AST]:
+    def nodes_of(self, *types: type[N]) -> list[N]:
         """The nodes of exactly these classes (not subclasses), in walk order."""
         by_type = self.nodes_by_type
         if len(types) == 1:
-            return by_type.get(types[0], [])
+            return by_type.get(types[0], [])  # type: ignore[return-value]  # grouped by exact class
         return [node for node in self.nodes if node.__class__ in types]
 
     @cached_property
     def function_names(self) -> frozenset[str]:
         """Names of the functions the module defines, wherever (a notebook may call one defined in a later cell)."""
-        return frozenset(node.name for node in self.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef))  # type: ignore[attr-defined]
+        return frozenset(node.name for node in self.nodes_of(ast.FunctionDef)) | frozenset(
+            node.name for node in self.nodes_of(ast.AsyncFunctionDef))
 
     @cached_property
     def lines(self) -> list[str]:
@@ -97,10 +99,9 @@ class AnalyzedModule:
     def shared(self, kind: Callable[[AnalyzedModule], T]) -> T:
         """The facts ``kind`` computes from this module, computed once for every rule that asks
         (a family of rules sharing one reading, such as MLO401 and MLO402's splits and scores)."""
-        found = self._shared.get(kind)
-        if found is None:
-            found = self._shared[kind] = kind(self)
-        return found  # type: ignore[no-any-return]
+        if kind not in self._shared:
+            self._shared[kind] = kind(self)
+        return self._shared[kind]  # type: ignore[return-value]  # stored by this very kind
 
     @cached_property
     def dataflow(self) -> DataFlow:

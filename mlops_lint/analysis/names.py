@@ -38,10 +38,9 @@ class ImportTable:
 
     def qualified_names(self, node: ast.AST) -> frozenset[str]:
         """Every qualified name an expression may denote (empty when it is not an imported name)."""
-        kind = node.__class__
-        if kind is ast.Name:
+        if type(node) is ast.Name:
             return self._meanings.get(node.id, _NONE)
-        if kind is ast.Attribute:
+        if type(node) is ast.Attribute:
             bases = self.qualified_names(node.value)
             return frozenset(f"{base}.{node.attr}" for base in bases) if bases else _NONE
         return _NONE

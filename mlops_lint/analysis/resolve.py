@@ -47,8 +47,8 @@ class Resolver:
         if static is False:
             return None
         if static is True:
-            return self._method(call.func, receiver)  # type: ignore[arg-type]
-        return static  # type: ignore[return-value]
+            return self._method(call.func, receiver)  # type: ignore[arg-type]  # True only for an attribute
+        return static
 
     def qualified_name(self, call: ast.Call, entry: ApiEntry) -> str:
         """The name under which ``call`` reached ``entry``: the spelt name for a prefix entry."""
@@ -77,12 +77,12 @@ class Resolver:
     @cached_property
     def resolved_calls(self) -> list[tuple[ast.Call, ApiEntry]]:
         """Every call the catalog knows, with its entry, in walk order."""
-        found = []
+        found: list[tuple[ast.Call, ApiEntry]] = []
         for call in self._module.nodes_of(ast.Call):
-            entry = self.callee(call)  # type: ignore[arg-type]
+            entry = self.callee(call)
             if entry is not None:
                 found.append((call, entry))
-        return found  # type: ignore[return-value]
+        return found
 
     @cached_property
     def calls_by_role(self) -> dict[str, list[tuple[ast.Call, ApiEntry]]]:
@@ -109,16 +109,17 @@ class Resolver:
         names = self._imports.qualified_names(func)
         if names:
             return self._named(names) or False
-        if func.__class__ is ast.Name and func.id not in self._bound_names:  # type: ignore[attr-defined]
-            return self._catalog.api.get("builtins." + func.id) or False  # type: ignore[attr-defined]
+        if type(func) is ast.Name and func.id not in self._bound_names:
+            return self._catalog.api.get("builtins." + func.id) or False
         return func.__class__ is ast.Attribute
 
     @cached_property
     def _bound_names(self) -> frozenset[str]:
         """Names the module binds itself (functions, classes, assignments): they shadow builtins."""
         module = self._module
-        names = {node.name for node in module.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)}  # type: ignore[attr-defined]
-        names.update(node.id for node in module.nodes_of(ast.Name) if node.ctx.__class__ is ast.Store)  # type: ignore[attr-defined]
+        names = set(module.function_names)
+        names.update(node.name for node in module.nodes_of(ast.ClassDef))
+        names.update(node.id for node in module.nodes_of(ast.Name) if node.ctx.__class__ is ast.Store)
         return frozenset(names)
 
     # --- steps 4-5: methods -------------------------------------------------------------------

@@ -29,7 +29,7 @@ def _parses_dates(call: ast.Call, entry: ApiEntry) -> str | None:
     for param in entry.get("time-evidence-params", ()):
         node = keyword(call, param)
         if node is not None and not (isinstance(node, ast.Constant) and node.value in (False, None)):
-            return param
+            return str(param)
     return None
 
 
@@ -51,14 +51,6 @@ def time_evidence(module: AnalyzedModule, value: Value) -> list[TimeEvidence]:
             if param is not None:
                 found.append(TimeEvidence(node, f"{entry.short_name}({param}=...)"))
     return _in_source_order(found)
-
-
-def constructor_call(obj: Value) -> ast.Call | None:
-    """The call that built a catalog object (``KFold(shuffle=True)``), when the dataflow saw it."""
-    if obj.instance_of is None:
-        return None
-    nodes = obj.calls_named(obj.instance_of.qualname)
-    return nodes[-1] if len(nodes) == 1 else None
 
 
 def look_ahead(module: AnalyzedModule, value: Value) -> list[TimeEvidence]:

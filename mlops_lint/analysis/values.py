@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Iterable, Mapping, NamedTuple
+from typing import Hashable, Iterable, Mapping, NamedTuple
 
 from mlops_lint.catalog import ApiEntry
 
@@ -65,7 +65,7 @@ class Value:
       (``grid = {...}`` then ``GridSearchCV(svc, grid)``: the grid's literal).
     """
 
-    sources: frozenset = frozenset()
+    sources: frozenset[Hashable] = frozenset()
     fits: frozenset[Fit] = frozenset()
     roles: frozenset[str] = frozenset()
     calls: frozenset[tuple[str, ast.Call]] = frozenset()
@@ -98,7 +98,7 @@ class Value:
     def shares_lineage(self, other: "Value") -> bool:
         return not self.sources.isdisjoint(other.sources)
 
-    def fingerprint(self) -> tuple:
+    def fingerprint(self) -> tuple[object, ...]:
         """A hashable summary that tells values apart (ApiEntry holds a dict: compared by identity)."""
         elements = tuple(e.fingerprint() for e in self.elements) if self.elements is not None else None
         item = self.item.fingerprint() if self.item is not None else None
@@ -121,7 +121,8 @@ _new = object.__new__
 _DEFAULTS = dict(EMPTY.__dict__)
 
 
-def _data(sources: frozenset, fits: frozenset[Fit], roles: frozenset[str], calls: frozenset, split_nodes: frozenset) -> Value:
+def _data(sources: frozenset[Hashable], fits: frozenset[Fit], roles: frozenset[str], calls: frozenset[tuple[str, ast.Call]],
+          split_nodes: frozenset[ast.Call]) -> Value:
     value = _new(Value)
     fields = value.__dict__
     fields.update(_DEFAULTS)
@@ -183,7 +184,7 @@ def join(values: Iterable[Value]) -> Value:
     return new
 
 
-def derive(inputs: Iterable[Value], call: tuple[str, ast.Call] | None = None, **changes) -> Value:
+def derive(inputs: Iterable[Value], call: tuple[str, ast.Call] | None = None, **changes: object) -> Value:
     """A new data value computed from ``inputs`` (their lineage, fits and roles flow on)."""
     value = join([v.as_data() for v in inputs])
     if call is not None:
@@ -240,6 +241,12 @@ class Event(NamedTuple):
     receiver: Value | None = None
     keywords: Mapping[str | None, Value] = _NO_KEYWORDS
     function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+
+    @property
+    def call(self) -> ast.Call:
+        """The call of an event of a call (every kind but check, return, store and expression)."""
+        assert isinstance(self.node, ast.Call), self.kind
+        return self.node
 
     @property
     def is_split_or_cv(self) -> bool:

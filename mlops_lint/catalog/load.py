@@ -86,7 +86,8 @@ def _rule(path: Path, data: dict[str, Any]) -> RuleSpec:
 
 def _read(path: Path, data: bytes) -> dict[str, Any]:
     try:
-        return toml.loads(data.decode("utf-8"))
+        parsed: dict[str, Any] = toml.loads(data.decode("utf-8"))
+        return parsed
     except (toml.TOMLDecodeError, UnicodeDecodeError) as error:
         raise CatalogError(f"{path.name}: {error}") from None
 

@@ -9,7 +9,7 @@ fact starts here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from mlops_lint.catalog.conditions import ConditionError, parse_condition
 
@@ -303,7 +303,7 @@ def check_api_entry(qualname: str, facts: dict[str, Any]) -> tuple[str, dict[str
     return role, checked
 
 
-def check_table(where: str, data: dict[str, Any], keys: dict[str, Check]) -> None:
+def check_table(where: str, data: dict[str, Any], keys: Mapping[str, Check]) -> None:
     """Check a sub-table of a rule file (``fix``, ``docs``, one option or example)."""
     for name, value in data.items():
         check = keys.get(name)

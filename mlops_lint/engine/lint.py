@@ -64,7 +64,7 @@ def _location(path: str, lines: list[str], node: ast.AST) -> Location:
     return Location(path, start, end)
 
 
-class _Fields(dict):
+class _Fields(dict[str, str]):
     """Leave an unknown ``{field}`` visible rather than raising; the catalog tests catch it."""
 
     def __missing__(self, key: str) -> str:

@@ -26,6 +26,8 @@ from mlops_lint.source import SourceDocument, SourceError, document_from_bytes, 
 from mlops_lint.source.reading import DEFAULT_MAX_FILE_SIZE, too_large
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from mlops_lint.cache import LintCache
 
 # Below this many files to analyse a pool costs more (fork, pipes) than it saves.
@@ -249,7 +251,7 @@ def _in_pool(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    in_flight: deque = deque()
+    in_flight: deque[tuple[list[_Task], Future[list[tuple[int, list[Diagnostic]]]]]] = deque()
     leftovers: list[list[_Task]] = []
     with ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_init_worker,
                              initargs=(catalog_dir, options)) as pool:

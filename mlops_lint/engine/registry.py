@@ -20,8 +20,8 @@ def _import_rule_modules() -> None:
         importlib.import_module(info.name)
 
 
-def _subclasses(cls: type) -> list[type]:
-    found = []
+def _subclasses(cls: type[Rule]) -> list[type[Rule]]:
+    found: list[type[Rule]] = []
     for sub in cls.__subclasses__():
         found.append(sub)
         found.extend(_subclasses(sub))

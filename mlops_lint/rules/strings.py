@@ -26,8 +26,10 @@ def leading_string(module: AnalyzedModule, node: ast.expr | None, depth: int = 0
             if isinstance(part, ast.Constant) and isinstance(part.value, str):
                 text += part.value
                 continue
-            known = literal_string(module, part.value, depth + 1) if isinstance(part, ast.FormattedValue) else None
-            if known is None or part.format_spec is not None or part.conversion != -1:
+            if not isinstance(part, ast.FormattedValue) or part.format_spec is not None or part.conversion != -1:
+                break
+            known = literal_string(module, part.value, depth + 1)
+            if known is None:
                 break
             text += known
         return text or None

@@ -64,7 +64,7 @@ class Comparisons:
 
     @cached_property
     def splits(self) -> list[Split]:
-        found = []
+        found: list[Split] = []
         for event in self.module.dataflow.events_of("split"):
             entry = event.entry
             if entry is None or entry.role != "splitter" or entry.get("returns") != "train-test-alternating":
@@ -74,7 +74,7 @@ class Comparisons:
                 continue  # the parts are not bound to names: nothing to compare by
             tests = frozenset(e.id for e in assign.targets[0].elts[1::2] if isinstance(e, ast.Name))
             if all(split.call is not event.node for split in found):
-                found.append(Split(event.node, entry, tests, event))  # type: ignore[arg-type]
+                found.append(Split(event.call, entry, tests, event))
         return found
 
     @cached_property
@@ -84,7 +84,7 @@ class Comparisons:
         for event in self.module.dataflow.events_of("call"):
             if event.entry is None or event.entry.role != "metric":
                 continue
-            call: ast.Call = event.node  # type: ignore[assignment]
+            call = event.call
             tested = frozenset(node for arg in event.data if arg.value.has_role(TEST) for node in arg.value.split_nodes & splits)
             model, text = self._model_of(call, event)
             names = frozenset(n.id for arg in event.data for n in walk(arg.node) if isinstance(n, ast.Name))
@@ -126,7 +126,8 @@ class Comparisons:
                     names = {n.id for n in walk(node.func.value) if isinstance(n, ast.Name)}
                     break
         parents = self.module.parents
-        child, parent = call, parents.get(call)
+        child: ast.AST = call
+        parent = parents.get(call)
         while parent is not None and not isinstance(parent, _SCOPES):
             if isinstance(parent, (ast.For, ast.AsyncFor)) and any(child is statement for statement in parent.body):
                 if names & {n.id for n in walk(parent.target) if isinstance(n, ast.Name)}:

@@ -39,9 +39,9 @@ class UntrackedExperiment(Rule):
     def _first_training_call(module: AnalyzedModule) -> ast.Call | None:
         candidates = [
             call for call in module.nodes_of(ast.Call)
-            if isinstance(call.func, ast.Attribute) and call.args and call.func.attr in _TRAINING_METHODS  # type: ignore[attr-defined]
-            and not _is_super_call(call.func.value)  # type: ignore[attr-defined]  # an estimator subclass delegating to its base
-            and not _is_preprocessing(module, call.func.value)  # type: ignore[attr-defined]
+            if isinstance(call.func, ast.Attribute) and call.args and call.func.attr in _TRAINING_METHODS
+            and not _is_super_call(call.func.value)  # an estimator subclass delegating to its base
+            and not _is_preprocessing(module, call.func.value)
         ]
         candidates += [call for call, _ in module.calls_with_role("training-step")]
         return min(candidates, key=lambda call: (call.lineno, call.col_offset), default=None)

@@ -30,7 +30,7 @@ class UnpinnedRemoteData(Rule):
             yield Finding(call, {"reader": entry.short_name, "source": source})
 
     @staticmethod
-    def _remote_source(module: AnalyzedModule, call: ast.Call, entry: ApiEntry, remote: list[re.Pattern]) -> str | None:
+    def _remote_source(module: AnalyzedModule, call: ast.Call, entry: ApiEntry, remote: list[re.Pattern[str]]) -> str | None:
         """The URL or data-set name the call fetches remotely, or None when it reads local data."""
         path = None
         if entry.get("path-arg") is not None or entry.get("path-keyword") is not None:

@@ -36,13 +36,13 @@ class UnvalidatedTrainingData(Rule):
             return
         fits = [
             event for event in module.dataflow.events_of("fit", "search-fit")
-            if isinstance(event.node, ast.Call) and isinstance(event.node.func, ast.Attribute) and event.node.func.attr in _TRAINING_METHODS
+            if isinstance(event.call.func, ast.Attribute) and event.call.func.attr in _TRAINING_METHODS
         ]
 
-        def carried(value: Value) -> Iterator[object]:
-            return (source for source in value.sources if source in loads)
+        def carried(value: Value) -> Iterator[ast.Call]:
+            return (source for source in value.sources if isinstance(source, ast.Call) and source in loads)
 
-        reported: set[object] = set()
+        reported: set[ast.Call] = set()
         fitted: set[ast.AST] = set()
         for fit, found in unchecked(module, fits, _fit_data, carried):
             fresh = found - reported
@@ -50,5 +50,5 @@ class UnvalidatedTrainingData(Rule):
                 continue
             reported |= fresh
             fitted.add(fit.node)
-            first: ast.Call = in_source_order(fresh)[0]  # type: ignore[type-var]
+            first = in_source_order(fresh)[0]
             yield Finding(fit.node, {"reader": loads[first], "line": LineRef(first)}, related=(("load", first),))

@@ -40,7 +40,10 @@ class EvaluationOnTrainingData(Rule):
         if not on_training or _held_out_evaluation(module, found):
             return
         for evaluation in on_training:
-            expr, value = evaluation.first_train_arg()
+            first = evaluation.first_train_arg()
+            if first is None:  # every argument is training data, so there is one
+                continue
+            expr, value = first
             split = min(value.split_nodes, key=lambda node: (node.lineno, node.col_offset), default=None)
             related = (("split", split),) if split is not None else ()
             callee = evaluation.node.func

@@ -9,7 +9,7 @@ holding the test part of a split is unambiguous enough.
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.values import Value
@@ -19,16 +19,16 @@ from mlops_lint.rules.exam.evaluations import validation_params
 from mlops_lint.rules.exam.held_out import test_split, validation_splits
 
 
-def _training_calls(module: AnalyzedModule) -> Iterator[tuple[ast.Call, list[str], dict[str, Value]]]:
+def _training_calls(module: AnalyzedModule) -> Iterator[tuple[ast.Call, list[str], Mapping[str | None, Value]]]:
     """(call, validation keywords, keyword values) of every fit and training-function call."""
     flow = module.dataflow
     every = sorted(validation_params(module))
     for event in flow.events_of("fit", "search-fit"):
         entry = event.receiver.instance_of if event.receiver is not None else None
         params = entry.get("validation-params", []) if entry is not None else every
-        yield event.node, params, event.keywords
+        yield event.call, params, event.keywords
     for node, entry in module.calls_with_role("training-function"):
-        values = {k.arg: flow.value_of(k.value) for k in node.keywords if k.arg}
+        values: dict[str | None, Value] = {k.arg: flow.value_of(k.value) for k in node.keywords if k.arg}
         yield node, entry.get("validation-params", []), values
 
 

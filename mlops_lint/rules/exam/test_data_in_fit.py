@@ -33,7 +33,7 @@ class TestDataInFit(Rule):
                 split = test_split(arg.value, validation)
                 if split is None:
                     continue
-                method = event.node.func.attr if isinstance(event.node.func, ast.Attribute) else "fit"
+                method = event.call.func.attr if isinstance(event.call.func, ast.Attribute) else "fit"
                 yield Finding(
                     event.node,
                     {"var": arg.node, "method": method, "split_line": LineRef(split)},

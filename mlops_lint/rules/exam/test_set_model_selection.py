@@ -53,8 +53,9 @@ class TestSetModelSelection(Rule):
             return next((node for _, node in sorted(value.calls, key=lambda c: c[1].lineno) if node in tests and node not in reported), None)
 
         appended: dict[str, ast.Call] = {}
-        candidates: list[tuple[ast.AST, ast.Call, str]] = []
-        for loop in module.nodes_of(ast.For, ast.AsyncFor, ast.While):
+        candidates: list[tuple[ast.expr | ast.stmt, ast.Call, str]] = []
+        loops: list[ast.For | ast.AsyncFor | ast.While] = [*module.nodes_of(ast.For), *module.nodes_of(ast.AsyncFor), *module.nodes_of(ast.While)]
+        for loop in loops:
             inner = [n for statement in loop.body for n in walk(statement)]
             if not any(n in tests for n in inner):
                 continue

@@ -15,6 +15,7 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.time_order import look_ahead, time_evidence
+from mlops_lint.analysis.values import DataArg
 from mlops_lint.analysis.walk import walk
 from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding, Options, Rule
@@ -42,7 +43,7 @@ def _mentions(tree: ast.Module, expr: ast.expr, name: str) -> bool:
     return any(repr(name) in text or f'"{name}"' in text or name == text for text in texts)
 
 
-def _builds_target(module: AnalyzedModule, call: ast.Call, target) -> bool:
+def _builds_target(module: AnalyzedModule, call: ast.Call, target: DataArg | None) -> bool:
     if target is None or not any(node is call for _, node in target.value.calls):
         return False
     written = _written_to(module.tree, call)
@@ -55,7 +56,7 @@ class LookAheadFeature(Rule):
     related = ("fit",)
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
-        reported: set = set()
+        reported: set[ast.Call] = set()
         for event in module.dataflow.events_of("fit", "search-fit"):
             features = next((arg for arg in event.data if arg.name == "X"), None)
             target = next((arg for arg in event.data if arg.name == "y"), None)

@@ -33,7 +33,7 @@ def _trained(module: AnalyzedModule, model: Value) -> bool:
         return False
     flow = module.dataflow
     for call in module.nodes_of(ast.Call):
-        func = call.func  # type: ignore[attr-defined]
+        func = call.func
         if isinstance(func, ast.Attribute) and (receiver := flow.value_of(func.value)).made_by is model.made_by:
             if func.attr == "train" or func.attr in trains(module, receiver):
                 return True

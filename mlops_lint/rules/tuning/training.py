@@ -32,7 +32,7 @@ class Training:
     @cached_property
     def calls(self) -> list[ast.Call]:
         """Every call of the module in source order."""
-        return sorted(self.module.nodes_of(ast.Call), key=lambda c: (c.lineno, c.col_offset))  # type: ignore[attr-defined]
+        return sorted(self.module.nodes_of(ast.Call), key=lambda c: (c.lineno, c.col_offset))
 
     @cached_property
     def catalog_calls(self) -> list[tuple[ast.Call, ApiEntry]]:

@@ -84,90 +84,94 @@ class UnrecordedSearch(Rule):
     @staticmethod
     def _searches(module: AnalyzedModule) -> dict[ast.Call, Search]:
         """The searches bound to a name, that record nothing by themselves (records-itself, storage=)."""
-        found = {}
+        found: dict[ast.Call, Search] = {}
         for call, entry in module.calls_with_role("search"):
             if entry.get("records-itself"):
                 continue
             storage = keyword(call, entry.get("storage-param"))
             if storage is not None and not is_none(storage):
                 continue
-            name = _bound_name(module, call, entry)
-            if name is None:
+            bound = _bound_name(module, call, entry)
+            if bound is None:
                 continue
-            search = found[call] = Search(call, entry)
-            if entry.get("outcome-is-return"):
-                search.returned = name
+            found[call] = Search(call, entry, returned=bound if entry.get("outcome-is-return") else None)
         flow = module.dataflow
-        for node in module.nodes_of(ast.Name):
-            if node.ctx.__class__ is ast.Store:  # type: ignore[attr-defined]
-                made_by = flow.value_of(node).made_by
-                if made_by in found and found[made_by].returned is None:
-                    found[made_by].names.add(node.id)  # type: ignore[attr-defined]
-        for node in module.nodes_of(ast.Attribute):
-            made_by = flow.value_of(node.value).made_by  # type: ignore[attr-defined]
-            if made_by in found and node.attr in found[made_by].entry.get("outcome-attrs", ()):  # type: ignore[attr-defined]
-                found[made_by].read.add(node.attr)  # type: ignore[attr-defined]
+        for name in module.nodes_of(ast.Name):
+            made_by = flow.value_of(name).made_by
+            if name.ctx.__class__ is ast.Store and made_by in found and found[made_by].returned is None:
+                found[made_by].names.add(name.id)
+        for read in module.nodes_of(ast.Attribute):
+            made_by = flow.value_of(read.value).made_by
+            if made_by in found and read.attr in found[made_by].entry.get("outcome-attrs", ()):
+                found[made_by].read.add(read.attr)
         return found
 
-    def _follow(self, module: AnalyzedModule, searches: dict[ast.Call, Search]) -> None:
+    @staticmethod
+    def _follow(module: AnalyzedModule, searches: dict[ast.Call, Search]) -> None:
         """One pass over the flow: where each search's outcome, and the search itself, go."""
-        keys = {("outcome", call): search for call, search in searches.items()}
-
-        def outcomes(values: list[Value]) -> set[ast.Call]:
-            return {key[1] for value in values for key in value.sources & keys.keys()}  # type: ignore[index]
-
-        def objects(values: list[Value]) -> set[ast.Call]:
-            found = set()
-            for value in values:
-                for item in (value, *(value.elements or ())):
-                    if item.made_by in searches:
-                        found.add(item.made_by)
-            return found
-
-        def mark(calls: set[ast.Call], fate: Fate) -> None:
-            for call in calls:
-                search = searches[call]
-                search.fate = max(search.fate, fate)
-
+        fates = _Fates(module, searches)
         notebook = module.cell_map is not None
         for event in module.dataflow.events_of("call", "return", "store", "expression"):
             values = event.values
             if event.kind == "call":
-                self._call(module, event, searches, outcomes, objects, mark)
+                fates.call(event)
             elif event.kind == "return":
-                mark(outcomes(values) | objects(values), Fate.RECORDED)
+                fates.mark(fates.outcomes(values) | fates.objects(values), Fate.RECORDED)
             elif event.kind == "store":
-                self._store(module, event, outcomes, objects, mark)
+                fates.store(event)
             elif notebook:  # a displayed expression is part of the notebook's record
-                mark(outcomes(values), Fate.PRINTED)
+                fates.mark(fates.outcomes(values), Fate.PRINTED)
 
-    @staticmethod
-    def _call(module: AnalyzedModule, event: Event, searches: dict[ast.Call, Search], outcomes, objects, mark) -> None:
-        entry, call = event.entry, event.node
+
+class _Fates:
+    """The searches whose outcome (or whose object) a value carries, and what each event does with it."""
+
+    def __init__(self, module: AnalyzedModule, searches: dict[ast.Call, Search]) -> None:
+        self.module = module
+        self.searches = searches
+        self.keys = {("outcome", call) for call in searches}
+
+    def outcomes(self, values: list[Value]) -> set[ast.Call]:
+        return {key[1] for value in values for key in value.sources & self.keys}  # type: ignore[index]  # ("outcome", call)
+
+    def objects(self, values: list[Value]) -> set[ast.Call]:
+        found = set()
+        for value in values:
+            for item in (value, *(value.elements or ())):
+                if item.made_by is not None and item.made_by in self.searches:
+                    found.add(item.made_by)
+        return found
+
+    def mark(self, calls: set[ast.Call], fate: Fate) -> None:
+        for call in calls:
+            search = self.searches[call]
+            search.fate = max(search.fate, fate)
+
+    def call(self, event: Event) -> None:
+        entry, call = event.entry, event.call
         arguments = [arg.value for arg in event.data]
         role = entry.role if entry is not None else None
-        if event.receiver is not None and event.receiver.made_by in searches and isinstance(call, ast.Call) \
-                and isinstance(call.func, ast.Attribute) and call.func.attr in searches[event.receiver.made_by].entry.get("trains", ()) \
-                and not expected_to_fail(module, call):
-            searches[event.receiver.made_by].runs = True
+        receiver = event.receiver.made_by if event.receiver is not None else None
+        if receiver in self.searches and isinstance(call.func, ast.Attribute) \
+                and call.func.attr in self.searches[receiver].entry.get("trains", ()) and not expected_to_fail(self.module, call):
+            self.searches[receiver].runs = True
         if role in _RECORDING_ROLES:
-            mark(outcomes(event.values), Fate.RECORDED)
+            self.mark(self.outcomes(event.values), Fate.RECORDED)
         elif role == "stdout":
-            mark(outcomes(arguments), Fate.PRINTED)
+            self.mark(self.outcomes(arguments), Fate.PRINTED)
             return  # print(search) shows its settings only
-        elif event.function is not None or (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in module.function_names):
-            mark(outcomes(arguments), Fate.RECORDED)  # a function of the module: not followed, it may record
-        mark(objects(arguments), Fate.RECORDED)  # the search itself handed on
+        elif event.function is not None or (isinstance(call.func, ast.Name) and call.func.id in self.module.function_names):
+            self.mark(self.outcomes(arguments), Fate.RECORDED)  # a function of the module: not followed, it may record
+        self.mark(self.objects(arguments), Fate.RECORDED)  # the search itself handed on
 
-    @staticmethod
-    def _store(module: AnalyzedModule, event: Event, outcomes, objects, mark) -> None:
+    def store(self, event: Event) -> None:
         values = [arg.value for arg in event.data]
         if isinstance(event.node, ast.Attribute):  # self.best = ...: kept on an object
-            mark(outcomes(values) | objects(values), Fate.RECORDED)
+            self.mark(self.outcomes(values) | self.objects(values), Fate.RECORDED)
             return
-        mark(objects(values), Fate.RECORDED)  # models["svm"] = search
+        self.mark(self.objects(values), Fate.RECORDED)  # models["svm"] = search
         receiver = event.receiver
         if receiver is not None and any(
-            (entry := module.callee(node)) is not None and entry.role in _RECORDING_ROLES for _, node in receiver.calls
+            (entry := self.module.callee(node)) is not None and entry.role in _RECORDING_ROLES for _, node in receiver.calls
         ):
-            mark(outcomes(values), Fate.RECORDED)  # run["best"] = ...: into a tracker's run
+            self.mark(self.outcomes(values), Fate.RECORDED)  # run["best"] = ...: into a tracker's run

@@ -33,10 +33,10 @@ class UnseededSearch(Rule):
     related = ("seed",)
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
-        by_call: dict[ast.AST, list[Event]] = {}
+        by_call: dict[ast.Call, list[Event]] = {}
         for event in module.dataflow.events_of("call"):
             if event.entry is not None and event.entry.role in _SEARCH_ROLES:
-                by_call.setdefault(event.node, []).append(event)
+                by_call.setdefault(event.call, []).append(event)
         for call, entry in module.calls_with_role(*_SEARCH_ROLES):
             events = by_call.get(call, [])
             finding = self._own_seed(call, entry) or self._sampler(call, entry, events) or self._cv(call, entry, events)
