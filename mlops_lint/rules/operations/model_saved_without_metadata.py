@@ -25,19 +25,17 @@ def _bundles_metadata(saved: ast.AST) -> bool:
     return isinstance(saved, (ast.Tuple, ast.List)) and len(saved.elts) >= 2
 
 
-def _trained(module: AnalyzedModule, model: Value) -> bool:
-    """The dataflow saw the object fitted, or one of its training methods called on it (``model.train()``)."""
-    if model.fitted:
-        return True
-    if model.made_by is None:
-        return False
+def _trained_objects(module: AnalyzedModule) -> set[ast.Call]:
+    """The objects (their constructor calls) one of whose training methods the module calls (``model.train()``)."""
     flow = module.dataflow
+    found = set()
     for call in module.nodes_of(ast.Call):
         func = call.func
-        if isinstance(func, ast.Attribute) and (receiver := flow.value_of(func.value)).made_by is model.made_by:
-            if func.attr == "train" or func.attr in trains(module, receiver):
-                return True
-    return False
+        if isinstance(func, ast.Attribute):
+            receiver = flow.value_of(func.value)
+            if receiver.made_by is not None and (func.attr == "train" or func.attr in trains(module, receiver)):
+                found.add(receiver.made_by)
+    return found
 
 
 class ModelSavedWithoutMetadata(Rule):
@@ -50,12 +48,17 @@ class ModelSavedWithoutMetadata(Rule):
         side_files = [call for call, entry in sinks if not entry.get("saves-model")]
         if not saves or side_files or module.uses_role(*_MODULE_EVIDENCE):
             return
+        trained: set[ast.Call] | None = None
         for call, entry in saves:
             saved = sink_data(call, entry)
             if saved is None or _bundles_metadata(saved) or has_keyword(call, entry.get("metadata-keywords", [])):
                 continue
-            if entry.get("needs-trained-receiver") and not _trained(module, module.dataflow.value_of(saved)):
-                continue
+            if entry.get("needs-trained-receiver"):
+                model = module.dataflow.value_of(saved)
+                if trained is None:
+                    trained = _trained_objects(module)
+                if not model.fitted and model.made_by not in trained:
+                    continue  # the dataflow never saw it fitted or trained
             path = argument(call, entry.get("path-arg"), None) if isinstance(entry.get("path-arg"), int) else None
             if path is not None and any(getattr(module.callee(inner), "role", None) == "clock" for inner in calls(path)):
                 continue  # a timestamped file name
