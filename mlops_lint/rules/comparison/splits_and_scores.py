@@ -65,6 +65,7 @@ class Comparisons:
     @cached_property
     def splits(self) -> list[Split]:
         found: list[Split] = []
+        seen: set[ast.AST] = set()
         for event in self.module.dataflow.events_of("split"):
             entry = event.entry
             if entry is None or entry.role != "splitter" or entry.get("returns") != "train-test-alternating":
@@ -73,7 +74,8 @@ class Comparisons:
             if not isinstance(assign, ast.Assign) or not isinstance(assign.targets[0], (ast.Tuple, ast.List)):
                 continue  # the parts are not bound to names: nothing to compare by
             tests = frozenset(e.id for e in assign.targets[0].elts[1::2] if isinstance(e, ast.Name))
-            if all(split.call is not event.node for split in found):
+            if event.node not in seen:  # a split in a function runs on its own and at each call site
+                seen.add(event.node)
                 found.append(Split(event.call, entry, tests, event))
         return found
 
