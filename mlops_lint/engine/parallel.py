@@ -38,7 +38,7 @@ CHUNK_SIZE = 4
 WINDOW_PER_JOB = 4
 
 
-class NoMLImports(list):
+class NoMLImports(list[Diagnostic]):
     """The (empty) findings of a file the prefilter ruled out: no selected rule can fire, so it is not parsed.
 
     A type of its own so that the summary can tell it from an empty result of another kind.
