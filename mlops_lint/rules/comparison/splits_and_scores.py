@@ -96,7 +96,7 @@ class Comparisons:
     def _model_of(self, call: ast.Call, event: Event) -> tuple[object | None, str | None]:
         """The model a score grades: the object of ``model.score(...)``, or the one whose prediction is
         passed (``f1_score(y, clf.predict(X))``, or a name bound to such a prediction)."""
-        if self._is_method(call) and event.receiver is not None:
+        if _is_method(event) and event.receiver is not None:
             return self._identity(call.func.value, event.receiver)  # type: ignore[attr-defined]
         for arg in event.data:
             node = arg.node
@@ -108,10 +108,6 @@ class Comparisons:
                     return self._identity(node.func.value, self.module.dataflow.value_of(node.func.value))
         return None, None
 
-    def _is_method(self, call: ast.Call) -> bool:
-        """``estimator.score(X, y)``: a method of an object, not a function reached through an import."""
-        return isinstance(call.func, ast.Attribute) and not self.module.qualified_names(call.func)
-
     @staticmethod
     def _identity(expr: ast.expr, value: Value) -> tuple[object, str]:
         text = ast.unparse(expr)
@@ -119,7 +115,7 @@ class Comparisons:
 
     def _from_loop(self, call: ast.Call, event: Event) -> bool:
         """The model's spelling names a target of a loop around the score (``for model in models``)."""
-        model_expr = call.func.value if self._is_method(call) and isinstance(call.func, ast.Attribute) else None
+        model_expr = call.func.value if _is_method(event) and isinstance(call.func, ast.Attribute) else None
         names = {n.id for n in walk(model_expr) if isinstance(n, ast.Name)} if model_expr is not None else set()
         if model_expr is None:
             for arg in event.data:
@@ -136,6 +132,11 @@ class Comparisons:
                     return True
             child, parent = parent, parents.get(parent)
         return False
+
+
+def _is_method(event: Event) -> bool:
+    """``estimator.score(X, y)``: the catalog matched a method of an object, not a function."""
+    return event.entry is not None and "receiver" in event.entry.facts
 
 
 def comparisons(module: AnalyzedModule) -> Comparisons:
