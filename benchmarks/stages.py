@@ -80,7 +80,7 @@ def main() -> None:
         now = add("import table, node walk", now)
         module.dataflow  # computed once per module for the rules that read it
         now = add("dataflow", now)
-        found.extend(_run_rules(module, options)[0])
+        found.extend(_run_rules(module, options))
         now = add("rules (their own work)", now)
     renderer("concise")(sorted(found, key=Diagnostic.sort_key))
     add("report", now)

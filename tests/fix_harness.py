@@ -1,4 +1,4 @@
-"""Diagnostics for fix tests: from the real engine when the rule exists, else built at a `# fix-here:` marker."""
+"""Diagnostics for fix tests: the real engine's at a `# fix-here:` marker, or one built there for a fixer's edge case."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import re
 
 from harness import lint_text
 from mlops_lint.diagnostics import Applicability, Diagnostic, Fix, Location, Position, Related, Severity
-from mlops_lint.engine.registry import rule_classes
 
 MARKER = re.compile(r"#\s*fix-here:\s*(MLO\d{3})")
 RELATED = re.compile(r"#\s*related:\s*(\w+)")
@@ -60,13 +59,7 @@ def built_diagnostic(text: str, code: str, line: int) -> Diagnostic:
     )
 
 
-def implemented(code: str) -> bool:
-    return code in rule_classes()
-
-
 def diagnostic_at_marker(text: str, filename: str = "example.py") -> Diagnostic | None:
-    """The finding to fix: the real rule's finding on the marked line, or a built one for a pending rule."""
+    """The finding to fix: the real rule's finding on the marked line."""
     code, line = marked(text)
-    if not implemented(code):
-        return built_diagnostic(text, code, line)
     return next((d for d in lint_text(text, {code}, filename=filename) if d.location.start.line == line), None)

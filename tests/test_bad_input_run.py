@@ -27,10 +27,10 @@ LEAK = ":4:36: MLO101 StandardScaler fitted on 'X' (line 3) before 'X' is split 
 BROKEN_RULE = """
 import sys
 from mlops_lint.engine.registry import rule_classes
-def boom(self, module):
+def boom(self, module, options):
     if module.path.endswith("{target}"):
         raise ZeroDivisionError("division by zero")
-    return original(self, module)
+    return original(self, module, options)
 cls = rule_classes()["MLO101"]
 original = cls.check
 cls.check = boom

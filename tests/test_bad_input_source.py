@@ -199,7 +199,7 @@ def test_recursion_error_inside_a_rule_is_mlo001_and_other_rules_still_report(mo
     class Recursive(Rule):
         code = "MLO003"  # any catalog code: the registry is replaced for this test only
 
-        def check(self, module):
+        def check(self, module, options):
             def forever(n):
                 return forever(n + 1)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from mlops_lint.catalog import load_catalog
+import pytest
+
+from mlops_lint.catalog import CatalogError, load_catalog
 from mlops_lint.catalog.render import render_rule
 from mlops_lint.engine.registry import ENGINE_CODES, check_pairing, rule_classes
 
@@ -15,6 +18,19 @@ CATALOG = load_catalog()
 def test_every_rule_is_implemented_and_every_implementation_declared():
     check_pairing(CATALOG)
     assert set(rule_classes()) == set(CATALOG.rules) - ENGINE_CODES
+
+
+def test_a_rule_whose_fields_differ_from_its_message_is_refused():
+    from mlops_lint.engine.message import check_fields
+
+    rule = rule_classes()["MLO101"]
+    spec = CATALOG.rules["MLO101"]
+    check_fields(rule, spec)
+    renamed = replace(spec, message=spec.message.replace("{var}", "{data}"))
+    with pytest.raises(CatalogError, match=r"MLO101.toml: key 'message' asks for fields .*missing \['data'\]"):
+        check_fields(rule, renamed)
+    with pytest.raises(CatalogError, match=r"MLO101.toml: key 'related'"):
+        check_fields(rule, replace(spec, related={}))
 
 
 def test_names_are_unique_kebab_case():

@@ -130,7 +130,7 @@ def test_internal_error_in_a_rule_exits_2_after_reporting_everything(tmp_path, m
     class Broken:  # not a Rule subclass, so the registry's own discovery never sees it
         code = "MLO101"
 
-        def check(self, module):
+        def check(self, module, options):
             raise RuntimeError("boom")
 
     monkeypatch.setattr(lint, "rule_classes", lambda: {"MLO101": Broken})

@@ -34,3 +34,18 @@ def test_malformed_notebook_is_mlo002():
         diagnostics = lint_path(path, load_catalog(), LintOptions(selected=frozenset({"MLO002"})))
     assert [d.code for d in diagnostics] == ["MLO002"]
     assert diagnostics[0].message.startswith("not a valid notebook:")
+
+
+def test_messages_name_lines_as_the_notebook_shows_them():
+    # Every rule that names another line in its message says "<line> of cell <n>" in a notebook,
+    # never the line of the joined module (MLO601 once said "predictions (line 7)" here).
+    notebook = notebook_json(
+        "import pandas as pd\nfrom sklearn.linear_model import LogisticRegression",
+        "df = pd.read_csv('train.csv')\nmodel = LogisticRegression()\nmodel.fit(df, df.y)",
+        "new = pd.read_csv('new.csv')\npreds = model.predict(new)\npd.DataFrame(preds).to_csv('out.csv')",
+    )
+    diagnostics = lint_text(notebook, {"MLO503", "MLO601"}, filename="nb.ipynb")
+    messages = {d.code: d.message for d in diagnostics}
+    assert found(diagnostics) == {("MLO503", 2, 3), ("MLO601", 3, 3)}
+    assert "(line 1 of cell 2)" in messages["MLO503"]
+    assert "predictions (line 2 of cell 3)" in messages["MLO601"]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from mlops_lint.analysis.arguments import any_holds, argument, keyword
+from mlops_lint.analysis.interpreter import Function, Interpreter
 from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, DataArg, Event, Fit, Value, derive, evolve, join
 from mlops_lint.catalog import ApiEntry
 
@@ -18,59 +20,14 @@ if TYPE_CHECKING:
     from mlops_lint.analysis.scope import Scope
 
 FIT_METHODS = frozenset({"fit", "partial_fit"})
+# Methods of Python's containers that put their arguments into the container they are called on.
+_MUTATORS = frozenset({"append", "extend", "insert", "add", "update"})
 # Iteration helpers whose items are (built from) the items of their arguments.
 _ITER_BUILTINS = frozenset({"list", "tuple", "iter", "sorted", "reversed", "next"})
 
 
-def is_constructor(entry: ApiEntry) -> bool:
-    """A catalog class (``StandardScaler``) or a factory documented as returning an object."""
-    return entry.short_name[:1].isupper() or entry.get("returns") == "instance"
-
-
-def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    return next((k.value for k in call.keywords if k.arg == name), None)
-
-
-def _argument(call: ast.Call, position: int | None, name: str | None) -> ast.expr | None:
-    if position is not None and position < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
-        return call.args[position]
-    return _keyword(call, name) if name else None
-
-
-def condition_holds(call: ast.Call, conditions: list[str]) -> bool:
-    """Evaluate catalog conditions such as ``replace=True``, ``replace!=False``, ``frac>1``.
-
-    ``!=`` conditions also hold when the keyword is absent (the library default applies).
-    A keyword given as a non-literal makes the condition fail: unknown means silent.
-    """
-    for condition in conditions:
-        for operator in ("!=", ">", "="):
-            if operator in condition:
-                name, literal = condition.split(operator, 1)
-                break
-        else:
-            continue
-        node = _keyword(call, name.strip())
-        expected = {"True": True, "False": False}.get(literal.strip(), None)
-        if node is None:
-            if operator == "!=":
-                return True
-            continue
-        if not isinstance(node, ast.Constant):
-            continue
-        if operator == "=" and node.value is expected:
-            return True
-        if operator == "!=" and node.value is not expected:
-            return True
-        if operator == ">" and isinstance(node.value, (int, float)) and not isinstance(node.value, bool) and node.value > float(literal):
-            return True
-    return False
-
-
-class CallSemantics:
+class CallSemantics(Interpreter):
     """The ``call`` half of the interpreter: evaluates one ``ast.Call`` to a Value."""
-
-    module: object  # AnalyzedModule
 
     def call(self, node: ast.Call, scope: "Scope") -> Value:
         value = self._call(node, scope)
@@ -85,49 +42,69 @@ class CallSemantics:
             receiver = self.expr(func.value, scope)
             args = [self.expr(a, scope) for a in node.args]
             keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords}
-            entry, qualified = self._resolve(func, node)
+            names = self.module.qualified_names(func)
+            if not names:
+                method = self.callee(node, receiver)
+                self._emit_call(node, method, args, keywords, receiver)
+                return self._method(node, func, receiver, method, args, keywords, scope)
+            entry = self.callee(node)
+            self._emit_call(node, entry, args, keywords, receiver)
             if entry is not None and receiver.instance_of is None:
                 return self._api_call(node, entry, args, keywords, scope)
-            if qualified is not None:  # pd.to_datetime(...): a library function outside the catalog
-                return derive([*args, *keywords.values()], qualified)
-            return self._method(node, func, receiver, args, keywords, scope)
+            # pd.to_datetime(...): a library function outside the catalog
+            return derive([*args, *keywords.values()], (min(names), node))
         args = [self.expr(a, scope) for a in node.args]
         keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords}
         callee = self.expr(func, scope) if not isinstance(func, ast.Name) else scope.lookup(func.id)
         if callee is not None and callee.function is not None:
+            self._emit_call(node, None, args, keywords, None, callee.function)
             return self.call_function(node, callee.function, args, keywords, scope)
-        entry, qualified = self._resolve(func, node)
+        entry = self.callee(node)
+        self._emit_call(node, entry, args, keywords, None)
         if entry is not None:
             return self._api_call(node, entry, args, keywords, scope)
-        if qualified is not None:
-            return derive([*args, *keywords.values()], qualified)
+        names = self.module.qualified_names(func)
+        if names:
+            return derive([*args, *keywords.values()], (min(names), node))
         if isinstance(func, ast.Name) and callee is None:
             return self._builtin(func.id, args, keywords)
         return derive([*args, *keywords.values()])
 
-    def _resolve(self, func: ast.expr, node: ast.Call) -> tuple[ApiEntry | None, tuple[str, ast.Call] | None]:
-        """The catalog entry of a callee (as ``module.api``) and its qualified name, resolved once."""
-        names = self.module.qualified_names(func)
-        if not names:
-            return None, None
-        return self.module.call_api(node), (min(names), node)
+    def _emit_call(self, node: ast.Call, entry: ApiEntry | None, args: list[Value], keywords: dict[str | None, Value],
+                   receiver: Value | None, function: Function | None = None) -> None:
+        if entry is None and function is None and (receiver is None or receiver.made_by is None) \
+                and not any(v.made_by is not None for v in args) \
+                and not any(v.made_by is not None for v in keywords.values()) \
+                and not (type(node.func) is ast.Name and node.func.id in self.module.function_names):
+            return  # nothing any rule asks about: an unknown callee given no object
+        data = tuple(DataArg(expr, value, str(i)) for i, (expr, value) in enumerate(zip(node.args, args)))
+        if keywords:
+            data += tuple(DataArg(k.value, keywords[k.arg], k.arg or "**") for k in node.keywords)
+        self.emit(Event("call", node, entry, data, self.next_seq(), receiver=receiver, function=function))
 
     # --- module-level functions and classes of the catalog -------------------------------------
-    def _api_call(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str, Value], scope: "Scope") -> Value:
-        qualified = (entry.qualname, node)
+    def _api_call(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str | None, Value], scope: "Scope") -> Value:
+        called = self.module.resolver.qualified_name(node, entry)
+        qualified = (called, node)
         role = entry.role
         inputs = [*args, *keywords.values()]
         if role == "loader":  # read from disk: a new lineage, whatever the path argument was
             return Value(sources=frozenset({node}), calls=frozenset({qualified}))
-        if is_constructor(entry):
-            return derive(inputs, qualified, instance_of=entry)
+        # A class (StandardScaler) makes an object; so does one reached through a prefix entry.
+        if entry.is_class or (called != entry.qualname and called.rsplit(".", 1)[-1][:1].isupper()):
+            return derive(inputs, qualified, instance_of=entry, made_by=node)
+        if role == "metric":  # a score is a number about the data, not the data: nothing flows on
+            return Value(sources=frozenset({node}), calls=frozenset({qualified}))
+        if role == "search" and entry.get("outcome-is-return"):  # fmin: the result is the outcome
+            result = derive(inputs, qualified)
+            return evolve(result, sources=result.sources | {("outcome", node)})
         if role == "splitter":
             return self._train_test_split(node, entry, args, qualified)
         if role == "cv-evaluator":
             data = self._data_args(node, entry, args, keywords)
             self.emit(Event("cross-validate", node, entry, data, self.next_seq(), keywords=keywords))
             return derive(inputs, qualified)
-        if role == "resample-function" and condition_holds(node, entry.get("resamples-when", [])):
+        if role == "resample" and any_holds(node, entry.get("resamples-when", ())):
             return self._resample(node, entry, args, keywords, qualified, receiver=None)
         if role == "transform-function" and args:
             # minmax_scale(X): fit and transform in one call, learning from X itself.
@@ -143,20 +120,20 @@ class CallSemantics:
             return derive(inputs, qualified, fits=derive(inputs).fits | {fit})
         return derive(inputs, qualified)
 
-    def _data_args(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str, Value], offset: int = 0) -> tuple[DataArg, ...]:
+    def _data_args(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str | None, Value], offset: int = 0) -> tuple[DataArg, ...]:
         found = []
         for name in ("X", "y", "groups"):
             position = entry.get(f"{name.lower()}-position")
             if position is None:
                 continue
-            expr = _argument(node, position - offset, name)
+            expr = argument(node, position - offset, name)
             if expr is not None:
                 index = position - offset
                 value = args[index] if index < len(node.args) and node.args[index] is expr else keywords.get(name, EMPTY)
                 found.append(DataArg(expr, value, name))
         return tuple(found)
 
-    def _train_test_split(self, node: ast.Call, entry: ApiEntry, args: list[Value], qualified) -> Value:
+    def _train_test_split(self, node: ast.Call, entry: ApiEntry, args: list[Value], qualified: tuple[str, ast.Call]) -> Value:
         data = tuple(
             DataArg(expr, value, f"arrays[{i}]")
             for i, (expr, value) in enumerate(zip(node.args, args))
@@ -171,11 +148,12 @@ class CallSemantics:
                 elements.append(derive([value], qualified, roles=frozenset({role}), split_nodes=frozenset({node})))
         return evolve(derive(args, qualified), elements=tuple(elements))
 
-    def _resample(self, node, entry, args, keywords, qualified, receiver: Value | None) -> Value:
-        data_node = node.args[0] if node.args else _keyword(node, "X")
+    def _resample(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str | None, Value],
+                  qualified: tuple[str, ast.Call], receiver: Value | None) -> Value:
+        data_node = node.args[0] if node.args else keyword(node, "X")
         data = args[0] if args else keywords.get("X", EMPTY)
-        if receiver is not None and receiver.instance_of is None:  # df.sample: the frame itself
-            data, data_node = receiver, node.func.value
+        if receiver is not None and receiver.instance_of is None and isinstance(node.func, ast.Attribute):
+            data, data_node = receiver, node.func.value  # df.sample: the frame itself
         fit = Fit("resample", node, entry, data.as_data(), args[1] if len(args) > 1 else None, data_node, self.next_seq())
         self.emit(Event("resample", node, entry, (DataArg(data_node, data, "X"),) if data_node is not None else (), fit.seq, fit=fit))
         parts = [data] if receiver is not None and receiver.instance_of is None else args
@@ -184,7 +162,8 @@ class CallSemantics:
         return evolve(combined, fits=combined.fits | {fit}, elements=outputs if len(outputs) > 1 else None)
 
     # --- methods ------------------------------------------------------------------------------
-    def _method(self, node: ast.Call, func: ast.Attribute, receiver: Value, args: list[Value], keywords: dict[str, Value], scope: "Scope") -> Value:
+    def _method(self, node: ast.Call, func: ast.Attribute, receiver: Value, method_entry: ApiEntry | None,
+                args: list[Value], keywords: dict[str | None, Value], scope: "Scope") -> Value:
         name = func.attr
         method = (f".{name}", node)
         entry = receiver.instance_of
@@ -207,35 +186,39 @@ class CallSemantics:
             return self._resample(node, entry, args, keywords, method, receiver=receiver)
         if name == "split" and entry is not None and entry.role == "cv-splitter":
             return self._cv_split(node, entry, args, keywords)
-        if entry is None and receiver.sources:
-            pandas = self.module.catalog.data_methods.get(name)
-            if pandas is not None and pandas.role == "resample-method" and condition_holds(node, pandas.get("resamples-when", [])):
-                return self._resample(node, pandas, args, keywords, method, receiver=receiver)
+        if method_entry is not None and method_entry.role == "metric":  # model.score(X, y): a number
+            return Value(sources=frozenset({node}), calls=frozenset({method}))
+        if entry is None and receiver.sources and method_entry is not None and method_entry.role == "resample":
+            if any_holds(node, method_entry.get("resamples-when", ())):
+                return self._resample(node, method_entry, args, keywords, method, receiver=receiver)
+        if entry is None and name in _MUTATORS:
+            # rows.append(x), params.update(best): the container now holds what was put in.
+            self.update_in_place(func.value, derive([receiver, *args, *keywords.values()]), scope)
         if entry is not None or receiver.fitted:
             # A method of an object (predict, score, get_params): its result comes from the arguments.
             return derive([*args, *keywords.values()], method)
         return derive([receiver, *args, *keywords.values()], method)
 
-    def _x_arg(self, node: ast.Call, args: list[Value], keywords: dict[str, Value]) -> tuple[DataArg, ...]:
-        expr = _argument(node, 0, "X")
+    def _x_arg(self, node: ast.Call, args: list[Value], keywords: dict[str | None, Value]) -> tuple[DataArg, ...]:
+        expr = argument(node, 0, "X")
         if expr is None:
             return ()
         return (DataArg(expr, args[0] if node.args else keywords.get("X", EMPTY), "X"),)
 
-    def _fit(self, node: ast.Call, receiver: Value, args: list[Value], keywords: dict[str, Value], entry: ApiEntry | None) -> Fit:
-        data_node = _argument(node, 0, "X")
+    def _fit(self, node: ast.Call, receiver: Value, args: list[Value], keywords: dict[str | None, Value], entry: ApiEntry | None) -> Fit:
+        data_node = argument(node, 0, "X")
         data = (args[0] if node.args else keywords.get("X", EMPTY)).as_data()
         target = args[1] if len(args) > 1 else keywords.get("y")
         fit = Fit("fit", node, entry, data, target, data_node, self.next_seq())
         kind = "search-fit" if entry is not None and entry.role == "search" else "fit"
         data_args = self._x_arg(node, args, keywords)
-        y_node = _argument(node, 1, "y")
+        y_node = argument(node, 1, "y")
         if y_node is not None and target is not None:
             data_args += (DataArg(y_node, target, "y"),)
         self.emit(Event(kind, node, entry, data_args, fit.seq, fit=fit, receiver=receiver, keywords=keywords))
         return fit
 
-    def _cv_split(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str, Value]) -> Value:
+    def _cv_split(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str | None, Value]) -> Value:
         data = self._data_args(node, entry, args, keywords)
         self.emit(Event("split", node, entry, data, self.next_seq()))
         # Indices carry the lineage and role of what they index, not its fits.
@@ -244,7 +227,7 @@ class CallSemantics:
         pair = Value(elements=(evolve(index, roles=frozenset({TRAIN})), evolve(index, roles=frozenset({TEST}))))
         return evolve(base, item=pair)
 
-    def _builtin(self, name: str, args: list[Value], keywords: dict[str, Value]) -> Value:
+    def _builtin(self, name: str, args: list[Value], keywords: dict[str | None, Value]) -> Value:
         if name == "enumerate" and args:
             return evolve(derive(args), item=Value(elements=(EMPTY, self.item_of(args[0]))))
         if name == "zip" and args:

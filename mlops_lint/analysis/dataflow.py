@@ -5,23 +5,38 @@ never verdicts.
 
 Public API
 ----------
-``DataFlow.events``
-    Every ``Event`` (``mlops_lint.analysis.values``) in flow order: ``"fit"``, ``"transform"``,
-    ``"resample"``, ``"split"`` (``train_test_split`` and CV splitters' ``split``),
-    ``"cross-validate"`` (``cross_val_score`` & co.) and ``"search-fit"`` (``GridSearchCV.fit`` & co.).
-    Each carries its call node, the catalog ``ApiEntry``, its data arguments (``DataArg``: node,
-    Value, name ``X``/``y``/``groups``/``arrays[i]``) and, for fits, the ``Fit`` record.
-``DataFlow.events_of(*kinds)``
-    The events of those kinds. ``Event.keywords`` holds the Values of keyword arguments
-    (``eval_set=``, ``validation_data=``, ``cv=``); ``Event.receiver`` the object's Value.
+``DataFlow.events`` / ``DataFlow.events_of(*kinds)``
+    Every ``Event`` (``mlops_lint.analysis.values``) in flow order, indexed by kind:
+
+    - what data went through: ``"fit"``, ``"transform"``, ``"resample"``, ``"split"``
+      (``train_test_split`` and CV splitters' ``split``), ``"cross-validate"`` (``cross_val_score``
+      & co.) and ``"search-fit"`` (``GridSearchCV.fit`` & co.), with their data arguments
+      (``DataArg``: node, Value, name ``X``/``y``/``groups``/``arrays[i]``), the ``Fit`` record,
+      ``Event.keywords`` (``eval_set=``, ``validation_data=``, ``cv=``) and ``Event.receiver``;
+    - where values went: ``"call"`` (calls of catalog entries, of the module's functions, of an
+      object's methods or given an object: the catalog entry, every argument and the object),
+      ``"check"`` (an ``assert``, a comparison, a catalog data-check attribute such as
+      ``df.dtypes``), ``"return"`` (``return``/``yield``), ``"store"`` (``obj.attr = v``,
+      ``d[k] = v``) and ``"expression"`` (what a notebook cell displays).
+
+    Each evaluation of a node emits its own event (a function's body runs on its own and at
+    each call site): questions such as "did a check come before this sink" compare ``seq``.
 ``DataFlow.complete``
     False when the module could not be analysed (expressions nested beyond the stack): no events.
 ``DataFlow.value_of(node)``
-    The ``Value`` of an evaluated expression node (``EMPTY`` when never evaluated). A Value has
-    ``sources`` (lineage), ``fits`` (fits/resamples/selections upstream, each with node, entry,
-    the data fitted on), ``roles`` (``"train"``/``"test"``; see ``Value.role``/``has_role``),
-    ``calls`` (upstream library/method calls: ``derives_from("pandas.to_datetime")``,
-    ``derives_from(".shift")``, ``calls_named(...)``), ``instance_of``/``fitted`` for objects.
+    The ``Value`` of an evaluated expression node (``EMPTY`` when never evaluated), joined over
+    its evaluations. A Value has ``sources`` (lineage: loads, parameters, free names, and
+    ``("outcome", search)`` marks), ``fits`` (fits/resamples/selections upstream, each with node,
+    entry, the data fitted on), ``roles`` (``"train"``/``"test"``; see ``Value.role``/``has_role``),
+    ``calls`` (upstream library/method calls and their nodes: resolve them with
+    ``AnalyzedModule.callee``), and for objects ``instance_of`` (the catalog class), ``made_by``
+    (the constructor call: the object's identity) and ``fitted``; ``origin`` is the expression a
+    name was bound from (``grid = {...}``).
+
+What flows: a loader's result is a new lineage; a metric's result is a score (nothing of the data
+it graded flows on); reading an ``outcome-attrs`` attribute of a search (or calling an
+``outcome-is-return`` one) marks its outcome; ``rows.append(x)``/``d.update(y)`` put ``x``/``y``
+into the container; column labels (catalog role ``labels``: ``df.columns``) carry no data.
 
 Roles: the outputs of ``train_test_split`` are train/test alternately; inside
 ``for tr, te in cv.split(X)`` the indices are train/test and ``X[tr]``/``X.iloc[te]`` take their
@@ -30,7 +45,8 @@ role; values computed from a role-carrying value keep it (``sc.transform(X_test)
 How it is computed: per scope, one pass in statement order. Branches run on copies of the
 environment and merge; a loop body runs once and merges with the state before it. ``if __name__ ==
 "__main__":`` is an ordinary branch. Functions of the module are analysed once on their own
-(parameters as fresh lineage, globals as they stand at the end of the module) and followed at call
+(parameters as fresh lineage, globals as they stand at the end of the module, an enclosing
+function's variables as they stand at its end) and followed at call
 sites with the arguments' values (memoised per argument values; recursion is cut off).
 Subscript/attribute writes (``df["a"] = ...``, ``df.loc[:, c] = ...``) update the whole frame.
 Notebooks arrive as one module, cells in order.
@@ -39,19 +55,28 @@ Notebooks arrive as one module, cells in order.
 from __future__ import annotations
 
 import ast
+import heapq
+from functools import cached_property
 from typing import TYPE_CHECKING, Iterable
 
 from mlops_lint.analysis.calls import CallSemantics
 from mlops_lint.analysis.expressions import ExpressionSemantics
+from mlops_lint.analysis.interpreter import Function
 from mlops_lint.analysis.names import dotted_name
 from mlops_lint.analysis.scope import Scope, merge_envs
 from mlops_lint.analysis.summaries import FunctionSummaries
-from mlops_lint.analysis.values import EMPTY, Event, Value, derive, join
+from mlops_lint.analysis.values import EMPTY, DataArg, Event, Value, derive, evolve, join
 
 if TYPE_CHECKING:
     from mlops_lint.analysis.module import AnalyzedModule
 
 _FRAME_ACCESSORS = frozenset({"loc", "iloc", "at", "iat", "values"})
+# try/except, and try/except* where the interpreter has it (Python 3.11+)
+_TRY: tuple[type[ast.Try], ...] = (ast.Try, getattr(ast, "TryStar", ast.Try))
+
+
+def _seq(event: Event) -> int:
+    return event.seq
 
 
 def _store_key(target: ast.expr) -> str | None:
@@ -70,15 +95,17 @@ class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
 
     def __init__(self, module: "AnalyzedModule") -> None:
         self.module = module
+        self.callee = module.resolver.callee  # what each call invokes (analysis/resolve.py)
         self.events: list[Event] = []
-        self._values: dict[ast.AST, Value] = {}
+        self._values = {}
         self._seq = 0
-        self._active: list[ast.AST] = []
-        self._memo: dict[tuple, Value] = {}
+        self._active = []
+        self._memo = {}
         self._globals = Scope({}, owner=module.tree)
         # Functions are met while interpreting (no extra walk of the tree); each one is then
-        # analysed on its own, which may meet nested functions, analysed in turn.
-        self._functions: dict[ast.AST, None] = {}
+        # analysed on its own, in the order met, which may meet nested functions: a worklist.
+        self._functions = {}
+        self._met: list[Function] = []
         self.complete = True
         try:
             self._run_module()
@@ -91,18 +118,28 @@ class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
 
     def _run_module(self) -> None:
         self.run_body(self.module.tree.body, self._globals)
-        done: set[ast.AST] = set()
-        while len(done) < len(self._functions):
-            for function in [f for f in self._functions if f not in done]:
-                done.add(function)
-                self._standalone(function)
+        index = 0
+        while index < len(self._met):  # grows while functions met inside functions are analysed
+            self._standalone(self._met[index])
+            index += 1
 
     # --- public -----------------------------------------------------------------------------
     def value_of(self, node: ast.AST) -> Value:
         return self._values.get(node, EMPTY)
 
     def events_of(self, *kinds: str) -> list[Event]:
-        return [event for event in self.events if event.kind in kinds]
+        """The events of these kinds, in flow order (indexed by kind once the flow is complete)."""
+        by_kind = self._by_kind
+        if len(kinds) == 1:
+            return by_kind.get(kinds[0], [])
+        return list(heapq.merge(*(by_kind.get(kind, []) for kind in kinds), key=_seq))
+
+    @cached_property
+    def _by_kind(self) -> dict[str, list[Event]]:
+        found: dict[str, list[Event]] = {}
+        for event in self.events:
+            found.setdefault(event.kind, []).append(event)
+        return found
 
     # --- plumbing used by CallSemantics -------------------------------------------------------
     def next_seq(self) -> int:
@@ -111,6 +148,12 @@ class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
 
     def emit(self, event: Event) -> None:
         self.events.append(event)
+
+    def update_in_place(self, target: ast.expr, value: Value, scope: Scope) -> None:
+        """``rows.append(x)`` / ``d["k"].update(y)``: the variable holding the container now holds ``value``."""
+        key = _store_key(target)
+        if key is not None:
+            scope.env[key] = value
 
     def rebind(self, target: ast.expr, value: Value, scope: Scope) -> None:
         """``sc.fit(X)`` / ``self.sc.fit(X)``: the object now carries its fit."""
@@ -139,17 +182,22 @@ class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
         if isinstance(node, ast.Assign):
             value = self.expr(node.value, scope)
             for target in node.targets:
-                self.bind(target, value, scope)
+                self.bind(target, value, scope, origin=node.value)
         elif isinstance(node, ast.AnnAssign):
             if node.value is not None:
-                self.bind(node.target, self.expr(node.value, scope), scope)
+                self.bind(node.target, self.expr(node.value, scope), scope, origin=node.value)
         elif isinstance(node, ast.AugAssign):
             old = self.expr(node.target, scope)
             self.bind(node.target, derive([old, self.expr(node.value, scope)]), scope)
         elif isinstance(node, ast.Expr):
-            self.expr(node.value, scope)
+            value = self.expr(node.value, scope)
+            if value is not EMPTY:
+                self.emit(Event("expression", node, None, (DataArg(node.value, value, "value"),), self.next_seq()))
         elif isinstance(node, ast.Return):
-            scope.returns.append(self.expr(node.value, scope) if node.value is not None else EMPTY)
+            value = self.expr(node.value, scope) if node.value is not None else EMPTY
+            scope.returns.append(value)
+            if node.value is not None:
+                self.emit(Event("return", node, None, (DataArg(node.value, value, "value"),), self.next_seq()))
         elif isinstance(node, ast.If):
             self.expr(node.test, scope)
             self._branches([node.body, node.orelse], scope, fallthrough=False)
@@ -165,21 +213,24 @@ class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
             self.expr(node.test, scope)
             self._branches([node.body + node.orelse], scope, fallthrough=True)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                value = self.expr(item.context_expr, scope)
-                if item.optional_vars is not None:
-                    self.bind(item.optional_vars, value, scope)
+            for with_item in node.items:
+                value = self.expr(with_item.context_expr, scope)
+                if with_item.optional_vars is not None:
+                    self.bind(with_item.optional_vars, value, scope)
             self.run_body(node.body, scope)
-        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+        elif isinstance(node, _TRY):
             self.run_body(node.body, scope)
             self._branches([h.body for h in node.handlers] + [node.orelse], scope, fallthrough=False)
             self.run_body(node.finalbody, scope)
-        elif isinstance(node, getattr(ast, "Match", ())):
+        elif isinstance(node, ast.Match):
             self.expr(node.subject, scope)
             self._branches([case.body for case in node.cases], scope, fallthrough=True)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             scope.env[node.name] = Value(function=node)
-            self._functions[node] = None
+            if node not in self._functions:
+                enclosing = scope if isinstance(scope.owner, (ast.FunctionDef, ast.AsyncFunctionDef)) else self._globals
+                self._functions[node] = enclosing
+                self._met.append(node)
         elif isinstance(node, ast.ClassDef):
             # The class body runs once in its own scope; its methods are analysed on their own.
             self.run_body(node.body, Scope({}, parent=self._globals, owner=node))
@@ -193,10 +244,14 @@ class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
                 if child is not None:
                     self.expr(child, scope)
         elif isinstance(node, ast.Assert):
-            self.expr(node.test, scope)
+            value = self.expr(node.test, scope)
+            self.emit(Event("check", node, None, (DataArg(node.test, value, "test"),), self.next_seq()))
 
-    def bind(self, target: ast.expr, value: Value, scope: Scope) -> None:
+    def bind(self, target: ast.expr, value: Value, scope: Scope, origin: ast.expr | None = None) -> None:
+        """Bind ``target`` to ``value``; ``origin`` is the expression assigned, for a plain ``name = expr``."""
         if isinstance(target, ast.Name):
+            if origin is not None:
+                value = evolve(value, origin=origin)
             scope.env[target.id] = value
             self._values[target] = value
         elif isinstance(target, (ast.Tuple, ast.List)):
@@ -206,15 +261,18 @@ class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
         elif isinstance(target, ast.Attribute):
             if type(target.value) is ast.Name:
                 scope.env[f"{target.value.id}.{target.attr}"] = value
+                receiver = self._lookup_key(target.value.id, scope)
             else:
-                self.expr(target.value, scope)
+                receiver = self.expr(target.value, scope)
+            self.emit(Event("store", target, None, (DataArg(target, value, "value"),), self.next_seq(), receiver=receiver))
         elif isinstance(target, ast.Subscript):
             # df["a"] = ... / df.loc[:, cols] = ...: the frame now holds what was written into it.
             self.expr(target.slice, scope)
-            key = _store_key(target)
-            if key is not None:
-                old = self._lookup_key(key, scope)
-                scope.env[key] = derive([old, value]) if old is not None else value.as_data()
+            frame = _store_key(target)
+            old = self._lookup_key(frame, scope) if frame is not None else None
+            if frame is not None:
+                scope.env[frame] = derive([old, value]) if old is not None else value.as_data()
+            self.emit(Event("store", target, None, (DataArg(target, value, "value"),), self.next_seq(), receiver=old))
 
     def _unpack(self, targets: list[ast.expr], value: Value, scope: Scope) -> None:
         elements = value.elements

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import ast
 
+from mlops_lint.analysis.interpreter import Interpreter
 from mlops_lint.analysis.scope import Scope
-from mlops_lint.analysis.values import EMPTY, Value, derive, evolve, join
+from mlops_lint.analysis.values import EMPTY, DataArg, Event, Value, derive, evolve, join
 
 
-def _operands(node: ast.expr) -> list[ast.expr | None]:
+def _operands(node: ast.expr) -> list[ast.expr] | list[ast.expr | None]:
     """The sub-expressions an operator's result derives from (faster than ``ast.iter_child_nodes``)."""
     if isinstance(node, ast.BinOp):
         return [node.left, node.right]
-    if isinstance(node, ast.Compare):
-        return [node.left, *node.comparators]
     if isinstance(node, (ast.BoolOp, ast.JoinedStr)):
         return node.values
     if isinstance(node, ast.UnaryOp):
@@ -29,12 +28,12 @@ def _operands(node: ast.expr) -> list[ast.expr | None]:
         return node.elts
     if isinstance(node, ast.Slice):
         return [node.lower, node.upper, node.step]
-    if isinstance(node, (ast.Starred, ast.FormattedValue, ast.Await, ast.Yield, ast.YieldFrom)):
+    if isinstance(node, (ast.Starred, ast.FormattedValue, ast.Await)):
         return [node.value]
     return []
 
 
-class ExpressionSemantics:
+class ExpressionSemantics(Interpreter):
     """The ``expr`` half of the interpreter; records the Value of every evaluated node."""
 
     def expr(self, node: ast.expr, scope: Scope) -> Value:
@@ -66,7 +65,7 @@ class ExpressionSemantics:
                 value = scope.lookup(f"{node.value.id}.{node.attr}")
                 if value is not None:
                     return value
-            return self.expr(node.value, scope).as_data()
+            return self._attribute(node, self.expr(node.value, scope))
         if isinstance(node, ast.Subscript):
             base = self.expr(node.value, scope)
             index = self.expr(node.slice, scope)
@@ -89,7 +88,17 @@ class ExpressionSemantics:
             return evolve(derive(values), elements=tuple(values))
         if isinstance(node, ast.NamedExpr):
             value = self.expr(node.value, scope)
-            self.bind(node.target, value, scope)
+            self.bind(node.target, value, scope, origin=node.value)
+            return value
+        if isinstance(node, ast.Compare):  # a comparison looks at its operands: a check of them
+            operands = [node.left, *node.comparators]
+            values = [self.expr(operand, scope) for operand in operands]
+            self.emit(Event("check", node, None, tuple(DataArg(o, v, "operand") for o, v in zip(operands, values)), self.next_seq()))
+            return derive(values)
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            value = self.expr(node.value, scope) if node.value is not None else EMPTY
+            if node.value is not None:
+                self.emit(Event("return", node, None, (DataArg(node.value, value, "value"),), self.next_seq()))
             return value
         if isinstance(node, ast.Lambda):
             return EMPTY
@@ -97,9 +106,25 @@ class ExpressionSemantics:
             return self._comprehension(node, scope)
         return derive([self.expr(child, scope) for child in _operands(node) if child is not None])
 
-    def _comprehension(self, node, scope: Scope) -> Value:
+    def _attribute(self, node: ast.Attribute, base: Value) -> Value:
+        """``obj.attr`` read: data of the object; its outcome when the catalog says the attribute holds
+        one (``search.best_params_``); a check of the object when the catalog lists the attribute
+        as one (``df.dtypes``); nothing of the data for its labels (``df.columns``)."""
+        made_by, cls = base.made_by, base.instance_of
+        if made_by is not None and cls is not None and node.attr in cls.get("outcome-attrs", ()):
+            value = base.as_data()
+            return evolve(value, sources=value.sources | {("outcome", made_by)})
+        read = self.module.catalog.methods.get(node.attr)
+        if read is not None:
+            if read.role == "data-check":
+                self.emit(Event("check", node, read, (DataArg(node.value, base, "object"),), self.next_seq()))
+            elif read.role == "labels" and cls is None:
+                return EMPTY
+        return base.as_data()
+
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp, scope: Scope) -> Value:
         inner = Scope(dict(scope.env), scope.parent, scope.owner)
-        parts = []
+        parts: list[Value] = []
         for generator in node.generators:
             self.bind(generator.target, self.item_of(self.expr(generator.iter, inner)), inner)
             parts.extend(self.expr(condition, inner) for condition in generator.ifs)

@@ -5,13 +5,18 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Callable, TypeVar
 
 from mlops_lint.analysis.dataflow import DataFlow
 from mlops_lint.analysis.names import ImportTable
+from mlops_lint.analysis.resolve import Resolver
+from mlops_lint.analysis.values import Value
 from mlops_lint.analysis.walk import children, walk
 from mlops_lint.catalog import ApiEntry, Catalog
 from mlops_lint.source.source_map import CellMap
+
+T = TypeVar("T")
+N = TypeVar("N", bound=ast.AST)
 
 
 @dataclass
@@ -20,14 +25,13 @@ class AnalyzedModule:
     text: str
     tree: ast.Module
     catalog: Catalog
-    options: dict[str, Any] = field(default_factory=dict)
     cell_map: CellMap | None = None
-    # Each call's catalog entry, resolved once for the dataflow and every rule (``call_api``).
-    _call_entries: dict[ast.Call, ApiEntry | None] = field(default_factory=dict, init=False, repr=False)
+    _shared: dict[Callable[[AnalyzedModule], object], object] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def imports(self) -> ImportTable:
-        return ImportTable(self.tree)
+        by_type = self.nodes_by_type
+        return ImportTable([*by_type.get(ast.Import, ()), *by_type.get(ast.ImportFrom, ())])
 
     @cached_property
     def nodes(self) -> list[ast.AST]:
@@ -47,12 +51,18 @@ class AnalyzedModule:
         """Each node's parent (contexts and operators have none: they are shared singletons)."""
         return {child: node for node in self.nodes for child in children(node)}
 
-    def nodes_of(self, *types: type) -> list[ast.AST]:
+    def nodes_of(self, *types: type[N]) -> list[N]:
         """The nodes of exactly these classes (not subclasses), in walk order."""
         by_type = self.nodes_by_type
         if len(types) == 1:
-            return by_type.get(types[0], [])
+            return by_type.get(types[0], [])  # type: ignore[return-value]  # grouped by exact class
         return [node for node in self.nodes if node.__class__ in types]
+
+    @cached_property
+    def function_names(self) -> frozenset[str]:
+        """Names of the functions the module defines, wherever (a notebook may call one defined in a later cell)."""
+        return frozenset(node.name for node in self.nodes_of(ast.FunctionDef)) | frozenset(
+            node.name for node in self.nodes_of(ast.AsyncFunctionDef))
 
     @cached_property
     def lines(self) -> list[str]:
@@ -68,19 +78,30 @@ class AnalyzedModule:
     def qualified_names(self, node: ast.AST) -> frozenset[str]:
         return self.imports.qualified_names(node)
 
-    def api(self, node: ast.AST) -> ApiEntry | None:
-        """The catalog entry of the library callable an expression names, if any."""
-        return self.catalog.entry_for(self.qualified_names(node))
+    @cached_property
+    def resolver(self) -> Resolver:
+        return Resolver(self)
 
-    def call_api(self, call: ast.AST) -> ApiEntry | None:
-        """``api`` of a call's callee, resolved once per call for the dataflow and every rule."""
-        if not isinstance(call, ast.Call):
-            return None
-        resolved = self._call_entries
-        if call in resolved:
-            return resolved[call]
-        entry = resolved[call] = self.api(call.func)
-        return entry
+    def callee(self, call: ast.AST, receiver: Value | None = None) -> ApiEntry | None:
+        """The catalog entry a call invokes (``analysis/resolve.py``); None for anything but a call."""
+        return self.resolver.callee(call, receiver) if isinstance(call, ast.Call) else None
+
+    def calls_with_role(self, *roles: str) -> list[tuple[ast.Call, ApiEntry]]:
+        """Every call of the module to an entry of one of ``roles``, with the entry, in walk order."""
+        if len(roles) == 1:
+            return self.resolver.calls_by_role.get(roles[0], [])
+        return [(call, entry) for call, entry in self.resolver.resolved_calls if entry.role in roles]
+
+    def uses_role(self, *roles: str) -> bool:
+        """Does the module call or name anything with one of these roles (prefix entries included)?"""
+        return not self.resolver.roles_named.isdisjoint(roles)
+
+    def shared(self, kind: Callable[[AnalyzedModule], T]) -> T:
+        """The facts ``kind`` computes from this module, computed once for every rule that asks
+        (a family of rules sharing one reading, such as MLO401 and MLO402's splits and scores)."""
+        if kind not in self._shared:
+            self._shared[kind] = kind(self)
+        return self._shared[kind]  # type: ignore[return-value]  # stored by this very kind
 
     @cached_property
     def dataflow(self) -> DataFlow:

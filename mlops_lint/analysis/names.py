@@ -1,23 +1,11 @@
-"""Resolve imported names and attribute chains to fully qualified names, in one pass over the tree."""
+"""Resolve imported names and attribute chains to fully qualified names."""
 
 from __future__ import annotations
 
 import ast
+from typing import Iterable
 
 _NONE: frozenset[str] = frozenset()
-
-
-def _statements(body: list[ast.stmt]):
-    """Every statement, nested blocks included; imports are statements, so expressions (most of
-    the tree) need not be visited: several times cheaper than ``ast.walk``."""
-    stack = list(reversed(body))
-    while stack:
-        node = stack.pop()
-        yield node
-        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
-            children = getattr(node, name, None)
-            if children:
-                stack.extend(reversed(children))
 
 
 class ImportTable:
@@ -27,9 +15,11 @@ class ImportTable:
     name imported in two places (e.g. both branches of a try/except) keeps every meaning it has.
     """
 
-    def __init__(self, tree: ast.AST) -> None:
+    def __init__(self, imports: Iterable[ast.AST]) -> None:
+        """``imports``: the module's ``import`` and ``from … import`` statements (``AnalyzedModule``
+        takes them from its one walk of the tree)."""
         self.bindings: dict[str, set[str]] = {}
-        for node in _statements(getattr(tree, "body", [])):
+        for node in imports:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:
@@ -48,10 +38,9 @@ class ImportTable:
 
     def qualified_names(self, node: ast.AST) -> frozenset[str]:
         """Every qualified name an expression may denote (empty when it is not an imported name)."""
-        kind = node.__class__
-        if kind is ast.Name:
+        if type(node) is ast.Name:
             return self._meanings.get(node.id, _NONE)
-        if kind is ast.Attribute:
+        if type(node) is ast.Attribute:
             bases = self.qualified_names(node.value)
             return frozenset(f"{base}.{node.attr}" for base in bases) if bases else _NONE
         return _NONE

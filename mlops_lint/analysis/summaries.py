@@ -10,29 +10,31 @@ from __future__ import annotations
 
 import ast
 
+from mlops_lint.analysis.interpreter import Function, Interpreter
 from mlops_lint.analysis.scope import Scope
 from mlops_lint.analysis.values import EMPTY, Value, derive, join
 
 _MAX_INLINE_DEPTH = 8
 
 
-class FunctionSummaries:
+class FunctionSummaries(Interpreter):
     """The ``function`` part of the interpreter: standalone analysis and following call sites."""
 
-    def _parameters(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.arg]:
+    def _parameters(self, function: Function) -> list[ast.arg]:
         arguments = function.args
         return [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
 
-    def _standalone(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+    def _standalone(self, function: Function) -> None:
         env = {p.arg: Value(sources=frozenset({("param", function, p.arg)})) for p in self._parameters(function)}
         for extra in (function.args.vararg, function.args.kwarg):
             if extra is not None:
                 env[extra.arg] = Value(sources=frozenset({("param", function, extra.arg)}))
         self._active.append(function)
-        self.run_body(function.body, Scope(env, parent=self._globals, owner=function))
+        self.run_body(function.body, Scope(env, parent=self._functions.get(function, self._globals), owner=function))
         self._active.pop()
 
-    def call_function(self, node: ast.Call, function, args: list[Value], keywords: dict[str, Value], scope: Scope) -> Value:
+    def call_function(self, node: ast.Call, function: Function, args: list[Value],
+                      keywords: dict[str | None, Value], scope: Scope) -> Value:
         everything = [*args, *keywords.values()]
         if function in self._active or len(self._active) >= _MAX_INLINE_DEPTH:
             return derive(everything)
@@ -50,7 +52,7 @@ class FunctionSummaries:
         if known is not None:
             return known
         self._active.append(function)
-        inner = Scope(env, parent=self._globals, owner=function)
+        inner = Scope(env, parent=self._functions.get(function, self._globals), owner=function)
         self.run_body(function.body, inner)
         self._active.pop()
         result = join(inner.returns) if inner.returns else EMPTY

@@ -6,8 +6,9 @@ Plain frozen records; the interpreter in ``dataflow.py`` builds them, rules only
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
-from typing import Iterable
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Hashable, Iterable, Mapping, NamedTuple
 
 from mlops_lint.catalog import ApiEntry
 
@@ -58,9 +59,13 @@ class Value:
     - ``elements``: for tuples (split outputs, ``fit_resample``), the value of each position.
     - ``item``: what iterating over the value yields (a CV splitter's ``split`` yields index pairs).
     - ``function``: a function of this module, followed at call sites.
+    - ``made_by``: for objects, the call that constructed this very object (its identity: the
+      search whose outcome is read, the splitter whose settings decide a split, the model scored).
+    - ``origin``: the expression this value was last bound from by a plain assignment
+      (``grid = {...}`` then ``GridSearchCV(svc, grid)``: the grid's literal).
     """
 
-    sources: frozenset = frozenset()
+    sources: frozenset[Hashable] = frozenset()
     fits: frozenset[Fit] = frozenset()
     roles: frozenset[str] = frozenset()
     calls: frozenset[tuple[str, ast.Call]] = frozenset()
@@ -70,6 +75,8 @@ class Value:
     elements: tuple["Value", ...] | None = None
     item: "Value | None" = None
     function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    made_by: ast.Call | None = None
+    origin: ast.expr | None = None
 
     @property
     def role(self) -> str | None:
@@ -91,37 +98,45 @@ class Value:
     def shares_lineage(self, other: "Value") -> bool:
         return not self.sources.isdisjoint(other.sources)
 
-    def fingerprint(self) -> tuple:
+    def fingerprint(self) -> tuple[object, ...]:
         """A hashable summary that tells values apart (ApiEntry holds a dict: compared by identity)."""
         elements = tuple(e.fingerprint() for e in self.elements) if self.elements is not None else None
         item = self.item.fingerprint() if self.item is not None else None
-        return (self.sources, self.fits, self.roles, self.split_nodes, id(self.instance_of), self.fitted, elements, item, self.function)
+        return (self.sources, self.fits, self.roles, self.split_nodes, id(self.instance_of), self.fitted, elements, item, self.function, self.made_by)
 
     def as_data(self) -> "Value":
-        """The value seen as data flowing on: without tuple structure or object identity."""
-        if self.elements is None and self.item is None and self.instance_of is None and not self.fitted and self.function is None:
+        """The value seen as data flowing on: without tuple structure, object identity or origin."""
+        if (self.elements is None and self.item is None and self.instance_of is None and not self.fitted
+                and self.function is None and self.made_by is None and self.origin is None):
             return self
-        return Value(self.sources, self.fits, self.roles, self.calls, self.split_nodes)
+        if not (self.sources or self.fits or self.roles or self.calls or self.split_nodes):
+            return EMPTY
+        return _data(self.sources, self.fits, self.roles, self.calls, self.split_nodes)
 
 
 EMPTY = Value()
+# Values are built for most expressions of every module: a frozen dataclass's __init__ sets each
+# of its fields through object.__setattr__, so the hot paths fill the instance dict directly.
+_new = object.__new__
+_DEFAULTS = dict(EMPTY.__dict__)
 
 
-def evolve(value: Value, **changes) -> Value:
+def _data(sources: frozenset[Hashable], fits: frozenset[Fit], roles: frozenset[str], calls: frozenset[tuple[str, ast.Call]],
+          split_nodes: frozenset[ast.Call]) -> Value:
+    value = _new(Value)
+    fields = value.__dict__
+    fields.update(_DEFAULTS)
+    fields["sources"], fields["fits"], fields["roles"], fields["calls"], fields["split_nodes"] = sources, fits, roles, calls, split_nodes
+    return value
+
+
+def evolve(value: Value, **changes: object) -> Value:
     """``dataclasses.replace`` without its per-call introspection (this runs for most expressions)."""
-    get = changes.get
-    return Value(
-        get("sources", value.sources),
-        get("fits", value.fits),
-        get("roles", value.roles),
-        get("calls", value.calls),
-        get("split_nodes", value.split_nodes),
-        get("instance_of", value.instance_of),
-        get("fitted", value.fitted),
-        get("elements", value.elements),
-        get("item", value.item),
-        get("function", value.function),
-    )
+    new = _new(Value)
+    fields = new.__dict__
+    fields.update(value.__dict__)
+    fields.update(changes)
+    return new
 
 
 def join(values: Iterable[Value]) -> Value:
@@ -134,7 +149,7 @@ def join(values: Iterable[Value]) -> Value:
     if not rest:
         return first
     sources, fits, roles, calls, splits, fitted = first.sources, first.fits, first.roles, first.calls, first.split_nodes, first.fitted
-    instance, function = first.instance_of, first.function
+    instance, function, made_by, origin = first.instance_of, first.function, first.made_by, first.origin
     for v in rest:
         if v.sources is not sources and not v.sources <= sources:
             sources = sources | v.sources
@@ -152,15 +167,24 @@ def join(values: Iterable[Value]) -> Value:
             instance = None
         if v.function is not function:
             function = None
+        if v.made_by is not made_by:
+            made_by = None
+        if v.origin is not origin:
+            origin = None
     elements = None
     if first.elements is not None and all(v.elements is not None and len(v.elements) == len(first.elements) for v in rest):
         elements = tuple(join(parts) for parts in zip(first.elements, *(v.elements for v in rest)))
     items = [v.item for v in values if v.item is not None]
     item = (items[0] if len(items) == 1 else join(items)) if items else None
-    return Value(sources, fits, roles, calls, splits, instance, fitted, elements, item, function)
+    new = _new(Value)
+    new.__dict__.update(
+        sources=sources, fits=fits, roles=roles, calls=calls, split_nodes=splits, instance_of=instance, fitted=fitted,
+        elements=elements, item=item, function=function, made_by=made_by, origin=origin,
+    )
+    return new
 
 
-def derive(inputs: Iterable[Value], call: tuple[str, ast.Call] | None = None, **changes) -> Value:
+def derive(inputs: Iterable[Value], call: tuple[str, ast.Call] | None = None, **changes: object) -> Value:
     """A new data value computed from ``inputs`` (their lineage, fits and roles flow on)."""
     value = join([v.as_data() for v in inputs])
     if call is not None:
@@ -168,34 +192,70 @@ def derive(inputs: Iterable[Value], call: tuple[str, ast.Call] | None = None, **
     return evolve(value, **changes) if changes else value
 
 
-@dataclass(frozen=True)
-class DataArg:
-    """One data argument of an event: its expression and its value."""
+class DataArg(NamedTuple):
+    """One data argument of an event: its expression and its value (a tuple: events make many)."""
 
     node: ast.expr
     value: Value
-    name: str  # "X", "y", "groups" or "arrays[i]"
+    name: str  # "X", "y", "groups", "arrays[i]"; for call events the position ("0") or the keyword
 
 
-@dataclass(frozen=True)
-class Event:
-    """One thing that happened to data, in flow order (``seq``).
+_NO_KEYWORDS: Mapping[str | None, Value] = MappingProxyType({})
 
-    ``kind``: ``"fit"``, ``"transform"``, ``"resample"``, ``"split"`` (``train_test_split`` or a CV
-    splitter's ``split``), ``"cross-validate"`` (a cv-evaluator call) or ``"search-fit"``.
-    ``entry`` is the catalog entry of the function or of the object's class; ``fit`` the Fit
-    record for fit/resample/search-fit events; ``receiver`` the object's value for method calls.
+
+class Event(NamedTuple):
+    """One thing that happened to values, in flow order (``seq``).
+
+    What data went through (``kind``):
+
+    - ``"fit"``, ``"transform"``, ``"resample"``, ``"search-fit"``: a fit of an object or function
+      (``fit`` the Fit record), its use, a resampling;
+    - ``"split"`` (``train_test_split`` or a CV splitter's ``split``), ``"cross-validate"`` (a
+      cv-evaluator call).
+
+    Where values went (every evaluation of the node emits one):
+
+    - ``"call"``: a call of a catalog entry or of a function of the module (defined anywhere), or
+      any call of an object's method or given an object (``made_by``), with ``entry`` its catalog entry
+      (``AnalyzedModule.callee``) or None,
+      ``data`` its arguments (``name``: the position as a string, or the keyword), ``receiver``
+      the value of the object of a method call, ``function`` the module's function it runs;
+    - ``"check"``: values looked at by syntax: an ``assert``'s test, a comparison's operands, an
+      attribute the catalog lists as a data check (``df.dtypes``);
+    - ``"return"``: a ``return`` value or a ``yield``ed one;
+    - ``"store"``: a value written to an attribute or an item (``self.best = v``, ``run["x"] = v``);
+      ``receiver`` is the value of the object written to;
+    - ``"expression"``: the value of an expression statement (what a notebook displays).
+
+    ``node`` is the call for the first two groups and the statement, expression or target
+    otherwise; ``entry`` the catalog entry of the function or of the object's class. An immutable
+    tuple, as DataArg: a module's flow has an event for most of its calls.
     """
 
     kind: str
-    node: ast.Call
+    node: ast.AST
     entry: ApiEntry | None
     data: tuple[DataArg, ...]
     seq: int
     fit: Fit | None = None
     receiver: Value | None = None
-    keywords: dict[str, Value] = field(default_factory=dict, compare=False, hash=False)
+    keywords: Mapping[str | None, Value] = _NO_KEYWORDS
+    function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+
+    @property
+    def call(self) -> ast.Call:
+        """The call of an event of a call (every kind but check, return, store and expression)."""
+        assert isinstance(self.node, ast.Call), self.kind
+        return self.node
 
     @property
     def is_split_or_cv(self) -> bool:
         return self.kind in ("split", "cross-validate", "search-fit")
+
+    @property
+    def values(self) -> list[Value]:
+        """Every value the event involves: its data and its object."""
+        found = [arg.value for arg in self.data]
+        if self.receiver is not None:
+            found.append(self.receiver)
+        return found

@@ -12,10 +12,10 @@ import ast
 
 # Fields whose nodes are contexts and operators: read through the parent, never walked to.
 _NOT_WALKED = frozenset({"ctx", "op", "ops"})
-_child_fields: dict[type, tuple[str, ...]] = {}
+_child_fields: dict[type[ast.AST], tuple[str, ...]] = {}
 
 
-def _fields(cls: type) -> tuple[str, ...]:
+def _fields(cls: type[ast.AST]) -> tuple[str, ...]:
     fields = _child_fields[cls] = tuple(name for name in cls._fields if name not in _NOT_WALKED)
     return fields
 
@@ -46,7 +46,7 @@ def children(node: ast.AST) -> list[ast.AST]:
     fields = _child_fields.get(node.__class__)
     if fields is None:
         fields = _fields(node.__class__)
-    found = []
+    found: list[ast.AST] = []
     for name in fields:
         value = getattr(node, name, None)
         if value.__class__ is list:

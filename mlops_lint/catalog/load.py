@@ -1,93 +1,56 @@
-"""Read and validate rules/*.toml and rules/api/*.toml into a Catalog."""
+"""Read and validate rules/*.toml and rules/api/*.toml into a Catalog (the schema: catalog/schema.py)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from mlops_lint.catalog import snapshot, toml
 from mlops_lint.catalog.locate import catalog_dir
-from mlops_lint.catalog.model import ApiEntry, Example, FixSpec, OptionSpec, RuleSpec
+from mlops_lint.catalog.model import ApiEntry, Catalog, Example, FixSpec, OptionSpec, RuleSpec
+from mlops_lint.catalog.schema import (
+    DOCS_KEYS, EXAMPLE_KEYS, FIX_KEYS, OPTION_KEYS, RULE_KEYS, SchemaError, check_api_entry, check_table,
+)
 
-ANTIPATTERNS = {
-    "tool",
-    "data-leakage",
-    "grade-your-own-exam",
-    "tuning-under-the-carpet",
-    "pest",
-    "bad-credit-assignment",
-    "act-now-reflect-never",
-    "set-and-forget",
-    "communicate-with-ambivalence",
-    "data-crisis-as-a-service",
-}
-SEVERITIES = {"error", "warning", "info"}
 CODE_PATTERN = re.compile(r"^MLO\d{3}$")
-_RULE_KEYS = {
-    "code", "name", "antipattern", "summary", "severity", "default", "message", "related",
-    "fix", "options", "docs", "examples", "since", "preview", "triggers",
-}
+_REQUIRED = ("code", "name", "antipattern", "summary", "severity", "default", "message")
 
 
 class CatalogError(Exception):
     """The catalog is malformed; the message names the file and the key."""
 
 
-@dataclass(frozen=True)
-class Catalog:
-    rules: dict[str, RuleSpec]
-    api: dict[str, ApiEntry]
-
-    def by_name(self, name: str) -> RuleSpec | None:
-        return next((spec for spec in self.rules.values() if spec.name == name), None)
-
-    def entry_for(self, qualified_names: Iterable[str]) -> ApiEntry | None:
-        """The entry of the first name (in sorted order) the catalog knows: a name may have several meanings."""
-        for name in sorted(qualified_names):
-            entry = self.api.get(name)
-            if entry is not None:
-                return entry
-        return None
-
-    @cached_property
-    def data_methods(self) -> dict[str, ApiEntry]:
-        """Entries of data methods (``pandas.DataFrame.sample``) by method name, built once per catalog:
-        a method call on a tracked data value cannot be resolved by import, only by its name."""
-        return {entry.short_name: entry for entry in self.api.values() if entry.get("method-of") == "data"}
-
-    def apis_with_role(self, *roles: str) -> list[ApiEntry]:
-        return [entry for entry in self.api.values() if entry.role in roles]
-
-
-def _require(data: dict, key: str, kind: type, path: Path) -> Any:
-    if key not in data:
-        raise CatalogError(f"{path.name}: missing key '{key}'")
-    value = data[key]
-    if not isinstance(value, kind):
-        raise CatalogError(f"{path.name}: key '{key}' must be {kind.__name__}")
-    return value
-
-
-def _rule(path: Path, data: dict) -> RuleSpec:
-    unknown = set(data) - _RULE_KEYS
-    if unknown:
-        raise CatalogError(f"{path.name}: unknown key '{sorted(unknown)[0]}'")
-    code = _require(data, "code", str, path)
-    if not CODE_PATTERN.match(code) or path.stem != code:
+def _check_rule_file(path: Path, data: dict[str, Any]) -> None:
+    try:
+        for name, value in data.items():
+            key = RULE_KEYS.get(name)
+            if key is None:
+                raise SchemaError(f"unknown key '{name}'")
+            try:
+                key.check(value)
+            except SchemaError as error:
+                raise SchemaError(f"key '{name}' {error}") from None
+        for name in _REQUIRED:
+            if name not in data:
+                raise SchemaError(f"missing key '{name}'")
+        if "fix" in data:
+            check_table("fix", data["fix"], FIX_KEYS)
+        check_table("docs", data.get("docs", {}), DOCS_KEYS)
+        for option, spec in data.get("options", {}).items():
+            check_table(f"options.{option}", spec, OPTION_KEYS)
+        for number, example in enumerate(data.get("examples", []), start=1):
+            check_table(f"examples[{number}]", example, EXAMPLE_KEYS)
+    except SchemaError as error:
+        raise CatalogError(f"{path.name}: {error}") from None
+    if not CODE_PATTERN.match(data["code"]) or path.stem != data["code"]:
         raise CatalogError(f"{path.name}: key 'code' must be MLOnnn and match the file name")
-    antipattern = _require(data, "antipattern", str, path)
-    if antipattern not in ANTIPATTERNS:
-        raise CatalogError(f"{path.name}: key 'antipattern' is not one of {sorted(ANTIPATTERNS)}")
-    severity = _require(data, "severity", str, path)
-    if severity not in SEVERITIES:
-        raise CatalogError(f"{path.name}: key 'severity' must be one of {sorted(SEVERITIES)}")
+
+
+def _rule(path: Path, data: dict[str, Any]) -> RuleSpec:
+    _check_rule_file(path, data)
     fix = data.get("fix")
-    triggers = data.get("triggers", [])
-    if not isinstance(triggers, list) or not all(isinstance(t, str) for t in triggers):
-        raise CatalogError(f"{path.name}: key 'triggers' must be a list of strings")
     examples = tuple(
         Example(
             kind=example["kind"],
@@ -103,13 +66,13 @@ def _rule(path: Path, data: dict) -> RuleSpec:
         for name, option in data.get("options", {}).items()
     )
     return RuleSpec(
-        code=code,
-        name=_require(data, "name", str, path),
-        antipattern=antipattern,
-        summary=_require(data, "summary", str, path),
-        severity=severity,
-        default=_require(data, "default", bool, path),
-        message=_require(data, "message", str, path),
+        code=data["code"],
+        name=data["name"],
+        antipattern=data["antipattern"],
+        summary=data["summary"],
+        severity=data["severity"],
+        default=data["default"],
+        message=data["message"],
         related=dict(data.get("related", {})),
         fix=FixSpec(**fix) if fix else None,
         options=options,
@@ -117,13 +80,14 @@ def _rule(path: Path, data: dict) -> RuleSpec:
         examples=examples,
         since=data.get("since", "0.1.0"),
         preview=bool(data.get("preview", False)),
-        triggers=tuple(triggers),
+        triggers=tuple(data.get("triggers", [])),
     )
 
 
-def _read(path: Path, data: bytes) -> dict:
+def _read(path: Path, data: bytes) -> dict[str, Any]:
     try:
-        return toml.loads(data.decode("utf-8"))
+        parsed: dict[str, Any] = toml.loads(data.decode("utf-8"))
+        return parsed
     except (toml.TOMLDecodeError, UnicodeDecodeError) as error:
         raise CatalogError(f"{path.name}: {error}") from None
 
@@ -138,25 +102,39 @@ def load_catalog(directory: Path | None = None) -> Catalog:
     return snapshot.cached(key, Catalog, lambda: _parse(rule_files, api_files))
 
 
+def _api_entries(path: Path, data: dict[str, Any], api: dict[str, ApiEntry], methods: dict[str, ApiEntry]) -> None:
+    for qualname, facts in data.items():
+        where = f"api/{path.name}: key '{qualname}'"
+        if not isinstance(facts, dict):
+            raise CatalogError(f"{where}: needs a string 'role'")
+        try:
+            role, facts = check_api_entry(qualname, facts)
+        except SchemaError as error:
+            raise CatalogError(f"{where}: {error}") from None
+        known = api.get(qualname)
+        if known is not None:
+            # Several files may describe one API (sklearn.toml its data flow, tuning.toml its
+            # seed parameter) as long as they agree on its role and on every shared fact.
+            clash = [k for k in facts if k in known.facts and known.facts[k] != facts[k]]
+            if known.role != role or clash:
+                raise CatalogError(f"{where}: contradicts an earlier file")
+            facts = {**known.facts, **facts}
+        entry = api[qualname] = ApiEntry(qualname=qualname, role=role, facts=facts)
+        if "receiver" in facts:
+            # A method matched by name alone has one meaning: owners of one method name (wandb's
+            # run.log, Lightning's self.log) must agree, or the answer would depend on file order.
+            other = methods.setdefault(entry.short_name, entry)
+            if other.qualname != qualname and (other.role, other.facts) != (role, facts):
+                raise CatalogError(f"{where}: method '{entry.short_name}' is already matched by name as '{other.qualname}' with another meaning")
+
+
 def _parse(rule_files: list[tuple[Path, bytes]], api_files: list[tuple[Path, bytes]]) -> Catalog:
     rules: dict[str, RuleSpec] = {}
     for path, data in rule_files:
         spec = _rule(path, _read(path, data))
         rules[spec.code] = spec
     api: dict[str, ApiEntry] = {}
+    methods: dict[str, ApiEntry] = {}
     for path, data in api_files:
-        for qualname, facts in _read(path, data).items():
-            if not isinstance(facts, dict) or not isinstance(facts.get("role"), str):
-                raise CatalogError(f"api/{path.name}: key '{qualname}' needs a string 'role'")
-            facts = dict(facts)
-            role = facts.pop("role")
-            known = api.get(qualname)
-            if known is not None:
-                # Several files may describe one API (sklearn.toml its data flow, tuning.toml its
-                # seed parameter) as long as they agree on its role and on every shared fact.
-                clash = [k for k in facts if k in known.facts and known.facts[k] != facts[k]]
-                if known.role != role or clash:
-                    raise CatalogError(f"api/{path.name}: key '{qualname}' contradicts an earlier file")
-                facts = {**known.facts, **facts}
-            api[qualname] = ApiEntry(qualname=qualname, role=role, facts=facts)
+        _api_entries(path, _read(path, data), api, methods)
     return Catalog(rules=rules, api=api)

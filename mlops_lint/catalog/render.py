@@ -1,6 +1,7 @@
 """Render a RuleSpec as the Markdown of its docs page (docs/rules/CODE.md and `mlops-lint rule`).
 
-Run ``python -m mlops_lint.catalog.render`` to regenerate docs/rules/ after editing rules/*.toml.
+Run ``python -m mlops_lint.catalog.render`` to regenerate docs/rules/ after editing rules/*.toml, and
+the tables of rules/README.md after editing catalog/schema.py.
 """
 
 from __future__ import annotations
@@ -9,19 +10,7 @@ import sys
 from pathlib import Path
 
 from mlops_lint.catalog.model import RuleSpec
-
-_ANTIPATTERN_TITLES = {
-    "tool": "the tool itself",
-    "data-leakage": "data leakage",
-    "grade-your-own-exam": "grade your own exam",
-    "tuning-under-the-carpet": "tuning under the carpet",
-    "pest": "perceived empirical superiority (PEST)",
-    "bad-credit-assignment": "bad credit assignment",
-    "act-now-reflect-never": "act now, reflect never",
-    "set-and-forget": "set and forget",
-    "communicate-with-ambivalence": "communicate with ambivalence",
-    "data-crisis-as-a-service": "data crisis as a service",
-}
+from mlops_lint.catalog.schema import ANTIPATTERNS
 
 
 def _example(spec: RuleSpec, kind: str) -> str | None:
@@ -37,7 +26,7 @@ def render_rule(spec: RuleSpec) -> str:
     out = [
         f"<!-- generated from rules/{spec.code}.toml by `python -m mlops_lint.catalog.render`; edit that file -->\n",
         f"# {spec.code} {spec.name}\n",
-        f"Antipattern: {_ANTIPATTERN_TITLES[spec.antipattern]} · Severity: {spec.severity} · "
+        f"Antipattern: {ANTIPATTERNS[spec.antipattern]} · Severity: {spec.severity} · "
         f"{'On' if spec.default else 'Off'} by default · Fix: {fix}\n",
         f"{spec.summary}.\n",
         "## What it does\n",
@@ -73,6 +62,19 @@ def render_rule(spec: RuleSpec) -> str:
     return "\n".join(out)
 
 
+README_START = "<!-- generated from mlops_lint/catalog/schema.py by `python -m mlops_lint.catalog.render`; edit that file -->\n"
+README_END = "<!-- end of generated tables -->\n"
+
+
+def render_readme(current: str) -> str:
+    """rules/README.md with its generated tables (between the two markers) rewritten from the schema."""
+    from mlops_lint.catalog.schema import readme_tables
+
+    head, rest = current.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    return head + README_START + "\n" + readme_tables() + "\n" + README_END + tail
+
+
 def write_docs(docs_dir: Path) -> list[Path]:
     from mlops_lint.catalog import load_catalog
 
@@ -86,7 +88,14 @@ def write_docs(docs_dir: Path) -> list[Path]:
     return written
 
 
+def write_readme(readme: Path) -> Path:
+    readme.write_text(render_readme(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    return readme
+
+
 if __name__ == "__main__":
-    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "docs"
+    checkout = Path(__file__).resolve().parents[2]
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else checkout / "docs"
     for page in write_docs(root):
         print(page)
+    print(write_readme(checkout / "rules" / "README.md"))

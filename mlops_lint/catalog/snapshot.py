@@ -21,7 +21,7 @@ from mlops_lint.atomic import replace_file
 T = TypeVar("T")
 _FOLDER = Path(__file__).resolve().parent / "__pycache__"
 # The pickled layout is that of these modules' classes: their source is part of the key.
-_CODE = [Path(__file__).resolve().parent / name for name in ("load.py", "model.py", "snapshot.py")]
+_CODE = [Path(__file__).resolve().parent / name for name in ("load.py", "model.py", "schema.py", "conditions.py", "snapshot.py")]
 
 
 def snapshot_key(sources: list[tuple[str, bytes]]) -> str:

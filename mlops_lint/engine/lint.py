@@ -64,7 +64,7 @@ def _location(path: str, lines: list[str], node: ast.AST) -> Location:
     return Location(path, start, end)
 
 
-class _Fields(dict):
+class _Fields(dict[str, str]):
     """Leave an unknown ``{field}`` visible rather than raising; the catalog tests catch it."""
 
     def __missing__(self, key: str) -> str:
@@ -72,19 +72,21 @@ class _Fields(dict):
 
 
 def _diagnostic(spec: RuleSpec, module: AnalyzedModule, finding: Finding) -> Diagnostic:
+    from mlops_lint.engine.message import render_fields
+
     lines = module.lines
+    fields = _Fields(render_fields(finding.fields, module.line_label))
     related = tuple(
         Related(_location(module.path, lines, node), spec.related.get(key, key)) for key, node in finding.related
     )
     fix = None
-    # The catalog's `fix` declares that the rule has a fixer (mlops_lint/fixes/, a registry test
-    # pairs them); a rule may still opt a finding out with `Finding(fix=False)`.
-    if spec.fix is not None and finding.fix is not False:
-        fix = Fix(spec.fix.title.format_map(_Fields(finding.fields)), Applicability(spec.fix.safety))
+    # The catalog's `fix` declares that the rule has a fixer (mlops_lint/fixes/, a registry test pairs them).
+    if spec.fix is not None:
+        fix = Fix(spec.fix.title.format_map(fields), Applicability(spec.fix.safety))
     return Diagnostic(
         code=spec.code,
         name=spec.name,
-        message=spec.message.format_map(_Fields(finding.fields)),
+        message=spec.message.format_map(fields),
         severity=Severity(spec.severity),
         location=_location(module.path, lines, finding.node),
         related=related,
@@ -93,17 +95,16 @@ def _diagnostic(spec: RuleSpec, module: AnalyzedModule, finding: Finding) -> Dia
     )
 
 
-def _run_rules(module: AnalyzedModule, options: LintOptions) -> tuple[list[Diagnostic], list[tuple[Diagnostic, Finding]]]:
+def _run_rules(module: AnalyzedModule, options: LintOptions) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
-    with_fixes: list[tuple[Diagnostic, Finding]] = []
     catalog = module.catalog
     for code, cls in sorted(rule_classes().items()):
         if code not in options.selected or code not in catalog.rules:
             continue
         spec = catalog.rules[code]
-        module.options = {**spec.option_defaults(), **options.rule_options.get(code, {})}
+        rule_options = {**spec.option_defaults(), **options.rule_options.get(code, {})}
         try:
-            findings = list(cls().check(module))
+            findings = list(cls().check(module, rule_options))
         except RecursionError:
             # A tree ast could build (up to ~3000 levels) can still be too deep for a recursive
             # visitor; that is the input's limit, not a bug in the rule.
@@ -117,12 +118,8 @@ def _run_rules(module: AnalyzedModule, options: LintOptions) -> tuple[list[Diagn
                 engine_diagnostic(catalog, "MLO003", module.path, f"internal error in {code} ({type(error).__name__}: {error})")
             )
             continue
-        for finding in findings:
-            diagnostic = _diagnostic(spec, module, finding)
-            diagnostics.append(diagnostic)
-            if finding.fix is not None:
-                with_fixes.append((diagnostic, finding))
-    return diagnostics, with_fixes
+        diagnostics.extend(_diagnostic(spec, module, finding) for finding in findings)
+    return diagnostics
 
 
 def _to_cells(document: SourceDocument, diagnostic: Diagnostic) -> Diagnostic:
@@ -163,7 +160,7 @@ def lint_document(document: SourceDocument, catalog: Catalog, options: LintOptio
     analyzed = AnalyzedModule(
         path=document.path, text=parsed.text, tree=parsed.tree, catalog=catalog, cell_map=document.cell_map
     )
-    diagnostics, _ = _run_rules(analyzed, options)
+    diagnostics = _run_rules(analyzed, options)
     if suppressions is not None and suppressions.noqa and diagnostics:
         diagnostics = [d for d in diagnostics if not suppressions.covers(d.code, d.location.start.line)]
     diagnostics = [_to_cells(document, d) for d in [*syntax, *diagnostics]]

@@ -26,6 +26,8 @@ from mlops_lint.source import SourceDocument, SourceError, document_from_bytes, 
 from mlops_lint.source.reading import DEFAULT_MAX_FILE_SIZE, too_large
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from mlops_lint.cache import LintCache
 
 # Below this many files to analyse a pool costs more (fork, pipes) than it saves.
@@ -36,7 +38,7 @@ CHUNK_SIZE = 4
 WINDOW_PER_JOB = 4
 
 
-class NoMLImports(list):
+class NoMLImports(list[Diagnostic]):
     """The (empty) findings of a file the prefilter ruled out: no selected rule can fire, so it is not parsed.
 
     A type of its own so that the summary can tell it from an empty result of another kind.
@@ -249,7 +251,7 @@ def _in_pool(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    in_flight: deque = deque()
+    in_flight: deque[tuple[list[_Task], Future[list[tuple[int, list[Diagnostic]]]]]] = deque()
     leftovers: list[list[_Task]] = []
     with ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_init_worker,
                              initargs=(catalog_dir, options)) as pool:

@@ -1,7 +1,7 @@
 """Decide from a file's raw text whether any selected rule could fire on it, so others are never parsed.
 
 Why this is sound (tests/test_prefilter.py checks it): rules only see library calls through the
-catalog (``AnalyzedModule.api``), and a qualified name ``pkg.x.y`` can only come from an import
+catalog (``AnalyzedModule.callee``), and a qualified name ``pkg.x.y`` can only come from an import
 statement naming the top-level package ``pkg`` (``analysis/names.py`` reads nothing else); an
 identifier cannot be split across lines, so ``pkg`` appears verbatim in the text (after NFKC
 normalisation, which Python applies to identifiers), as a whole identifier, on the logical line of
@@ -12,9 +12,9 @@ in prose (``HTTP requests``, ``claim``) is no import. The triggers are therefore
 listed by hand:
 
 - the top-level package of every qualified name in ``rules/api/*.toml``, except the standard
-  library's and the catalog's method keys (``method:predict``): every rule needs a call into a
-  third-party library to fire (the standard library alone trains no model; ``json.dump`` or
-  ``print`` are evidence about a training module, never the module itself), and a method name is
+  library's and the methods matched by name (entries with ``receiver``): every rule needs a call
+  into a third-party library to fire (the standard library alone trains no model; ``json.dump``
+  or ``print`` are evidence about a training module, never the module itself), and a method is
   reached through an object some library call made;
 - plus each selected rule's ``triggers`` key (extra substrings for a rule that can fire without a
   catalog API; ``""`` means every file).
@@ -102,9 +102,9 @@ def _continued(text: str, newline: int) -> bool:
 def api_packages(catalog: Catalog) -> set[str]:
     """The third-party packages the catalog's APIs are imported from (see the module docstring)."""
     packages = set()
-    for qualname in catalog.api:
+    for qualname, entry in catalog.api.items():
         package = qualname.split(".", 1)[0]
-        if ":" not in package and package not in sys.stdlib_module_names:
+        if "receiver" not in entry.facts and package not in sys.stdlib_module_names:
             packages.add(package)
     return packages
 

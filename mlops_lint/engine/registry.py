@@ -20,8 +20,8 @@ def _import_rule_modules() -> None:
         importlib.import_module(info.name)
 
 
-def _subclasses(cls: type) -> list[type]:
-    found = []
+def _subclasses(cls: type[Rule]) -> list[type[Rule]]:
+    found: list[type[Rule]] = []
     for sub in cls.__subclasses__():
         found.append(sub)
         found.extend(_subclasses(sub))
@@ -43,10 +43,16 @@ def rule_classes() -> dict[str, type[Rule]]:
 
 
 def check_pairing(catalog: Catalog) -> None:
-    """Raise CatalogError when a catalog entry has no implementation or the reverse."""
-    implemented = set(rule_classes())
+    """Raise CatalogError when a catalog entry has no implementation or the reverse, or when a rule's
+    message fields and related keys are not those of its catalog entry."""
+    from mlops_lint.engine.message import check_fields
+
+    classes = rule_classes()
+    implemented = set(classes)
     declared = set(catalog.rules) - ENGINE_CODES
     for code in sorted(declared - implemented):
         raise CatalogError(f"{code}.toml: no rule class implements code '{code}'")
     for code in sorted(implemented - declared):
         raise CatalogError(f"{code}.toml: rule class for '{code}' has no catalog file")
+    for code, cls in sorted(classes.items()):
+        check_fields(cls, catalog.rules[code])

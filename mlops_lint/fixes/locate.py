@@ -9,6 +9,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
 from mlops_lint.analysis.names import ImportTable
+from mlops_lint.analysis.walk import walk
 from mlops_lint.catalog import ApiEntry, Catalog
 from mlops_lint.diagnostics import Location
 
@@ -23,7 +24,7 @@ class NodeIndex:
         self.module = module
         self.positions = wrapper.resolve(PositionProvider)
         self.parents = wrapper.resolve(ParentNodeProvider)
-        self.imports = ImportTable(ast.parse(text))
+        self.imports = ImportTable(node for node in walk(ast.parse(text)) if isinstance(node, (ast.Import, ast.ImportFrom)))
         self.catalog = catalog
 
     def call_at(self, location: Location) -> cst.Call | None:

@@ -41,7 +41,7 @@ class MlopsLintChecker:
 
     # flake8 hands us its parsed tree too; we lint from ``lines`` instead because the engine's
     # lint_document owns parsing, suppression and positions, and one more ast.parse is small next
-    # to flake8's own cost per file (8.9x an ast.parse, DESIGN.md).
+    # to flake8's own cost per file (about 15× an ast.parse, docs/performance.md).
     def __init__(self, tree: ast.AST, filename: str, lines: list[str]) -> None:
         self.filename = filename
         self.lines = lines

@@ -1,249 +1,30 @@
-"""Small, shared readings of call shapes for the MLO4xx–MLO6xx rules, all driven by the catalog.
+"""Small readings of syntax the rules share: calls under a node, where a sink's data is, source order.
 
-Library callables are looked up by qualified name (``pandas.read_csv``); builtins as
-``builtins.open``; methods on objects the module made itself (``df.to_csv``, ``model.predict``)
-as ``method:to_csv`` — see rules/README.md, "Methods". Nothing here knows a library by name.
+Nothing here resolves a call or follows a value: that is the resolver's (``module.callee``) and
+the dataflow's (``module.dataflow``) job. Nothing here knows a library by name.
 """
 
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from typing import Iterable, Iterator, TypeVar
 
+from mlops_lint.analysis.arguments import argument
 from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.analysis.values import Event, Value
 from mlops_lint.analysis.walk import walk
 from mlops_lint.catalog import ApiEntry
 
-METHOD_PREFIX = "method:"
-_RETURNS_SELF = frozenset({"fit", "partial_fit", "set_params"})
 
-
-def _defined_names(module: AnalyzedModule) -> frozenset[str]:
-    """Names the module binds itself (functions, classes, assignments): they shadow builtins."""
-    names = {node.name for node in module.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)}
-    names.update(node.id for node in module.nodes_of(ast.Name) if node.ctx.__class__ is ast.Store)
-    return frozenset(names)
-
-
-def call_entry(module: AnalyzedModule, call: ast.AST) -> ApiEntry | None:
-    """The catalog entry of what a call invokes: a library name, a builtin, or a method name."""
-    if not isinstance(call, ast.Call):
-        return None
-    # Several rules ask about the same calls: resolve each once per module.
-    cache = module.__dict__.setdefault("_shapes_entries", {})
-    if id(call) not in cache:
-        cache[id(call)] = _resolve_call(module, call)
-    return cache[id(call)]
-
-
-def _resolve_call(module: AnalyzedModule, call: ast.Call) -> ApiEntry | None:
-    func = call.func
-    qualified = module.qualified_names(func)
-    if qualified:
-        # The exact name first (module.api), else a module prefix that covers it (``mlflow``).
-        entry = module.call_api(call)
-        for name in sorted(qualified):
-            entry = entry or prefix_entry(module, name)
-        return entry
-    if isinstance(func, ast.Name):
-        if func.id in _cached_defined(module):
-            return None
-        return module.catalog.api.get(f"builtins.{func.id}")
-    if isinstance(func, ast.Attribute):
-        return module.catalog.api.get(METHOD_PREFIX + func.attr)
-    return None
-
-
-def _cached_defined(module: AnalyzedModule) -> frozenset[str]:
-    cached = module.__dict__.get("_shapes_defined")
-    if cached is None:
-        cached = _defined_names(module)
-        module.__dict__["_shapes_defined"] = cached
-    return cached
-
-
-def all_nodes(module: AnalyzedModule) -> list[ast.AST]:
-    """Every node of the module, walked once and shared by the rules (a walk costs as much as a parse)."""
-    return module.nodes
-
-
-def calls(node: ast.AST, module: AnalyzedModule | None = None) -> Iterator[ast.Call]:
-    """The calls under ``node``; for the whole module, its shared type index."""
-    if module is not None and node is module.tree:
-        yield from module.nodes_of(ast.Call)
-        return
+def calls(node: ast.AST) -> Iterator[ast.Call]:
+    """The calls under ``node`` (for the whole module, ``module.nodes_of(ast.Call)`` is indexed)."""
     for child in walk(node):
         if isinstance(child, ast.Call):
             yield child
 
 
-def calls_with_role(module: AnalyzedModule, node: ast.AST, *roles: str) -> Iterator[tuple[ast.Call, ApiEntry]]:
-    for call in calls(node, module):
-        entry = call_entry(module, call)
-        if entry is not None and entry.role in roles:
-            yield call, entry
-
-
-def argument(call: ast.Call, position: int | None, keyword: str | None) -> ast.expr | None:
-    """The argument passed at a position or by keyword, or None."""
-    if keyword is not None:
-        for kw in call.keywords:
-            if kw.arg == keyword:
-                return kw.value
-    if position is not None and 0 <= position < len(call.args):
-        value = call.args[position]
-        return None if isinstance(value, ast.Starred) else value
-    return None
-
-
-def names_in(node: ast.AST | None) -> set[str]:
-    if node is None:
-        return set()
-    return {child.id for child in walk(node) if isinstance(child, ast.Name)}
-
-
-def scope_bodies(module: AnalyzedModule) -> Iterator[list[ast.stmt]]:
-    """The module body and every function body: the scopes rules track names in."""
-    yield module.tree.body
-    for node in all_nodes(module):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            yield node.body
-
-
-def statements_in_order(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Simple statements of one scope in source order, entering blocks but not nested defs."""
-    for statement in body:
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        compound = False
-        for name in ("body", "orelse", "finalbody"):
-            inner = getattr(statement, name, None)
-            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
-                compound = True
-        if compound:
-            yield from _headers(statement)
-            for name in ("body", "orelse", "finalbody"):
-                yield from statements_in_order(getattr(statement, name, []) or [])
-            for handler in getattr(statement, "handlers", []) or []:
-                yield from statements_in_order(handler.body)
-        else:
-            yield statement
-
-
-def _headers(statement: ast.stmt) -> Iterator[ast.stmt]:
-    """The header of a compound statement as a pseudo-statement (an ``if`` test, a ``for`` iterable)."""
-    if isinstance(statement, (ast.If, ast.While)):
-        yield ast.Expr(value=statement.test, lineno=statement.lineno, col_offset=statement.col_offset)
-    elif isinstance(statement, (ast.For, ast.AsyncFor)):
-        yield ast.Assign(targets=[statement.target], value=statement.iter, lineno=statement.lineno, col_offset=statement.col_offset)
-    elif isinstance(statement, (ast.With, ast.AsyncWith)):
-        for item in statement.items:
-            if item.optional_vars is not None:
-                yield ast.Assign(targets=[item.optional_vars], value=item.context_expr, lineno=statement.lineno, col_offset=statement.col_offset)
-            else:
-                yield ast.Expr(value=item.context_expr, lineno=statement.lineno, col_offset=statement.col_offset)
-
-
-def assigned_names(statement: ast.stmt) -> set[str]:
-    targets: list[ast.AST] = []
-    if isinstance(statement, ast.Assign):
-        targets = list(statement.targets)
-    elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
-        targets = [statement.target]
-    return {node.id for target in targets for node in walk(target) if isinstance(node, ast.Name)}
-
-
-def instance_entries(module: AnalyzedModule) -> dict[str, ApiEntry]:
-    """Names the module binds to an instance of a catalog class (``clf = LogisticRegression()``).
-
-    A name bound to two different things keeps neither: the rules stay silent on it.
-    """
-    cached = module.__dict__.get("_shapes_instances")
-    if cached is not None:
-        return cached
-    found: dict[str, ApiEntry | None] = {}
-    for node in all_nodes(module):
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            name = node.targets[0].id
-            value = node.value
-            # LogisticRegression().fit(X, y) is still the LogisticRegression instance.
-            while (
-                isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
-                and value.func.attr in _RETURNS_SELF and isinstance(value.func.value, ast.Call)
-            ):
-                value = value.func.value
-            entry = call_entry(module, value) if isinstance(value, ast.Call) else None
-            if name in found and (found[name] is None or entry is None or found[name].qualname != entry.qualname):
-                found[name] = None
-            else:
-                found[name] = entry
-    # A name that is also a function parameter somewhere may hold anything there.
-    parameters = {node.arg for node in all_nodes(module) if isinstance(node, ast.arg)}
-    instances = {name: entry for name, entry in found.items() if entry is not None and name not in parameters}
-    module.__dict__["_shapes_instances"] = instances
-    return instances
-
-
 def has_keyword(call: ast.Call, names: list[str] | tuple[str, ...]) -> bool:
     return any(kw.arg in names for kw in call.keywords)
-
-
-def prefix_entry(module: AnalyzedModule, qualname: str) -> ApiEntry | None:
-    """The catalog entry of a module prefix that covers ``qualname`` (``mlflow`` for ``mlflow.log_param``)."""
-    parts = qualname.split(".")
-    for end in range(len(parts), 0, -1):
-        entry = module.catalog.api.get(".".join(parts[:end]))
-        if entry is not None and (end == len(parts) or entry.get("prefix")):
-            return entry
-    return None
-
-
-def uses_role(module: AnalyzedModule, *roles: str) -> bool:
-    """Does the module call or name anything with one of these roles (prefix entries included)?"""
-    return not module_roles(module).isdisjoint(roles)
-
-
-def module_roles(module: AnalyzedModule) -> frozenset[str]:
-    """Every role of every callable the module calls or names, computed once per module."""
-    cached = module.__dict__.get("_shapes_roles")
-    if cached is not None:
-        return cached
-    roles = set()
-    for node in all_nodes(module):
-        if isinstance(node, ast.Call):
-            entry = call_entry(module, node)
-            if entry is not None:
-                roles.add(entry.role)
-        if isinstance(node, (ast.Name, ast.Attribute)):
-            for name in module.qualified_names(node):
-                entry = prefix_entry(module, name)
-                if entry is not None:
-                    roles.add(entry.role)
-    module.__dict__["_shapes_roles"] = frozenset(roles)
-    return module.__dict__["_shapes_roles"]
-
-
-def trained_names(module: AnalyzedModule) -> frozenset[str]:
-    """Source text of objects the module trains: receivers of ``fit``/``train``/``partial_fit``/``fit_transform``
-    and of any method an instance's catalog entry lists under ``trains``."""
-    cached = module.__dict__.get("_shapes_trained")
-    if cached is not None:
-        return cached
-    instances = instance_entries(module)
-    found = set()
-    for call in calls(module.tree, module):
-        func = call.func
-        if not isinstance(func, ast.Attribute):
-            continue
-        receiver = func.value
-        while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute):
-            receiver = receiver.func.value  # Pipeline(...).set_params(...).fit
-        entry = instances.get(receiver.id) if isinstance(receiver, ast.Name) else None
-        trains = set(entry.get("trains", ())) if entry is not None else set()
-        if func.attr in {"fit", "partial_fit", "train"} | trains:
-            found.add(ast.unparse(func.value))
-    module.__dict__["_shapes_trained"] = frozenset(found)
-    return module.__dict__["_shapes_trained"]
 
 
 def sink_data(call: ast.Call, entry: ApiEntry) -> ast.AST | None:
@@ -254,3 +35,45 @@ def sink_data(call: ast.Call, entry: ApiEntry) -> ast.AST | None:
     if where == "any":
         return ast.Tuple(elts=[*call.args, *(kw.value for kw in call.keywords)], ctx=ast.Load())
     return argument(call, where, None) if isinstance(where, int) else None
+
+
+def sink_values(event: Event) -> list[Value]:
+    """The values a sink call event sends out (its entry's ``data-arg``)."""
+    where = event.entry.get("data-arg") if event.entry is not None else None
+    if where == "receiver":
+        return [event.receiver] if event.receiver is not None else []
+    if where == "any":
+        return [arg.value for arg in event.data]
+    if isinstance(where, int) and isinstance(event.node, ast.Call):
+        node = argument(event.node, where, None)
+        return [arg.value for arg in event.data if arg.node is node]
+    return []
+
+
+Node = TypeVar("Node", bound=ast.AST)
+
+
+def in_source_order(nodes: Iterable[Node]) -> list[Node]:
+    return sorted(nodes, key=lambda node: (getattr(node, "lineno", 0), getattr(node, "col_offset", 0)))
+
+
+def enclosing_statement(module: AnalyzedModule, node: ast.AST) -> ast.AST:
+    """The statement ``node`` is part of (itself when it is one)."""
+    parents = module.parents
+    while not isinstance(node, ast.stmt) and node in parents:
+        node = parents[node]
+    return node
+
+
+def expected_to_fail(module: AnalyzedModule, node: ast.AST) -> bool:
+    """``node`` runs in the block of a ``with`` expected to fail (catalog role ``raises``: ``pytest.raises``)."""
+    parents = module.parents
+    child, parent = node, parents.get(node)
+    while parent is not None and not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)):
+        if isinstance(parent, (ast.With, ast.AsyncWith)) and any(child is statement for statement in parent.body):
+            for item in parent.items:
+                entry = module.callee(item.context_expr)
+                if entry is not None and entry.role == "raises":
+                    return True
+        child, parent = parent, parents.get(parent)
+    return False

@@ -5,23 +5,23 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
+from mlops_lint.analysis.arguments import keyword
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.engine.rule import Finding, Rule
-from mlops_lint.rules.comparison.scores import Score, Split, scope_scores
-from mlops_lint.rules.strings import module_constants
+from mlops_lint.engine.message import LineRef
+from mlops_lint.engine.rule import Finding, Options, Rule
+from mlops_lint.rules.comparison.splits_and_scores import Comparisons, Score, Split, comparisons
 
 _UNKNOWN = object()
 
 
 def _seed(module: AnalyzedModule, split: Split) -> object:
     """The split's fixed seed (a literal), None when it has none, or _UNKNOWN (a generator, a call…)."""
-    for keyword in split.call.keywords:
-        if keyword.arg == "shuffle" and isinstance(keyword.value, ast.Constant) and keyword.value.value is False:
-            return "no-shuffle"
-    param = split.entry.get("seed-param")
-    value = next((kw.value for kw in split.call.keywords if kw.arg == param), None)
+    shuffle = keyword(split.call, "shuffle")
+    if isinstance(shuffle, ast.Constant) and shuffle.value is False:
+        return "no-shuffle"
+    value = keyword(split.call, split.entry.get("seed-param"))
     if isinstance(value, ast.Name):
-        value = module_constants(module).get(value.id, value)
+        value = module.dataflow.value_of(value).origin or value  # SEED = 1 … random_state=SEED
     if value is None or (isinstance(value, ast.Constant) and value.value is None):
         return None
     if isinstance(value, ast.Constant) and isinstance(value.value, int):
@@ -29,38 +29,43 @@ def _seed(module: AnalyzedModule, split: Split) -> object:
     return _UNKNOWN
 
 
-def _shape(split: Split) -> tuple[str, str]:
-    """What is split and how (data arguments, sizes, stratification), apart from the seed."""
+def _data(split: Split) -> tuple[object, ...]:
+    """What is split: the lineage of each data argument."""
+    return tuple(arg.value.sources for arg in split.event.data)
+
+
+def _settings(split: Split) -> str:
+    """How it is split (sizes, stratification), apart from the seed."""
     param = split.entry.get("seed-param")
-    data = ast.dump(ast.Tuple(elts=list(split.call.args), ctx=ast.Load()))
-    others = sorted(ast.dump(kw) for kw in split.call.keywords if kw.arg not in (param, "shuffle"))
-    return data, "|".join(others)
-
-
-def _scored(index: int, scores: list[Score]) -> list[Score]:
-    return [score for score in scores if index in score.splits]
+    return "|".join(sorted(ast.dump(kw) for kw in split.call.keywords if kw.arg not in (param, "shuffle")))
 
 
 class InconsistentComparison(Rule):
     code = "MLO401"
+    fields = ("first_line", "reason")
+    related = ("first",)
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
-        for scope in scope_scores(module):
-            scored = [(split, _scored(i, scope.scores)) for i, split in enumerate(scope.splits) if not split.in_loop]
-            scored = [(split, scores) for split, scores in scored if scores]
-            for index, (split, scores) in enumerate(scored):
-                for earlier, earlier_scores in scored[:index]:
-                    if _shape(earlier)[0] != _shape(split)[0]:
-                        continue  # different data: not the same comparison
-                    reason = self._why_different(module, earlier, split)
-                    if reason is None or not self._different_models(earlier_scores, scores):
-                        continue
-                    yield Finding(
-                        split.call,
-                        {"first_line": earlier.call.lineno, "reason": reason},
-                        related=(("first", earlier.call),),
-                    )
-                    break
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
+        found = comparisons(module)
+        scored = [
+            (split, [score for score in found.scores if split.call in score.splits])
+            for split in found.splits if not found.in_loop(split.call)
+        ]
+        scored = [(split, scores) for split, scores in scored if scores]
+        for index, (split, scores) in enumerate(scored):
+            for earlier, earlier_scores in scored[:index]:
+                if not self._same_experiment(found, earlier, split):
+                    continue
+                reason = self._why_different(module, earlier, split)
+                if reason is None or not self._different_models(earlier_scores, scores):
+                    continue
+                yield Finding(split.call, {"first_line": LineRef(earlier.call), "reason": reason}, related=(("first", earlier.call),))
+                break
+
+    @staticmethod
+    def _same_experiment(found: Comparisons, first: Split, second: Split) -> bool:
+        """Two splits of the same data in one scope: one comparison (different data is another)."""
+        return found.scope_of(first.call) is found.scope_of(second.call) and _data(first) == _data(second)
 
     @staticmethod
     def _why_different(module: AnalyzedModule, first: Split, second: Split) -> str | None:
@@ -71,7 +76,7 @@ class InconsistentComparison(Rule):
             return "no fixed random_state"
         if seeds[0] != seeds[1]:
             return f"random_state {seeds[0]} vs {seeds[1]}"
-        if _shape(first)[1] != _shape(second)[1]:
+        if _settings(first) != _settings(second):
             return "different split sizes or stratification"
         return None
 

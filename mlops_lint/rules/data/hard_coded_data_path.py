@@ -6,17 +6,18 @@ import re
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.engine.rule import Finding, Rule
-from mlops_lint.rules.shapes import argument, calls_with_role
+from mlops_lint.engine.rule import Finding, Options, Rule
+from mlops_lint.analysis.arguments import argument
 from mlops_lint.rules.strings import leading_string, opens_for_writing
 
 
 class HardCodedDataPath(Rule):
     code = "MLO501"
+    fields = ("reader", "path")
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
-        patterns = [re.compile(pattern) for pattern in module.options.get("path-patterns", [])]
-        for call, entry in calls_with_role(module, module.tree, "loader", "downloader"):
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
+        patterns = [re.compile(pattern) for pattern in options.get("path-patterns", [])]
+        for call, entry in module.calls_with_role("loader", "downloader"):
             if entry.get("path-arg") is None and entry.get("path-keyword") is None:
                 continue
             if opens_for_writing(call, entry):

@@ -8,18 +8,20 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import ApiEntry
-from mlops_lint.engine.rule import Finding, Rule
-from mlops_lint.rules.shapes import argument, calls_with_role, has_keyword
+from mlops_lint.engine.rule import Finding, Options, Rule
+from mlops_lint.analysis.arguments import argument
+from mlops_lint.rules.shapes import has_keyword
 from mlops_lint.rules.strings import literal_string
 
 
 class UnpinnedRemoteData(Rule):
     code = "MLO502"
+    fields = ("reader", "source")
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
-        remote = [re.compile(pattern) for pattern in module.options.get("remote-patterns", [])]
-        pinned = [re.compile(pattern) for pattern in module.options.get("pin-patterns", [])]
-        for call, entry in calls_with_role(module, module.tree, "loader", "downloader"):
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
+        remote = [re.compile(pattern) for pattern in options.get("remote-patterns", [])]
+        pinned = [re.compile(pattern) for pattern in options.get("pin-patterns", [])]
+        for call, entry in module.calls_with_role("loader", "downloader"):
             if has_keyword(call, entry.get("pin-args", [])):
                 continue
             source = self._remote_source(module, call, entry, remote)
@@ -28,7 +30,7 @@ class UnpinnedRemoteData(Rule):
             yield Finding(call, {"reader": entry.short_name, "source": source})
 
     @staticmethod
-    def _remote_source(module: AnalyzedModule, call: ast.Call, entry: ApiEntry, remote: list[re.Pattern]) -> str | None:
+    def _remote_source(module: AnalyzedModule, call: ast.Call, entry: ApiEntry, remote: list[re.Pattern[str]]) -> str | None:
         """The URL or data-set name the call fetches remotely, or None when it reads local data."""
         path = None
         if entry.get("path-arg") is not None or entry.get("path-keyword") is not None:

@@ -11,9 +11,9 @@ import ast
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.message import LineRef
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.exam.evaluations import Evaluation, evaluations, validation_params
-from mlops_lint.rules.leakage.before_split import spelling
 
 
 def _held_out_evaluation(module: AnalyzedModule, found: tuple[Evaluation, ...]) -> bool:
@@ -31,23 +31,28 @@ def _held_out_evaluation(module: AnalyzedModule, found: tuple[Evaluation, ...]) 
 
 class EvaluationOnTrainingData(Rule):
     code = "MLO204"
+    fields = ("evaluation", "var", "split_line")
+    related = ("split",)
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         found = evaluations(module)
         on_training = [e for e in found if e.kind != "predict" and e.on_training_data]
         if not on_training or _held_out_evaluation(module, found):
             return
         for evaluation in on_training:
-            expr, value = evaluation.first_train_arg()
+            first = evaluation.first_train_arg()
+            if first is None:  # every argument is training data, so there is one
+                continue
+            expr, value = first
             split = min(value.split_nodes, key=lambda node: (node.lineno, node.col_offset), default=None)
             related = (("split", split),) if split is not None else ()
             callee = evaluation.node.func
             yield Finding(
                 evaluation.node,
                 {
-                    "evaluation": callee.attr if isinstance(callee, ast.Attribute) else spelling(callee),
-                    "var": spelling(expr),
-                    "split_line": module.line_label(split.lineno) if split is not None else "?",
+                    "evaluation": callee.attr if isinstance(callee, ast.Attribute) else callee,
+                    "var": expr,
+                    "split_line": LineRef(split) if split is not None else "?",
                 },
                 related=related,
             )

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.values import TEST, TRAIN, Value
 from mlops_lint.catalog import ApiEntry
-from mlops_lint.rules.exam.catalog_index import callee_short_name, catalog_values, short_names
-from mlops_lint.rules.shapes import METHOD_PREFIX
 
-# What a model method's catalog role (a "method:NAME" key) makes of its call.
+# What a model method's catalog role makes of its call.
 _METHOD_KINDS = {"metric": "score", "model-score": "score", "prediction": "predict"}
+_ROLES = tuple(_METHOD_KINDS)
 
 
 @dataclass(frozen=True)
@@ -26,10 +25,6 @@ class Evaluation:
     node: ast.Call
     kind: str
     data: tuple[tuple[ast.expr, Value], ...]
-
-    @property
-    def roles(self) -> frozenset[str]:
-        return frozenset().union(*(value.roles for _, value in self.data)) if self.data else frozenset()
 
     @property
     def on_training_data(self) -> bool:
@@ -44,29 +39,19 @@ class Evaluation:
         return next((pair for pair in self.data if pair[1].has_role(TRAIN)), None)
 
 
-def _is_metric(entry: ApiEntry) -> bool:
-    return entry.role == "metric"
-
-
-def _kind(module: AnalyzedModule, call: ast.Call, metrics: frozenset[str]) -> str | None:
-    name = callee_short_name(call)
-    if name in metrics:
-        entry = module.call_api(call)
-        if entry is not None and _is_metric(entry):
-            return "metric"
-    if isinstance(call.func, ast.Attribute) and module.call_api(call) is None:
-        method = module.catalog.api.get(METHOD_PREFIX + call.func.attr)
-        return _METHOD_KINDS.get(method.role) if method is not None else None
-    return None
+def _kind(entry: ApiEntry) -> str | None:
+    """"metric" for a metric function; "score"/"predict" for a model method that grades or predicts."""
+    if "receiver" in entry.facts:
+        return _METHOD_KINDS.get(entry.role)
+    return "metric" if entry.role == "metric" else None
 
 
 def evaluations(module: AnalyzedModule) -> tuple[Evaluation, ...]:
     """Every grading or predicting call of the module, in source order."""
     flow = module.dataflow
-    metrics = short_names(module.catalog, "metric", _is_metric)
     found = []
-    for node in module.nodes_of(ast.Call):
-        kind = _kind(module, node, metrics)
+    for node, entry in module.calls_with_role(*_ROLES):
+        kind = _kind(entry)
         if kind is None:
             continue
         arguments = [a for a in node.args if not isinstance(a, ast.Starred)] + [k.value for k in node.keywords if k.arg]
@@ -77,4 +62,4 @@ def evaluations(module: AnalyzedModule) -> tuple[Evaluation, ...]:
 
 def validation_params(module: AnalyzedModule) -> frozenset[str]:
     """Keyword arguments of a fit that hold held-out data (``eval_set``, ``validation_data``): catalog data."""
-    return catalog_values(module.catalog, "validation-params")
+    return module.catalog.fact_values.get("validation-params", frozenset())

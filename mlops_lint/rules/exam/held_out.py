@@ -15,7 +15,7 @@ from mlops_lint.analysis.values import TEST, TRAIN, Value
 
 def validation_splits(flow: DataFlow) -> frozenset[ast.Call]:
     """Split calls whose data is (partly) the training part of an earlier split."""
-    return frozenset(event.node for event in flow.events_of("split") if any(arg.value.has_role(TRAIN) for arg in event.data))
+    return frozenset(event.call for event in flow.events_of("split") if any(arg.value.has_role(TRAIN) for arg in event.data))
 
 
 def test_split(value: Value, validation: frozenset[ast.Call], only: bool = True) -> ast.Call | None:

@@ -11,17 +11,19 @@ import ast
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.message import LineRef
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.exam.held_out import test_split, validation_splits
-from mlops_lint.rules.leakage.before_split import spelling
 
 _KINDS = ("fit", "search-fit", "resample")
 
 
 class TestDataInFit(Rule):
     code = "MLO201"
+    fields = ("var", "method", "split_line")
+    related = ("split",)
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         flow = module.dataflow
         validation = validation_splits(flow)
         for event in flow.events_of(*_KINDS):
@@ -31,10 +33,10 @@ class TestDataInFit(Rule):
                 split = test_split(arg.value, validation)
                 if split is None:
                     continue
-                method = event.node.func.attr if isinstance(event.node.func, ast.Attribute) else "fit"
+                method = event.call.func.attr if isinstance(event.call.func, ast.Attribute) else "fit"
                 yield Finding(
                     event.node,
-                    {"var": spelling(arg.node), "method": method, "split_line": module.line_label(split.lineno)},
+                    {"var": arg.node, "method": method, "split_line": LineRef(split)},
                     related=(("split", split),),
                 )
                 break

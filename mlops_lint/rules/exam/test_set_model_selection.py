@@ -16,10 +16,10 @@ from typing import Iterator
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.values import Value
 from mlops_lint.analysis.walk import walk
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.message import LineRef
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.exam.evaluations import evaluations
 from mlops_lint.rules.exam.held_out import test_split, validation_splits
-from mlops_lint.rules.leakage.before_split import spelling
 
 _PICKERS = frozenset({"max", "min", "sorted", "argmax", "argmin", "nanargmax", "nanargmin", "idxmax", "idxmin", "nlargest", "nsmallest", "sort_values"})
 _ORDER = (ast.Gt, ast.GtE, ast.Lt, ast.LtE)
@@ -33,8 +33,10 @@ def _picker(call: ast.Call) -> str | None:
 
 class TestSetModelSelection(Rule):
     code = "MLO203"
+    fields = ("how", "score", "eval_line")
+    related = ("evaluation",)
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         flow = module.dataflow
         validation = validation_splits(flow)
         tests = {
@@ -51,8 +53,9 @@ class TestSetModelSelection(Rule):
             return next((node for _, node in sorted(value.calls, key=lambda c: c[1].lineno) if node in tests and node not in reported), None)
 
         appended: dict[str, ast.Call] = {}
-        candidates: list[tuple[ast.AST, ast.Call, str]] = []
-        for loop in module.nodes_of(ast.For, ast.AsyncFor, ast.While):
+        candidates: list[tuple[ast.expr | ast.stmt, ast.Call, str]] = []
+        loops: list[ast.For | ast.AsyncFor | ast.While] = [*module.nodes_of(ast.For), *module.nodes_of(ast.AsyncFor), *module.nodes_of(ast.While)]
+        for loop in loops:
             inner = [n for statement in loop.body for n in walk(statement)]
             if not any(n in tests for n in inner):
                 continue
@@ -87,6 +90,6 @@ class TestSetModelSelection(Rule):
             reported.add(evaluation)
             yield Finding(
                 node,
-                {"how": how, "score": spelling(evaluation.func), "eval_line": module.line_label(evaluation.lineno)},
+                {"how": how, "score": evaluation.func, "eval_line": LineRef(evaluation)},
                 related=(("evaluation", evaluation),),
             )

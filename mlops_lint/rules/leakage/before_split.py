@@ -13,16 +13,9 @@ import ast
 from typing import Callable, Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.analysis.names import dotted_name
 from mlops_lint.analysis.values import DataArg, Event, Fit
+from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding
-
-_MAX_SPELLING = 40
-
-
-def spelling(node: ast.expr) -> str:
-    text = dotted_name(node) or ast.unparse(node)
-    return text if len(text) <= _MAX_SPELLING else text[: _MAX_SPELLING - 1] + "…"
 
 
 def _leaks(fit: Fit, arg: DataArg, sink: Event) -> bool:
@@ -34,8 +27,8 @@ def leaks_before_split(module: AnalyzedModule, relevant: Callable[[Fit], bool], 
     flow = module.dataflow
     reported: set[tuple[ast.AST, ast.AST]] = set()
     sinks = [event for event in flow.events if event.is_split_or_cv]
-    split_seq = {event.node: event.seq for event in sinks}
-    sink_by_node = {event.node: event for event in sinks}
+    split_seq = {event.call: event.seq for event in sinks}
+    sink_by_node = {event.call: event for event in sinks}
     candidates: list[tuple[Fit, DataArg, Event]] = []
     for sink in sinks:
         for arg in sink.data:
@@ -48,14 +41,14 @@ def leaks_before_split(module: AnalyzedModule, relevant: Callable[[Fit], bool], 
             continue
         arg = event.data[0]
         for split_node in arg.value.split_nodes:
-            sink = sink_by_node.get(split_node)
-            if sink is None:
+            split = sink_by_node.get(split_node)
+            if split is None:
                 continue
             for fit in event.receiver.fitted:
                 if relevant(fit) and fit.seq < split_seq[split_node] and not fit.on_training_split:
-                    for split_arg in sink.data:
+                    for split_arg in split.data:
                         if fit.data.shares_lineage(split_arg.value):
-                            candidates.append((fit, split_arg, sink))
+                            candidates.append((fit, split_arg, split))
                             break
     for fit, arg, sink in sorted(candidates, key=lambda c: (c[2].seq, c[0].seq)):
         key = (sink.node, fit.node)
@@ -65,10 +58,10 @@ def leaks_before_split(module: AnalyzedModule, relevant: Callable[[Fit], bool], 
         yield Finding(
             sink.node,
             {
-                name_field: fit.entry.short_name if fit.entry is not None else "transformer",
-                "var": spelling(arg.node),
-                "fit_line": module.line_label(fit.node.lineno),
-                "split_line": module.line_label(sink.node.lineno),
+                name_field: fit.entry if fit.entry is not None else "transformer",
+                "var": arg.node,
+                "fit_line": LineRef(fit.node),
+                "split_line": LineRef(sink.node),
             },
             related=(("fit", fit.node),),
         )

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.values import Fit
-from mlops_lint.engine.rule import Finding, Rule
+from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.leakage.before_split import leaks_before_split
 
 
@@ -18,6 +18,8 @@ def _is_supervised_selection(fit: Fit) -> bool:
 
 class FeatureSelectionBeforeSplit(Rule):
     code = "MLO102"
+    fields = ("selector", "var", "fit_line", "split_line")
+    related = ("fit",)
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         yield from leaks_before_split(module, _is_supervised_selection, "selector")

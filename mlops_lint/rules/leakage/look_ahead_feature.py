@@ -15,10 +15,10 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.time_order import look_ahead, time_evidence
+from mlops_lint.analysis.values import DataArg
 from mlops_lint.analysis.walk import walk
-from mlops_lint.engine.rule import Finding, Rule
-
-_NEEDS_OTHER_EVIDENCE = frozenset({"look-ahead-method"})
+from mlops_lint.engine.message import LineRef
+from mlops_lint.engine.rule import Finding, Options, Rule
 
 
 def _written_to(tree: ast.Module, call: ast.Call) -> str | None:
@@ -43,7 +43,7 @@ def _mentions(tree: ast.Module, expr: ast.expr, name: str) -> bool:
     return any(repr(name) in text or f'"{name}"' in text or name == text for text in texts)
 
 
-def _builds_target(module: AnalyzedModule, call: ast.Call, target) -> bool:
+def _builds_target(module: AnalyzedModule, call: ast.Call, target: DataArg | None) -> bool:
     if target is None or not any(node is call for _, node in target.value.calls):
         return False
     written = _written_to(module.tree, call)
@@ -52,9 +52,11 @@ def _builds_target(module: AnalyzedModule, call: ast.Call, target) -> bool:
 
 class LookAheadFeature(Rule):
     code = "MLO105"
+    fields = ("call", "fit_line")
+    related = ("fit",)
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
-        reported: set = set()
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
+        reported: set[ast.Call] = set()
         for event in module.dataflow.events_of("fit", "search-fit"):
             features = next((arg for arg in event.data if arg.name == "X"), None)
             target = next((arg for arg in event.data if arg.name == "y"), None)
@@ -64,12 +66,13 @@ class LookAheadFeature(Rule):
             for found in look_ahead(module, features.value):
                 if found.node in reported or _builds_target(module, found.node, target):
                     continue
-                entry = module.catalog.data_methods.get(found.node.func.attr)
-                if entry is not None and entry.role in _NEEDS_OTHER_EVIDENCE and not ordered:
+                # A backward fill reads later rows only on ordered data; a lag or window is itself evidence.
+                entry = module.callee(found.node)
+                if entry is not None and entry.role != "time-evidence" and not ordered:
                     continue
                 reported.add(found.node)
                 yield Finding(
                     found.node,
-                    {"call": found.label, "fit_line": module.line_label(event.node.lineno)},
+                    {"call": found.label, "fit_line": LineRef(event.node)},
                     related=(("fit", event.node),),
                 )

@@ -12,51 +12,50 @@ import ast
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.analysis.time_order import TimeEvidence, constructor_call, shuffles, time_evidence
-from mlops_lint.analysis.values import Event
+from mlops_lint.analysis.arguments import keyword, shuffles
+from mlops_lint.analysis.time_order import TimeEvidence, time_evidence
+from mlops_lint.analysis.values import Event, Value
 from mlops_lint.catalog import ApiEntry
-from mlops_lint.engine.rule import Finding, Rule
-from mlops_lint.rules.leakage.before_split import spelling
+from mlops_lint.engine.message import LineRef
+from mlops_lint.engine.rule import Finding, Options, Rule
 
 
 def _splitter(module: AnalyzedModule, event: Event) -> tuple[ApiEntry | None, ast.Call | None]:
     """The splitter that decides the rows of this event, and the call that configured it."""
+    call = event.call
+    obj: Value | None = None
     if event.kind == "split" and event.entry is not None and event.entry.role == "splitter":
-        return event.entry, event.node
-    if event.kind == "split" and isinstance(event.node.func, ast.Attribute):
-        obj = module.dataflow.value_of(event.node.func.value)
-        return obj.instance_of, constructor_call(obj)
-    if event.kind == "cross-validate":
+        return event.entry, call
+    if event.kind == "split" and isinstance(call.func, ast.Attribute):
+        obj = module.dataflow.value_of(call.func.value)
+    elif event.kind == "cross-validate":
         obj = event.keywords.get("cv")
-    elif event.kind == "search-fit" and event.receiver is not None:
-        search = constructor_call(event.receiver)
-        cv = next((k.value for k in search.keywords if k.arg == "cv"), None) if search is not None else None
+    elif event.kind == "search-fit" and event.receiver is not None and event.receiver.made_by is not None:
+        cv = keyword(event.receiver.made_by, "cv")  # the search's own cv=, where it was built
         obj = module.dataflow.value_of(cv) if cv is not None else None
-    else:
-        obj = None
     if obj is None:
         return None, None
-    return obj.instance_of, constructor_call(obj)
+    return obj.instance_of, obj.made_by
 
 
 def _time_ordered_splitters(module: AnalyzedModule) -> list[TimeEvidence]:
-    found = []
-    for node in module.nodes:
-        if type(node) is ast.Call:
-            entry = module.call_api(node)
-            if entry is not None and entry.get("time-ordered"):
-                found.append(TimeEvidence(node, f"{entry.short_name} elsewhere in the module"))
-    return found
+    return [
+        TimeEvidence(node, f"{entry.short_name} elsewhere in the module")
+        for node, entry in module.calls_with_role("cv-splitter", "splitter")
+        if entry.get("time-ordered")
+    ]
 
 
 class ShuffledTimeSeriesSplit(Rule):
     code = "MLO104"
+    fields = ("var", "evidence", "evidence_line", "splitter")
+    related = ("evidence", "shuffle")
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         module_evidence: list[TimeEvidence] | None = None
         for event in module.dataflow.events_of("split", "cross-validate", "search-fit"):
             entry, call = _splitter(module, event)
-            if not shuffles(call, entry):
+            if entry is None or not shuffles(call, entry):
                 continue
             evidence = None
             var = None
@@ -74,10 +73,10 @@ class ShuffledTimeSeriesSplit(Rule):
             yield Finding(
                 event.node,
                 {
-                    "var": spelling(var),
+                    "var": var,
                     "evidence": evidence.label,
-                    "evidence_line": module.line_label(evidence.node.lineno),
-                    "splitter": entry.short_name,
+                    "evidence_line": LineRef(evidence.node),
+                    "splitter": entry,
                 },
                 # The splitter's own call, when it is built apart from where it splits: --fix rewrites it.
                 related=(("evidence", evidence.node),) + ((("shuffle", call),) if call is not None and call is not event.node else ()),

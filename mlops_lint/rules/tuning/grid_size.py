@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 import math
 
-from mlops_lint.analysis.names import dotted_name
-from mlops_lint.rules.tuning.calls import CallFacts, argument
+from mlops_lint.analysis.arguments import argument
+from mlops_lint.analysis.module import AnalyzedModule
 
 _MAX_DEPTH = 8
 # A count beyond this is not a real grid (and its decimal text would pass Python's 4300-digit limit).
@@ -26,9 +26,8 @@ def _number(node: ast.AST | None) -> float | None:
 
 
 class GridCounter:
-    def __init__(self, facts: CallFacts) -> None:
-        self.facts = facts
-        self.module = facts.module
+    def __init__(self, module: AnalyzedModule) -> None:
+        self.module = module
 
     def combinations(self, grid: ast.AST, line: int, depth: int = 0) -> int | None:
         """A dict of axes multiplies; a list of dicts adds up."""
@@ -73,12 +72,12 @@ class GridCounter:
             if 1 <= len(bounds) <= 3 and all(isinstance(b, int) for b in bounds) and bounds[-1] != 0:
                 return _range_length(*bounds)  # type: ignore[arg-type]
             return None
-        entry = self.module.call_api(call)
+        entry = self.module.callee(call)
         if entry is None or entry.role != "grid-axis":
             return None
         if entry.get("count") == "arange":
             return self._arange(call)
-        count = argument(call, entry.get("count-param"), entry.get("count-position"))
+        count = argument(call, entry.get("count-position"), entry.get("count-param"))
         number = entry.get("count-default") if count is None else _number(count)
         return number if isinstance(number, int) and number >= 0 else None
 
@@ -99,13 +98,12 @@ class GridCounter:
         return max(0, math.ceil(steps)) if math.isfinite(steps) else None
 
     def _follow(self, node: ast.AST, line: int) -> ast.AST:
-        """A name stands for the literal last assigned to it before the use."""
+        """A name stands for the expression the dataflow says it was last bound from."""
         for _ in range(_MAX_DEPTH):
-            name = dotted_name(node) if isinstance(node, ast.Name) else None
-            value = self.facts.bindings.before(name, line) if name else None
-            if value is None:
+            origin = self.module.dataflow.value_of(node).origin if isinstance(node, ast.Name) else None
+            if origin is None:
                 return node
-            node = value
+            node = origin
         return node
 
     @staticmethod

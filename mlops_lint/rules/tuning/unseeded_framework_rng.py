@@ -7,21 +7,24 @@ from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import ApiEntry
-from mlops_lint.engine.rule import Finding, Rule
-from mlops_lint.rules.tuning.calls import argument, facts_for, has_unpacking, seeded
+from mlops_lint.engine.rule import Finding, Options, Rule
+from mlops_lint.analysis.arguments import has_unpacking, keyword, seeded
+from mlops_lint.rules.tuning.training import training
 
 
 class UnseededFrameworkRng(Rule):
     code = "MLO305"
+    fields = ("framework", "api", "seeder")
+    related = ("train",)
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
-        facts = facts_for(module)
-        training = facts.training_call
-        if training is None:
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
+        facts = training(module)
+        trained_at = facts.training_call
+        if trained_at is None:
             return
         seeded_frameworks = set(facts.globally_seeded)
         first_use: dict[str, tuple[ast.Call, ApiEntry]] = {}
-        for call, entry in facts.catalog_calls():
+        for call, entry in facts.catalog_calls:
             if entry.role == "rng-factory":
                 state = seeded(call, entry)
                 if state is True:
@@ -36,7 +39,7 @@ class UnseededFrameworkRng(Rule):
             yield Finding(
                 call,
                 {"framework": framework, "api": entry.short_name, "seeder": _seeder(module, framework)},
-                related=(("train", training),),
+                related=(("train", trained_at),),
             )
 
 
@@ -44,13 +47,13 @@ def _draws(call: ast.Call, entry: ApiEntry) -> bool:
     """Whether the call draws from the global generator (not when given its own generator or when not shuffling)."""
     if has_unpacking(call):
         return False
-    generator = argument(call, entry.get("generator-param"))
+    generator = keyword(call, entry.get("generator-param"))
     if generator is not None and not (isinstance(generator, ast.Constant) and generator.value is None):
         return False
     flag = entry.get("random-if")
     if flag is None:
         return True
-    value = argument(call, flag)
+    value = keyword(call, flag)
     return isinstance(value, ast.Constant) and value.value is True
 
 

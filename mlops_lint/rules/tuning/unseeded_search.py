@@ -1,27 +1,45 @@
-"""MLO301: a hyper-parameter search whose sampling or CV folds are not seeded."""
+"""MLO301: a hyper-parameter search whose sampling or CV folds are not seeded.
+
+The sampler and the CV splitter a search is given are objects of the dataflow: the calls that
+built them (``made_by``) say whether they are seeded, wherever they were built.
+"""
 
 from __future__ import annotations
 
 import ast
 from typing import Iterator
 
+from mlops_lint.analysis.arguments import has_unpacking, keyword, seeded, shuffles
 from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.analysis.values import Event
 from mlops_lint.catalog import ApiEntry
-from mlops_lint.engine.rule import Finding, Rule
-from mlops_lint.rules.tuning.calls import CallFacts, argument, facts_for, has_unpacking, seeded, shuffles
+from mlops_lint.engine.rule import Finding, Options, Rule
+from mlops_lint.rules.shapes import in_source_order
 
 _SEARCH_ROLES = ("search", "parameter-sampler")
 
 
+def _object(event: Event, param: str | None) -> tuple[ast.Call, ApiEntry] | None:
+    """The catalog object passed as ``param=`` in this evaluation of the call, and the call that built it."""
+    value = next((arg.value for arg in event.data if arg.name == param), None) if param else None
+    if value is None or value.made_by is None or value.instance_of is None:
+        return None
+    return value.made_by, value.instance_of
+
+
 class UnseededSearch(Rule):
     code = "MLO301"
+    fields = ("search", "reason", "advice")
+    related = ("seed",)
 
-    def check(self, module: AnalyzedModule) -> Iterator[Finding]:
-        facts = facts_for(module)
-        for call, entry in facts.catalog_calls():
-            if entry.role not in _SEARCH_ROLES:
-                continue
-            finding = self._own_seed(call, entry) or self._sampler(facts, call, entry) or self._cv(facts, call, entry)
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
+        by_call: dict[ast.Call, list[Event]] = {}
+        for event in module.dataflow.events_of("call"):
+            if event.entry is not None and event.entry.role in _SEARCH_ROLES:
+                by_call.setdefault(event.call, []).append(event)
+        for call, entry in module.calls_with_role(*_SEARCH_ROLES):
+            events = by_call.get(call, [])
+            finding = self._own_seed(call, entry) or self._sampler(call, entry, events) or self._cv(call, entry, events)
             if finding is not None:
                 yield finding
 
@@ -31,33 +49,34 @@ class UnseededSearch(Rule):
         return Finding(call, {"search": entry.short_name, "reason": f"it is called without `{entry.get('seed-param')}`",
                               "advice": f"pass `{entry.get('seed-param')}=<int>`"})
 
-    def _sampler(self, facts: CallFacts, call: ast.Call, entry: ApiEntry) -> Finding | None:
+    def _sampler(self, call: ast.Call, entry: ApiEntry, events: list[Event]) -> Finding | None:
         param = entry.get("sampler-param")
         if param is None or has_unpacking(call):
             return None
-        given = argument(call, param)
-        if given is None:
+        if keyword(call, param) is None:
             return Finding(call, {"search": entry.short_name, "reason": "it has no `sampler`, and the default one draws an unseeded seed",
                                   "advice": "pass `sampler=TPESampler(seed=<int>)`"})
-        resolved = facts.resolve_call(given, call.lineno)
-        if resolved is None:
-            return None
-        sampler_call, sampler = resolved
-        if sampler.role != "sampler" or sampler.get("seed-param") is None or seeded(sampler_call, sampler) is not False:
-            return None
-        return Finding(call, {"search": entry.short_name, "reason": f"its sampler {sampler.short_name} has no `{sampler.get('seed-param')}`",
-                              "advice": f"pass `{sampler.short_name}({sampler.get('seed-param')}=<int>)`"},
-                       related=(("seed", sampler_call),))
+        for sampler_call, sampler in self._unseeded(events, param, "sampler"):
+            return Finding(call, {"search": entry.short_name, "reason": f"its sampler {sampler.short_name} has no `{sampler.get('seed-param')}`",
+                                  "advice": f"pass `{sampler.short_name}({sampler.get('seed-param')}=<int>)`"},
+                           related=(("seed", sampler_call),))
+        return None
 
-    def _cv(self, facts: CallFacts, call: ast.Call, entry: ApiEntry) -> Finding | None:
-        resolved = facts.resolve_call(argument(call, entry.get("cv-param")), call.lineno)
-        if entry.get("cv-param") is None or resolved is None:
-            return None
-        cv_call, cv = resolved
-        if cv.role != "cv-splitter" or cv.get("seed-param") is None:
-            return None
-        if shuffles(cv_call, cv) is not True or seeded(cv_call, cv) is not False:
-            return None
-        return Finding(call, {"search": entry.short_name, "reason": f"its cv={cv.short_name} shuffles without `{cv.get('seed-param')}`",
-                              "advice": f"pass `{cv.get('seed-param')}=<int>` to {cv.short_name}"},
-                       related=(("seed", cv_call),))
+    def _cv(self, call: ast.Call, entry: ApiEntry, events: list[Event]) -> Finding | None:
+        for cv_call, cv in self._unseeded(events, entry.get("cv-param"), "cv-splitter"):
+            if shuffles(cv_call, cv) is not True:
+                continue
+            return Finding(call, {"search": entry.short_name, "reason": f"its cv={cv.short_name} shuffles without `{cv.get('seed-param')}`",
+                                  "advice": f"pass `{cv.get('seed-param')}=<int>` to {cv.short_name}"},
+                           related=(("seed", cv_call),))
+        return None
+
+    @staticmethod
+    def _unseeded(events: list[Event], param: str | None, role: str) -> list[tuple[ast.Call, ApiEntry]]:
+        """The objects of ``role`` passed as ``param=`` (in any evaluation of the call) built without their seed."""
+        found = {}
+        for event in events:
+            passed = _object(event, param)
+            if passed is not None and passed[1].role == role and passed[1].get("seed-param") is not None and seeded(*passed) is False:
+                found[passed[0]] = passed[1]
+        return [(node, found[node]) for node in in_source_order(found)]

@@ -1,0 +1,73 @@
+"""What the parts of the dataflow's interpreter share: its state, and the operations each part asks of the others.
+
+The interpreter is split by what it evaluates: expressions (``expressions.py``), calls
+(``calls.py``), the module's own functions (``summaries.py``) and statements (``dataflow.py``,
+which assembles them into ``DataFlow``). Each part is a subclass of ``Interpreter``, so every
+part is type-checked against the same declarations.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Protocol
+
+from mlops_lint.analysis.scope import Scope
+from mlops_lint.analysis.values import Event, Value
+from mlops_lint.catalog import ApiEntry
+
+if TYPE_CHECKING:
+    from mlops_lint.analysis.module import AnalyzedModule
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+class Callee(Protocol):
+    """``Resolver.callee``: the catalog entry a call invokes (``analysis/resolve.py``)."""
+
+    def __call__(self, call: ast.Call, receiver: Value | None = None) -> ApiEntry | None: ...
+
+
+class Interpreter:
+    """The state of one module's interpretation, and the operations shared across its parts."""
+
+    module: AnalyzedModule
+    callee: Callee
+    events: list[Event]
+    _values: dict[ast.AST, Value]
+    _active: list[Function]
+    _memo: dict[tuple[object, ...], Value]
+    _globals: Scope
+    # Each function met, with the scope its body reads free names from: the enclosing function's
+    # (a closure sees its variables as they end up), else the module's.
+    _functions: dict[Function, Scope]
+
+    def expr(self, node: ast.expr, scope: Scope) -> Value:
+        raise NotImplementedError
+
+    def call(self, node: ast.Call, scope: Scope) -> Value:
+        raise NotImplementedError
+
+    def item_of(self, value: Value) -> Value:
+        raise NotImplementedError
+
+    def call_function(self, node: ast.Call, function: Function, args: list[Value],
+                      keywords: dict[str | None, Value], scope: Scope) -> Value:
+        raise NotImplementedError
+
+    def run_body(self, body: list[ast.stmt], scope: Scope) -> None:
+        raise NotImplementedError
+
+    def bind(self, target: ast.expr, value: Value, scope: Scope, origin: ast.expr | None = None) -> None:
+        raise NotImplementedError
+
+    def rebind(self, target: ast.expr, value: Value, scope: Scope) -> None:
+        raise NotImplementedError
+
+    def update_in_place(self, target: ast.expr, value: Value, scope: Scope) -> None:
+        raise NotImplementedError
+
+    def emit(self, event: Event) -> None:
+        raise NotImplementedError
+
+    def next_seq(self) -> int:
+        raise NotImplementedError

@@ -1,0 +1,73 @@
+"""What the MLO3xx rules share about a module: its calls in source order, what it seeds, where it trains.
+
+Read once per module (``training(module)``). Whether a call trains a model is a question to the
+dataflow: ``recv.m(...)`` trains when ``m`` is one of the ``trains`` methods of the object ``recv``
+holds, or of an object it wraps (a Pipeline around an SVC trains with ``fit``).
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import cached_property
+
+from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.analysis.values import Value
+from mlops_lint.catalog import ApiEntry
+
+
+def trains(module: AnalyzedModule, obj: Value) -> set[str]:
+    """The methods that train ``obj``: its class's ``trains``, and those of what it was built from."""
+    found = set(obj.instance_of.get("trains", ())) if obj.instance_of is not None else set()
+    for _, node in obj.calls:
+        entry = module.callee(node)
+        if entry is not None:
+            found.update(entry.get("trains", ()))
+    return found
+
+
+class Training:
+    def __init__(self, module: AnalyzedModule) -> None:
+        self.module = module
+
+    @cached_property
+    def calls(self) -> list[ast.Call]:
+        """Every call of the module in source order."""
+        return sorted(self.module.nodes_of(ast.Call), key=lambda c: (c.lineno, c.col_offset))
+
+    @cached_property
+    def catalog_calls(self) -> list[tuple[ast.Call, ApiEntry]]:
+        """Calls the catalog knows, with their entries, in source order."""
+        return sorted(self.module.resolver.resolved_calls, key=lambda pair: (pair[0].lineno, pair[0].col_offset))
+
+    @cached_property
+    def globally_seeded(self) -> frozenset[str]:
+        """Frameworks whose global generator a seed-setter call in the module seeds."""
+        seeds: set[str] = set()
+        for _, entry in self.module.calls_with_role("seed-setter"):
+            seeds.update(entry.get("seeds", ()))
+        if any(self._own_seed_helper(call) for call in self.calls):
+            # set_seed(args.seed) from the project's own utils: we cannot see what it seeds, so assume all.
+            seeds.update(s for entry in self.module.catalog.apis_with_role("seed-setter") for s in entry.get("seeds", ()))
+        return frozenset(seeds)
+
+    def _own_seed_helper(self, call: ast.Call) -> bool:
+        """A call the catalog does not know whose name says it seeds (``set_seed``, ``utils.fix_seeds``)."""
+        if self.module.callee(call) is not None:
+            return False
+        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        return "seed" in name.lower()
+
+    @cached_property
+    def training_call(self) -> ast.Call | None:
+        """The first call that trains a model (``trains`` of the object it is called on)."""
+        names = self.module.catalog.fact_values.get("trains", frozenset())
+        flow = self.module.dataflow
+        for call in self.calls:
+            func = call.func
+            if isinstance(func, ast.Attribute) and func.attr in names and func.attr in trains(self.module, flow.value_of(func.value)):
+                return call
+        return None
+
+
+def training(module: AnalyzedModule) -> Training:
+    return module.shared(Training)
