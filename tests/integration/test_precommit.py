@@ -48,6 +48,12 @@ def test_manifest_is_valid_for_pre_commit():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_repositorys_own_hooks_are_valid_for_pre_commit():
+    result = subprocess.run([sys.executable, "-m", "pre_commit", "validate-config", str(ROOT / ".pre-commit-config.yaml")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.fixture(scope="module")
 def pre_commit_home(tmp_path_factory) -> Path:
     # One hook environment for the whole module: building it pip-installs the checkout (minutes on CI).
