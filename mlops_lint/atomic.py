@@ -163,7 +163,7 @@ def remove_stale_temporaries(folder: Path) -> list[str]:
             continue
         try:
             status = os.fstat(handle)
-            mine = stat.S_ISREG(status.st_mode) and status.st_uid == getattr(os, "geteuid", lambda: status.st_uid)()
+            mine = stat.S_ISREG(status.st_mode) and status.st_uid == (os.geteuid() if hasattr(os, "geteuid") else status.st_uid)
             if mine and _lock(handle) and _same_file(status, os.stat(entry.path, follow_symlinks=False)):
                 os.unlink(entry.path)
                 removed.append(entry.name)

@@ -77,3 +77,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "integration" in item.path.parts:
             item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture
+def session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A real IPython InteractiveShell with stand-in libraries (tests/ipython_harness.py)."""
+    from ipython_harness import shell_session
+
+    yield from shell_session(tmp_path, monkeypatch)

@@ -106,9 +106,9 @@ def stand_in_modules() -> dict[str, types.ModuleType]:
     }
 
 
-@pytest.fixture
-def session(tmp_path, monkeypatch):
-    """A fresh InteractiveShell in an empty working folder, the extension not loaded yet."""
+def shell_session(tmp_path, monkeypatch):
+    """A fresh InteractiveShell in an empty working folder, the extension not loaded yet (the
+    ``session`` fixture of tests/conftest.py)."""
     monkeypatch.setenv("IPYTHONDIR", str(tmp_path / ".ipython"))
     monkeypatch.chdir(tmp_path)
     for name, module in stand_in_modules().items():

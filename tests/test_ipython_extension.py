@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from ipython_harness import session  # noqa: F401 - the fixture
 from mlops_lint.catalog import load_catalog
 from mlops_lint.integrations.ipython_session import SessionCells
 from mlops_lint.selection import expand, selected_codes

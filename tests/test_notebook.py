@@ -25,7 +25,8 @@ def test_cell_magic_cell_is_not_python():
 def test_malformed_notebook_is_mlo002():
     from mlops_lint.catalog import load_catalog
     from mlops_lint.engine.lint import LintOptions, lint_path
-    import tempfile, os
+    import os
+    import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "bad.ipynb")

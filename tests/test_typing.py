@@ -1,4 +1,4 @@
-"""The strictly typed packages stay clean under mypy (pyproject's [tool.mypy])."""
+"""The code stays clean under the project's own checkers: mypy ([tool.mypy]) and ruff ([tool.ruff])."""
 
 from __future__ import annotations
 
@@ -21,3 +21,12 @@ def test_mypy_strict_packages_are_clean(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Success: no issues found" in result.stdout
+
+
+@pytest.mark.integration
+def test_ruff_is_clean(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "."],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -8,7 +8,6 @@ from typing import Iterator
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.analysis.arguments import argument
-from mlops_lint.analysis.values import Value
 from mlops_lint.rules.shapes import calls, has_keyword, sink_data
 from mlops_lint.rules.tuning.training import trains
 
