@@ -227,7 +227,8 @@ def _diffs(fixes: FixResult) -> str:
 @click.option("--preview", is_flag=True, help="Also run the heuristic rules that are off by default.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the results cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), envvar="MLOPS_LINT_CACHE_DIR",
-              help="Where to keep the results cache (default: .mlops-lint-cache at the project root).")
+              help="The folder for the caches, one subfolder per project (default: ~/.cache/mlops-lint, "
+                   "or $XDG_CACHE_HOME/mlops-lint).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes to lint with (default: one per core, never more than the cores or the files; 1 lints in this process).")
 @click.option("--max-file-size", metavar="SIZE", default=None,

@@ -1,0 +1,121 @@
+"""A whole run answered from its record (mlops_lint/cache/answers.py): only when nothing it depends on changed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness import LEAKY
+from mlops_lint.cache import answers
+from mlops_lint.catalog import load
+from mlops_lint.run import RunRequest, run
+
+# Same length as LEAKY, no leak: an edit that keeps the file's size.
+NOT_LEAKY = LEAKY.replace("X = StandardScaler().fit_transform(X)", "X = StandardScaler()                 ")
+CLEAN = "import sklearn\nX = 1\n"
+
+
+def _tree(root: Path, with_config: bool) -> Path:
+    (root / "sub").mkdir(parents=True)
+    (root / "empty").mkdir()
+    (root / "sub" / "train.py").write_text(LEAKY)
+    (root / "other.py").write_text(CLEAN)
+    (root / "link.py").symlink_to(root / "sub" / "train.py")
+    if with_config:
+        (root / "pyproject.toml").write_text("[tool.mlops-lint]\nselect = ['MLO1']\n")
+    return root
+
+
+def _run(cache: Path | None) -> list:
+    return run(RunRequest(paths=(".",), use_cache=cache is not None, cache_dir=cache, jobs=1))
+
+
+def _refuse_full_runs(monkeypatch):
+    monkeypatch.setattr(load, "load_catalog", lambda *_: pytest.fail("not answered from the record"))
+
+
+CHANGES = {
+    "a file edited in place, same size": lambda t: (t / "sub" / "train.py").write_text(NOT_LEAKY),
+    "a file added to a walked folder": lambda t: (t / "sub" / "new.py").write_text(LEAKY),
+    "a file added to an empty folder": lambda t: (t / "empty" / "new.py").write_text(LEAKY),
+    "a file deleted": lambda t: (t / "link.py").unlink(),
+    "a .gitignore excluding a file": lambda t: (t / ".gitignore").write_text("sub/train.py\n"),
+    "a symlink pointed elsewhere": lambda t: ((t / "link.py").unlink(), (t / "link.py").symlink_to(t / "other.py")),
+    "the configuration edited": lambda t: (t / "pyproject.toml").write_text("[tool.mlops-lint]\nselect = ['MLO001']\n"),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_change_is_never_answered_from_the_record(tmp_path, monkeypatch, change):
+    tree = _tree(tmp_path / "tree", with_config=True)
+    monkeypatch.chdir(tree)
+    first = _run(tmp_path / "cache")
+    with monkeypatch.context() as patched:
+        _refuse_full_runs(patched)
+        assert _run(tmp_path / "cache") == first  # answered
+    CHANGES[change](tree)
+    after = _run(tmp_path / "cache")
+    assert after == _run(None) != first
+    with monkeypatch.context() as patched:
+        _refuse_full_runs(patched)
+        assert _run(tmp_path / "cache") == after  # the new state is answered in turn
+
+
+def test_a_configuration_that_appears_is_seen(tmp_path, monkeypatch):
+    tree = _tree(tmp_path / "tree", with_config=False)
+    monkeypatch.chdir(tree / "sub")
+    first = run(RunRequest(paths=("train.py",), use_cache=True, cache_dir=tmp_path / "cache"))
+    assert [d.code for d in first] == ["MLO101"]
+    (tree / "pyproject.toml").write_text("[tool.mlops-lint]\nselect = ['MLO001']\n")  # a folder above
+    assert run(RunRequest(paths=("train.py",), use_cache=True, cache_dir=tmp_path / "cache")) == []
+
+
+def test_a_file_rewritten_within_one_clock_tick_is_seen(tmp_path, monkeypatch):
+    # The record's signatures were taken right after the files changed, so they are not trusted
+    # alone: simulated by signatures that never change, the second write is still seen by content.
+    monkeypatch.setattr(answers, "signature", lambda info: [1, 2, 3, 4, 5])
+    tree = _tree(tmp_path / "tree", with_config=True)
+    monkeypatch.chdir(tree)
+    first = _run(tmp_path / "cache")
+    (tree / "sub" / "train.py").write_text(NOT_LEAKY)
+    assert _run(tmp_path / "cache") == _run(None) != first
+
+
+def test_another_tool_is_not_answered(tmp_path, monkeypatch):
+    tree = _tree(tmp_path / "tree", with_config=True)
+    monkeypatch.chdir(tree)
+    _run(tmp_path / "cache")
+    monkeypatch.setattr(answers, "tool_fingerprint", lambda _catalog: "an edited rule")
+    real, called = load.load_catalog, []
+    monkeypatch.setattr(load, "load_catalog", lambda *a: called.append(1) or real(*a))
+    _run(tmp_path / "cache")
+    assert called
+
+
+def test_runs_with_stdin_or_fixes_are_never_recorded(tmp_path, monkeypatch):
+    tree = _tree(tmp_path / "tree", with_config=True)
+    monkeypatch.chdir(tree)
+    run(RunRequest(paths=("-",), use_cache=True, cache_dir=tmp_path / "cache", stdin=LEAKY.encode()))
+    assert not list((tmp_path / "cache").rglob("runs/*.json"))
+
+
+def test_a_warm_cli_run_loads_neither_catalog_nor_configuration_nor_engine(tmp_path):
+    _tree(tmp_path, with_config=True)
+    probe = (
+        "import sys\n"
+        "from mlops_lint.cli import main\n"
+        "sys.argv = ['mlops-lint', 'check', '--output-format', 'concise', '.']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('mlops_lint.catalog.load', 'mlops_lint.catalog.model', 'mlops_lint.config', 'mlops_lint.engine', 'tomllib')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)), file=sys.stderr)\n"
+    )
+    environment = {**os.environ, "MLOPS_LINT_CACHE_DIR": str(tmp_path / "cache")}
+    cold = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, env=environment)
+    assert "mlops_lint.config" in cold.stderr  # the probe can tell
+    warm = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, env=environment)
+    assert warm.stderr.splitlines()[-1] == "[]"
+    assert warm.stdout == cold.stdout != ""
