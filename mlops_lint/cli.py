@@ -340,7 +340,12 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
     if fixes is None:
         click.echo(text, nl=False)
         summarise()
-        sys.exit(exit_code(diagnostics, exit_zero))
+        status = exit_code(diagnostics, exit_zero)
+        if request.use_cache:  # the same command, unchanged, is then answered before click loads
+            from mlops_lint.cache.replay import remember
+
+            remember(text, status)
+        sys.exit(status)
     click.echo(_fix_messages(fixes), nl=False, err=True)
     if diff:
         click.echo(diff_text, nl=False)

@@ -119,3 +119,46 @@ def test_a_warm_cli_run_loads_neither_catalog_nor_configuration_nor_engine(tmp_p
     warm = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, env=environment)
     assert warm.stderr.splitlines()[-1] == "[]"
     assert warm.stdout == cold.stdout != ""
+
+
+def _cli(cwd: Path, base: Path, *args: str) -> subprocess.CompletedProcess:
+    """The real entry point, printing to a pipe as in CI or pre-commit; reports whether click was loaded."""
+    probe = (
+        "import sys\n"
+        "from mlops_lint.__main__ import main\n"
+        f"sys.argv = ['mlops-lint', *{list(args)!r}]\n"
+        "try:\n    main()\n"
+        "finally:\n    print('click' in sys.modules, file=sys.stderr)\n"
+    )
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "MLOPS_LINT_CACHE_DIR": str(base)})
+
+
+@pytest.mark.parametrize("args", [("check", "--output-format", "concise", "."), (".",), ("--output-format", "json", "-q", ".")])
+def test_an_unchanged_command_is_replayed_before_the_command_line_loads(tmp_path, args):
+    tree = _tree(tmp_path / "tree", with_config=True)
+    runs = [_cli(tree, tmp_path / "cache", *args) for _ in range(3)]
+    assert [r.stderr.splitlines()[-1] for r in runs] == ["True", "False", "False"]  # cold (recorded), replayed twice
+    assert runs[0].stdout == runs[1].stdout == runs[2].stdout != ""
+    assert [r.returncode for r in runs] == [1, 1, 1]
+
+
+@pytest.mark.parametrize("change", ["a file edited in place, same size", "a file added to an empty folder", "the configuration edited"])
+def test_a_change_is_never_replayed(tmp_path, change):
+    tree = _tree(tmp_path / "tree", with_config=True)
+    for _ in range(3):
+        before = _cli(tree, tmp_path / "cache", "check", "--output-format", "concise", ".")
+    CHANGES[change](tree)
+    after = _cli(tree, tmp_path / "cache", "check", "--output-format", "concise", ".")
+    uncached = _cli(tree, tmp_path / "cache", "check", "--output-format", "concise", "--no-cache", ".")
+    assert after.stderr.splitlines()[-1] == "True"  # not replayed: run again
+    assert after.stdout == uncached.stdout != before.stdout
+    assert after.returncode == uncached.returncode
+
+
+@pytest.mark.parametrize("args", [("-v", "."), ("--no-cache", "."), ("-qv", "."), ("--diff", "."), ("-",)])
+def test_commands_that_must_run_are_never_replayed(tmp_path, args):
+    tree = _tree(tmp_path / "tree", with_config=True)
+    for _ in range(3):
+        result = _cli(tree, tmp_path / "cache", *args)
+    assert result.stderr.splitlines()[-1] == "True"

@@ -29,9 +29,11 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from mlops_lint.cache import codec, folder
+from mlops_lint.cache import folder
 from mlops_lint.cache.fingerprint import FORMAT, digest, hash_parts, settled, signature, tool_fingerprint
-from mlops_lint.cache.results import from_resource_failure
+
+# codec (and with it the diagnostics' classes) loads only to decode or encode diagnostics: a
+# replayed command (replay.py) never needs them.
 
 if TYPE_CHECKING:
     from mlops_lint.cache.results import LintCache
@@ -119,6 +121,7 @@ def _load(path: Path, key: str) -> dict[str, Any] | None:
         type(record) is dict and record.get("kind") == KIND and record.get("key") == key
         and type(record.get("probes")) is list
         and type(record.get("exclude")) is list and all(type(g) is str for g in record["exclude"])
+        and type(record.get("paths")) is list and all(type(p) is str for p in record["paths"])
         and type(record.get("files")) is list and type(record.get("diagnostics")) is list
     )
     return record if valid else None
@@ -150,6 +153,35 @@ def _files_unchanged(files: list[Any]) -> tuple[bool, bool]:
     return True, refreshed
 
 
+# The record this process last wrote or answered from (its runs folder and key), for replay.py.
+last_record: tuple[Path, str] | None = None
+
+
+def _still_true(path: Path, record: dict[str, Any], probes_checked: bool = False) -> bool:
+    """Whether everything the recorded run depended on is unchanged (refreshing the record's signatures)."""
+    if not probes_checked:
+        for probe in record["probes"]:
+            if type(probe) is not list or len(probe) != 2 or type(probe[0]) is not str or _probe(probe[0]) != probe[1]:
+                return False
+    unchanged, refreshed = _files_unchanged(record["files"])
+    if not unchanged:
+        return False
+    from mlops_lint.discovery import discover
+
+    if [entry[0] for entry in record["files"]] != list(discover(record["paths"], record["exclude"])):
+        return False
+    if refreshed:
+        _write(path, record)
+    return True
+
+
+def load_valid(records: Path, key: str) -> dict[str, Any] | None:
+    """The record ``key`` in ``records`` if it still holds (its probes, files and discovery), else None."""
+    path = records / f"{key}.json"
+    record = _load(path, key)
+    return record if record is not None and _still_true(path, record) else None
+
+
 class RunRecorder:
     """One run's record: made before the run reads its configuration, checked, then kept for next time."""
 
@@ -161,6 +193,7 @@ class RunRecorder:
 
     def answer(self) -> list[Diagnostic] | None:
         """The diagnostics of this exact run if nothing they depend on changed since it was recorded, else None."""
+        global last_record
         if not self.eligible or (records := _records(self.request, create=False)) is None:
             return None
         from mlops_lint.catalog.locate import catalog_dir
@@ -168,26 +201,24 @@ class RunRecorder:
         key = _key(self.request, tool_fingerprint(catalog_dir()))
         path = records / f"{key}.json"
         record = _load(path, key)
-        if record is None or record["probes"] != self.probes:
+        # The probes were just taken for this request: comparing them checks the same paths, once.
+        if record is None or record["probes"] != self.probes or not _still_true(path, record, probes_checked=True):
             return None
-        unchanged, refreshed = _files_unchanged(record["files"])
-        if not unchanged:
-            return None
-        from mlops_lint.discovery import discover
+        from mlops_lint.cache import codec
 
-        given = [p for p in self.request.paths if p != "-"]
-        if [entry[0] for entry in record["files"]] != list(discover(given, record["exclude"])):
-            return None
         try:
             found = codec.decode_all(record["diagnostics"])
         except codec.InvalidEntry:
             return None
-        if refreshed:
-            _write(path, record)
+        last_record = (records, key)
         return found
 
     def remember(self, cache: LintCache, config: str | None, exclude: Iterable[str], diagnostics: list[Diagnostic]) -> None:
         """Keep this finished run's record, so that the same command is answered by ``answer`` next time."""
+        global last_record
+        from mlops_lint.cache import codec
+        from mlops_lint.cache.results import from_resource_failure
+
         if not self.eligible or from_resource_failure(diagnostics):
             return
         if config is not None and os.path.realpath(config) not in {path for path, _ in self.probes}:
@@ -201,10 +232,12 @@ class RunRecorder:
         key = _key(self.request, cache.tool)
         record = {
             "format": FORMAT, "kind": KIND, "key": key, "probes": self.probes, "exclude": list(exclude),
-            "files": files, "diagnostics": [codec.encode(d) for d in diagnostics],
+            "paths": [p for p in self.request.paths if p != "-"], "files": files,
+            "diagnostics": [codec.encode(d) for d in diagnostics],
         }
         _write(records / f"{key}.json", record)
         _prune(records)
+        last_record = (records, key)
 
 
 def _write(path: Path, record: dict[str, Any]) -> None:

@@ -11,10 +11,14 @@ again on the next run.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from pathlib import Path
+
+try:  # hashlib's own blake2b, without loading OpenSSL: a replayed run (replay.py) needs nothing else
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - an interpreter without the builtin module
+    from hashlib import blake2b
 
 FORMAT = 2  # of every cache file; bump when a layout changes
 SETTLE_SECONDS = 2
@@ -22,11 +26,11 @@ PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return blake2b(data, digest_size=16).hexdigest()
 
 
 def hash_parts(*parts: bytes) -> str:
-    hasher = hashlib.blake2b(digest_size=16)
+    hasher = blake2b(digest_size=16)
     for part in parts:
         hasher.update(len(part).to_bytes(8, "little"))
         hasher.update(part)

@@ -16,7 +16,6 @@ not used: the run goes on uncached and ``--verbose`` says why.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import sys
@@ -53,8 +52,9 @@ def base_folder(explicit: Path | None = None) -> Path | None:
 
 def project_name(root: Path) -> str:
     """The subfolder of one project: a hash of its root's resolved path."""
-    resolved = os.fsencode(os.path.realpath(root))
-    return hashlib.blake2b(resolved, digest_size=10).hexdigest()
+    from mlops_lint.cache.fingerprint import blake2b
+
+    return blake2b(os.fsencode(os.path.realpath(root)), digest_size=10).hexdigest()
 
 
 def _current_user() -> int | None:
