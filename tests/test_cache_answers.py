@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from harness import LEAKY
-from mlops_lint.cache import answers
+from mlops_lint import discovery
+from mlops_lint.cache import answers, fingerprint, tree
 from mlops_lint.catalog import load
 from mlops_lint.run import RunRequest, run
 
@@ -23,6 +26,7 @@ def _tree(root: Path, with_config: bool) -> Path:
     (root / "sub").mkdir(parents=True)
     (root / "empty").mkdir()
     (root / "sub" / "train.py").write_text(LEAKY)
+    (root / "sub" / ".gitignore").write_text("*.pyc\n")
     (root / "other.py").write_text(CLEAN)
     (root / "link.py").symlink_to(root / "sub" / "train.py")
     if with_config:
@@ -46,16 +50,32 @@ CHANGES = {
     "a .gitignore excluding a file": lambda t: (t / ".gitignore").write_text("sub/train.py\n"),
     "a symlink pointed elsewhere": lambda t: ((t / "link.py").unlink(), (t / "link.py").symlink_to(t / "other.py")),
     "the configuration edited": lambda t: (t / "pyproject.toml").write_text("[tool.mlops-lint]\nselect = ['MLO001']\n"),
+    "a nested .gitignore edited": lambda t: (t / "sub" / ".gitignore").write_text("train.py\n"),
+    "a folder turned into a virtualenv": lambda t: (t / "sub" / "pyvenv.cfg").write_text("home = /usr\n"),
 }
 
 
+def _as_if_written_long_ago(monkeypatch):
+    """Every signature counts as settled (the test's files are seconds old, real ones days)."""
+    monkeypatch.setattr(fingerprint, "SETTLE_SECONDS", -3600)
+
+
+def _refuse_to_walk(monkeypatch):
+    monkeypatch.setattr(discovery, "discover", lambda *_: pytest.fail("walked although the folders are unchanged"))
+
+
+@pytest.mark.parametrize("settled", [False, True], ids=["files just written", "files settled"])
 @pytest.mark.parametrize("change", CHANGES)
-def test_a_change_is_never_answered_from_the_record(tmp_path, monkeypatch, change):
+def test_a_change_is_never_answered_from_the_record(tmp_path, monkeypatch, change, settled):
+    if settled:
+        _as_if_written_long_ago(monkeypatch)
     tree = _tree(tmp_path / "tree", with_config=True)
     monkeypatch.chdir(tree)
     first = _run(tmp_path / "cache")
     with monkeypatch.context() as patched:
         _refuse_full_runs(patched)
+        if settled:  # the folders' shape vouches for discovery: not even walked
+            _refuse_to_walk(patched)
         assert _run(tmp_path / "cache") == first  # answered
     CHANGES[change](tree)
     after = _run(tmp_path / "cache")
@@ -162,3 +182,41 @@ def test_commands_that_must_run_are_never_replayed(tmp_path, args):
     for _ in range(3):
         result = _cli(tree, tmp_path / "cache", *args)
     assert result.stderr.splitlines()[-1] == "True"
+
+
+def test_discovery_reads_nothing_the_shape_of_the_folders_does_not_watch(tmp_path):
+    # tree.py skips the walk when its folders and ignore files are unchanged: that is sound only
+    # while discovery reads nothing else. Audit hooks see every folder it lists and file it opens.
+    root = _tree(tmp_path / "repo", with_config=True)
+    (root / ".git" / "info").mkdir(parents=True)
+    (root / ".git" / "info" / "exclude").write_text("*.log\n")
+    (root / ".gitignore").write_text("build/\n!keep.py\n")
+    (root / "build" / "deep").mkdir(parents=True)
+    (root / "venv-like").mkdir()
+    (root / "venv-like" / "pyvenv.cfg").write_text("home = /usr\n")
+    (root / "skipped").mkdir()
+    (root / "linked").symlink_to(root / "sub")
+    (root / "sub" / "nested" / "deeper").mkdir(parents=True)
+    (root / "sub" / "nested" / ".gitignore").write_text("x.py\n")
+    roots, exclude = [str(root / "sub"), str(root)], [".git", "skipped"]
+    # In a child process: an audit hook cannot be removed once added.
+    probe = (
+        "import json, os, sys\n"
+        "from mlops_lint.discovery import discover\n"
+        "listed, opened = set(), set()\n"
+        "def hook(event, args):\n"
+        "    if event in ('os.scandir', 'open') and args and isinstance(args[0], (str, bytes)):\n"
+        "        (listed if event == 'os.scandir' else opened).add(os.path.realpath(os.fsdecode(args[0])))\n"
+        "sys.addaudithook(hook)\n"
+        f"found = list(discover({roots!r}, {exclude!r}))\n"
+        "print(json.dumps([found, sorted(listed), sorted(opened)]))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    found, seen_listed, seen_opened = (set(part) for part in json.loads(result.stdout.splitlines()[-1]))
+    shape = tree.shape(roots, exclude, since_ns=time.time_ns() + 3600 * 10**9)
+    watched = {os.path.realpath(path) for path, _ in shape}
+    # An ignore file that does not exist is watched through its folder: creating it changes the folder.
+    absent = {os.path.join(folder, name) for folder in watched for name in tree.IGNORE_FILES}
+    probes = {os.path.realpath(path) for path in answers._probe_paths(RunRequest(paths=tuple(roots), use_cache=True))}
+    assert found and seen_listed and seen_listed <= watched
+    assert seen_opened <= watched | absent | probes, seen_opened - watched - absent - probes

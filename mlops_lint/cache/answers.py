@@ -8,11 +8,13 @@ identical command answers from the record when everything else its result depend
 unchanged, and otherwise runs normally:
 
 - the configuration: in every folder from each linted path (and the working folder) up to the
-  file system's root, the candidates of the configuration search (``pyproject.toml``, ``.git``)
-  are as they were before the recorded run read them, contents included, and so is a
+  file system's root, what the configuration search and discovery look at there
+  (``pyproject.toml``, ``.git``, ``.gitignore``, ``.git/info/exclude``) is as it was before the
+  recorded run read it, contents included, and so is a
   ``--config`` file (a run whose configuration came from elsewhere is not recorded);
-- the files: discovery, run again for real with the recorded excludes (it reads the folders and
-  the ``.gitignore`` files afresh), finds the same paths in the same order;
+- the files: every folder under the linted paths and every ``.gitignore`` in them keep the
+  signatures they had before the recorded run began (tree.py), or else discovery, run again for
+  real with the recorded excludes, finds the same paths in the same order;
 - each file is unchanged: its stat signature, when settled, else its content digest
   (fingerprint.py).
 
@@ -27,22 +29,25 @@ import json
 import os
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
 
-from mlops_lint.cache import folder
+from mlops_lint.cache import folder, tree
 from mlops_lint.cache.fingerprint import FORMAT, digest, hash_parts, settled, signature, tool_fingerprint
 
 # codec (and with it the diagnostics' classes) loads only to decode or encode diagnostics: a
 # replayed command (replay.py) never needs them.
 
+# typing itself costs a replayed command more than its work: annotations are never evaluated.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Iterable
+
     from mlops_lint.cache.results import LintCache
     from mlops_lint.diagnostics import Diagnostic
     from mlops_lint.run import RunRequest
 
 KIND = "mlops-lint run"
-# Names the configuration search looks for in each folder above a linted path.
-CONFIGURATION_CANDIDATES = ("pyproject.toml", ".git")
+# What the configuration search and discovery read in each folder above a linted path.
+ANCESTOR_CANDIDATES = ("pyproject.toml", ".git", ".gitignore", os.path.join(".git", "info", "exclude"))
 KEEP_RECORDS = 64  # per cache base: the most recently written ones
 
 
@@ -93,7 +98,7 @@ def _probe_paths(request: RunRequest) -> list[str]:
             if parent == current:
                 break
             current = parent
-    paths = [os.path.join(f, name) for f in folders for name in CONFIGURATION_CANDIDATES]
+    paths = [os.path.join(f, name) for f in folders for name in ANCESTOR_CANDIDATES]
     if request.config_file is not None:
         paths.append(os.path.realpath(request.config_file))
     return paths
@@ -163,13 +168,20 @@ def _still_true(path: Path, record: dict[str, Any], probes_checked: bool = False
         for probe in record["probes"]:
             if type(probe) is not list or len(probe) != 2 or type(probe[0]) is not str or _probe(probe[0]) != probe[1]:
                 return False
+    import time
+
+    started_ns = time.time_ns()
     unchanged, refreshed = _files_unchanged(record["files"])
     if not unchanged:
         return False
-    from mlops_lint.discovery import discover
+    if type(record.get("tree")) is not list or not tree.unchanged(record["tree"]):
+        from mlops_lint.discovery import discover
 
-    if [entry[0] for entry in record["files"]] != list(discover(record["paths"], record["exclude"])):
-        return False
+        if [entry[0] for entry in record["files"]] != list(discover(record["paths"], record["exclude"])):
+            return False
+        # Same files after all: keep the folders' new shape, so that next time one stat each suffices.
+        record["tree"] = tree.shape(record["paths"], record["exclude"], started_ns)
+        refreshed = True
     if refreshed:
         _write(path, record)
     return True
@@ -186,8 +198,11 @@ class RunRecorder:
     """One run's record: made before the run reads its configuration, checked, then kept for next time."""
 
     def __init__(self, request: RunRequest) -> None:
+        import time
+
         self.request = request
         self.eligible = _eligible(request)
+        self.started_ns = time.time_ns()
         # Taken first: a configuration edited while the run goes on then fails the next check.
         self.probes = [[path, _probe(path)] for path in _probe_paths(request)] if self.eligible else []
 
@@ -233,8 +248,9 @@ class RunRecorder:
         record = {
             "format": FORMAT, "kind": KIND, "key": key, "probes": self.probes, "exclude": list(exclude),
             "paths": [p for p in self.request.paths if p != "-"], "files": files,
-            "diagnostics": [codec.encode(d) for d in diagnostics],
+            "tree": None, "diagnostics": [codec.encode(d) for d in diagnostics],
         }
+        record["tree"] = tree.shape(record["paths"], record["exclude"], self.started_ns)
         _write(records / f"{key}.json", record)
         _prune(records)
         last_record = (records, key)

@@ -18,10 +18,13 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
 
 from mlops_lint.cache import answers, folder
 from mlops_lint.cache.fingerprint import FORMAT, hash_parts, tool_fingerprint
+
+TYPE_CHECKING = False  # typing is not loaded on this path (annotations are never evaluated)
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 KIND = "mlops-lint replay"
 _OTHER_COMMANDS = {"rules", "rule", "server", "--help", "-h", "--version"}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # not typing's: a warm run that needs only locate.py does not load typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from mlops_lint.catalog.load import CatalogError, load_catalog
     from mlops_lint.catalog.model import ApiEntry, Catalog, Example, RuleSpec
 
