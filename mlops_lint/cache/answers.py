@@ -55,15 +55,15 @@ def _eligible(request: RunRequest) -> bool:
     return request.use_cache and request.fix is None and "-" not in request.paths
 
 
+# Fields of a RunRequest that do not shape its diagnostics (the others all go into the key, so
+# that a field added later is never forgotten).
+_NOT_KEYED = ("read_stdin", "fix", "use_cache", "cache_dir", "jobs")
+
+
 def _key(request: RunRequest, tool: str) -> str:
-    fields = {
-        "paths": request.paths, "config": str(request.config_file) if request.config_file else None,
-        "select": request.select, "extend_select": request.extend_select, "ignore": request.ignore,
-        "exclude": request.exclude, "extend_exclude": request.extend_exclude,
-        "stdin_filename": request.stdin_filename, "preview": request.preview,
-    }
+    fields = {name: value for name, value in vars(request).items() if name not in _NOT_KEYED}
     return hash_parts(str(FORMAT).encode(), tool.encode(), os.fsencode(os.getcwd()),
-                      json.dumps(fields, sort_keys=True).encode("utf-8", "surrogateescape"))
+                      json.dumps(fields, sort_keys=True, default=str).encode("utf-8", "surrogateescape"))
 
 
 def _read_digest(path: str) -> str | None:
