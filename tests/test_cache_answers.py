@@ -123,6 +123,7 @@ def test_runs_with_stdin_or_fixes_are_never_recorded(tmp_path, monkeypatch):
     assert not list((tmp_path / "cache").rglob("runs/*.json"))
 
 
+@pytest.mark.integration
 def test_a_warm_cli_run_loads_neither_catalog_nor_configuration_nor_engine(tmp_path):
     _tree(tmp_path, with_config=True)
     probe = (
@@ -154,6 +155,7 @@ def _cli(cwd: Path, base: Path, *args: str) -> subprocess.CompletedProcess:
                           env={**os.environ, "MLOPS_LINT_CACHE_DIR": str(base)})
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("args", [("check", "--output-format", "concise", "."), (".",), ("--output-format", "json", "-q", ".")])
 def test_an_unchanged_command_is_replayed_before_the_command_line_loads(tmp_path, args):
     tree = _tree(tmp_path / "tree", with_config=True)
@@ -163,6 +165,7 @@ def test_an_unchanged_command_is_replayed_before_the_command_line_loads(tmp_path
     assert [r.returncode for r in runs] == [1, 1, 1]
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("change", ["a file edited in place, same size", "a file added to an empty folder", "the configuration edited"])
 def test_a_change_is_never_replayed(tmp_path, change):
     tree = _tree(tmp_path / "tree", with_config=True)
@@ -176,6 +179,7 @@ def test_a_change_is_never_replayed(tmp_path, change):
     assert after.returncode == uncached.returncode
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("args", [("-v", "."), ("--no-cache", "."), ("-qv", "."), ("--diff", "."), ("-",)])
 def test_commands_that_must_run_are_never_replayed(tmp_path, args):
     tree = _tree(tmp_path / "tree", with_config=True)
@@ -184,6 +188,7 @@ def test_commands_that_must_run_are_never_replayed(tmp_path, args):
     assert result.stderr.splitlines()[-1] == "True"
 
 
+@pytest.mark.integration
 def test_discovery_reads_nothing_the_shape_of_the_folders_does_not_watch(tmp_path):
     # tree.py skips the walk when its folders and ignore files are unchanged: that is sound only
     # while discovery reads nothing else. Audit hooks see every folder it lists and file it opens.

@@ -25,6 +25,7 @@ def test_size_above_limit_counts_utf8_bytes():
     assert size_above_limit("", 0) is None
 
 
+@pytest.mark.integration
 def test_a_job_returns_the_lints_diagnostics():
     expected = lint_text(LEAKY, ALL_DEFAULT)
 
@@ -36,6 +37,7 @@ def test_a_job_returns_the_lints_diagnostics():
     assert outcome == Outcome(diagnostics=expected) and expected
 
 
+@pytest.mark.integration
 def test_a_job_reports_a_configuration_error_and_a_failure():
     from mlops_lint.run import RunError
 
@@ -53,6 +55,7 @@ def test_a_job_reports_a_configuration_error_and_a_failure():
     assert failure == Outcome(failure="ValueError: boom")
 
 
+@pytest.mark.integration
 @pytest.mark.skipif(not lint_jobs._FORK, reason="lints run in a killable child only where fork is safe")
 def test_cancelling_a_running_job_kills_its_process():
     async def scenario():

@@ -86,6 +86,7 @@ def _check(tree: Path, base: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.integration
 def test_item_01_a_pickle_planted_for_the_current_key_runs_no_code(tmp_path, monkeypatch):
     marker = tmp_path / "code-ran"
     payload = pickle.dumps({"train.py": Payload(marker)})

@@ -50,6 +50,7 @@ def _repo(tmp_path: Path) -> Path:
     return tree
 
 
+@pytest.mark.integration
 def test_item_02_a_committed_cache_symlink_redirects_nothing(tmp_path):
     tree, outside = _repo(tmp_path), tmp_path / "outside"
     outside.mkdir()
@@ -61,6 +62,7 @@ def test_item_02_a_committed_cache_symlink_redirects_nothing(tmp_path):
     assert list(outside.iterdir()) == []
 
 
+@pytest.mark.integration
 def test_item_02_a_dangling_gitignore_symlink_creates_nothing(tmp_path):
     tree, victim = _repo(tmp_path), tmp_path / "home" / ".gitconfig"
     victim.parent.mkdir()
@@ -81,6 +83,7 @@ def _planted_symlink(link: Path, target: Path) -> None:
         os.lchown(link, ANOTHER_USER, ANOTHER_USER)
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("where", ["the project's folder", "the cache folder itself", "a folder above it"])
 def test_item_02_a_symlinked_cache_folder_is_not_used(tmp_path, where):
     tree, target = _repo(tmp_path), tmp_path / "target"
@@ -113,6 +116,7 @@ def test_item_02_a_cache_folder_of_another_user_is_not_used(tmp_path, monkeypatc
     assert list(project.iterdir()) == []
 
 
+@pytest.mark.integration
 @pytest.mark.skipif(not ROOT, reason="giving a folder to another user needs root")
 def test_item_02_a_cache_folder_given_to_another_user_is_not_used_by_root(tmp_path):
     # The case: in a shared folder, another local user prepares the cache of a root run.
@@ -127,6 +131,7 @@ def test_item_02_a_cache_folder_given_to_another_user_is_not_used_by_root(tmp_pa
     assert list(project.iterdir()) == []
 
 
+@pytest.mark.integration
 def test_item_02_a_cache_folder_others_can_write_is_not_used(tmp_path):
     tree, base = _repo(tmp_path), tmp_path / "cache"
     project = folder.trusted_folder(base, folder.project_name(tree), create=True)
