@@ -57,7 +57,7 @@ def _eligible(request: RunRequest) -> bool:
 
 # Fields of a RunRequest that do not shape its diagnostics (the others all go into the key, so
 # that a field added later is never forgotten).
-_NOT_KEYED = ("read_stdin", "fix", "use_cache", "cache_dir", "jobs")
+_NOT_KEYED = ("stdin", "fix", "use_cache", "cache_dir", "jobs")
 
 
 def _key(request: RunRequest, tool: str) -> str:
