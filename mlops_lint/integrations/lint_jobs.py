@@ -26,13 +26,15 @@ from typing import Any, Callable
 
 from mlops_lint.cache import codec
 from mlops_lint.diagnostics import Diagnostic
+from mlops_lint.source.reading import DEFAULT_MAX_FILE_SIZE
 
 # Long enough to take a burst of changes (a paste, several cursors, fast typing) as one.
 DEBOUNCE_SECONDS = 0.05
-# The size above which a document is not analysed: the default of the command line's limit
-# (issue 13, item 8). Until the `max-file-size` setting of the security work is merged, this
-# constant is the server's limit; then the configured value should be passed instead.
-MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+# The size above which the server does not even hand a document to a lint: the default of
+# `max-file-size` (issue 13, item 8). A smaller configured limit is applied by the lint itself
+# (run() holds an editor's buffer to it, as stdin); a larger one is capped here, since a document
+# that size in an editor is not training code to check on every keystroke.
+MAX_DOCUMENT_BYTES = DEFAULT_MAX_FILE_SIZE
 _FORK = sys.platform == "linux" and hasattr(os, "fork")
 
 

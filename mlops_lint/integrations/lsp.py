@@ -59,12 +59,12 @@ def _notebook_json(sources: list[str]) -> str:
 
 
 def too_large(path: str, size: int, limit: int) -> Diagnostic:
-    """The one diagnostic of a document above the size limit, which is not analysed."""
+    """The one diagnostic of a document above the size limit, which is not analysed: the command line's."""
     from mlops_lint.catalog import load_catalog
     from mlops_lint.engine.lint import engine_diagnostic
+    from mlops_lint.source.reading import too_large as detail
 
-    detail = f"file too large to analyse ({size / 2**20:.1f} MiB, above the {limit / 2**20:g} MiB limit)"
-    return engine_diagnostic(load_catalog(), "MLO002", path, detail)
+    return engine_diagnostic(load_catalog(), "MLO002", path, detail(size, limit))
 
 
 def lint_text(path: str, text: str) -> list[Diagnostic]:
@@ -280,7 +280,8 @@ class MlopsLintServer(LanguageServer):
         snapshot = self._snapshot(key)
         if snapshot is None:
             return None
-        size = size_above_limit(snapshot.text, self.max_document_bytes)
+        # A notebook's code must fit, as on the command line: its cells, not the JSON around them.
+        size = size_above_limit("".join(d.source for d in snapshot.documents), self.max_document_bytes)
         if size is not None:  # never analysed: one finding says why, at once
             self._publish(key, snapshot, [too_large(snapshot.path, size, self.max_document_bytes)])
             return None
