@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
-from mlops_lint.observer import CHECKED, NO_ML_IMPORTS, UNREADABLE, RunObserver
+from mlops_lint.observer import CACHED, CHECKED, NO_ML_IMPORTS, UNREADABLE, RunObserver
 
 # The catalog, the configuration and the engine are imported inside run_request(), once the cache
 # could not answer the whole run (mlops_lint/cache/answers.py): on a warm run they are never loaded.
@@ -208,8 +208,9 @@ def run_request(request: RunRequest) -> RunResult:
 
         recorder = RunRecorder(request)
         answered = recorder.answer()
-        if answered is not None:
-            return RunResult(answered)
+        if answered is not None:  # every file unchanged since a run that cached its findings
+            diagnostics, files, warnings = answered
+            return RunResult(diagnostics, stats=RunStats({CACHED: files} if files else {}), warnings=warnings)
     from mlops_lint.catalog import CatalogError, load_catalog
     from mlops_lint.config import ConfigError
     from mlops_lint.diagnostics import Diagnostic
@@ -303,5 +304,5 @@ def run_request(request: RunRequest) -> RunResult:
     diagnostics = sorted((d for d in diagnostics if not _per_file_ignored(d, settings, catalog)), key=Diagnostic.sort_key)
     tally.stage("lint")
     if recorder is not None and cache is not None and not not_walked:  # what was not walked is never vouched for
-        recorder.remember(cache, settings.source, exclude, diagnostics)
+        recorder.remember(cache, settings.source, exclude, diagnostics, settings.warnings)
     return RunResult(diagnostics, fixes, stdin, unsaved, tally.stats(), settings.warnings)

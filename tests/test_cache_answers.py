@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -142,11 +143,11 @@ def test_a_warm_cli_run_loads_neither_catalog_nor_configuration_nor_engine(tmp_p
     assert warm.stdout == cold.stdout != ""
 
 
-def _cli(cwd: Path, base: Path, *args: str) -> subprocess.CompletedProcess:
+def _cli(cwd: Path, base: Path, *args: str, entry: str = "mlops_lint.__main__") -> subprocess.CompletedProcess:
     """The real entry point, printing to a pipe as in CI or pre-commit; reports whether click was loaded."""
     probe = (
         "import sys\n"
-        "from mlops_lint.__main__ import main\n"
+        f"from {entry} import main\n"
         f"sys.argv = ['mlops-lint', *{list(args)!r}]\n"
         "try:\n    main()\n"
         "finally:\n    print('click' in sys.modules, file=sys.stderr)\n"
@@ -163,6 +164,16 @@ def test_an_unchanged_command_is_replayed_before_the_command_line_loads(tmp_path
     assert [r.stderr.splitlines()[-1] for r in runs] == ["True", "False", "False"]  # cold (recorded), replayed twice
     assert runs[0].stdout == runs[1].stdout == runs[2].stdout != ""
     assert [r.returncode for r in runs] == [1, 1, 1]
+    # On stderr, the summary a warm run answered through the command line prints, its time apart.
+    answered = _cli(tree, tmp_path / "cache", *args, entry="mlops_lint.cli")
+    assert answered.stderr.splitlines()[-1] == "True" and answered.stdout == runs[2].stdout
+
+    def summary(result: subprocess.CompletedProcess) -> list[str]:
+        return [re.sub(r" in \d+\.\d s: ", " in T s: ", line) for line in result.stderr.splitlines()[:-1]]
+
+    assert summary(runs[2]) == summary(answered)
+    if "json" not in args and "-q" not in args:
+        assert summary(answered) == ["Checked 0 files (3 unchanged since the last run) in T s: 2 findings, 2 fixable with --fix --unsafe-fixes."]
 
 
 @pytest.mark.integration

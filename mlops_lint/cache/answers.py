@@ -52,12 +52,14 @@ KEEP_RECORDS = 64  # per cache base: the most recently written ones
 
 
 def _eligible(request: RunRequest) -> bool:
-    return request.use_cache and request.fix is None and "-" not in request.paths
+    # An observer that wants every file as it goes (a progress bar, -v) hears a real run.
+    quiet = request.observer is None or not request.observer.wants_total
+    return request.use_cache and request.fix is None and "-" not in request.paths and quiet
 
 
 # Fields of a RunRequest that do not shape its diagnostics (the others all go into the key, so
 # that a field added later is never forgotten).
-_NOT_KEYED = ("stdin", "fix", "use_cache", "cache_dir", "jobs")
+_NOT_KEYED = ("stdin", "fix", "use_cache", "cache_dir", "jobs", "observer")
 
 
 def _key(request: RunRequest, tool: str) -> str:
@@ -128,6 +130,7 @@ def _load(path: Path, key: str) -> dict[str, Any] | None:
         and type(record.get("exclude")) is list and all(type(g) is str for g in record["exclude"])
         and type(record.get("paths")) is list and all(type(p) is str for p in record["paths"])
         and type(record.get("files")) is list and type(record.get("diagnostics")) is list
+        and type(record.get("warnings")) is list and all(type(w) is str for w in record["warnings"])
     )
     return record if valid else None
 
@@ -206,8 +209,9 @@ class RunRecorder:
         # Taken first: a configuration edited while the run goes on then fails the next check.
         self.probes = [[path, _probe(path)] for path in _probe_paths(request)] if self.eligible else []
 
-    def answer(self) -> list[Diagnostic] | None:
-        """The diagnostics of this exact run if nothing they depend on changed since it was recorded, else None."""
+    def answer(self) -> tuple[list[Diagnostic], int, tuple[str, ...]] | None:
+        """This exact run's diagnostics, files and configuration warnings if nothing they depend on
+        changed since it was recorded, else None."""
         global last_record
         if not self.eligible or (records := _records(self.request, create=False)) is None:
             return None
@@ -226,9 +230,10 @@ class RunRecorder:
         except codec.InvalidEntry:
             return None
         last_record = (records, key)
-        return found
+        return found, len(record["files"]), tuple(record["warnings"])
 
-    def remember(self, cache: LintCache, config: str | None, exclude: Iterable[str], diagnostics: list[Diagnostic]) -> None:
+    def remember(self, cache: LintCache, config: str | None, exclude: Iterable[str], diagnostics: list[Diagnostic],
+                 warnings: Iterable[str] = ()) -> None:
         """Keep this finished run's record, so that the same command is answered by ``answer`` next time."""
         global last_record
         from mlops_lint.cache import codec
@@ -248,7 +253,7 @@ class RunRecorder:
         record = {
             "format": FORMAT, "kind": KIND, "key": key, "probes": self.probes, "exclude": list(exclude),
             "paths": [p for p in self.request.paths if p != "-"], "files": files,
-            "tree": None, "diagnostics": [codec.encode(d) for d in diagnostics],
+            "tree": None, "diagnostics": [codec.encode(d) for d in diagnostics], "warnings": list(warnings),
         }
         record["tree"] = tree.shape(record["paths"], record["exclude"], self.started_ns)
         _write(records / f"{key}.json", record)

@@ -7,9 +7,11 @@ answered or recorded before, and that run's record still holds (answers.load_val
 configuration candidates, discovery run again, every file), the printed text and the exit status
 are replayed, and nothing else is loaded.
 
-Only plain ``check`` runs printing to a file or a pipe (CI, pre-commit, editors' tasks) are
-replayed: not on a terminal (colours), not with ``--fix``, ``--diff``, stdin, ``--verbose`` or
-``--no-cache``. Anything unexpected means a normal run.
+Only plain ``check`` runs printing to files or pipes (CI, pre-commit, editors' tasks) are
+replayed: not when stdout or stderr is a terminal (colours, the progress bar), not with ``--fix``,
+``--diff``, stdin, ``--verbose`` or ``--no-cache``, and not when the configuration gave warnings.
+The summary line on stderr is the one the cached answer prints, with the replay's own time.
+Anything unexpected means a normal run.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 from mlops_lint.cache import answers, folder
@@ -38,6 +41,8 @@ def _eligible(argv: list[str]) -> bool:
     if argv and argv[0] in _OTHER_COMMANDS:
         return False
     if os.environ.get("MLOPS_LINT_DEBUG") == "1" or sys.stdout is None or sys.stdout.isatty():
+        return False
+    if sys.stderr is None or sys.stderr.isatty():  # a person watching gets the progress bar of a real run
         return False
     for arg in argv:
         if arg == "-" or arg.split("=", 1)[0] in _NOT_REPLAYED:
@@ -79,12 +84,15 @@ def _valid(document: Any, key: str) -> bool:
         type(document) is dict and document.get("kind") == KIND and document.get("key") == key
         and type(document.get("run")) is str and type(document.get("stdout")) is str
         and type(document.get("exit")) is int and document["exit"] in (0, 1, 2)
+        and type(document.get("summary")) is list and len(document["summary"]) in (0, 2)
+        and all(type(part) is str for part in document["summary"])
     )
 
 
 def replay(argv: list[str]) -> None:
     """Print the recorded output and exit when this command's last run still holds; else return."""
     global _armed
+    started = time.perf_counter()
     if not _eligible(argv):
         return
     _armed = argv
@@ -103,19 +111,40 @@ def replay(argv: list[str]) -> None:
         return
     if not _valid(document, key) or answers.load_valid(runs, document["run"]) is None:
         return
-    _print_and_exit(document["stdout"], document["exit"])
+    summary = ""
+    if document["summary"]:
+        before, after = document["summary"]
+        summary = f"{before}{time.perf_counter() - started:.1f}{after}"
+    _print_and_exit(document["stdout"], summary, document["exit"])
 
 
-def _print_and_exit(text: str, status: int) -> NoReturn:
+def _print_and_exit(text: str, summary: str, status: int) -> NoReturn:
     sys.stdout.write(text)
     sys.stdout.flush()
+    if summary:
+        sys.stderr.write(summary)
+        sys.stderr.flush()
     raise SystemExit(status)
 
 
-def remember(text: str, status: int) -> None:
-    """After a normal run of an armed command: keep its output for ``replay``, tied to its run record."""
+# The summary line's time, as cli.py passes it: replaced by the replay's own time.
+_NO_TIME = " in 0.0 s: "
+
+
+def remember(text: str, status: int, summary: str = "") -> None:
+    """After a normal run of an armed command: keep its output for ``replay``, tied to its run record.
+
+    ``summary`` is the line the command prints on stderr when answered from the cache, with a time
+    of 0.0 s; a summary whose time cannot be found is not replayed (the command runs normally).
+    """
     if _armed is None or answers.last_record is None:
         return
+    parts: list[str] = []
+    if summary:
+        before, found, after = summary.partition(_NO_TIME)
+        if not found:
+            return
+        parts = [before + " in ", " s: " + after]
     runs, run_key = answers.last_record
     if runs != _runs(_armed, create=False):
         return  # the run used another cache folder than the command line says: never mix them
@@ -126,7 +155,7 @@ def remember(text: str, status: int) -> None:
     from mlops_lint.catalog.locate import catalog_dir
 
     key = _key(_armed, tool_fingerprint(catalog_dir()))
-    document = {"format": FORMAT, "kind": KIND, "key": key, "run": run_key, "stdout": text, "exit": status}
+    document = {"format": FORMAT, "kind": KIND, "key": key, "run": run_key, "stdout": text, "exit": status, "summary": parts}
     try:
         folder.write_file(runs / f"replay-{key}.json", json.dumps(document, separators=(",", ":")).encode("ascii"))
     except OSError as problem:

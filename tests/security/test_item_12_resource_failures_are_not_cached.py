@@ -23,7 +23,7 @@ def _run(cache) -> list[tuple[str, int, str]]:
 
 
 def _rule_overflows(monkeypatch, error: type[BaseException]) -> None:
-    def overflow(self, module):
+    def overflow(self, *_args):
         raise error()
 
     monkeypatch.setattr(rule_classes()["MLO101"], "check", overflow)
