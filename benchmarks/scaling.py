@@ -278,7 +278,7 @@ def main() -> int:
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE.parent), os.environ.get("PYTHONPATH")]))}
     with tempfile.TemporaryDirectory(prefix="mlops-lint-scaling-") as folder:
         for name in names:
-            points, floors, early, last = [], [], [], None
+            points, early, last = [], [], None
             for size in sizes:
                 if last is not None and last[1]["time"] * size / last[0] > args.timeout:
                     # Even linear growth from the last size would exceed the timeout: do not wait for it.
