@@ -1,4 +1,4 @@
-"""Run the command line with ``python -m mlops_lint``."""
+"""Run the command line with ``python -m mlops_lint`` (and the ``mlops-lint`` console script)."""
 
 import os
 import sys
@@ -10,7 +10,16 @@ import sys
 if not getattr(sys.flags, "safe_path", False) and sys.path and sys.path[0] in ("", ".", os.getcwd()):
     del sys.path[0]
 
-from mlops_lint.cli import main  # noqa: E402
+
+def main() -> None:
+    # An unchanged run is answered from the cache before the command line is even loaded.
+    from mlops_lint.cache.replay import replay
+
+    replay(sys.argv[1:])
+    from mlops_lint.cli import main as command_line
+
+    command_line(prog_name="mlops-lint")
+
 
 if __name__ == "__main__":
-    main(prog_name="mlops-lint")
+    main()

@@ -227,7 +227,8 @@ def _diffs(fixes: FixResult) -> str:
 @click.option("--preview", is_flag=True, help="Also run the heuristic rules that are off by default.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the results cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), envvar="MLOPS_LINT_CACHE_DIR",
-              help="Where to keep the results cache (default: .mlops-lint-cache at the project root).")
+              help="The folder for the caches, one subfolder per project (default: ~/.cache/mlops-lint, "
+                   "or $XDG_CACHE_HOME/mlops-lint).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes to lint with (default: one per core, never more than the cores or the files; 1 lints in this process).")
 @click.option("--max-file-size", metavar="SIZE", default=None,
@@ -322,24 +323,34 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
     if verbose:
         _say(f"timings: {_timings([*result.stats.seconds, ('report', time.perf_counter() - report_started)])}")
 
-    def summarise() -> None:
-        """The summary line on stderr, for a person reading a human format."""
+    def summary_line(outcomes: dict[str, int], seconds: float) -> str:
+        """The summary line on stderr, for a person reading a human format ('' for the others)."""
         if quiet or fmt not in _HUMAN_FORMATS:
-            return
+            return ""
         from mlops_lint.diagnostics import Applicability
         from mlops_lint.report.summary import summary
 
         attempted = None
         if fix_request is not None:
             attempted = Applicability.UNSAFE if unsafe_fixes else Applicability.SAFE
-        click.echo(summary(result.stats.outcomes, diagnostics, time.perf_counter() - started,
-                           unsafe_shown=unsafe_fixes, attempted=attempted), nl=False, err=True)
+        return summary(outcomes, diagnostics, seconds, unsafe_shown=unsafe_fixes, attempted=attempted)
+
+    def summarise() -> None:
+        click.echo(summary_line(result.stats.outcomes, time.perf_counter() - started), nl=False, err=True)
 
     fixes = result.fixes
     if fixes is None:
         click.echo(text, nl=False)
         summarise()
-        sys.exit(exit_code(diagnostics, exit_zero))
+        status = exit_code(diagnostics, exit_zero)
+        if request.use_cache and not result.warnings:  # the same command, unchanged, is then answered before click loads
+            from mlops_lint.cache.replay import remember
+            from mlops_lint.observer import CACHED
+
+            # What that answer will say on stderr: every file unchanged since this run (its time apart).
+            files = result.stats.files
+            remember(text, status, summary_line({CACHED: files} if files else {}, 0.0))
+        sys.exit(status)
     click.echo(_fix_messages(fixes), nl=False, err=True)
     if diff:
         click.echo(diff_text, nl=False)

@@ -13,21 +13,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
-from mlops_lint.catalog import Catalog, CatalogError, load_catalog
-from mlops_lint.config import ConfigError, find_pyproject, load_settings
-from mlops_lint.diagnostics import Diagnostic
-from mlops_lint.discovery import discover
-from mlops_lint.engine.lint import LintOptions
-from mlops_lint.engine.parallel import lint_files, lint_source
-from mlops_lint.engine.prefilter import build_prefilter
-from mlops_lint.observer import CHECKED, NO_ML_IMPORTS, UNREADABLE, RunObserver
-from mlops_lint.selection import SelectionError, selected_codes
-from mlops_lint.settings import Settings
-from mlops_lint.source import SourceDocument, SourceError, document_from_bytes
+from mlops_lint.observer import CACHED, CHECKED, NO_ML_IMPORTS, UNREADABLE, RunObserver
 
-if TYPE_CHECKING:  # a plain check imports neither the cache nor anything of the fixes
-    from mlops_lint.cache import LintCache
+# The catalog, the configuration and the engine are imported inside run_request(), once the cache
+# could not answer the whole run (mlops_lint/cache/answers.py): on a warm run they are never loaded.
+if TYPE_CHECKING:  # a plain check imports nothing of the fixes
+    from mlops_lint.cache.results import LintCache
+    from mlops_lint.catalog import Catalog
+    from mlops_lint.diagnostics import Diagnostic
+    from mlops_lint.engine.lint import LintOptions
     from mlops_lint.fixes.result import FixRequest, FixResult
+    from mlops_lint.settings import Settings
+    from mlops_lint.source import SourceDocument
 
 
 class RunError(Exception):
@@ -97,7 +94,7 @@ class RunRequest:
     fix: FixRequest | None = None  # --fix / --diff
     preview: bool = False  # also run the rules that are off by default
     use_cache: bool = False  # the CLI turns it on; --no-cache off
-    cache_dir: Path | None = None  # default: .mlops-lint-cache beside the config file, else in the cwd
+    cache_dir: Path | None = None  # the cache base folder (default: the user's; mlops_lint/cache/folder.py)
     jobs: int | None = None  # None: one process per core
     max_file_size: int | None = None  # bytes; None: the configuration's (default 5 MiB)
     observer: RunObserver | None = None  # hears the run as it goes (progress, -v)
@@ -114,6 +111,8 @@ class RunResult:
 
 
 def _settings(request: RunRequest, catalog: Catalog) -> Settings:
+    from mlops_lint.config import find_pyproject, load_settings
+
     config = request.config_file
     if config is None:
         first = next((p for p in request.paths if p != "-"), None)
@@ -141,15 +140,16 @@ def _per_file_ignored(diagnostic: Diagnostic, settings: Settings, catalog: Catal
     return False
 
 
-def _cache(request: RunRequest, settings: Settings, options: LintOptions) -> LintCache | None:
+def _cache(request: RunRequest, settings: Settings, options: LintOptions, max_size: int) -> LintCache | None:
     if not request.use_cache:
         return None
-    from mlops_lint.cache import CACHE_DIR_NAME, cache_for
+    from mlops_lint.cache.folder import base_folder
+    from mlops_lint.cache.results import results_cache
     from mlops_lint.catalog.locate import catalog_dir
 
     root = Path(settings.source).parent if settings.source else Path.cwd()
-    directory = request.cache_dir or root / CACHE_DIR_NAME
-    return cache_for(directory, catalog_dir(), options.selected, options.rule_options, options.honour_noqa)
+    return results_cache(base_folder(request.cache_dir), root, catalog_dir(),
+                         options.selected, options.rule_options, options.honour_noqa, max_size)
 
 
 def run(request: RunRequest) -> list[Diagnostic]:
@@ -202,6 +202,25 @@ def _counted(paths: Iterable[str], tally: _Tally) -> Iterator[str]:
 
 def run_request(request: RunRequest) -> RunResult:
     """Lint (and with ``request.fix``, first fix) the files of ``request``."""
+    recorder = None
+    if request.use_cache:
+        from mlops_lint.cache.answers import RunRecorder
+
+        recorder = RunRecorder(request)
+        answered = recorder.answer()
+        if answered is not None:  # every file unchanged since a run that cached its findings
+            diagnostics, files, warnings = answered
+            return RunResult(diagnostics, stats=RunStats({CACHED: files} if files else {}), warnings=warnings)
+    from mlops_lint.catalog import CatalogError, load_catalog
+    from mlops_lint.config import ConfigError
+    from mlops_lint.diagnostics import Diagnostic
+    from mlops_lint.discovery import discover
+    from mlops_lint.engine.lint import LintOptions
+    from mlops_lint.engine.parallel import lint_files, lint_source
+    from mlops_lint.engine.prefilter import build_prefilter
+    from mlops_lint.selection import SelectionError, selected_codes
+    from mlops_lint.source import SourceError, document_from_bytes
+
     observer = request.observer or RunObserver()
     tally = _Tally(observer)
     try:
@@ -263,8 +282,9 @@ def run_request(request: RunRequest) -> RunResult:
         paths = [p for p in paths if p not in known]
         diagnostics = [d for f in known.values() for d in f.findings or ()]
         tally.stage("fixes")
+    cache = _cache(request, settings, options, max_size)
     try:
-        diagnostics.extend(lint_files(paths, catalog, options, prefilter, _cache(request, settings, options), request.jobs,
+        diagnostics.extend(lint_files(paths, catalog, options, prefilter, cache, request.jobs,
                                       max_file_size=max_size, observe=tally))
     except CatalogError as error:  # rules and catalog out of step: checked when the rules first load
         raise RunError(str(error)) from None
@@ -281,7 +301,8 @@ def run_request(request: RunRequest) -> RunResult:
             unsaved = (document_from_bytes(name, stdin),)
         except SourceError:
             pass  # reported as MLO002; there is no text to show
-    diagnostics = [d for d in diagnostics if not _per_file_ignored(d, settings, catalog)]
+    diagnostics = sorted((d for d in diagnostics if not _per_file_ignored(d, settings, catalog)), key=Diagnostic.sort_key)
     tally.stage("lint")
-    return RunResult(sorted(diagnostics, key=Diagnostic.sort_key), fixes, stdin, unsaved,
-                     tally.stats(), settings.warnings)
+    if recorder is not None and cache is not None and not not_walked:  # what was not walked is never vouched for
+        recorder.remember(cache, settings.source, exclude, diagnostics, settings.warnings)
+    return RunResult(diagnostics, fixes, stdin, unsaved, tally.stats(), settings.warnings)

@@ -114,7 +114,7 @@ def test_file_deleted_between_discovery_and_reading(tmp_path, monkeypatch):
         found = list(real_discover(paths, exclude, *problems, **keywords))
         yield from discover_then_delete(found, exclude)
 
-    monkeypatch.setattr("mlops_lint.run.discover", listed_first)
+    monkeypatch.setattr(discovery, "discover", listed_first)  # run() imports it when it runs
     diagnostics = run(RunRequest(paths=(str(tmp_path),)))
     assert [(Path(d.location.path).name, d.code, d.message) for d in diagnostics] == [
         ("b.py", "MLO002", "could not read file: No such file or directory")

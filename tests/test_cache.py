@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
-import pickle
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 import mlops_lint.engine.parallel as parallel
-from mlops_lint.cache import CACHE_DIR_NAME, LintCache, cache_for, run_key
+from mlops_lint.cache import fingerprint, folder, results
+from mlops_lint.cache.results import LintCache, configuration_key, results_cache
 from mlops_lint.catalog import load_catalog
 from mlops_lint.catalog.locate import catalog_dir
 from mlops_lint.diagnostics import Diagnostic
@@ -40,9 +42,26 @@ def _refuse_to_lint(monkeypatch):
     monkeypatch.setattr(parallel, "screen", refuse)
 
 
-def _cache(directory: Path, **overrides) -> LintCache:
+def _refuse_to_read(monkeypatch):
+    def refuse(path, *_args, **_kwargs):
+        raise AssertionError(f"{path} was read although its signature is unchanged")
+
+    monkeypatch.setattr(parallel, "open", refuse, raising=False)
+
+
+def _cache(base: Path, project: Path | None = None, later: bool = False, **overrides) -> LintCache:
+    """The results cache of ``project`` (default: base's parent) under the cache folder ``base``.
+
+    ``later``: as if the run happened a minute from now, when every file written by the test has
+    settled (a signature taken within fingerprint.SETTLE_SECONDS of a change is never trusted alone).
+    """
     settings = {"selected": ALL, "rule_options": {}, "honour_noqa": True, **overrides}
-    return cache_for(directory, catalog_dir(), settings["selected"], settings["rule_options"], settings["honour_noqa"])
+    cache = results_cache(base, project or base.parent, catalog_dir(),
+                          settings["selected"], settings["rule_options"], settings["honour_noqa"])
+    assert cache is not None
+    if later:
+        cache.now_ns = time.time_ns() + 60 * 10**9
+    return cache
 
 
 def test_cached_results_equal_uncached_on_the_sample_tree(tmp_path, monkeypatch):
@@ -56,72 +75,118 @@ def test_cached_results_equal_uncached_on_the_sample_tree(tmp_path, monkeypatch)
     assert {d.code for d in uncached} >= {"MLO001", "MLO002", "MLO101"}
 
 
+def test_a_settled_unchanged_file_costs_one_stat_and_no_read(tmp_path, monkeypatch):
+    tree = tmp_path / "tree"
+    write_sample_tree(tree, copies=1)
+    uncached = _lint(tree, None)
+    _lint(tree, _cache(tmp_path / "cache", later=True))  # the entries get settled signatures
+    _refuse_to_read(monkeypatch)
+    _refuse_to_lint(monkeypatch)
+    assert _lint(tree, _cache(tmp_path / "cache", later=True)) == uncached
+
+
+def test_a_signature_taken_too_soon_after_a_change_is_never_trusted_alone(tmp_path, monkeypatch):
+    # A file written twice within one tick of the file system's clock keeps size, mtime and ctime:
+    # simulated here by a signature that never changes. An entry stored right after a change is
+    # then checked by content, and the second write is seen.
+    monkeypatch.setattr(results, "signature", lambda info: [1, 2, 3, 4, 5])
+    (tmp_path / "a.py").write_text(LEAKY)
+    assert len(_lint(tmp_path, _cache(tmp_path / "cache"))) == 1
+    (tmp_path / "a.py").write_text(LEAKY.replace("X = StandardScaler().fit_transform(X)", "X = 1  # no scaler anymore ."))
+    assert _lint(tmp_path, _cache(tmp_path / "cache")) == []
+
+
 def test_editing_a_file_invalidates_only_that_file(tmp_path, monkeypatch):
     (tmp_path / "a.py").write_text(LEAKY)
     (tmp_path / "b.py").write_text(LEAKY)
-    assert len(_lint(tmp_path, _cache(tmp_path / "cache"))) == 2
-    (tmp_path / "a.py").write_text(LEAKY.replace("X = Standard", "Z = Standard"))
+    assert len(_lint(tmp_path, _cache(tmp_path / "cache", later=True))) == 2
+    (tmp_path / "a.py").write_text(LEAKY.replace("X = Standard", "Z = Standard"))  # same size
     analysed = []
     real = parallel.screen
     monkeypatch.setattr(parallel, "screen", lambda path, *rest: analysed.append(path) or real(path, *rest))
-    after = _lint(tmp_path, _cache(tmp_path / "cache"))
+    after = _lint(tmp_path, _cache(tmp_path / "cache", later=True))
     assert analysed == [str(tmp_path / "a.py")]
     assert [d.location.path for d in after] == [str(tmp_path / "b.py")]
 
 
-def test_run_key_changes_with_everything_that_shapes_a_result(tmp_path):
+def test_a_file_replaced_by_another_with_the_same_signature_times_is_read_again(tmp_path, monkeypatch):
+    (tmp_path / "a.py").write_text(LEAKY)
+    (tmp_path / "b.py").write_text("X = 1\n")
+    assert len(_lint(tmp_path, _cache(tmp_path / "cache", later=True))) == 1
+    os.replace(tmp_path / "b.py", tmp_path / "a.py")  # a new inode under the old name
+    assert _lint(tmp_path, _cache(tmp_path / "cache", later=True)) == []
+
+
+def test_the_keys_change_with_everything_that_shapes_a_result(tmp_path):
+    base = configuration_key(ALL, {}, True)
+    assert configuration_key(ALL, {}, True) == base
+    assert configuration_key(frozenset({"MLO101"}), {}, True) != base
+    assert configuration_key(ALL, {"MLO101": {"some-option": 3}}, True) != base
+    assert configuration_key(ALL, {"MLO101": {"some-option": 4}}, True) != configuration_key(ALL, {"MLO101": {"some-option": 3}}, True)
+    assert configuration_key(ALL, {}, False) != base
     catalog = tmp_path / "rules"
     shutil.copytree(catalog_dir(), catalog)
-    base = run_key(catalog, ALL, {}, True)
-    assert run_key(catalog, ALL, {}, True) == base
-    assert run_key(catalog, frozenset({"MLO101"}), {}, True) != base
-    assert run_key(catalog, ALL, {"MLO101": {"some-option": 3}}, True) != base
-    assert run_key(catalog, ALL, {"MLO101": {"some-option": 4}}, True) != run_key(catalog, ALL, {"MLO101": {"some-option": 3}}, True)
-    assert run_key(catalog, ALL, {}, False) != base
+    tool = fingerprint.tool_fingerprint(catalog)
+    assert fingerprint.tool_fingerprint(catalog) == tool
     api = catalog / "api" / "sklearn.toml"
     api.write_text(api.read_text(encoding="utf-8") + "\n# one more comment\n", encoding="utf-8")
-    assert run_key(catalog, ALL, {}, True) != base
+    assert fingerprint.tool_fingerprint(catalog) != tool
+
+
+def test_another_tool_fingerprint_empties_the_index(tmp_path, monkeypatch):
+    (tmp_path / "a.py").write_text(LEAKY)
+    _lint(tmp_path, _cache(tmp_path / "cache"))
+    assert _cache(tmp_path / "cache").entries
+    monkeypatch.setattr(results, "tool_fingerprint", lambda _catalog: "another version")
+    assert _cache(tmp_path / "cache").entries == {}
 
 
 def test_editing_the_config_invalidates_through_a_real_run(tmp_path, monkeypatch):
     (tmp_path / "train.py").write_text(LEAKY)
     monkeypatch.chdir(tmp_path)
-    request = RunRequest(paths=("train.py",), use_cache=True)
+    request = RunRequest(paths=("train.py",), use_cache=True, cache_dir=tmp_path / "cache")
     assert [d.code for d in run(request)] == ["MLO101"]
-    assert (tmp_path / CACHE_DIR_NAME).is_dir()  # no pyproject: the cache sits in the cwd
+    # No pyproject: the project is the working folder; its cache is in the cache folder, not here.
+    assert list((tmp_path / "cache" / folder.project_name(tmp_path)).glob("results-*.json"))
     (tmp_path / "pyproject.toml").write_text("[tool.mlops-lint]\nselect = ['MLO001']\n")
     assert run(request) == []
     (tmp_path / "pyproject.toml").write_text("[tool.mlops-lint]\nselect = ['MLO1']\n")
     assert [d.code for d in run(request)] == ["MLO101"]
     _refuse_to_lint(monkeypatch)
     assert [d.code for d in run(request)] == ["MLO101"]
-    assert (tmp_path / CACHE_DIR_NAME / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "pyproject.toml", "train.py"]
 
 
 def test_an_edited_rule_module_changes_the_key(tmp_path, monkeypatch):
-    import mlops_lint.cache as cache_module
-
     package = tmp_path / "mlops_lint"
     package.mkdir()
     (package / "cache.py").write_text("x = 1\n")
-    monkeypatch.setattr(cache_module, "__file__", str(package / "cache.py"))
-    before = run_key(catalog_dir(), ALL, {}, True)
+    monkeypatch.setattr(fingerprint, "PACKAGE", package)
+    before = fingerprint.tool_fingerprint(catalog_dir())
     (package / "rule.py").write_text("y = 2\n")
-    assert run_key(catalog_dir(), ALL, {}, True) != before
+    assert fingerprint.tool_fingerprint(catalog_dir()) != before
 
 
 def test_corrupt_cache_is_ignored_and_replaced(tmp_path):
     (tmp_path / "a.py").write_text(LEAKY)
     cache = _cache(tmp_path / "cache")
-    cache.file.parent.mkdir(parents=True)
-    cache.file.write_bytes(b"\x80\x05 not a pickle")
-    assert len(_lint(tmp_path, _cache(tmp_path / "cache"))) == 1
-    assert isinstance(pickle.loads(cache.file.read_bytes()), dict)
+    entry = [[1, 2, 3, 4, 5], True, "0" * 32, []]
+    for corrupt in (b"\x80\x05 not json", b"[]", json.dumps({"kind": "mlops-lint results", "tool": cache.tool,
+                                                                "files": {str(tmp_path / "a.py"): ["bad"]}}).encode()):
+        cache.file.write_bytes(corrupt)
+        assert len(_lint(tmp_path, _cache(tmp_path / "cache"))) == 1
+        assert json.loads(cache.file.read_bytes())["files"][str(tmp_path / "a.py")][3][0][0] == "MLO101"
+    # A well-formed entry whose diagnostics are not: a miss, then replaced.
+    stored = json.loads(cache.file.read_bytes())
+    digest = stored["files"][str(tmp_path / "a.py")][2]
+    stored["files"][str(tmp_path / "a.py")] = [entry[0], False, digest, [["MLO101", "x", "y", "fatal", [], [], None, ""]]]
+    cache.file.write_text(json.dumps(stored))
+    assert [d.code for d in _lint(tmp_path, _cache(tmp_path / "cache"))] == ["MLO101"]
 
 
-def _save_many(directory: str, worker: int) -> None:
+def _save_many(base: str, worker: int) -> None:
     for round_ in range(20):
-        cache = _cache(Path(directory))
+        cache = _cache(Path(base))
         cache.put(f"file{worker}_{round_}.py", "digest", [])
         cache.save()
 
@@ -129,38 +194,63 @@ def _save_many(directory: str, worker: int) -> None:
 @pytest.mark.integration
 def test_concurrent_savers_leave_a_valid_cache(tmp_path):
     context = multiprocessing.get_context("spawn" if sys.platform != "linux" else "fork")
-    workers = [context.Process(target=_save_many, args=(str(tmp_path), n)) for n in range(4)]
+    base = tmp_path / "cache"
+    workers = [context.Process(target=_save_many, args=(str(base), n)) for n in range(4)]
     for process in workers:
         process.start()
     for process in workers:
         process.join(60)
     assert [p.exitcode for p in workers] == [0, 0, 0, 0]
-    entries = _cache(tmp_path).entries
-    assert entries and all(value == ("digest", ()) for value in entries.values())
+    cache = _cache(base)
+    entries = cache.entries
+    assert entries and all(value == [None, False, "digest", []] for value in entries.values())
     assert any(f"file{n}_19.py" in entries for n in range(4))  # the last saver's own entries survive
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []  # mlops_lint/atomic.py's temporaries
+    assert [p.name for p in cache.file.parent.iterdir() if p.name.endswith(".tmp")] == []  # mlops_lint/atomic.py's temporaries
 
 
-def _cli(tmp_path, *args):
+def _cli(tmp_path, *args, base: Path | None = None):
+    environment = {**os.environ, "NO_COLOR": "1"}
+    if base is not None:
+        environment["MLOPS_LINT_CACHE_DIR"] = str(base)
     return subprocess.run(
         [sys.executable, "-m", "mlops_lint", "check", "--output-format", "concise", *args, "train.py"],
-        cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"},
+        cwd=tmp_path, capture_output=True, text=True, env=environment,
     )
 
 
+def _files_under(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+
 @pytest.mark.integration
-def test_cli_caches_at_the_project_root_unless_told_not_to(tmp_path, monkeypatch):
-    monkeypatch.delenv("MLOPS_LINT_CACHE_DIR")  # the default place, in the test's own project
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
-    (tmp_path / "train.py").write_text(LEAKY)
-    uncached = _cli(tmp_path, "--no-cache")
-    assert not (tmp_path / CACHE_DIR_NAME).exists()
-    cold, warm = _cli(tmp_path), _cli(tmp_path)
+def test_cli_caches_in_the_cache_folder_never_in_the_tree(tmp_path):
+    tree, base = tmp_path / "tree", tmp_path / "user-cache"
+    tree.mkdir()
+    (tree / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tree / "train.py").write_text(LEAKY)
+    uncached = _cli(tree, "--no-cache", base=base)
+    assert not base.exists()
+    cold, warm = _cli(tree, base=base), _cli(tree, base=base)
     assert uncached.stdout == cold.stdout == warm.stdout != ""
-    assert list((tmp_path / CACHE_DIR_NAME).glob("*.pickle"))
+    assert _files_under(tree) == ["pyproject.toml", "train.py"]
+    project = base / folder.project_name(tree)
+    assert list(project.glob("results-*.json")) and list((base / "runs").glob("*.json"))
+    assert oct(project.stat().st_mode & 0o777) == "0o700"
     elsewhere = tmp_path / "elsewhere"
-    assert _cli(tmp_path, "--cache-dir", str(elsewhere)).stdout == cold.stdout
-    assert list(elsewhere.glob("*.pickle"))
+    assert _cli(tree, "--cache-dir", str(elsewhere), base=base).stdout == cold.stdout
+    assert list((elsewhere / folder.project_name(tree)).glob("results-*.json"))
+
+
+def test_the_default_cache_folder_follows_xdg_and_home(tmp_path, monkeypatch):
+    monkeypatch.delenv("MLOPS_LINT_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert folder.base_folder() == tmp_path / "xdg" / "mlops-lint"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/xdg")  # invalid by the specification: ignored
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert folder.base_folder() == tmp_path / "home" / ".cache" / "mlops-lint"
+    monkeypatch.setenv("MLOPS_LINT_CACHE_DIR", str(tmp_path / "chosen"))
+    assert folder.base_folder() == tmp_path / "chosen"
+    assert folder.base_folder(tmp_path / "explicit") == tmp_path / "explicit"
 
 
 @pytest.mark.integration

@@ -1,8 +1,10 @@
-"""The pickled catalog snapshot: same catalog as the TOML, never stale, never an error, only written
-where Python would write bytecode."""
+"""The catalog snapshot (parsed TOML tables as JSON): same catalog as the TOML, never stale, never an
+error, only written where Python would write bytecode, only read from a folder that can be trusted."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import sys
 
@@ -23,8 +25,8 @@ def rules(tmp_path, monkeypatch):
     load.load_catalog.cache_clear()
 
 
-def pickles(rules):
-    return sorted((rules.parent / "pycache").glob("catalog-*.pickle"))
+def snapshots(rules):
+    return sorted((rules.parent / "pycache").glob("catalog-*"))
 
 
 def parsed(rules):
@@ -35,9 +37,9 @@ def parsed(rules):
 
 def test_the_snapshot_is_the_parsed_catalog(rules, monkeypatch):
     first = load.load_catalog(rules)
-    assert len(pickles(rules)) == 1
+    assert len(snapshots(rules)) == 1
     load.load_catalog.cache_clear()
-    monkeypatch.setattr(load, "_parse", lambda *_: pytest.fail("parsed the TOML although a snapshot was there"))
+    monkeypatch.setattr(load, "_read", lambda *_: pytest.fail("parsed the TOML although a snapshot was there"))
     second = load.load_catalog(rules)
     monkeypatch.undo()
     assert second is not first
@@ -47,30 +49,49 @@ def test_the_snapshot_is_the_parsed_catalog(rules, monkeypatch):
 
 def test_an_edited_catalog_file_is_parsed_again_and_replaces_the_old_snapshot(rules):
     load.load_catalog(rules)
-    before = pickles(rules)
+    before = snapshots(rules)
     rule = rules / "MLO101.toml"
     rule.write_text(rule.read_text(encoding="utf-8").replace('severity = "error"', 'severity = "warning"'), encoding="utf-8")
     load.load_catalog.cache_clear()
     assert load.load_catalog(rules).rules["MLO101"].severity == "warning"
-    after = pickles(rules)
+    after = snapshots(rules)
     assert len(after) == 1 and after != before
 
 
 def test_a_corrupt_snapshot_is_rebuilt_not_an_error(rules):
     load.load_catalog(rules)
-    (path,) = pickles(rules)
-    path.write_bytes(b"\x80\x05not a pickle")
+    (path,) = snapshots(rules)
+    good = json.loads(path.read_bytes())
+    wrong_tables = {**good, "tables": {name: {"code": 1} for name in good["tables"]}}
+    for corrupt in (b"\x80\x05not json", b"1", json.dumps({**good, "kind": "other"}).encode(), json.dumps(wrong_tables).encode()):
+        path.write_bytes(corrupt)
+        load.load_catalog.cache_clear()
+        assert load.load_catalog(rules).rules == parsed(rules).rules
+
+
+def test_a_snapshot_in_a_symlinked_or_foreign_folder_is_not_read(rules, tmp_path, monkeypatch):
+    load.load_catalog(rules)
+    real = tmp_path / "elsewhere"
+    (rules.parent / "pycache").rename(real)
+    (rules.parent / "pycache").symlink_to(real)
     load.load_catalog.cache_clear()
-    assert load.load_catalog(rules).rules == parsed(rules).rules
-    path.write_bytes(b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00K\x01.")  # a valid pickle of 1, not a catalog
+    monkeypatch.setattr(load, "_read", lambda *_: pytest.fail("snapshot used"))
+    with pytest.raises(pytest.fail.Exception, match="snapshot used"):
+        load.load_catalog(rules)
+    (rules.parent / "pycache").unlink()
+    real.rename(rules.parent / "pycache")
     load.load_catalog.cache_clear()
-    assert load.load_catalog(rules).rules == parsed(rules).rules
+    # Neither the current user nor the package's owner: someone else's folder and file.
+    assert snapshot._owners() == {os.getuid(), os.stat(snapshot._PACKAGE).st_uid}
+    monkeypatch.setattr(snapshot, "_owners", lambda: frozenset({os.stat(rules).st_uid + 4242}))
+    with pytest.raises(pytest.fail.Exception, match="snapshot used"):
+        load.load_catalog(rules)
 
 
 def test_nothing_is_written_when_python_writes_no_bytecode(rules, monkeypatch):
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
     assert load.load_catalog(rules).rules == parsed(rules).rules
-    assert pickles(rules) == []
+    assert snapshots(rules) == []
 
 
 def test_a_read_only_folder_only_loses_the_speed_up(rules, monkeypatch):
@@ -79,4 +100,4 @@ def test_a_read_only_folder_only_loses_the_speed_up(rules, monkeypatch):
 
     monkeypatch.setattr(atomic.os, "replace", refuse)
     assert load.load_catalog(rules).rules == parsed(rules).rules
-    assert pickles(rules) == [] and not list((rules.parent / "pycache").glob(".*tmp"))
+    assert snapshots(rules) == [] and not list((rules.parent / "pycache").glob(".*tmp"))

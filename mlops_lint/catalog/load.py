@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from mlops_lint.catalog import snapshot, toml
 from mlops_lint.catalog.locate import catalog_dir
@@ -98,8 +98,18 @@ def load_catalog(directory: Path | None = None) -> Catalog:
     root = directory or catalog_dir()
     rule_files = [(path, path.read_bytes()) for path in sorted(root.glob("MLO*.toml"))]
     api_files = [(path, path.read_bytes()) for path in sorted((root / "api").glob("*.toml"))]
-    key = snapshot.snapshot_key([(path.relative_to(root).as_posix(), data) for path, data in rule_files + api_files])
-    return snapshot.cached(key, Catalog, lambda: _parse(rule_files, api_files))
+    names = {path: path.relative_to(root).as_posix() for path, _ in rule_files + api_files}
+    key = snapshot.snapshot_key([(names[path], data) for path, data in rule_files + api_files])
+    tables = snapshot.load(key)
+    if tables is not None and set(tables) == set(names.values()):
+        try:
+            return _parse(rule_files, api_files, lambda path, _data: tables[names[path]])
+        except Exception:  # a snapshot the validation refuses is no snapshot: parse the TOML
+            pass
+    parsed = {names[path]: _read(path, data) for path, data in rule_files + api_files}
+    catalog = _parse(rule_files, api_files, lambda path, _data: parsed[names[path]])
+    snapshot.save(key, parsed)
+    return catalog
 
 
 def _api_entries(path: Path, data: dict[str, Any], api: dict[str, ApiEntry], methods: dict[str, ApiEntry]) -> None:
@@ -128,13 +138,19 @@ def _api_entries(path: Path, data: dict[str, Any], api: dict[str, ApiEntry], met
                 raise CatalogError(f"{where}: method '{entry.short_name}' is already matched by name as '{other.qualname}' with another meaning")
 
 
-def _parse(rule_files: list[tuple[Path, bytes]], api_files: list[tuple[Path, bytes]]) -> Catalog:
+def _parse(
+    rule_files: list[tuple[Path, bytes]],
+    api_files: list[tuple[Path, bytes]],
+    read: Callable[[Path, bytes], dict[str, Any]] | None = None,
+) -> Catalog:
+    """Validate the catalog's files into a Catalog; ``read`` gives each file's table (default: parse its TOML)."""
+    read = read or _read
     rules: dict[str, RuleSpec] = {}
     for path, data in rule_files:
-        spec = _rule(path, _read(path, data))
+        spec = _rule(path, read(path, data))
         rules[spec.code] = spec
     api: dict[str, ApiEntry] = {}
     methods: dict[str, ApiEntry] = {}
     for path, data in api_files:
-        _api_entries(path, _read(path, data), api, methods)
+        _api_entries(path, read(path, data), api, methods)
     return Catalog(rules=rules, api=api)

@@ -1,7 +1,8 @@
 """Lint many files: read, consult the cache, prefilter, and analyse the rest in a process pool.
 
-The parent reads each file once (the cache is keyed by the bytes it read, so a file edited during
-the run can never be cached under the wrong content) and streams the misses to the workers; trees
+The parent answers unchanged files from the cache by one ``os.stat`` each, reads every other file
+once (the cache is keyed by the bytes it read, so a file edited during the run can never be cached
+under the wrong content: mlops_lint/cache/fingerprint.py) and streams the misses to the workers; trees
 never leave a worker and only plain frozen Diagnostics come back. Results are gathered per file in
 discovery order and sorted with the same key as the serial path, so ``--jobs 1`` and ``--jobs N``
 print byte-identical output.
@@ -28,7 +29,7 @@ from mlops_lint.source.reading import DEFAULT_MAX_FILE_SIZE, too_large
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from mlops_lint.cache import LintCache
+    from mlops_lint.cache.results import LintCache
 
 # Below this many files to analyse a pool costs more (fork, pipes) than it saves.
 PARALLEL_THRESHOLD = 32
@@ -153,6 +154,11 @@ class _Reader:
 
     def tasks(self) -> Iterator[_Task]:
         for index, path in enumerate(self.paths):
+            if self.cache is not None:
+                cached = self.cache.unchanged(path)  # one os.stat: an unchanged file is not even read
+                if cached is not None:
+                    self.results[index] = cached
+                    continue
             try:
                 data = read_bytes(path, self.max_size)  # regular files only, within the limit
                 if len(data) > self.max_size:

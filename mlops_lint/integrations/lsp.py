@@ -1,4 +1,8 @@
-"""The language server (`mlops-lint server`): lint open documents, publish diagnostics, offer quick fixes."""
+"""The language server (`mlops-lint server`): lint open documents, publish diagnostics, offer quick fixes.
+
+Documents are linted after each change, off the event loop, and only the lint of what the editor
+holds now is ever published (lint_jobs.py); a document above the size limit is not analysed.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,19 @@ import json
 import logging
 import os
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, Callable
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
+from pygls.workspace import TextDocument
 
 from mlops_lint import __version__
 from mlops_lint.diagnostics import Applicability, Diagnostic, Location, Severity
 from mlops_lint.integrations.jupyter_lsp import as_lintable
+from mlops_lint.integrations.lint_jobs import MAX_DOCUMENT_BYTES, Debouncer, Job, Outcome, size_above_limit
+from mlops_lint.integrations.lint_jobs import start as start_lint
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +42,31 @@ class Target:
     to_client: Callable[[types.Range], types.Range]
 
 
+_WARM_UP = (
+    "from sklearn.model_selection import train_test_split\n"
+    "from sklearn.preprocessing import StandardScaler\n"
+    "X = StandardScaler().fit_transform(X)\n"
+    "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+)
+
+
+def _notebook_json(sources: list[str]) -> str:
+    """Code cells as the nbformat JSON the engine reads; its cell numbers count these cells."""
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": source}
+        for source in sources
+    ]})
+
+
+def too_large(path: str, size: int, limit: int) -> Diagnostic:
+    """The one diagnostic of a document above the size limit, which is not analysed: the command line's."""
+    from mlops_lint.catalog import load_catalog
+    from mlops_lint.engine.lint import engine_diagnostic
+    from mlops_lint.source.reading import too_large as detail
+
+    return engine_diagnostic(load_catalog(), "MLO002", path, detail(size, limit))
+
+
 def lint_text(path: str, text: str) -> list[Diagnostic]:
     """Lint an unsaved buffer exactly as `mlops-lint check - --stdin-filename PATH` would (config included)."""
     from mlops_lint.run import RunRequest, run
@@ -51,6 +84,12 @@ def _as_given_on_the_command_line(path: str) -> str:
     except ValueError:  # another drive on Windows
         return path
     return path if relative.startswith(os.pardir) else relative
+
+
+def client_units(document: TextDocument) -> Callable[[types.Range], types.Range]:
+    """The document's conversion of ranges to the client's units, its lines split once: pygls's own
+    ``range_to_client_units`` splits the whole text for every range (300 ms for 557 findings)."""
+    return partial(document.position_codec.range_to_client_units, document.lines)
 
 
 def _code_points(location: Location) -> types.Range:
@@ -122,10 +161,32 @@ def with_fix_edits(diagnostic: Diagnostic, text: str, path: str) -> Diagnostic:
     return replace(diagnostic, fix=replace(diagnostic.fix, edits=edits)) if edits else diagnostic
 
 
-class MlopsLintServer(LanguageServer):
-    """Keeps the last findings per document so code actions can find the fix behind a diagnostic."""
+@dataclass(frozen=True)
+class Snapshot:
+    """What a lint job read: the documents of one text file or notebook at one moment.
 
-    def __init__(self) -> None:
+    ``state`` tells whether they are still what the editor holds when the job ends: the version
+    and the very text objects (pygls replaces a document's text on every change).
+    """
+
+    path: str
+    text: str
+    documents: tuple[TextDocument, ...]
+    state: tuple
+    # From the engine's positions back to the document's (a JupyterLab virtual document is linted
+    # as the notebook it joins: jupyter_lsp.py).
+    to_document: Callable[[list[Diagnostic]], list[Diagnostic]] = lambda found: found
+
+
+def _state(version: Any, documents: tuple[TextDocument, ...]) -> tuple:
+    return (version, *((document.uri, document.version, id(document.source)) for document in documents))
+
+
+class MlopsLintServer(LanguageServer):
+    """Lints each open document after every change, off the event loop (lint_jobs.py), and keeps the
+    last findings per document so code actions can find the fix behind a diagnostic."""
+
+    def __init__(self, max_document_bytes: int = MAX_DOCUMENT_BYTES) -> None:
         super().__init__(
             SOURCE,
             __version__,
@@ -140,6 +201,10 @@ class MlopsLintServer(LanguageServer):
         # uri → (our diagnostic, the LSP diagnostic published for it), for .py documents only:
         # fix edits are in module coordinates, which for a notebook span several cell documents.
         self.published: dict[str, list[tuple[Diagnostic, types.Diagnostic]]] = {}
+        self.max_document_bytes = max_document_bytes
+        self.lints = Debouncer(self._begin, self._finish)
+        self.snapshots: dict[str, Snapshot] = {}
+        self._warm = False
         self._last_error: str | None = None
 
     def _report_config_error(self, message: str) -> None:
@@ -147,74 +212,129 @@ class MlopsLintServer(LanguageServer):
             self._last_error = message
             self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"mlops-lint: {message}"))
 
-    def _lint(self, path: str, text: str) -> list[Diagnostic] | None:
+    def warm_up(self) -> None:
+        """Import and load everything a lint needs, on this (the event loop's) thread, before any fork."""
+        if self._warm:
+            return
+        import gc
+
         from mlops_lint.run import RunError
 
-        try:
-            found = lint_text(path, text)
-        except RunError as error:
-            self._report_config_error(str(error))
-            return None
-        self._last_error = None
-        return found
+        for name, text in (("warm_up.py", _WARM_UP), ("warm_up.ipynb", _notebook_json([_WARM_UP]))):
+            try:
+                lint_text(name, text)
+            except RunError:
+                pass  # a broken configuration is reported by the real lints
+        gc.freeze()  # what is loaded now lives as long as the server: forks need not copy it
+        self._warm = True
 
-    def lint_text_document(self, uri: str) -> None:
+    # -- scheduling: every change asks for a lint; the lint of the newest state only is published --
+
+    def schedule(self, uri: str) -> None:
         notebook = self.workspace.get_notebook_document(cell_uri=uri)
-        if notebook is not None:
-            self.lint_notebook(notebook.uri)
-            return
-        document = self.workspace.get_text_document(uri)
-        if document.language_id != "python" and not uri.endswith((".py", ".pyi")):
-            return
-        # A JupyterLab notebook arrives as one Python "virtual document" named like the notebook.
-        lintable = as_lintable(to_fs_path(uri) or uri, document.source)
-        found = self._lint(lintable.path, lintable.text)
-        if found is None:
-            return
-        found = lintable.to_document(found)
-        target = Target(uri, document.range_to_client_units)
-        pairs = [(d, to_lsp(d, lambda _location: target)) for d in found]
-        self.published[uri] = pairs
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=[lsp for _, lsp in pairs], version=document.version)
-        )
+        self.lints.request(notebook.uri if notebook is not None else uri)
 
-    def lint_notebook(self, notebook_uri: str) -> None:
-        notebook = self.workspace.get_notebook_document(notebook_uri=notebook_uri)
-        if notebook is None:
+    def close(self, key: str) -> None:
+        self.lints.forget(key)
+        self.snapshots.pop(key, None)
+
+    def _snapshot(self, key: str) -> Snapshot | None:
+        notebook = self.workspace.get_notebook_document(notebook_uri=key)
+        if notebook is not None:
+            documents = tuple(
+                document
+                for cell in notebook.cells
+                if cell.kind == types.NotebookCellKind.Code
+                and (document := self.workspace.get_text_document(cell.document)).language_id in (None, "python")
+            )
+            path = to_fs_path(key) or key
+            return Snapshot(path if path.endswith(".ipynb") else path + ".ipynb",
+                            _notebook_json([d.source for d in documents]), documents, _state(notebook.version, documents))
+        if key not in self.workspace.text_documents:
+            return None
+        document = self.workspace.get_text_document(key)
+        if document.language_id != "python" and not key.endswith((".py", ".pyi")):
+            return None
+        # A JupyterLab notebook arrives as one Python "virtual document" named like the notebook.
+        lintable = as_lintable(to_fs_path(key) or key, document.source)
+        return Snapshot(lintable.path, lintable.text, (document,), _state(document.version, (document,)),
+                        lintable.to_document)
+
+    def _current(self, key: str, snapshot: Snapshot) -> bool:
+        fresh = self._snapshot_state(key)
+        return fresh is not None and fresh == snapshot.state
+
+    def _snapshot_state(self, key: str) -> tuple | None:
+        notebook = self.workspace.get_notebook_document(notebook_uri=key)
+        if notebook is not None:
+            documents = tuple(self.workspace.get_text_document(c.document) for c in notebook.cells
+                              if c.kind == types.NotebookCellKind.Code)
+            documents = tuple(d for d in documents if d.language_id in (None, "python"))
+            return _state(notebook.version, documents)
+        if key not in self.workspace.text_documents:
+            return None
+        document = self.workspace.get_text_document(key)
+        return _state(document.version, (document,))
+
+    def _begin(self, key: str) -> Job | None:
+        snapshot = self._snapshot(key)
+        if snapshot is None:
+            return None
+        # A notebook's code must fit, as on the command line: its cells, not the JSON around them.
+        size = size_above_limit("".join(d.source for d in snapshot.documents), self.max_document_bytes)
+        if size is not None:  # never analysed: one finding says why, at once
+            self._publish(key, snapshot, [too_large(snapshot.path, size, self.max_document_bytes)])
+            return None
+        self.warm_up()
+        self.snapshots[key] = snapshot
+        return start_lint(partial(lint_text, snapshot.path, snapshot.text))
+
+    def _finish(self, key: str, outcome: Outcome) -> None:
+        snapshot = self.snapshots.pop(key, None)
+        if snapshot is None or not self._current(key, snapshot):
+            return  # the editor holds newer text: its own lint is on the way
+        if outcome.run_error is not None:
+            self._report_config_error(outcome.run_error)
             return
-        documents = [
-            document
-            for cell in notebook.cells
-            if cell.kind == types.NotebookCellKind.Code
-            and (document := self.workspace.get_text_document(cell.document)).language_id in (None, "python")
-        ]
-        # The engine reads notebooks as nbformat JSON; its cell numbers count the cells we pass (code only).
-        nbformat = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
-            {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": d.source}
-            for d in documents
-        ]}
-        path = to_fs_path(notebook_uri) or notebook_uri
-        found = self._lint(path if path.endswith(".ipynb") else path + ".ipynb", json.dumps(nbformat))
-        if found is None:
+        if outcome.failure is not None:
+            log.error("lint of %s failed: %s", snapshot.path, outcome.failure)
             return
+        self._last_error = None
+        self._publish(key, snapshot, snapshot.to_document(outcome.diagnostics))
+
+    def _publish(self, key: str, snapshot: Snapshot, found: list[Diagnostic]) -> None:
+        documents = snapshot.documents
+        if self.workspace.get_notebook_document(notebook_uri=key) is None:
+            [document] = documents
+            target = Target(document.uri, client_units(document))
+            pairs = [(d, to_lsp(d, lambda _location: target)) for d in found]
+            self.published[key] = pairs
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=key, diagnostics=[lsp for _, lsp in pairs], version=document.version)
+            )
+            return
+
+        targets = [Target(document.uri, client_units(document)) for document in documents]
 
         def target_of(location: Location) -> Target:
-            document = documents[(location.cell or 1) - 1]
-            return Target(document.uri, document.range_to_client_units)
+            return targets[min((location.cell or 1), len(documents)) - 1]
 
+        # The engine read the notebook as nbformat JSON; its cell numbers count the cells we passed (code only).
         per_cell: dict[str, list[types.Diagnostic]] = {d.uri: [] for d in documents}
         for diagnostic in found:
             per_cell[target_of(diagnostic.location).uri].append(to_lsp(diagnostic, target_of))
+        versions = {d.uri: d.version for d in documents}
         for uri, diagnostics in per_cell.items():
-            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=versions[uri])
+            )
 
     def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
         uri = params.text_document.uri
         wanted = {(d.code, d.range.start.line, d.range.start.character) for d in params.context.diagnostics
                   if d.source == SOURCE}
         document = self.workspace.get_text_document(uri)
-        target = Target(uri, document.range_to_client_units)
+        target = Target(uri, client_units(document))
         actions = []
         for ours, published in self.published.get(uri, []):
             if (published.code, published.range.start.line, published.range.start.character) in wanted:
@@ -228,10 +348,10 @@ def build_server() -> MlopsLintServer:
     server = MlopsLintServer()
 
     def lint_text_document(ls: MlopsLintServer, params: Any) -> None:
-        ls.lint_text_document(params.text_document.uri)
+        ls.schedule(params.text_document.uri)
 
     def lint_notebook(ls: MlopsLintServer, params: Any) -> None:
-        ls.lint_notebook(params.notebook_document.uri)
+        ls.lints.request(params.notebook_document.uri)
 
     # Opening, editing and saving all mean the same: lint what the editor now holds.
     for event in (types.TEXT_DOCUMENT_DID_OPEN, types.TEXT_DOCUMENT_DID_CHANGE, types.TEXT_DOCUMENT_DID_SAVE):
@@ -239,15 +359,25 @@ def build_server() -> MlopsLintServer:
     for event in (types.NOTEBOOK_DOCUMENT_DID_OPEN, types.NOTEBOOK_DOCUMENT_DID_CHANGE, types.NOTEBOOK_DOCUMENT_DID_SAVE):
         server.feature(event)(lint_notebook)
 
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: MlopsLintServer, params: types.InitializedParams) -> None:
+        ls.warm_up()  # now, while the editor is still opening files, rather than on the first keystroke
+
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: MlopsLintServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.close(params.text_document.uri)
         ls.published.pop(params.text_document.uri, None)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
     def notebook_close(ls: MlopsLintServer, params: types.DidCloseNotebookDocumentParams) -> None:
+        ls.close(params.notebook_document.uri)
         for cell in params.cell_text_documents:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell.uri, diagnostics=[]))
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: MlopsLintServer, params: Any) -> None:
+        ls.lints.forget_all()
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,

@@ -273,3 +273,53 @@ def test_a_fix_becomes_a_quick_fix_with_utf16_ranges():
     assert action.title == "use b" and action.is_preferred and action.kind == types.CodeActionKind.QuickFix
     [text_edit] = action.edit.changes["file:///t.py"]
     assert (text_edit.range.start.character, text_edit.range.end.character, text_edit.new_text) == (7, 8, "b")
+
+
+def test_a_document_above_the_size_limit_gets_one_diagnostic_and_is_not_analysed(client, tmp_path):
+    from mlops_lint.integrations.lint_jobs import MAX_DOCUMENT_BYTES
+
+    uri = (tmp_path / "huge.py").as_uri()
+    line = LEAKY.replace("\n", "  # padding padding padding\n")
+    text = line * (MAX_DOCUMENT_BYTES // len(line.encode("utf-8")) + 1)
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
+    [diagnostic] = client.diagnostics(uri)["params"]["diagnostics"]
+    assert diagnostic["code"] == "MLO002" and diagnostic["message"].startswith("file too large (")
+    # The server goes on serving: a small document is linted as usual.
+    small = (tmp_path / "small.py").as_uri()
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": small, "languageId": "python", "version": 1, "text": LEAKY}})
+    assert [d["code"] for d in client.diagnostics(small)["params"]["diagnostics"]] == ["MLO101"]
+
+
+def test_a_burst_of_edits_ends_with_the_diagnostics_of_the_last_text(client, tmp_path):
+    uri = (tmp_path / "train.py").as_uri()
+    texts = {1: FITTED_AFTER_SPLIT}
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": texts[1]}})
+    for version in range(2, 12):  # alternate leaky and clean text, as fast as the pipe takes it
+        texts[version] = LEAKY if version % 2 else FITTED_AFTER_SPLIT
+        client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
+                                                 "contentChanges": [{"text": texts[version]}]})
+    seen = []
+    while not seen or seen[-1]["version"] != 11:
+        seen.append(client.diagnostics(uri)["params"])
+    # Whatever was published on the way matched the text of its version, in order; the last is version 11's.
+    assert [p["version"] for p in seen] == sorted(p["version"] for p in seen)
+    for published in seen:
+        expected = ["MLO101"] if texts[published["version"]] == LEAKY else []
+        assert [d["code"] for d in published["diagnostics"]] == expected
+    assert [d["code"] for d in seen[-1]["diagnostics"]] == ["MLO101"]
+
+
+def test_requests_are_answered_while_a_long_lint_runs(client, tmp_path):
+    uri, other = (tmp_path / "long.py").as_uri(), (tmp_path / "other.py").as_uri()
+    body = LEAKY + "".join(f"scaler_{n} = StandardScaler().fit(X_train)\nprint(scaler_{n}.mean_)\n" for n in range(3000))
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": other, "languageId": "python", "version": 1, "text": LEAKY}})
+    client.diagnostics(other)
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": body}})
+    answer = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": other}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+        "context": {"diagnostics": []},
+    })
+    assert answer["result"] == []
+    # The answer came first: the long module's diagnostics were not published yet.
+    assert all(m.get("params", {}).get("uri") != uri for m in list(client.incoming.queue))
+    client.diagnostics(uri)

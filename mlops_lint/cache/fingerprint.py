@@ -1,0 +1,78 @@
+"""What a cached result depends on besides its file: the tool; and how a file is known unchanged.
+
+A file is unchanged when its content digest matches. Reading every file to hash it is most of a
+warm run's input work, so an entry also keeps the file's ``stat`` signature (size, mtime, ctime,
+inode, device): any write changes the ctime (which no program can set back), a replacement changes
+the inode. File systems stamp times with a coarse clock, though, so a file written twice within
+one tick keeps its signature; like git's "racy" index entries, a signature taken less than
+``SETTLE_SECONDS`` after the file's last change is never trusted alone, and such a file is hashed
+again on the next run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+try:  # hashlib's own blake2b, without loading OpenSSL: a replayed run (replay.py) needs nothing else
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - an interpreter without the builtin module
+    from hashlib import blake2b
+
+FORMAT = 2  # of every cache file; bump when a layout changes
+SETTLE_SECONDS = 2
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def digest(data: bytes) -> str:
+    return blake2b(data, digest_size=16).hexdigest()
+
+
+def hash_parts(*parts: bytes) -> str:
+    hasher = blake2b(digest_size=16)
+    for part in parts:
+        hasher.update(len(part).to_bytes(8, "little"))
+        hasher.update(part)
+    return hasher.hexdigest()
+
+
+def signature(info: os.stat_result) -> list[int]:
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+
+
+def settled(info: os.stat_result, now_ns: int) -> bool:
+    """Whether a later write is sure to change the signature (the file's last change is old enough)."""
+    return max(info.st_mtime_ns, info.st_ctime_ns) < now_ns - SETTLE_SECONDS * 1_000_000_000
+
+
+def tree_fingerprint(root: Path, suffixes: tuple[str, ...], content: bool) -> str:
+    """A hash of every file under ``root`` with one of ``suffixes``: by bytes, or by stat signature."""
+    parts: list[bytes] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if not name.endswith(suffixes):
+                continue
+            path = os.path.join(folder, name)
+            parts.append(os.fsencode(os.path.relpath(path, root)))
+            if content:
+                with open(path, "rb") as handle:
+                    parts.append(handle.read())
+            else:
+                parts.append(repr(signature(os.stat(path))).encode())
+    return hash_parts(*parts)
+
+
+def tool_fingerprint(catalog_dir: Path) -> str:
+    """The hash of the tool: its version, its own code, the Python that runs it, and the catalog's bytes."""
+    from mlops_lint import __version__
+
+    return hash_parts(
+        str(FORMAT).encode(),
+        __version__.encode(),
+        sys.version.encode(),
+        # An edited rule in a development checkout keeps the version: its sources' signature changes.
+        tree_fingerprint(PACKAGE, (".py",), content=False).encode(),
+        tree_fingerprint(catalog_dir, (".toml",), content=True).encode(),
+    )
