@@ -40,6 +40,7 @@ class Client:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
         self.incoming: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.unclaimed: list[dict[str, Any]] = []
         self.next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -68,13 +69,28 @@ class Client:
         self.send({"method": method, "params": params})
 
     def wait(self, matches) -> dict[str, Any]:
+        """The first message, received or to come, that ``matches``; the others stay for later waits.
+
+        Lints run in parallel, so two documents' diagnostics may arrive in either order.
+        """
+        for index, message in enumerate(self.unclaimed):
+            if matches(message):
+                return self.unclaimed.pop(index)
         while True:
             try:
                 message = self.incoming.get(timeout=TIMEOUT)
             except queue.Empty:
-                pytest.fail(f"no matching message within {TIMEOUT}s; stderr: {self.process.stderr.read1().decode()}")
+                pytest.fail(f"no matching message within {TIMEOUT}s; stderr: {self._stop_and_read_stderr()}")
             if matches(message):
                 return message
+            self.unclaimed.append(message)
+
+    def _stop_and_read_stderr(self) -> str:
+        # A blocking read would wait for the server (or a lint child holding the same pipe) to write or exit.
+        self.process.kill()
+        self.process.wait(timeout=TIMEOUT)
+        os.set_blocking(self.process.stderr.fileno(), False)
+        return (self.process.stderr.read() or b"").decode(errors="replace")
 
     def diagnostics(self, uri: str) -> dict[str, Any]:
         return self.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri)
@@ -321,5 +337,5 @@ def test_requests_are_answered_while_a_long_lint_runs(client, tmp_path):
     })
     assert answer["result"] == []
     # The answer came first: the long module's diagnostics were not published yet.
-    assert all(m.get("params", {}).get("uri") != uri for m in list(client.incoming.queue))
+    assert all(m.get("params", {}).get("uri") != uri for m in [*client.unclaimed, *client.incoming.queue])
     client.diagnostics(uri)
