@@ -49,9 +49,10 @@ def _looks_like_ours(table: str) -> bool:
     return difflib.SequenceMatcher(None, normal, "mlopslint").ratio() >= 0.85
 
 
-def _misnamed_tables(data: dict, path: Path) -> tuple[str, ...]:
+def _misnamed_tables(data: dict[str, Any], path: Path) -> tuple[str, ...]:
     """A warning for each table that looks meant for mlops-lint but is never read."""
-    tools = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    tools = data.get("tool")
+    tools = tools if isinstance(tools, dict) else {}
     names = [*(f"tool.{name}" for name in tools if name != "mlops-lint" and _looks_like_ours(name)),
              *(name for name in data if name != "tool" and _looks_like_ours(name))]
     return tuple(f"{path}: table [{name}] is not read: mlops-lint reads [tool.mlops-lint]" for name in names)
@@ -89,7 +90,7 @@ class _Reader:
             raise self.error(key, "must be a table of glob = [codes]")
         return {glob: self.codes(f"{key}.{glob}", codes) for glob, codes in value.items()}
 
-    def list_items(self, key: str, value: list, option: OptionSpec) -> None:
+    def list_items(self, key: str, value: list[Any], option: OptionSpec) -> None:
         """A list option holds what its default holds (strings); a regex must compile and be safe to run."""
         if all(isinstance(item, str) for item in option.default) and not all(isinstance(item, str) for item in value):
             raise self.error(key, f"must be a list of strings, not {value!r}")
@@ -118,17 +119,17 @@ class _Reader:
             wrong_bool = isinstance(option_value, bool) and option.type in ("int", "float")
             if not isinstance(option_value, _TYPES[option.type]) or wrong_bool:
                 raise self.error(f"{key}.{name}", f"must be {_TYPE_WORDS[option.type]}, not {option_value!r}")
-            if option.type == "list":
+            if option.type == "list" and isinstance(option_value, list):
                 self.list_items(f"{key}.{name}", option_value, option)
             options[name] = option_value
         return options
 
 
-def settings_from_table(table: dict, catalog: Catalog, origin: str, prefix: str = "tool.mlops-lint.", root: str | None = None) -> Settings:
+def settings_from_table(table: dict[str, Any], catalog: Catalog, origin: str, prefix: str = "tool.mlops-lint.", root: str | None = None) -> Settings:
     reader = _Reader(origin, prefix, catalog)
     values: dict[str, Any] = {}
     rule_options: dict[str, dict[str, Any]] = {}
-    rule_names = sorted(spec.name for spec in catalog.rules.values())
+    rules_by_name = {spec.name: spec for spec in catalog.rules.values()}
     for key, value in table.items():
         if key in _CODE_LISTS:
             values[key] = reader.codes(key, value)
@@ -138,11 +139,11 @@ def settings_from_table(table: dict, catalog: Catalog, origin: str, prefix: str 
             values[key] = reader.per_file_ignores(key, value)
         elif key == "max-file-size":
             values[key] = reader.size(key, value)
-        elif key in rule_names:
-            spec = catalog.by_name(key)
+        elif key in rules_by_name:
+            spec = rules_by_name[key]
             rule_options[spec.code] = reader.rule_options(key, value, spec)
         else:
-            raise reader.error(key, f"unknown key{_suggest(key, [*_KEYS, *rule_names])}")
+            raise reader.error(key, f"unknown key{_suggest(key, [*_KEYS, *sorted(rules_by_name)])}")
     return Settings(
         select=values.get("select"),
         ignore=values.get("ignore", ()),

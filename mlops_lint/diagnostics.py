@@ -68,6 +68,6 @@ class Diagnostic:
     fix: Fix | None = None
     url: str = ""
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int, int, str, str]:
         loc = self.location
         return (loc.path, loc.cell or 0, loc.start.line, loc.start.column, self.code, self.message)

@@ -32,14 +32,18 @@ same answer, match and folder flag included, as ``re`` gives (tests/security/tes
 
 from __future__ import annotations
 
+import operator
 import re
-from typing import Callable, Iterable, Sequence
+from functools import partial
+from typing import Any, Callable, Iterable, Sequence
 
 # The group a pattern's regex captures when it matched a folder (the path continues with "/").
 _FOLDER = "d"
 
 # Nodes: (kind, detail). A pattern is a sequence of them, rendered as a regex or as a VM program.
 _Node = tuple[str, str]
+# One instruction of the matcher below: its operation, then its operands (a character test, jump targets).
+_Instruction = tuple[Any, ...]
 _REGEX = {
     "star": "[^/]*",  # '*' inside a segment
     "plus": "[^/]+",  # a whole segment '*'
@@ -240,8 +244,12 @@ def _is_not_newline(char: str) -> bool:
     return char != "\n"  # re's '.' without DOTALL
 
 
-def _compile_vm(nodes: Sequence[_Node]) -> list[tuple]:
-    program: list[tuple] = []
+def _fullmatches(pattern: re.Pattern[str], char: str) -> bool:
+    return pattern.fullmatch(char) is not None
+
+
+def _compile_vm(nodes: Sequence[_Node]) -> list[_Instruction]:
+    program: list[_Instruction] = []
 
     def char(test: Callable[[str], bool]) -> None:
         program.append(("char", test))
@@ -249,9 +257,9 @@ def _compile_vm(nodes: Sequence[_Node]) -> list[tuple]:
     for kind, detail in nodes:
         here = len(program)
         if kind == "literal":
-            char(detail.__eq__)
+            char(partial(operator.eq, detail))
         elif kind == "class":
-            char(re.compile(detail).fullmatch)
+            char(partial(_fullmatches, re.compile(detail)))
         elif kind == "one":
             char(_is_not_slash)
         elif kind == "star":  # here: split(body, after); body: char; jump here
@@ -280,7 +288,7 @@ def _compile_vm(nodes: Sequence[_Node]) -> list[tuple]:
     return program
 
 
-def _vm_search(program: list[tuple], anchored: bool) -> _Search:
+def _vm_search(program: list[_Instruction], anchored: bool) -> _Search:
     def add(threads: list[tuple[int, int]], seen: set[int], pc: int, folder: int, path: str, position: int) -> None:
         # Follow jumps, splits and assertions (in priority order) to the threads' next characters.
         stack = [(pc, folder)]

@@ -11,14 +11,15 @@ character class.
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
-try:
-    from re import _constants as _sre  # Python 3.11+
+if sys.version_info >= (3, 11):
+    from re import _constants as _sre
     from re import _parser as _sre_parse
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as _sre  # type: ignore[no-redef]
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+else:  # pragma: no cover - Python 3.10
+    import sre_constants as _sre
+    import sre_parse as _sre_parse
 
 _REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", _sre.MAX_REPEAT)}
 

@@ -209,8 +209,8 @@ def run_request(request: RunRequest) -> RunResult:
         recorder = RunRecorder(request)
         answered = recorder.answer()
         if answered is not None:  # every file unchanged since a run that cached its findings
-            diagnostics, files, warnings = answered
-            return RunResult(diagnostics, stats=RunStats({CACHED: files} if files else {}), warnings=warnings)
+            found, file_count, warnings = answered
+            return RunResult(found, stats=RunStats({CACHED: file_count} if file_count else {}), warnings=warnings)
     from mlops_lint.catalog import CatalogError, load_catalog
     from mlops_lint.config import ConfigError
     from mlops_lint.diagnostics import Diagnostic

@@ -250,12 +250,13 @@ class RunRecorder:
         if records is None:
             return
         key = _key(self.request, cache.tool)
-        record = {
+        paths = [p for p in self.request.paths if p != "-"]
+        record: dict[str, object] = {
             "format": FORMAT, "kind": KIND, "key": key, "probes": self.probes, "exclude": list(exclude),
-            "paths": [p for p in self.request.paths if p != "-"], "files": files,
+            "paths": paths, "files": files,
             "tree": None, "diagnostics": [codec.encode(d) for d in diagnostics], "warnings": list(warnings),
         }
-        record["tree"] = tree.shape(record["paths"], record["exclude"], self.started_ns)
+        record["tree"] = tree.shape(paths, list(exclude), self.started_ns)
         _write(records / f"{key}.json", record)
         _prune(records)
         last_record = (records, key)

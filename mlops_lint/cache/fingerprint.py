@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 try:  # hashlib's own blake2b, without loading OpenSSL: a replayed run (replay.py) needs nothing else
-    from _blake2 import blake2b
+    from _blake2 import blake2b as blake2b
 except ImportError:  # pragma: no cover - an interpreter without the builtin module
     from hashlib import blake2b
 

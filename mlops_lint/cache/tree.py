@@ -20,6 +20,7 @@ the linted paths (their ``.gitignore``, ``.git/info/exclude``) are the record's 
 from __future__ import annotations
 
 import os
+from typing import Any
 from fnmatch import fnmatchcase
 
 from mlops_lint.cache.fingerprint import settled, signature
@@ -28,10 +29,10 @@ MAX_FOLDERS = 5000
 IGNORE_FILES = (".gitignore",)
 
 
-def shape(roots: list[str], exclude: list[str], since_ns: int) -> list[list] | None:
+def shape(roots: list[str], exclude: list[str], since_ns: int) -> list[list[object]] | None:
     """[[path, signature], ...] of the folders under ``roots`` and their ignore files, or None."""
     globs = [os.path.normcase(glob.rstrip("/")) for glob in exclude]
-    entries: list[list] = []
+    entries: list[list[object]] = []
     seen: set[str] = set()
     stack = [root for root in reversed(roots) if os.path.isdir(root)]
     while stack:
@@ -69,7 +70,7 @@ def shape(roots: list[str], exclude: list[str], since_ns: int) -> list[list] | N
     return entries
 
 
-def unchanged(entries: list) -> bool:
+def unchanged(entries: list[Any]) -> bool:
     """Whether every folder and ignore file of a shape still has its signature."""
     for entry in entries:
         if type(entry) is not list or len(entry) != 2 or type(entry[0]) is not str:

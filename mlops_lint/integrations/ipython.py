@@ -55,7 +55,7 @@ class NotebookLinter:
         self.updates_earlier_outputs = getattr(shell, "kernel", None) is not None
         self._display_ids = f"mlops-lint-{uuid.uuid4().hex}"
         self._linter: SessionLinter | None = None
-        self._linter_key: tuple | None = None
+        self._linter_key: tuple[object, ...] | None = None
         self._last_error: str | None = None
 
     # -- the session ---------------------------------------------------------------------------

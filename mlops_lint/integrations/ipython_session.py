@@ -52,7 +52,7 @@ class SessionCells:
         self._cells[key] = SessionCell(key, number, source)  # re-inserted last: execution order
         return replaced
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[SessionCell]:
         return iter(self._cells.values())
 
     def source_line(self, number: int, line: int) -> str:
@@ -115,7 +115,7 @@ def shown_below(findings: Iterable[Diagnostic], number: int) -> list[Diagnostic]
     ]
 
 
-def finding_key(diagnostic: Diagnostic) -> tuple:
+def finding_key(diagnostic: Diagnostic) -> tuple[str, int | None, int, int, str]:
     location = diagnostic.location
     return (diagnostic.code, location.cell, location.start.line, location.start.column, diagnostic.message)
 

@@ -110,6 +110,8 @@ class Job:
 
     def _reap(self) -> None:
         pid = self.pid
+        if pid is None:
+            return
         try:
             done, _status = os.waitpid(pid, os.WNOHANG)
         except ChildProcessError:
@@ -120,6 +122,8 @@ class Job:
             self.loop.call_later(0.01, self._reap)
 
     def _readable(self) -> None:
+        if self.fd is None:  # resolved meanwhile
+            return
         try:
             chunk = os.read(self.fd, 1 << 16)
         except BlockingIOError:
@@ -162,7 +166,7 @@ def _fork(loop: asyncio.AbstractEventLoop, lint: Callable[[], list[Diagnostic]])
 def _thread(loop: asyncio.AbstractEventLoop, lint: Callable[[], list[Diagnostic]]) -> Job:
     job = Job(loop)
 
-    def finished(future: asyncio.Future) -> None:
+    def finished(future: asyncio.Future[bytes]) -> None:
         if not future.cancelled():
             job._resolve(_outcome_from_json(future.result()))
 
@@ -222,7 +226,7 @@ class Debouncer:
         state.job = job
         job.future.add_done_callback(lambda future: self._done(key, job, future))
 
-    def _done(self, key: str, job: Job, future: asyncio.Future) -> None:
+    def _done(self, key: str, job: Job, future: asyncio.Future[Outcome | None]) -> None:
         state = self.states.get(key)
         if state is None or state.job is not job:
             return  # superseded or closed meanwhile: never published

@@ -18,4 +18,5 @@ def renderer(name: str) -> Renderer:
     """The render function of an output format, imported only when used (``full`` needs rich)."""
     if name not in FORMATS:
         raise ValueError(f"unknown output format {name!r}")
-    return import_module(f"mlops_lint.report.{name}").render
+    render: Renderer = import_module(f"mlops_lint.report.{name}").render
+    return render

@@ -7,6 +7,7 @@ import json
 import re
 import textwrap
 import warnings
+from typing import Any
 
 from mlops_lint.source.document import SourceDocument, SourceError
 from mlops_lint.source.magics import AUTOMAGIC_NAMES
@@ -153,7 +154,7 @@ def _is_python(source: str) -> bool:
     return True
 
 
-def _cells(notebook: object) -> list[dict]:
+def _cells(notebook: object) -> list[dict[str, Any]]:
     if not isinstance(notebook, dict):
         raise SourceError("not a valid notebook: top level is not a JSON object")
     if "cells" in notebook:
@@ -172,22 +173,22 @@ def _cells(notebook: object) -> list[dict]:
     return cells
 
 
-def _cell_source(cell: dict) -> str:
+def _cell_source(cell: dict[str, Any]) -> str:
     source = cell.get("source", cell.get("input", ""))
     if isinstance(source, list):
         return "".join(part for part in source if isinstance(part, str))
     return source if isinstance(source, str) else ""
 
 
-def _language(notebook: dict) -> str:
+def _language(notebook: dict[str, Any]) -> str:
     """The notebook's kernel language, lower case; "python" when the metadata does not say."""
     metadata = notebook.get("metadata")
     if not isinstance(metadata, dict):
         return "python"
     for table, key in (("language_info", "name"), ("kernelspec", "language")):
         value = metadata.get(table)
-        if isinstance(value, dict) and isinstance(value.get(key), str):
-            return value[key].lower()
+        if isinstance(value, dict) and isinstance(language := value.get(key), str):
+            return language.lower()
     return "python"
 
 
