@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import time
 from dataclasses import replace
 
 import pytest
@@ -143,16 +142,14 @@ def test_pyc_renamed_py_is_mlo002(tmp_path):
 
 
 @pytest.mark.slow
-def test_five_megabyte_file_is_linted_in_reasonable_time():
+def test_a_five_megabyte_file_is_linted_to_its_last_line():
     # Just under the default size limit (5 MiB; larger files are MLO002, tests/security/test_item08_*).
     filler = "".join(f"value_{i} = compute({i}, 'padding text to make the line longer')\n" for i in range(76_000))
     source = filler + LEAKY
     assert 5_000_000 < len(source.encode()) <= DEFAULT_MAX_FILE_SIZE
-    started = time.perf_counter()
+    # How the cost grows with the length of a module is measured by benchmarks/scaling.py, not here.
     diagnostics = lint_bytes(source.encode())
-    elapsed = time.perf_counter() - started
     assert where(diagnostics) == [("MLO101", 76_005, SPLIT_COLUMN)]
-    assert elapsed < 60, elapsed  # a guard against quadratic behaviour, not a benchmark
 
 
 @pytest.mark.parametrize(
