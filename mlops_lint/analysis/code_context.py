@@ -3,13 +3,20 @@
 Facts about the code around a node, read from syntax once per module (``context(module)``), for
 the rules that ask whether a call belongs to an experiment at all:
 
-- ``in_test(node)``: inside a function pytest collects as a test (its name starts with ``test``,
-  possibly in a ``Test*`` class or with helpers nested in it) of a test module (named
-  ``test_*.py``/``*_test.py``/``conftest.py``, or importing ``pytest``/``unittest``). A search,
-  a random draw or a comparison there exercises library code; it is not a run whose result
-  someone will report.
+- ``in_test(node)``: inside a function or class of a test module (named ``test_*.py``/
+  ``*_test.py``/``conftest.py``, or importing ``pytest``/``unittest``): a test, a fixture or a
+  test helper. A search, a random draw or a comparison there exercises library code; it is not a
+  run whose result someone will report. The module-level code of a test module is not exempt.
 - ``is_dead(node)``: inside a branch a constant condition never takes (``if False:``,
   ``if 0:``, the ``else`` of ``if True:``, ``while False:``): code kept but switched off.
+- ``runs(node)``: whether the node runs when the module itself is run (a script, ``python -m``,
+  or a notebook's cells): its top-level code, and the functions and classes of the module that
+  code reaches by name, transitively (``if __name__ == "__main__": main()`` included). A module
+  of definitions only is a library: its functions run when some other module calls them, and
+  what that run does (seed, record) is decided there. Reaching is read from names, generously: a
+  function or class named anywhere in reachable code (called, passed as a callback, a method
+  called by its name) is reachable, as are functions with decorators (a decorator may register
+  them) and everything nested in a reachable function.
 """
 
 from __future__ import annotations
@@ -19,9 +26,11 @@ import re
 from functools import cached_property
 
 from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.analysis.walk import walk
 
 _TEST_FILE = re.compile(r"(^|[\\/])(test_[^\\/]*|[^\\/]*_test|conftest)\.py$")
 _TEST_FRAMEWORKS = frozenset({"pytest", "unittest"})
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 class CodeContext:
@@ -36,16 +45,59 @@ class CodeContext:
         return any(name.split(".", 1)[0] in _TEST_FRAMEWORKS for names in bindings for name in names)
 
     def in_test(self, node: ast.AST) -> bool:
-        """Inside a test function of a test module (see the module docstring)."""
+        """Inside a function or class of a test module (see the module docstring)."""
         if not self.is_test_module:
             return False
         parents = self.module.parents
         current = parents.get(node)
         while current is not None:
-            if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)) and current.name.startswith("test"):
+            if isinstance(current, _DEFINITIONS):
                 return True
             current = parents.get(current)
         return False
+
+    def runs(self, node: ast.AST) -> bool:
+        """Whether ``node`` runs when the module itself runs (see the module docstring)."""
+        parents, tree = self.module.parents, self.module.tree
+        current = node
+        while (parent := parents.get(current)) is not None:
+            if isinstance(current, _DEFINITIONS) and current not in self._reachable:
+                return False
+            if parent is tree:
+                return True
+            current = parent
+        return True
+
+    @cached_property
+    def _reachable(self) -> set[ast.AST]:
+        """The module's function and class definitions that its top-level code reaches."""
+        by_name: dict[str, list[ast.AST]] = {}
+        for definition in self.module.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+            by_name.setdefault(definition.name, []).append(definition)  # type: ignore[attr-defined]  # definitions have a name
+        reachable: set[ast.AST] = set()
+        pending: list[ast.AST] = []
+        for statement in self.module.tree.body:
+            if isinstance(statement, _DEFINITIONS) and not statement.decorator_list:
+                continue
+            pending.append(statement)
+            if isinstance(statement, _DEFINITIONS):
+                reachable.add(statement)
+        while pending:
+            root = pending.pop()
+            for child in walk(root):
+                if isinstance(child, ast.Name):
+                    named = child.id
+                elif isinstance(child, ast.Attribute):
+                    named = child.attr
+                else:
+                    if isinstance(child, _DEFINITIONS) and child is not root:
+                        reachable.add(child)  # nested in reachable code, or decorated
+                    continue
+                for found in by_name.get(named, ()):
+                    if found not in reachable:
+                        reachable.add(found)
+                        pending.append(found)
+        return reachable
 
     def is_dead(self, node: ast.AST) -> bool:
         """Inside a branch that a constant condition never takes."""

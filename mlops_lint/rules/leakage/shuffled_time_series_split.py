@@ -11,7 +11,7 @@ evidence about the data it splits:
   ``TimeSeriesSplit`` on it): the author treats those rows as a series. A time-ordered splitter
   used on other data says nothing about this data.
 
-Splits inside test functions (``code_context``) exercise the library and are not checked.
+Splits inside tests (functions and classes of a test module, ``code_context``) exercise the library and are not checked.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ a call other than printing, returned or stored.
 Printing is no record in a script or a session: stdout is gone after the run. A notebook saved
 with its outputs keeps what its cells printed, displayed and drew: there an outcome printed,
 displayed (the value a cell ends with) or drawn in a cell whose saved outputs hold such output is
-part of the notebook's record. Searches switched off (``if False:``) or inside test functions
+part of the notebook's record. Searches switched off (``if False:``) or inside tests
 (``code_context``) are not experiments and are not checked.
 """
 
