@@ -190,6 +190,7 @@ def test_saved_outputs_are_read_by_kind_per_code_cell():
     assert [cell_map.saved_outputs(cell_map.to_module(cell, 1)) for cell in cell_map.cells] == [
         frozenset({"text"}), frozenset({"result", "figure"}), frozenset({"display", "error"}), frozenset()
     ]
+    assert cell_map.notes == ((2, "# notes"),)
 
 
 def test_nbformat_3_outputs_are_read_too():

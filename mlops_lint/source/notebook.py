@@ -246,6 +246,11 @@ def notebook_document(path: str, data: bytes) -> SourceDocument:
     code_cells = [
         (number, cell) for number, cell in enumerate(cells, start=1) if isinstance(cell, dict) and cell.get("cell_type") == "code"
     ]
+    notes = tuple(
+        (number, _cell_source(cell))
+        for number, cell in enumerate(cells, start=1)
+        if isinstance(cell, dict) and cell.get("cell_type") == "markdown"
+    )
     return document_from_cells(
-        path, ((number, _cell_source(cell)) for number, cell in code_cells), {number: output_kinds(cell) for number, cell in code_cells}
+        path, ((number, _cell_source(cell)) for number, cell in code_cells), {number: output_kinds(cell) for number, cell in code_cells}, notes
     )

@@ -20,6 +20,8 @@ class CellMap:
     # What each code cell's saved outputs hold (``outputs[i]`` for ``cells[i]``; see
     # ``notebook.output_kinds``); None when there is no saved copy to read (an IPython session).
     outputs: tuple[frozenset[str], ...] | None = None
+    # The Markdown cells of a saved notebook: (cell number, text), in order.
+    notes: tuple[tuple[int, str], ...] = ()
 
     def to_cell(self, module_line: int) -> tuple[int, int]:
         """Return ``(cell, line_in_cell)`` for a module line; lines past the end stay in the last cell."""

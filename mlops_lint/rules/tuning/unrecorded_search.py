@@ -11,7 +11,8 @@ a call other than printing, returned or stored.
 Printing is no record in a script or a session: stdout is gone after the run. A notebook saved
 with its outputs keeps what its cells printed, displayed and drew: there an outcome printed,
 displayed (the value a cell ends with) or drawn in a cell whose saved outputs hold such output is
-part of the notebook's record. Searches switched off (``if False:``) or inside tests
+part of the notebook's record, and so are parameters written down by hand in a Markdown cell
+after the search (every parameter of its grid given a value). Searches switched off (``if False:``) or inside tests
 (``code_context``) are not experiments and are not checked.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import enum
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterable, Iterator
@@ -45,6 +47,9 @@ _PRINTED = {
     "saved-notebook": " (it is only printed or displayed, and the saved notebook holds no output for that cell)",
 }
 _NOT_SHOWN = ", nor shown in its saved outputs"
+# After a parameter's name in Markdown: one value written down (``: 9,``, ``= 'rbf'``, ``: 0.1}``),
+# not a description of the grid (``C = 1 or 10``).
+_WRITTEN_VALUE = r"""['"]?\s*[:=]\s*(?:[-+]?\d[\w.+-]*|'[^'\n]*'|"[^"\n]*"|None|True|False)\s*(?:[,;})\]]|$)"""
 
 
 class Fate(enum.IntEnum):
@@ -77,6 +82,19 @@ def _bound_name(module: AnalyzedModule, call: ast.Call, entry: ApiEntry) -> str 
     if isinstance(parent, ast.Assign) and parent.value is holder and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
         return parent.targets[0].id
     return None
+
+
+def _grid_names(module: AnalyzedModule, call: ast.Call) -> list[str]:
+    """The parameter names of the search's grid: the keys of the first dict literal it is given
+    (directly or through the name it was bound to)."""
+    flow = module.dataflow
+    for node in [*call.args, *(kw.value for kw in call.keywords)]:
+        literal = flow.value_of(node).origin if isinstance(node, ast.Name) else node
+        if isinstance(literal, ast.Dict) and literal.keys and all(
+            isinstance(key, ast.Constant) and isinstance(key.value, str) for key in literal.keys
+        ):
+            return [key.value for key in literal.keys]  # type: ignore[union-attr]  # checked above
+    return []
 
 
 def _outcome_text(search: Search) -> str:
@@ -245,6 +263,7 @@ class _Fates:
                 self.shown_or_printed(self.outcomes(values), event.node, _DISPLAY_OUTPUTS)
         if self.display.saved:
             self.drawn()
+            self.noted()
 
     def outcomes(self, values: Iterable[Value]) -> set[ast.Call]:
         return {key[1] for value in values for key in value.sources & self.keys}  # type: ignore[index]  # ("outcome", call)
@@ -298,6 +317,26 @@ class _Fates:
             (entry := self.module.callee(node)) is not None and entry.role in _RECORDING_ROLES for _, node in receiver.calls
         ):
             self.mark(self.outcomes(values), Fate.RECORDED)  # run["best"] = ...: into a tracker's run
+
+    def noted(self) -> None:
+        """Parameters written down by hand: a Markdown cell after the search's cell, before the
+        next search's, gives every parameter of its grid a value (``max_depth: 9``,
+        ``'max_depth': 9``, ``max_depth=9``)."""
+        cells = self.module.cell_map
+        assert cells is not None
+        if not cells.notes:
+            return
+        starts = sorted({cells.to_cell(call.lineno)[0] for call in self.searches})
+        for call, search in self.searches.items():
+            names = _grid_names(self.module, call) if search.fate < Fate.SHOWN else []
+            if not names:
+                continue
+            after = cells.to_cell(call.lineno)[0]
+            before = next((start for start in starts if start > after), None)
+            patterns = [re.compile(r"(?<!\w)" + re.escape(name) + _WRITTEN_VALUE, re.M) for name in names]
+            if any(after < number and (before is None or number < before) and all(pattern.search(text) for pattern in patterns)
+                   for number, text in cells.notes):
+                search.fate = Fate.SHOWN
 
     def drawn(self) -> None:
         """Outcomes handed to a call the catalog does not know (``plt.plot``, ``sns.heatmap``,
