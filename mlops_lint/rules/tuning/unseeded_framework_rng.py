@@ -39,16 +39,15 @@ class UnseededFrameworkRng(Rule):
         where = context(module)
         consumed: set[ast.Call] | None = None
         for call, entry in facts.catalog_calls:
-            if entry.role not in ("rng-factory", "rng-user") or entry.get("framework") in first_use:
-                continue
             if entry.role == "rng-factory":
                 state = seeded(call, entry)
-                if state is True:
+                if state is True:  # wherever it is: a seeded generator after the first draw counts too
                     seeded_frameworks.add(entry.get("framework"))
-                    continue
                 if state is not False:
                     continue
-            elif not _draws(call, entry):
+            elif entry.role != "rng-user" or not _draws(call, entry):
+                continue
+            if entry.get("framework") in first_use:
                 continue
             if not where.runs(call) or where.in_test(call):
                 continue
