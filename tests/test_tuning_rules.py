@@ -58,6 +58,20 @@ def test_unrecorded_search_in_a_saved_notebook_says_what_its_outputs_hold():
     assert "(best_params_) is never logged, saved or returned in this notebook, nor shown in its saved outputs;" in by_cell[5]
 
 
+def test_unrecorded_search_in_a_live_session_names_the_session():
+    from mlops_lint.catalog import load_catalog
+    from mlops_lint.engine.lint import LintOptions
+    from mlops_lint.integrations.ipython_session import SessionCells, SessionLinter
+
+    cells = SessionCells()
+    for number, source in enumerate(SEARCH.split("\n")[:3], start=1):
+        cells.record(number, source)
+    cells.record(4, "print(search.best_params_)")
+    diagnostics = SessionLinter(load_catalog(), LintOptions(selected=frozenset({"MLO302"}))).lint(cells)
+    assert [(d.code, d.location.cell, d.location.start.line) for d in diagnostics] == [("MLO302", 2, 1)]
+    assert "(best_params_) is never logged, saved or returned in this session (it is only printed to stdout" in diagnostics[0].message
+
+
 def test_unrecorded_search_is_silent_once_logged():
     assert found(lint_text(SEARCH + "import mlflow\nmlflow.log_params(search.best_params_)\n", {"MLO302"})) == set()
 

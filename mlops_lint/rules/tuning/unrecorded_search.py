@@ -132,7 +132,7 @@ class UnrecordedSearch(Rule):
                 "search": search.entry,
                 "var": min(search.names) if search.names else search.returned,
                 "outcome": _outcome_text(search),
-                "unit": "notebook" if module.cell_map is not None else "module",
+                "unit": "notebook" if saved else ("session" if module.cell_map is not None else "module"),
                 "printed": printed,
             })
 
