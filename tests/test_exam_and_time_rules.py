@@ -50,10 +50,11 @@ def test_mlo204_in_a_notebook_says_the_cell():
 
 
 def test_mlo104_names_the_evidence_and_points_at_it():
-    source = "import pandas as pd\n" + "df = pd.read_csv('a.csv')\ndf['t'] = pd.to_datetime(df['t'])\n" + SPLIT.replace("(X, y)", "(df, df['y'])")
+    source = "import pandas as pd\n" + "df = pd.read_csv('a.csv')\ndf['t'] = pd.to_datetime(df['t'])\ndf = df.set_index('t')\n" \
+        + SPLIT.replace("(X, y)", "(df, df['y'])")
     found = _one("MLO104", source)
-    assert found.location.start.line == 5
-    assert "(to_datetime(), line 3)" in found.message and "train_test_split shuffles" in found.message
+    assert found.location.start.line == 6
+    assert "(to_datetime() with rows ordered by set_index(), line 3)" in found.message and "train_test_split shuffles" in found.message
     assert [(r.label, r.location.start.line) for r in found.related] == [("time order shown here", 3)]
 
 

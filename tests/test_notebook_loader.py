@@ -172,3 +172,34 @@ def test_code_kept_from_a_line_magic_keeps_its_cell_columns(prefix):
     diagnostics = lint_notebook(notebook([code(IMPORTS + "\n" + FIT), code("x = 1\n" + prefix + SPLIT)]))
     assert where(diagnostics) == [("MLO101", 2, 2, len(prefix) + SPLIT.index("train_test_split"))]
     assert diagnostics[0].location.end.column == len(prefix) + len(SPLIT)
+
+
+def test_saved_outputs_are_read_by_kind_per_code_cell():
+    from mlops_lint.source.notebook import notebook_document
+
+    printed = {"output_type": "stream", "name": "stdout", "text": ["{'C': 10}\n"]}
+    warned = {"output_type": "stream", "name": "stderr", "text": ["FutureWarning\n"]}
+    shown = {"output_type": "execute_result", "execution_count": 3, "metadata": {}, "data": {"text/plain": ["0.9"]}}
+    drawn = {"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBORw0KGgo=", "text/plain": ["<Figure>"]}}
+    html = {"output_type": "display_data", "metadata": {}, "data": {"text/html": ["<table/>"]}}
+    failed = {"output_type": "error", "ename": "ValueError", "evalue": "", "traceback": []}
+    cells = [code("a = 1", outputs=[printed, warned]), {"cell_type": "markdown", "metadata": {}, "source": "# notes"},
+             code("b = 2", outputs=[shown, drawn]), code("c = 3", outputs=[html, failed]), code("d = 4", outputs=[warned])]
+    cell_map = notebook_document("nb.ipynb", notebook(cells).encode()).cell_map
+    assert cell_map is not None and cell_map.cells == (1, 3, 4, 5)
+    assert [cell_map.saved_outputs(cell_map.to_module(cell, 1)) for cell in cell_map.cells] == [
+        frozenset({"text"}), frozenset({"result", "figure"}), frozenset({"display", "error"}), frozenset()
+    ]
+    assert cell_map.notes == ((2, "# notes"),)
+
+
+def test_nbformat_3_outputs_are_read_too():
+    from mlops_lint.source.notebook import notebook_document
+
+    cells = [{"cell_type": "code", "input": "x = 1", "language": "python",
+              "outputs": [{"output_type": "stream", "stream": "stdout", "text": ["1\n"]},
+                          {"output_type": "pyout", "prompt_number": 1, "text": ["1"]},
+                          {"output_type": "display_data", "png": "iVBORw0KGgo="}]}]
+    data = json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": cells}]})
+    cell_map = notebook_document("nb.ipynb", data.encode()).cell_map
+    assert cell_map is not None and cell_map.saved_outputs(1) == frozenset({"text", "result", "figure"})

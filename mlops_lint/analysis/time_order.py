@@ -4,6 +4,13 @@ Read from the catalog (``rules/api/timeseries.toml``): functions and data method
 ``time-evidence``, loaders' ``time-evidence-params``, and data methods of role ``look-ahead`` or
 with ``look-ahead-when`` conditions. Each call upstream of a value is resolved like any other
 (``AnalyzedModule.callee``). Used by MLO104 and MLO105.
+
+Parsed dates (``dates-only`` evidence: ``pd.to_datetime``, ``read_csv(parse_dates=...)``) show
+that the data has a date column, not that its rows are a series: house sales or card
+transactions turned into calendar features are independent rows. They count only together with
+rows ordered or indexed by value (role ``row-order``: ``sort_values``, ``set_index``, also in
+place; a loader's ``index-params`` such as ``index_col``). Lags, windows, differences and
+resampling (``shift``, ``rolling``, ``diff``, ``resample``), and regular date ranges, count alone.
 """
 
 from __future__ import annotations
@@ -19,10 +26,13 @@ from mlops_lint.catalog import ApiEntry
 
 @dataclass(frozen=True)
 class TimeEvidence:
-    """One call showing time order: its node and how to name it in a message."""
+    """One call showing time order: its node and how to name it in a message. ``rows``: the
+    evidence is about the order of the rows themselves (dates the rows are ordered or indexed
+    by), not only about the values the call computed (a lag written to one column)."""
 
     node: ast.Call
     label: str
+    rows: bool = False
 
 
 def _parses_dates(call: ast.Call, entry: ApiEntry) -> str | None:
@@ -39,18 +49,59 @@ def _in_source_order(found: list[TimeEvidence]) -> list[TimeEvidence]:
 
 def time_evidence(module: AnalyzedModule, value: Value) -> list[TimeEvidence]:
     """The calls upstream of ``value`` that show it is time-ordered, in source order."""
-    found = []
+    found: list[TimeEvidence] = []
+    dates: list[TimeEvidence] = []
+    ordered: ast.Call | None = None
     for _, node in value.calls:
         entry = module.callee(node)
         if entry is None:
             continue
         if entry.role == "time-evidence":
-            found.append(TimeEvidence(node, f"{entry.short_name}()"))
+            (dates if entry.get("dates-only") else found).append(TimeEvidence(node, f"{entry.short_name}()"))
+        elif entry.role == "row-order":
+            ordered = node if ordered is None or _before(node, ordered) else ordered
         elif entry.get("time-evidence-params"):
             param = _parses_dates(node, entry)
-            if param is not None:
-                found.append(TimeEvidence(node, f"{entry.short_name}({param}=...)"))
+            if param is None:
+                continue
+            index = _given(node, entry.get("index-params", ()))
+            if index is not None:
+                found.append(TimeEvidence(node, f"{entry.short_name}({param}=..., {index}=...)", rows=True))
+            else:
+                dates.append(TimeEvidence(node, f"{entry.short_name}({param}=...)"))
+    if dates:
+        ordered = ordered or _ordered_in_place(module, value)
+        if ordered is not None:
+            order = module.callee(ordered)
+            name = order.short_name if order is not None else "sort"
+            found.extend(TimeEvidence(d.node, f"{d.label} with rows ordered by {name}()", rows=True) for d in dates)
     return _in_source_order(found)
+
+
+def _before(a: ast.AST, b: ast.AST) -> bool:
+    return (getattr(a, "lineno", 0), getattr(a, "col_offset", 0)) < (getattr(b, "lineno", 0), getattr(b, "col_offset", 0))
+
+
+def _given(call: ast.Call, params: list[str] | tuple[str, ...]) -> str | None:
+    for param in params:
+        node = keyword(call, param)
+        if node is not None and not (isinstance(node, ast.Constant) and node.value in (False, None)):
+            return str(param)
+    return None
+
+
+def _ordered_in_place(module: AnalyzedModule, value: Value) -> ast.Call | None:
+    """``df.sort_values("date", inplace=True)`` / ``df.set_index(..., inplace=True)`` on data of
+    the same lineage: the dataflow does not rebind ``df`` for an in-place call."""
+    if not value.sources:
+        return None
+    flow = module.dataflow
+    for call, _ in module.calls_with_role("row-order"):
+        flag = keyword(call, "inplace")
+        if isinstance(flag, ast.Constant) and flag.value is True and isinstance(call.func, ast.Attribute) \
+                and flow.value_of(call.func.value).shares_lineage(value):
+            return call
+    return None
 
 
 def look_ahead(module: AnalyzedModule, value: Value) -> list[TimeEvidence]:

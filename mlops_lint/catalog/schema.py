@@ -203,6 +203,7 @@ ROLES = {role.name: role for role in (
     Role("clock", "reads the current time (a timestamp in a file name or a record)", "MLO602"),
     Role("time-evidence", "calling it shows that the data it makes or touches is time-ordered (`pd.to_datetime`, `df.shift`, `df.rolling`)", "MLO104, MLO105"),
     Role("look-ahead", "a data method that reads later rows (`bfill`); a look-ahead only on data that is otherwise shown to be time-ordered", "MLO105"),
+    Role("row-order", "a data method that orders or indexes rows by their values (`sort_values`, `set_index`): parsed dates (`dates-only` evidence) show a time series only together with it", "MLO104, MLO105"),
 )}
 
 _TRANSFORMERS = ("transformer", "supervised-selector")
@@ -273,6 +274,8 @@ FACTS = {key.name: key for key in (
     Key("hard", "boolean", "class labels or point values with no confidence (`predict`)", _boolean, ("prediction",)),
     Key("uncertainty", "boolean", "scores or probabilities (`predict_proba`, `decision_function`)", _boolean, ("prediction",)),
     # time
+    Key("dates-only", "boolean", "the call parses dates (`pd.to_datetime`): the data has a date column, which shows a time series only where its rows are also ordered or indexed (role `row-order`, a loader's `index-params`); calendar features of independent rows are not a series", _boolean, ("time-evidence",)),
+    Key("index-params", "list of strings", "keywords that make a column the row index (`index_col`): together with `time-evidence-params`, the rows are indexed by time", _strings, ("loader",)),
     Key("look-ahead-when", "list of conditions", "conditions under which the data method reads later rows (see Conditions); absent: always", _conditions,
         ("time-evidence", "look-ahead", "data-check")),
 )}

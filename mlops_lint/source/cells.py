@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from mlops_lint.source.document import SourceDocument
 from mlops_lint.source.notebook import neutralise_cell
 from mlops_lint.source.source_map import CellMap
 
 
-def document_from_cells(path: str, cells: Iterable[tuple[int, str]]) -> SourceDocument:
+def document_from_cells(path: str, cells: Iterable[tuple[int, str]],
+                        outputs: Mapping[int, frozenset[str]] | None = None,
+                        notes: tuple[tuple[int, str], ...] = ()) -> SourceDocument:
     """Join ``(number, source)`` cells into one module, IPython syntax neutralised line for line.
 
     ``number`` is what findings report as their cell: a notebook's 1-based cell index, or an
     IPython session's execution count. Numbers must increase, as the cells are given.
+    ``outputs``: what a saved notebook's cells hold as outputs, by number (None: not a saved file);
+    ``notes``: its Markdown cells, (number, text).
     """
     parts: list[str] = []
     shifts: list[tuple[int, int, int]] = []
@@ -32,7 +36,8 @@ def document_from_cells(path: str, cells: Iterable[tuple[int, str]]) -> SourceDo
         parts.extend(lines)
         next_line += len(lines)
     text = "\n".join(parts) + ("\n" if parts else "")
-    return SourceDocument(path=path, text=text, cell_map=CellMap(tuple(starts), tuple(numbers), tuple(shifts)))
+    saved = tuple(outputs.get(number, frozenset()) for number in numbers) if outputs is not None else None
+    return SourceDocument(path=path, text=text, cell_map=CellMap(tuple(starts), tuple(numbers), tuple(shifts), saved, notes))
 
 
 @lru_cache(maxsize=2048)

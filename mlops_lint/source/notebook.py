@@ -192,6 +192,35 @@ def _language(notebook: dict[str, Any]) -> str:
     return "python"
 
 
+# What an output of a saved cell shows, by its nbformat output_type (nbformat 3's names too).
+_OUTPUT_KINDS = {"execute_result": "result", "pyout": "result", "error": "error", "pyerr": "error"}
+
+
+def output_kinds(cell: dict) -> frozenset[str]:
+    """What a code cell's saved outputs hold: ``"text"`` (printed to stdout), ``"result"`` (the
+    value the cell displays), ``"figure"`` (an image shown), ``"display"`` (other displayed data),
+    ``"error"``. Read from the JSON as it is: images are never decoded. Warnings on stderr are not
+    output the user asked for and are left out."""
+    outputs = cell.get("outputs")
+    if not isinstance(outputs, list):
+        return frozenset()
+    kinds = set()
+    for output in outputs:
+        if not isinstance(output, dict):
+            continue
+        kind = output.get("output_type")
+        if kind == "stream":
+            if output.get("name", output.get("stream")) == "stdout":
+                kinds.add("text")
+        elif kind == "display_data":
+            data = output.get("data", output)  # nbformat 3 puts the mime keys (png, svg) on the output itself
+            shows_image = isinstance(data, dict) and any(str(key).startswith("image/") or key in ("png", "jpeg", "svg") for key in data)
+            kinds.add("figure" if shows_image else "display")
+        elif kind in _OUTPUT_KINDS:
+            kinds.add(_OUTPUT_KINDS[kind])
+    return frozenset(kinds)
+
+
 def code_cell_sources(data: bytes) -> dict[int, str]:
     """Each code cell's source by its 1-based position among all cells (the numbers findings use)."""
     cells = _cells(json.loads(data.decode("utf-8-sig")))
@@ -214,9 +243,14 @@ def notebook_document(path: str, data: bytes) -> SourceDocument:
         return SourceDocument(path=path, text="", cell_map=CellMap((), ()))
     from mlops_lint.source.cells import document_from_cells
 
-    sources = (
+    code_cells = [
+        (number, cell) for number, cell in enumerate(cells, start=1) if isinstance(cell, dict) and cell.get("cell_type") == "code"
+    ]
+    notes = tuple(
         (number, _cell_source(cell))
         for number, cell in enumerate(cells, start=1)
-        if isinstance(cell, dict) and cell.get("cell_type") == "code"
+        if isinstance(cell, dict) and cell.get("cell_type") == "markdown"
     )
-    return document_from_cells(path, sources)
+    return document_from_cells(
+        path, ((number, _cell_source(cell)) for number, cell in code_cells), {number: output_kinds(cell) for number, cell in code_cells}, notes
+    )

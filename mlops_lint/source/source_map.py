@@ -17,6 +17,11 @@ class CellMap:
     # (module line, from column, shift): on that line, columns >= from column lie ``shift`` code
     # points further right in the cell, because a prefix such as ``%time `` was taken out.
     shifts: tuple[tuple[int, int, int], ...] = ()
+    # What each code cell's saved outputs hold (``outputs[i]`` for ``cells[i]``; see
+    # ``notebook.output_kinds``); None when there is no saved copy to read (an IPython session).
+    outputs: tuple[frozenset[str], ...] | None = None
+    # The Markdown cells of a saved notebook: (cell number, text), in order.
+    notes: tuple[tuple[int, str], ...] = ()
 
     def to_cell(self, module_line: int) -> tuple[int, int]:
         """Return ``(cell, line_in_cell)`` for a module line; lines past the end stay in the last cell."""
@@ -24,6 +29,14 @@ class CellMap:
             return (1, module_line)
         index = max(bisect_right(self.starts, module_line) - 1, 0)
         return (self.cells[index], module_line - self.starts[index] + 1)
+
+    def saved_outputs(self, module_line: int) -> frozenset[str] | None:
+        """The kinds of output the saved notebook holds for the cell of this module line, None
+        when the notebook was not read from a saved file."""
+        if self.outputs is None or not self.starts:
+            return None
+        index = max(bisect_right(self.starts, module_line) - 1, 0)
+        return self.outputs[index]
 
     def to_cell_column(self, module_line: int, column: int) -> int:
         for line, start, shift in self.shifts:
