@@ -22,9 +22,9 @@ def test_mlo201_names_the_test_variable_and_points_at_the_split():
 
 
 def test_mlo202_names_the_keyword():
-    found = _one("MLO202", "import xgboost\n" + SPLIT + "xgboost.XGBRegressor().fit(X_train, y_train, eval_set=[(X_test, y_test)])\n")
-    assert found.message.startswith("eval_set=[(X_test, y_test)] holds the test part of the split at line 3")
-    assert [r.location.start.line for r in found.related] == [3]
+    found = _one("MLO202", "import xgboost\n" + SPLIT + "xgboost.XGBRegressor(early_stopping_rounds=5).fit(X_train, y_train, eval_set=[(X_test, y_test)])\n")
+    assert found.message.startswith("eval_set=[(X_test, y_test)] holds the test set (line 3) and early_stopping_rounds=5 stops or selects on it")
+    assert [(r.label, r.location.start.line) for r in found.related] == [("test set made here", 3), ("stops or selects on it here", 4)]
 
 
 def test_mlo203_points_at_the_test_score():
