@@ -46,7 +46,7 @@ def test_mlo204_in_a_notebook_says_the_cell():
     source = notebook_json(SPLIT, "m = model.fit(X_train, y_train)\nprint(m.score(X_train, y_train))")
     found = _one("MLO204", source, filename="nb.ipynb")
     assert (found.location.cell, found.location.start.line) == (2, 2)
-    assert "the split at line 2 of cell 1" in found.message
+    assert "rows it was trained on (line 1 of cell 2)" in found.message
 
 
 def test_mlo104_names_the_evidence_and_points_at_it():
