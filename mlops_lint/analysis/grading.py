@@ -80,7 +80,7 @@ def _gradings(module: AnalyzedModule) -> tuple[Grading, ...]:
         model = event.receiver if kind in ("score", "predict") else next((a.value for a in event.data if _is_object(a.value)), None)
         found.append(Grading(call, kind, data, model, event.seq))
     for call in module.nodes_of(ast.Call):
-        if call in known or module.callee(call) is not None or not callee_words(call) & GRADING_WORDS:
+        if call in known or not callee_words(call) & GRADING_WORDS or module.callee(call) is not None:
             continue
         if isinstance(call.func, ast.Attribute) and _is_object(flow.value_of(call.func.value)):
             continue  # a method of a model the catalog does not know (score_samples): not a grading

@@ -178,6 +178,8 @@ class HeldOut:
         """For each split, the names bound to its held-out part (``X_test``, ``val_idx``, ``X_val_s``)."""
         flow = self._module.dataflow
         found: dict[ast.AST, list[str]] = {}
+        if not self._order:
+            return found  # no split: nothing is held out
         for node in self._module.nodes_of(ast.Name):
             if node.ctx.__class__ is not ast.Store:
                 continue
@@ -213,13 +215,16 @@ class HeldOut:
 
     def _named_files(self) -> tuple[frozenset[ast.Call], frozenset[ast.Call]]:
         """Loaders of files named as training data, and of files named as test data (by the file's
-        name or the name the data is bound to)."""
+        name, else the name the data is bound to)."""
         train, test = set(), set()
         for call, entry in self._module.calls_with_role("loader"):
             path = argument(call, entry.get("path-arg", 0), entry.get("path-keyword"))
             pieces = [n.value.rsplit("/", 1)[-1] for n in ast.walk(path)
                       if isinstance(n, ast.Constant) and isinstance(n.value, str)] if path is not None else []
-            name_words = frozenset().union(*(words(p) for p in pieces + _binding_names(self._module, call)))
+            name_words = frozenset().union(*(words(p) for p in pieces))
+            if not name_words & (TEST_WORDS | TRAIN_WORDS):
+                # The file's name says nothing (f"{base}/data.csv"): the name it is bound to decides.
+                name_words = frozenset().union(*(words(n) for n in _binding_names(self._module, call)))
             is_test, is_train = _named(name_words, TEST_WORDS), _named(name_words, TRAIN_WORDS)
             if is_test and not is_train:
                 test.add(call)

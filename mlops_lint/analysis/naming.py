@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 
 from mlops_lint.analysis.names import dotted_name
 
@@ -28,6 +29,7 @@ GRADING_WORDS = frozenset({"evaluate", "evaluation", "evaluator", "eval", "metri
                            "scoring", "accuracy", "performance", "perf"})
 
 
+@lru_cache(maxsize=4096)  # the same few names (np.array, plt.plot, X_train) are asked about in every module
 def words(name: str) -> frozenset[str]:
     """The lower-case words of an identifier or a file name."""
     found = set()
