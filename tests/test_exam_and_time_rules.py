@@ -17,14 +17,14 @@ def _one(code: str, source: str, filename: str = "example.py"):
 def test_mlo201_names_the_test_variable_and_points_at_the_split():
     found = _one("MLO201", SPLIT + "X_test_s = sc.transform(X_test)\nmodel.fit(X_test_s, y_test)\n")
     assert found.location.start.line == 4
-    assert "'X_test_s'" in found.message and "split at line 2" in found.message and "fit()" in found.message
+    assert found.message.startswith("'X_test_s' holds rows of the test set (line 2) and is passed to fit()")
     assert [(r.label, r.location.start.line) for r in found.related] == [("test set made here", 2)]
 
 
 def test_mlo202_names_the_keyword():
-    found = _one("MLO202", "import xgboost\n" + SPLIT + "xgboost.XGBRegressor().fit(X_train, y_train, eval_set=[(X_test, y_test)])\n")
-    assert found.message.startswith("eval_set=[(X_test, y_test)] holds the test part of the split at line 3")
-    assert [r.location.start.line for r in found.related] == [3]
+    found = _one("MLO202", "import xgboost\n" + SPLIT + "xgboost.XGBRegressor(early_stopping_rounds=5).fit(X_train, y_train, eval_set=[(X_test, y_test)])\n")
+    assert found.message.startswith("eval_set=[(X_test, y_test)] holds the test set (line 3) and early_stopping_rounds=5 stops or selects on it")
+    assert [(r.label, r.location.start.line) for r in found.related] == [("test set made here", 3), ("stops or selects on it here", 4)]
 
 
 def test_mlo203_points_at_the_test_score():
@@ -42,11 +42,38 @@ def test_mlo203_points_at_the_test_score():
     assert [(r.label, r.location.start.line) for r in found.related] == [("test-set score", 6)]
 
 
+def test_mlo203_sweep_names_the_loop_and_the_test_score():
+    source = SPLIT + (
+        "from sklearn.metrics import mean_squared_error\n"
+        "from sklearn.tree import DecisionTreeRegressor\n"
+        "errors = []\n"
+        "for depth in range(1, 10):\n"
+        "    tree = DecisionTreeRegressor(max_depth=depth).fit(X_train, y_train)\n"
+        "    errors.append(mean_squared_error(y_test, tree.predict(X_test)))\n"
+    )
+    found = _one("MLO203", source)
+    assert found.location.start.line == 8
+    assert found.message.startswith("a loop trying one candidate per turn (line 6) chooses by test-set scores (mean_squared_error, line 8)")
+    assert [(r.label, r.location.start.line) for r in found.related] == [("candidates tried here", 6)]
+
+
+def test_mlo202_names_the_callback_that_stops():
+    source = SPLIT + (
+        "from tensorflow import keras\n"
+        "net = keras.Sequential([keras.layers.Dense(1)])\n"
+        "stop = keras.callbacks.EarlyStopping(patience=3)\n"
+        "net.fit(X_train, y_train, validation_data=(X_test, y_test), callbacks=[stop])\n"
+    )
+    found = _one("MLO202", source)
+    assert found.location.start.line == 6
+    assert found.message.startswith("validation_data=(X_test, y_test) holds the test set (line 2) and keras.callbacks.EarlyStopping stops or selects on it")
+    assert [(r.label, r.location.start.line) for r in found.related] == [("test set made here", 2), ("stops or selects on it here", 5)]
+
 def test_mlo204_in_a_notebook_says_the_cell():
     source = notebook_json(SPLIT, "m = model.fit(X_train, y_train)\nprint(m.score(X_train, y_train))")
     found = _one("MLO204", source, filename="nb.ipynb")
     assert (found.location.cell, found.location.start.line) == (2, 2)
-    assert "the split at line 2 of cell 1" in found.message
+    assert "rows it was trained on (line 1 of cell 2)" in found.message
 
 
 def test_mlo104_names_the_evidence_and_points_at_it():

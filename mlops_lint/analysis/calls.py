@@ -94,7 +94,12 @@ class CallSemantics(Interpreter):
         if entry.is_class or (called != entry.qualname and called.rsplit(".", 1)[-1][:1].isupper()):
             return derive(inputs, qualified, instance_of=entry, made_by=node)
         if role == "metric":  # a score is a number about the data, not the data: nothing flows on
-            return Value(sources=frozenset({node}), calls=frozenset({qualified}))
+            score = Value(sources=frozenset({node}), calls=frozenset({qualified}))
+            position = entry.get("thresholds-output")
+            if position is None:
+                return score
+            # fpr, tpr, thresholds = roc_curve(...): the thresholds are candidates, not scores.
+            return evolve(score, elements=(score,) * position + (Value(sources=frozenset({node})),))
         if role == "search" and entry.get("outcome-is-return"):  # fmin: the result is the outcome
             result = derive(inputs, qualified)
             return evolve(result, sources=result.sources | {("outcome", node)})
@@ -167,7 +172,9 @@ class CallSemantics(Interpreter):
         name = func.attr
         method = (f".{name}", node)
         entry = receiver.instance_of
-        if name in FIT_METHODS or name == "fit_transform":
+        if (name in FIT_METHODS or name == "fit_transform") and not (entry is not None and entry.role == "inspection"):
+            # An inspection's fit (PermutationImportance, a SHAP explainer, LazyClassifier) trains
+            # nothing the module uses: it is a call, not a fit.
             fit = self._fit(node, receiver, args, keywords, entry)
             # fit/fit_transform start over (what the object learnt before is gone); partial_fit adds.
             learnt = receiver.fitted | {fit} if name == "partial_fit" else frozenset({fit})

@@ -174,6 +174,8 @@ ROLES = {role.name: role for role in (
     Role("optimizer", "a gradient optimizer: `step()` updates the weights", "MLO304, MLO305"),
     Role("training-function", "a function that trains a model from data (`xgboost.train`, `lightgbm.train`)", "MLO202"),
     Role("training-step", "one gradient step of a hand-written training loop (`loss.backward()`)", "MLO403"),
+    Role("early-stopping", "a callback that stops training or keeps the best model by a metric watched on the validation data (Keras `EarlyStopping`, `ReduceLROnPlateau`, `ModelCheckpoint(save_best_only=True)`, `lightgbm.early_stopping`, XGBoost's `EarlyStopping`)", "MLO202"),
+    Role("inspection", "explains, scores or compares models: its `fit` trains no model the module uses (eli5 `PermutationImportance` of a fitted model, SHAP explainers, yellowbrick visualisers, lazypredict's `LazyClassifier`, whose `fit` takes both the train and the test parts)", "dataflow, MLO201"),
     # tuning and reproducibility (MLO3xx)
     Role("parameter-grid", "an iterable over an exhaustive grid (`ParameterGrid`)", "MLO303"),
     Role("parameter-sampler", "random draws of parameters (`ParameterSampler`)", "MLO301"),
@@ -241,6 +243,12 @@ FACTS = {key.name: key for key in (
     Key("trains", "list of strings", "methods that train it; calling one on an instance (or on anything built around it, such as a pipeline) makes the module a training module (MLO304, MLO305, MLO403)", _strings, _TRAINABLE),
     Key("probabilistic", "boolean", "a classifier that offers `predict_proba` or `decision_function`, so a hard `predict()` throws its confidence away", _boolean, ("estimator",)),
     Key("validation-params", "list of strings", "keyword arguments of its fit (or of the function) that hold validation data (`eval_set`, `validation_data`)", _strings, ("estimator", "model", "training-function")),
+    Key("early-stopping-params", "list of strings", "arguments of the constructor or of the training call that make training stop or keep its best iteration by a score on the validation data when given anything but a literal `None`, `False` or `0` (`early_stopping_rounds`)", _strings, ("estimator", "model", "training-function")),
+    Key("early-stopping-when", "list of conditions", "conditions on the constructor's or the training call's arguments under which training selects on its validation data by default (CatBoost keeps the best iteration unless `use_best_model=False`); any one suffices", _conditions, ("estimator", "model", "training-function")),
+    Key("callback-params", "list of strings", "arguments of the constructor or of the training call that take callbacks; one of role `early-stopping` among them stops or selects on the validation data", _strings, ("estimator", "model", "training-function")),
+    Key("selects-when", "list of conditions", "conditions under which the callback stops or selects (`save_best_only=True`); absent: always", _conditions, ("early-stopping",)),
+    Key("monitor-param", "string", "the argument naming the metric the callback watches", _string, ("early-stopping",)),
+    Key("validation-prefix", "string", "a watched metric named with this prefix (`val_`) is computed on the validation data; a literal name without it (`monitor=\"loss\"`) watches the training data; the default watches the validation data", _string, ("early-stopping",)),
     # searches
     Key("cv-param", "string", "the argument naming its cross-validation splitter", _string, ("search",)),
     Key("grid-param", "string", "the argument holding an exhaustive grid (MLO303 counts it)", _string, ("search", "parameter-grid")),
@@ -251,6 +259,8 @@ FACTS = {key.name: key for key in (
     Key("outcome-is-return", "boolean", "the call's return value is the outcome (`hyperopt.fmin`)", _boolean, ("search",)),
     Key("records-itself", "boolean", "the library always writes its trials to disk (keras-tuner)", _boolean, ("search",)),
     Key("sampled-alternative", "string", "the search `--fix` (MLO303) writes instead", _string, ("search",)),
+    Key("objective-param", "string", "the argument of its `trains` method (or of the call, for a search function such as `fmin`) that takes the objective function; an objective returning a test-set score tunes on the test set (MLO203)", _string, ("search",)),
+    Key("objective-position", "integer", "0-based position of that argument", _integer, ("search",)),
     Key("sampled-grid-param", "string", "that search's name for the grid argument", _string, ("search",)),
     Key("count", "`\"arange\"`", "the number of values is `ceil((stop - start) / step)` of literal numbers", _one_of("arange"), ("grid-axis",)),
     Key("count-param", "string", "the argument giving the number of values", _string, ("grid-axis",)),
@@ -273,6 +283,7 @@ FACTS = {key.name: key for key in (
     # grading
     Key("hard", "boolean", "class labels or point values with no confidence (`predict`)", _boolean, ("prediction",)),
     Key("uncertainty", "boolean", "scores or probabilities (`predict_proba`, `decision_function`)", _boolean, ("prediction",)),
+    Key("thresholds-output", "integer", "0-based position of its last output, which holds the candidate thresholds rather than scores (`fpr, tpr, thresholds = roc_curve(...)`): choosing a threshold by its own value grades nothing (MLO203)", _integer, ("metric",)),
     # time
     Key("dates-only", "boolean", "the call parses dates (`pd.to_datetime`): the data has a date column, which shows a time series only where its rows are also ordered or indexed (role `row-order`, a loader's `index-params`); calendar features of independent rows are not a series", _boolean, ("time-evidence",)),
     Key("index-params", "list of strings", "keywords that make a column the row index (`index_col`): together with `time-evidence-params`, the rows are indexed by time", _strings, ("loader",)),

@@ -1,11 +1,22 @@
-"""MLO203: scores on the test set, computed in a loop over candidates, pick the best candidate.
+"""MLO203: candidates are chosen, or tried for choosing, by their scores on the test set.
 
-A test evaluation (metric or ``.score`` on the test part of a split, ``evaluations.py``) inside a
-loop is a selection when, in that loop, its score is compared with another non-constant value
-(``if acc > best_acc``) or assigned to a ``best*`` name, or when the scores (directly, or a list
-they were appended to in the loop) reach ``max``/``min``/``sorted``/``argmax``/``idxmax``.
-Comparisons with a constant (``assert acc > 0.9``) only check, they do not choose, and a picked
-value scaled by arithmetic (``min(scores) * 0.9``, a plot limit) is not a choice either.
+A test grading is a metric or ``.score``/``.evaluate`` whose data is (partly) the test set
+(``analysis/held_out.py``: not a validation split, not a CV fold). Three shapes:
+
+- an explicit choice: in a loop holding a test grading, its score is compared with another
+  non-constant value (``if acc > best_acc``) or assigned to a ``best*`` name; anywhere, test scores
+  (directly, or a list or table they were put into) reach ``max``/``min``/``sorted``/``argmax``/
+  ``idxmax``/``sort_values`` (the function's arguments or the method's object). Comparisons with a
+  constant (``assert acc > 0.9``) only check, a picked value scaled by arithmetic
+  (``min(scores) * 0.9``, a plot limit) is no choice, and a threshold picked by its own value
+  (``argmin(abs(thresholds))`` of a curve: catalog ``thresholds-output``) is chosen by no score;
+- a sweep: a loop over hyper-parameter values or thresholds whose turns grade a candidate that
+  changes with the loop on the test set (``sweeps.py``), whether the winner is then taken by
+  ``max``, read off a plot or typed in by hand;
+- a search objective (catalog ``objective-param``: Optuna's ``study.optimize(objective)``,
+  hyperopt's ``fmin(fn)``) that returns a test-set score.
+
+One finding per test grading: the first choice made with it.
 """
 
 from __future__ import annotations
@@ -13,16 +24,25 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
+from mlops_lint.analysis.arguments import argument
+from mlops_lint.analysis.grading import Grading, gradings
+from mlops_lint.analysis.held_out import held_out
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.values import Value
 from mlops_lint.analysis.walk import walk
 from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding, Options, Rule
-from mlops_lint.rules.exam.evaluations import evaluations
-from mlops_lint.rules.exam.held_out import test_split, validation_splits
+from mlops_lint.rules.exam.sweeps import SweepReader
 
 _PICKERS = frozenset({"max", "min", "sorted", "argmax", "argmin", "nanargmax", "nanargmin", "idxmax", "idxmin", "nlargest", "nsmallest", "sort_values"})
 _ORDER = (ast.Gt, ast.GtE, ast.Lt, ast.LtE)
+# Pickers that order the candidates rather than return the winner.
+_ORDERINGS = frozenset({"sorted", "sort_values", "nlargest", "nsmallest"})
+_Candidate = tuple[ast.AST, ast.Call, str, tuple[tuple[str, ast.AST], ...]]
+
+
+def _where(candidate: _Candidate) -> tuple[int, int]:
+    return getattr(candidate[0], "lineno", 0), getattr(candidate[0], "col_offset", 0)
 
 
 def _picker(call: ast.Call) -> str | None:
@@ -31,65 +51,232 @@ def _picker(call: ast.Call) -> str | None:
     return name if name in _PICKERS else None
 
 
+def _loops(module: AnalyzedModule) -> list[ast.For | ast.AsyncFor | ast.While]:
+    return [*module.nodes_of(ast.For), *module.nodes_of(ast.AsyncFor), *module.nodes_of(ast.While)]
+
+
+def _test_gradings(module: AnalyzedModule) -> dict[ast.Call, Grading]:
+    """Gradings (not predictions) on the test set, by call."""
+    facts = held_out(module)
+    found: dict[ast.Call, Grading] = {}
+    for grading in gradings(module):
+        if grading.kind == "predict" or grading.node in found:
+            continue
+        if any(facts.test_origin(arg.value, arg.node, only=False, by_name=True) is not None for arg in grading.data):
+            found[grading.node] = grading
+    return found
+
+
+def _other_gradings(module: AnalyzedModule, tests: dict[ast.Call, Grading]) -> frozenset[ast.Call]:
+    """Gradings on anything but the test set (a training score drawn next to a test score)."""
+    return frozenset(g.node for g in gradings(module) if g.kind != "predict" and g.node not in tests)
+
+
+_REPORTS = frozenset({"stdout", "recorder", "experiment-logger", "sink"})
+_MUTATORS = frozenset({"append", "extend", "insert", "add", "update"})
+
+
+def _kept_scores(module: AnalyzedModule) -> frozenset[ast.AST]:
+    """Calls whose result is kept for comparing: stored (``errors.append(mse)``, ``scores[k] = s``),
+    compared, returned, printed, logged or shown as a notebook cell's value. A score drawn into a
+    plot label and dropped compares nothing by itself."""
+    found: set[ast.AST] = set()
+    for event in module.dataflow.events_of("store", "return", "check", "call", "expression"):
+        if event.kind == "call" and (event.entry is None or event.entry.role not in _REPORTS):
+            continue
+        if event.kind == "expression" and module.cell_map is None:
+            continue
+        for value in event.values:
+            found.update(node for _, node in value.calls)
+    flow = module.dataflow
+    for call in module.nodes_of(ast.Call):
+        if isinstance(call.func, ast.Attribute) and call.func.attr in _MUTATORS:
+            for argument in [*call.args, *(k.value for k in call.keywords)]:
+                found.update(node for _, node in flow.value_of(argument).calls)
+    return frozenset(found)
+
+
+def _drawn(module: AnalyzedModule, picker: ast.Call) -> bool:
+    """The picked value only feeds a call made for its effect (``ax.set_ylim(np.min(scores), 1)``,
+    ``plt.plot([errors.index.min(), ...])``) that reports nothing: an axis limit, a line drawn."""
+    parents = module.parents
+    current: ast.AST | None = parents.get(picker)
+    outer: ast.Call | None = None
+    while current is not None and not isinstance(current, ast.stmt):
+        if isinstance(current, ast.Call):
+            outer = current
+        current = parents.get(current)
+    if not isinstance(current, ast.Expr) or outer is None or outer is not current.value:
+        return False
+    entry = module.callee(outer)
+    return entry is None or entry.role not in _REPORTS
+
+
+def _keys_of_a_mapping(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("keys", "items") and not node.args
+
+
+def _loads_by_name(module: AnalyzedModule) -> dict[str, list[ast.Name]]:
+    """Every read of each name, indexed once per module (asked for each ordering call)."""
+    loads: dict[str, list[ast.Name]] = {}
+    for name in module.nodes_of(ast.Name):
+        if name.ctx.__class__ is ast.Load:
+            loads.setdefault(name.id, []).append(name)
+    return loads
+
+
+def _first_taken(module: AnalyzedModule, call: ast.Call) -> bool:
+    """The first element of an ordering is read (``ranked.iloc[0]``, ``sorted(...)[0]``, ``.head(1)``)."""
+    parents = module.parents
+    bound: set[str] = set()
+    parent = parents.get(call)
+    if isinstance(parent, ast.Assign) and parent.value is call:
+        bound = {t.id for t in parent.targets if isinstance(t, ast.Name)}
+    candidates: list[ast.expr] = [call] if not bound else []
+    loads = module.shared(_loads_by_name)
+    for name in bound:
+        candidates.extend(loads.get(name, ()))
+    for node in candidates:
+        current: ast.AST = node
+        parent = parents.get(current)
+        while isinstance(parent, ast.Attribute) and parent.attr in ("iloc", "loc", "index", "values") and parent.value is current:
+            current, parent = parent, parents.get(parent)
+        if isinstance(parent, ast.Subscript) and parent.value is current and isinstance(parent.slice, ast.Constant) and parent.slice.value in (0, -1):
+            return True
+        if isinstance(parent, ast.Attribute) and parent.attr == "head":
+            call_parent = parents.get(parent)
+            if isinstance(call_parent, ast.Call) and call_parent.args and isinstance(call_parent.args[0], ast.Constant) and call_parent.args[0].value == 1:
+                return True
+    return False
+
+
 class TestSetModelSelection(Rule):
     code = "MLO203"
     fields = ("how", "score", "eval_line")
-    related = ("evaluation",)
+    related = ("evaluation", "loop")
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
-        flow = module.dataflow
-        validation = validation_splits(flow)
-        tests = {
-            e.node: e for e in evaluations(module)
-            if e.kind != "predict" and any(test_split(v, validation, only=False) for _, v in e.data)
-        }
+        tests = _test_gradings(module)
         if not tests:
             return
+        # An explicit choice names how the winner is taken: it is reported before a sweep or an
+        # objective that grades with the same call.
+        explicit = sorted(self._explicit_choices(module, tests), key=_where)
+        implicit = sorted([*self._sweeps(module, tests), *self._objectives(module, tests)], key=_where)
         reported: set[ast.Call] = set()
-        # A picked value that is an operand of arithmetic (min(scores) * 0.9) is not a choice.
-        operands = {id(side) for binop in module.nodes_of(ast.BinOp) for side in (binop.left, binop.right)}
-
-        def scored(value: Value) -> ast.Call | None:
-            return next((node for _, node in sorted(value.calls, key=lambda c: c[1].lineno) if node in tests and node not in reported), None)
-
-        appended: dict[str, ast.Call] = {}
-        candidates: list[tuple[ast.expr | ast.stmt, ast.Call, str]] = []
-        loops: list[ast.For | ast.AsyncFor | ast.While] = [*module.nodes_of(ast.For), *module.nodes_of(ast.AsyncFor), *module.nodes_of(ast.While)]
-        for loop in loops:
-            inner = [n for statement in loop.body for n in walk(statement)]
-            if not any(n in tests for n in inner):
-                continue
-            for node in inner:
-                if isinstance(node, ast.Compare) and all(isinstance(op, _ORDER) for op in node.ops):
-                    sides = [node.left, *node.comparators]
-                    if not any(isinstance(side, ast.Constant) for side in sides):
-                        found = next((s for s in map(lambda side: scored(flow.value_of(side)), sides) if s), None)
-                        if found is not None:
-                            candidates.append((node, found, "a comparison"))
-                elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id.lower().startswith("best") for t in node.targets):
-                    found = scored(flow.value_of(node.value))
-                    if found is not None:
-                        candidates.append((node, found, "a best-so-far assignment"))
-                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "append" and node.args:
-                    found = scored(flow.value_of(node.args[0]))
-                    name = node.func.value.id if isinstance(node.func.value, ast.Name) else None
-                    if found is not None and name is not None:
-                        appended.setdefault(name, found)
-        for node in module.nodes_of(ast.Call):
-            if _picker(node) and id(node) not in operands:
-                arguments = [*node.args, *(k.value for k in node.keywords)]
-                found = next((s for s in (scored(flow.value_of(a)) for a in arguments) if s), None)
-                if found is None:
-                    names = [n.id for a in arguments for n in walk(a) if isinstance(n, ast.Name) and n.id in appended]
-                    found = appended[names[0]] if names else None
-                if found is not None:
-                    candidates.append((node, found, f"{_picker(node)}()"))
-        for node, evaluation, how in sorted(candidates, key=lambda c: (c[0].lineno, c[0].col_offset)):
+        for node, evaluation, how, related in [*explicit, *implicit]:
             if evaluation in reported:
                 continue
             reported.add(evaluation)
             yield Finding(
                 node,
                 {"how": how, "score": evaluation.func, "eval_line": LineRef(evaluation)},
-                related=(("evaluation", evaluation),),
+                related=related or (("evaluation", evaluation),),
             )
+
+    # --- explicit choices ---------------------------------------------------------------------
+    def _explicit_choices(self, module: AnalyzedModule, tests: dict[ast.Call, Grading]) -> Iterator[_Candidate]:
+        flow = module.dataflow
+        # A picked value that is an operand of arithmetic (min(scores) * 0.9) is not a choice.
+        operands = {id(side) for binop in module.nodes_of(ast.BinOp) for side in (binop.left, binop.right)}
+
+        def scored(value: Value) -> ast.Call | None:
+            return next((node for _, node in sorted(value.calls, key=lambda c: c[1].lineno) if node in tests), None)
+
+        # assert brier(y_test, p_raw) > brier(y_test, p_calibrated): a check of a claim, not a choice.
+        asserted = {id(n) for statement in module.nodes_of(ast.Assert) for n in walk(statement)}
+        appended: dict[str, ast.Call] = {}
+        for loop in _loops(module):
+            inner = [n for statement in loop.body for n in walk(statement)]
+            if not any(n in tests for n in inner):
+                continue
+            for node in inner:
+                if isinstance(node, ast.Compare) and all(isinstance(op, _ORDER) for op in node.ops) and id(node) not in asserted:
+                    sides = [node.left, *node.comparators]
+                    if not any(isinstance(side, ast.Constant) for side in sides):
+                        found = next((s for s in (scored(flow.value_of(side)) for side in sides) if s), None)
+                        if found is not None:
+                            yield node, found, "a comparison", ()
+                elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id.lower().startswith("best") for t in node.targets):
+                    found = scored(flow.value_of(node.value))
+                    if found is not None:
+                        yield node, found, "a best-so-far assignment", ()
+                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "append" and node.args:
+                    found = scored(flow.value_of(node.args[0]))
+                    name = node.func.value.id if isinstance(node.func.value, ast.Name) else None
+                    if found is not None and name is not None:
+                        appended.setdefault(name, found)
+        in_loops = {id(n) for loop in _loops(module) for statement in loop.body for n in walk(statement)}
+        others = _other_gradings(module, tests)
+        # max(np.max(a), np.max(b)): the outer call decides what the inner ones are for.
+        nested = {id(inner) for outer in module.nodes_of(ast.Call) if _picker(outer)
+                  for argument in outer.args for inner in walk(argument) if inner is not outer}
+        for node in module.nodes_of(ast.Call):
+            picker = _picker(node)
+            if not picker or id(node) in operands or id(node) in nested:
+                continue
+            if any(isinstance(a, ast.Constant) for a in node.args):
+                continue  # max(n // 5000, 1): a bound, not a choice among candidates
+            if not any(k.arg == "key" for k in node.keywords) and any(_keys_of_a_mapping(a) for a in node.args):
+                continue  # sorted(stats.keys()), sorted(stats.items()): ordered by name, not by score
+            receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+            if isinstance(receiver, ast.Attribute) and receiver.attr in ("index", "columns"):
+                continue  # errors.index.min(): the smallest label, not the best score
+            if _drawn(module, node):
+                continue
+            arguments = [*node.args, *(k.value for k in node.keywords)]
+            if isinstance(node.func, ast.Attribute):
+                arguments.append(node.func.value)  # table.sort_values(...), scores.idxmax()
+            values = [flow.value_of(a) for a in arguments]
+            if any(node_ in others for value in values for _, node_ in value.calls):
+                continue  # test scores with other scores: a range to draw, not a choice by test score
+            collected = [n.id for a in arguments for n in walk(a) if isinstance(n, ast.Name) and n.id in appended]
+            found = next((s for s in (scored(value) for value in values) if s), None)
+            if found is None and collected:
+                found = appended[collected[0]]
+            if found is None:
+                continue
+            if picker in _ORDERINGS and not (_first_taken(module, node) or collected or id(found) in in_loops):
+                continue  # a table of separately graded models sorted for display: a report, not a choice
+            yield node, found, f"{picker}()", ()
+
+    # --- sweeps -------------------------------------------------------------------------------
+    def _sweeps(self, module: AnalyzedModule, tests: dict[ast.Call, Grading]) -> Iterator[_Candidate]:
+        def seeds(call: ast.Call) -> frozenset[str]:
+            entry = module.callee(call)
+            seed = entry.get("seed-param") if entry is not None else None
+            return frozenset({seed}) if seed else frozenset()
+
+        kept = _kept_scores(module)
+        reader = SweepReader(module, lambda call: call in tests and call in kept, seeds)
+        for loop in _loops(module):
+            for evaluation in reader.candidate_gradings(loop):
+                yield evaluation, evaluation, f"a loop trying one candidate per turn (line {module.line_label(loop.lineno)})", (("loop", loop),)
+                break
+
+    # --- search objectives --------------------------------------------------------------------
+    def _objectives(self, module: AnalyzedModule, tests: dict[ast.Call, Grading]) -> Iterator[_Candidate]:
+        flow = module.dataflow
+        for event in flow.events_of("call"):
+            search = event.entry
+            receiver = event.receiver
+            if search is None or search.role != "search":
+                # study.optimize(objective): a trains method of the study object
+                search = receiver.instance_of if receiver is not None else None
+                if search is None or search.role != "search" or not isinstance(event.call.func, ast.Attribute) \
+                        or event.call.func.attr not in search.get("trains", ()):
+                    continue
+            param = search.get("objective-param")
+            if param is None:
+                continue
+            objective = argument(event.call, search.get("objective-position"), param)
+            function = flow.value_of(objective).function if objective is not None else None
+            if function is None:
+                continue
+            for returned in (n for n in walk(function) if isinstance(n, ast.Return)):
+                if returned.value is None:
+                    continue
+                evaluation = next((c for _, c in sorted(flow.value_of(returned.value).calls, key=lambda c: c[1].lineno) if c in tests), None)
+                if evaluation is not None:
+                    yield event.call, evaluation, f"the objective '{function.name}' of {search.short_name}", (("evaluation", evaluation),)
+                    break
