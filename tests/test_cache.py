@@ -281,8 +281,13 @@ def _imported(tmp_path, *args) -> set[str]:
 @pytest.mark.integration
 def test_start_up_imports_only_what_the_command_needs(tmp_path):
     (tmp_path / "train.py").write_text(LEAKY)
+    written = time.time()
     for command in (["rules"], ["rule", "MLO101"]):
         assert not {"libcst", "multiprocessing", "mlops_lint.engine.parallel"} & _imported(tmp_path, *command), command
+    # A file changed within SETTLE_SECONDS is not trusted by its signature: had the cold run seen it
+    # unsettled and the warm run settled, the warm run would rightly rewrite the cache (and import
+    # tempfile). Both runs see it settled, whatever the machine's speed.
+    time.sleep(max(0.0, written + fingerprint.SETTLE_SECONDS + 0.5 - time.time()))
     cold = _imported(tmp_path, "check", "--output-format", "concise", "train.py")
     assert not {"libcst", "multiprocessing", "concurrent.futures", "unicodedata"} & cold
     warm = _imported(tmp_path, "check", "--output-format", "concise", "train.py")
