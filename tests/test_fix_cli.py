@@ -171,6 +171,28 @@ def test_failing_fix_leaves_file_unchanged_and_is_named_and_counted(tmp_path, mo
     assert result.stdout.startswith(f"{path}:5:36: MLO101 ")
 
 
+def test_a_fix_that_trades_its_finding_for_another_is_skipped(tmp_path, monkeypatch):
+    from mlops_lint.diagnostics import Position, TextEdit
+    from mlops_lint.fixes.leakage import take_fit_out_of_the_split
+    from mlops_lint.fixes.registry import Proposal, fixers
+
+    def trading(context):
+        real = take_fit_out_of_the_split(context)
+        # The real fix, and an unseeded study at the end of the file: MLO301 would appear.
+        end = Position(len(context.module.lines) + 1, 0)
+        return Proposal((*real.edits, TextEdit(end, end, "import optuna\nstudy = optuna.create_study()\n")), real.kind)
+
+    monkeypatch.setitem(fixers(), "MLO101", trading)
+    path = tmp_path / "train.py"
+    path.write_text(LEAKY)
+    result = CliRunner().invoke(main, ["check", "--fix", "--unsafe-fixes", "--output-format", "concise", str(path)])
+    assert path.read_text() == LEAKY
+    assert without_summary(result.stderr) == (f"mlops-lint: {path}:5:36: MLO101 fix skipped: the fix adds a MLO301 finding\n"
+                                              "1 fix(es) skipped, each named above with its reason.\n")
+    assert (result.exit_code, result.stdout) == (1, f"{path}:5:36: MLO101 StandardScaler fitted on 'X' (line 4) before 'X' is split "
+                                                    "(line 5); fit it on the training split only, or put it in a Pipeline\n")
+
+
 def test_a_fixer_that_fails_leaves_its_finding_unlabelled(tmp_path, monkeypatch):
     from mlops_lint.fixes.registry import fixers
 

@@ -2,8 +2,8 @@
 
 Each round takes every selected fix whose edits do not overlap a fix taken before it, applies
 them together, and lints the result: the next round works on the new findings (a fix may make
-another finding fixable, or move it). A round is kept when the result parses and each rule it
-fixed is reported at least that many times fewer; otherwise its fixes are tried one at a time,
+another finding fixable, or move it). A round is kept when the result parses, each rule it
+fixed is reported at least that many times fewer and no other rule more often; otherwise its fixes are tried one at a time,
 and one that still fails is set aside with its reason. A fix the file cannot hold (a notebook
 edit across cells) is set aside at once, named. The rounds stop when no fix is left, or after
 ``MAX_ROUNDS``; what is still fixable then is set aside too, never dropped silently.
@@ -87,11 +87,16 @@ def _keys(diagnostics: Sequence[Diagnostic], document: SourceDocument) -> list[t
 
 
 def _verified(before: Sequence[Diagnostic], after: Sequence[Diagnostic], fixed: Sequence[Diagnostic]) -> str | None:
-    """Why the fixes of ``fixed`` did not do their job, or None when each rule lost its findings."""
+    """Why the fixes of ``fixed`` did not do their job, or None when each rule lost its findings
+    and no other rule gained one (a fix must not trade one finding for another)."""
     was, now = Counter(d.code for d in before), Counter(d.code for d in after)
-    for code, count in Counter(d.code for d in fixed).items():
+    removed = Counter(d.code for d in fixed)
+    for code, count in removed.items():
         if now[code] > was[code] - count:
             return f"{code} is still reported after the fix"
+    for code in sorted(now):
+        if code not in removed and now[code] > was[code]:
+            return f"the fix adds a {code} finding"
     return None
 
 
