@@ -463,3 +463,63 @@ def test_a_notebook_cells_quick_fix_edits_the_cells_it_touches(client, tmp_path)
     assert _apply(texts[0], changes[cells[0]]).endswith("StandardScaler\nfrom sklearn.pipeline import make_pipeline\n%matplotlib inline")
     assert _apply(texts[1], changes[cells[1]]) == ""
     assert _apply(texts[2], changes[cells[2]]) == "scores = cross_val_score(make_pipeline(StandardScaler(), LogisticRegression()), X, y)"
+
+
+def _fixable_notebooks() -> list[Path]:
+    """Every notebook fixture with a finding labelled fixable (any rule)."""
+    from mlops_lint.catalog import load_catalog
+    from mlops_lint.engine.lint import LintOptions, lint_document
+    from mlops_lint.source import read_document
+
+    catalog = load_catalog()
+    every = LintOptions(selected=frozenset(catalog.rules))
+    return [path for path in sorted(FIXTURES.rglob("*.ipynb"))
+            if any(d.fix is not None for d in lint_document(read_document(str(path)), catalog, every))]
+
+
+def test_every_fixable_notebook_fixture_gets_its_fixes_as_cell_code_actions(client, tmp_path):
+    from harness import notebook_json, run_cli
+
+    (tmp_path / "pyproject.toml").write_text('[tool.mlops-lint]\nselect = ["ALL"]\n')
+    notebooks = _fixable_notebooks()
+    assert len(notebooks) >= 8  # the probe can tell: notebooks of the leakage, time and seed fixers
+    offered = 0
+    for number, fixture in enumerate(notebooks):
+        texts = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                 for c in json.loads(fixture.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+        path = tmp_path / f"n{number}_{fixture.name}"
+        cells = [f"vscode-notebook-cell:{path}#C{n}" for n in range(len(texts))]
+        client.notify("notebookDocument/didOpen", {
+            "notebookDocument": {"uri": path.as_uri(), "notebookType": "jupyter-notebook", "version": 1,
+                                 "cells": [{"kind": 2, "document": c} for c in cells]},
+            "cellTextDocuments": [{"uri": c, "languageId": "python", "version": 1, "text": t} for c, t in zip(cells, texts)],
+        })
+        published = {cell: client.diagnostics(cell)["params"]["diagnostics"] for cell in cells}
+        fixed_codes = set()
+        for cell, diagnostics in published.items():
+            for diagnostic in diagnostics:
+                actions = client.request("textDocument/codeAction", {
+                    "textDocument": {"uri": cell}, "range": diagnostic["range"],
+                    "context": {"diagnostics": [diagnostic], "only": ["quickfix"]},
+                })["result"]
+                if not actions:
+                    continue
+                [action] = actions
+                offered += 1
+                code = diagnostic["code"]
+                if code in fixed_codes:
+                    continue
+                fixed_codes.add(code)
+                fixed = [_apply(text, action["edit"]["changes"].get(uri, [])) for uri, text in zip(cells, texts)]
+                assert fixed != texts, (fixture, code)
+                # Applied to the cells, the quick fix removes the finding, and every cell still parses.
+                counts = []
+                for sources in (texts, fixed):
+                    path.write_text(notebook_json(*sources), encoding="utf-8")
+                    result = run_cli("check", "--select", f"{code},MLO001", "--output-format", "json", "--no-cache",
+                                     str(path), cwd=tmp_path)
+                    found = json.loads(result.stdout)["diagnostics"]
+                    assert "MLO001" not in {d["code"] for d in found}, (fixture, code)
+                    counts.append(len(found))
+                assert counts[1] < counts[0], (fixture, code)
+    assert offered >= len(notebooks)
