@@ -322,6 +322,23 @@ def test_a_fix_the_notebook_cannot_hold_is_named_and_the_others_are_made(tmp_pat
     assert path.read_bytes() == _jupyter_bytes(expected)
 
 
+def test_each_round_lints_the_notebook_with_its_saved_outputs(tmp_path):
+    # The printed best parameters are the search's record (MLO302 is silent); the fix's re-lint
+    # must see that output too, or it would take the fix for one that adds an MLO302 finding.
+    notebook = _notebook(
+        ["from sklearn.model_selection import GridSearchCV\n", "from sklearn.svm import SVC"],
+        [f"search = GridSearchCV(SVC(), {BIG_GRID})\n", "search.fit(X, y)\n", "print(search.best_params_)"],
+    )
+    path = tmp_path / "search.ipynb"
+    path.write_bytes(_jupyter_bytes(notebook))
+    result = run_cli("check", "--select", "MLO302,MLO303", "--fix", "--unsafe-fixes", "search.ipynb", cwd=tmp_path)
+    assert (result.returncode, result.stdout, without_summary(result.stderr)) == (0, "", "Fixed 1 finding(s) in 1 file(s).\n")
+    expected = json.loads(json.dumps(notebook))
+    expected["cells"][0]["source"][0] = "from sklearn.model_selection import RandomizedSearchCV\n"
+    expected["cells"][2]["source"][0] = f"search = RandomizedSearchCV(SVC(), {BIG_GRID}, n_iter=60, random_state=0)\n"
+    assert path.read_bytes() == _jupyter_bytes(expected)
+
+
 def test_notebook_in_unknown_json_layout_is_left_alone(tmp_path):
     notebook = _notebook(["from sklearn.model_selection import train_test_split\n",
                           "from sklearn.preprocessing import StandardScaler\n",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from mlops_lint.diagnostics import Position, TextEdit
@@ -78,6 +78,10 @@ class Cell:
 class NotebookText:
     path: str
     cells: tuple[Cell, ...]
+    # What the notebook holds besides its code, which rules read too (MLO302: saved outputs and
+    # Markdown notes are a record). A fix edits code only, so each round's lint sees them unchanged.
+    outputs: tuple[frozenset[str], ...] | None = None
+    notes: tuple[tuple[int, str], ...] = ()
 
     @classmethod
     def of(cls, document: SourceDocument, original_sources: dict[int, str]) -> NotebookText:
@@ -93,7 +97,7 @@ class NotebookText:
             if len(original) != len(neutral):
                 original = neutral  # the saved cell does not line up: no line of it is copied back
             cells.append(Cell(number, neutral, tuple(range(len(neutral))), original, neutral))
-        return cls(document.path, tuple(cells))
+        return cls(document.path, tuple(cells), document.cell_map.outputs, document.cell_map.notes)
 
     @property
     def starts(self) -> list[int]:
@@ -108,7 +112,8 @@ class NotebookText:
         return "".join(cell.text for cell in self.cells)
 
     def document(self) -> SourceDocument:
-        return SourceDocument(self.path, self.text, CellMap(tuple(self.starts), tuple(c.number for c in self.cells)))
+        return SourceDocument(self.path, self.text, CellMap(tuple(self.starts), tuple(c.number for c in self.cells),
+                                                            outputs=self.outputs, notes=self.notes))
 
     def _place(self, edit: TextEdit) -> tuple[int, TextEdit]:
         """The cell an edit lands in, and the edit in that cell's coordinates."""
@@ -137,7 +142,7 @@ class NotebookText:
         cells = list(self.cells)
         for index, local_edits in by_cell.items():
             cells[index] = _edited_cell(cells[index], local_edits)
-        return NotebookText(self.path, tuple(cells))
+        return replace(self, cells=tuple(cells))
 
     def breaks_parse(self, before: NotebookText) -> bool:
         """A cell that parsed before and does not now (Jupyter compiles each cell on its own)."""
