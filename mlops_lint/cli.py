@@ -128,11 +128,17 @@ def _fix_messages(fixes: FixResult) -> str:
     # File names and reasons (a symlink's target) come from the tree: escaped, one line each.
     lines: list[str] = []
     for file in fixes.all:
-        lines.extend(f"mlops-lint: {place(skip.diagnostic.location)}: {skip.diagnostic.code} fix dropped, "
-                     f"file left as it was for this finding: {printable(skip.reason)}\n" for skip in file.skipped)
+        lines.extend(f"mlops-lint: {place(skip.diagnostic.location)}: {skip.diagnostic.code} fix skipped: {printable(skip.reason)}\n"
+                     for skip in file.skipped)
         if file.not_written is not None:
             lines.append(f"mlops-lint: {printable(file.path)}: fixes not written: {printable(file.not_written)}\n")
     return "".join(lines)
+
+
+def _say_skipped(fixes: FixResult, verb: str) -> None:
+    """The fixes that were not made, counted apart from those that were (each is named above)."""
+    if fixes.skipped_fixes:
+        click.echo(f"{fixes.skipped_fixes} fix(es) {verb}, each named above with its reason.", err=True)
 
 
 class _Watcher(RunObserver):
@@ -356,6 +362,7 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
         click.echo(diff_text, nl=False)
         if fixes.fixed_findings:
             click.echo(f"Would fix {fixes.fixed_findings} finding(s) in {fixes.fixed_files} file(s).", err=True)
+        _say_skipped(fixes, "would be skipped")
         sys.exit(EXIT_FINDINGS if diff_text else EXIT_CLEAN)
     if result.stdin is not None:
         # Editors read the fixed source from stdout (the bytes as they came when nothing was fixed);
@@ -366,6 +373,7 @@ def check(paths, output_format, select, extend_select, ignore, config_file, excl
         click.echo(text, nl=False)
     if fixes.fixed_findings:  # only what reached a file (or stdout): a refused write fixed nothing
         click.echo(f"Fixed {fixes.fixed_findings} finding(s) in {fixes.fixed_files} file(s).", err=True)
+    _say_skipped(fixes, "skipped")
     summarise()
     sys.exit(exit_code(diagnostics, exit_zero))
 

@@ -29,6 +29,8 @@ class FixSpec:
     availability: str  # "always" | "sometimes"
     safety: str  # "safe" | "unsafe"
     title: str
+    # Titles of the fixer's other kinds of edit, by kind (the fixer names the kind it proposes).
+    titles: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -120,6 +120,12 @@ def _table(value: Any) -> Any:
     return value
 
 
+def _string_table(value: Any) -> Any:
+    if not isinstance(value, dict) or not all(isinstance(item, str) for item in value.values()):
+        raise SchemaError("must be a table of strings")
+    return value
+
+
 def _tables(value: Any) -> Any:
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
         raise SchemaError("must be an array of tables")
@@ -135,7 +141,7 @@ RULE_KEYS = {key.name: key for key in (
     Key("default", "boolean", "on without `select`?", _boolean),
     Key("message", "string", "template; its `{fields}` are the rule class's `fields` (checked when rules meet the catalog)", _string),
     Key("related", "table", "label of each related place the rule reports (`fit = \"fitted here\"`); its keys are the rule class's `related`", _table),
-    Key("fix", "table", "`{ availability, safety, title }` when the rule has a fixer (`availability`: `always`/`sometimes`; `safety`: `safe`/`unsafe`)", _table),
+    Key("fix", "table", "`{ availability, safety, title }` when the rule has a fixer (`availability`: `always`/`sometimes`; `safety`: `safe`/`unsafe`); `titles = { kind = \"...\" }` names the fixer's other kinds of edit", _table),
     Key("options", "table", "`[options.NAME]` with `type`, `default`, `doc`, and for a list of regular expressions `items = \"regex\"` (each item is then checked when configured: it must compile and must not nest quantifiers); users set them under `[tool.mlops-lint.<rule-name>]`", _table),
     Key("docs", "table", "`what`, `why`, `use-instead`, `known-limits`, `references` (Markdown); `fix-safety` says what the fix does and why it is (un)safe", _table),
     Key("examples", "array of tables", "`[[examples]]`: `kind = \"bad\"` with `expect = [lines]`, or `kind = \"good\"`; `code`; optional `filename`. They are tests and the docs page's examples", _tables),
@@ -143,7 +149,8 @@ RULE_KEYS = {key.name: key for key in (
     Key("preview", "boolean", "not yet stable", _boolean),
     Key("triggers", "list of strings", "substrings that make a file worth parsing for this rule besides the top-level packages of `api/*.toml`, which are always triggers (`\"\"`: every file); see docs/performance.md", _strings),
 )}
-FIX_KEYS = {"availability": _one_of("always", "sometimes"), "safety": _one_of("safe", "unsafe"), "title": _string}
+FIX_KEYS = {"availability": _one_of("always", "sometimes"), "safety": _one_of("safe", "unsafe"), "title": _string,
+            "titles": _string_table}
 OPTION_KEYS = {"type": _one_of("int", "str", "bool", "list"), "default": lambda value: value, "doc": _string, "items": _one_of("regex")}
 DOCS_KEYS = {"what": _string, "why": _string, "use-instead": _string, "fix-safety": _string,
              "known-limits": _string, "references": _strings}
@@ -262,6 +269,15 @@ FACTS = {key.name: key for key in (
     Key("objective-param", "string", "the argument of its `trains` method (or of the call, for a search function such as `fmin`) that takes the objective function; an objective returning a test-set score tunes on the test set (MLO203)", _string, ("search",)),
     Key("objective-position", "integer", "0-based position of that argument", _integer, ("search",)),
     Key("sampled-grid-param", "string", "that search's name for the grid argument", _string, ("search",)),
+    Key("default-sampler", "string", "the sampler it uses when none is given; `--fix` (MLO301) passes it, seeded through its `seed-param`", _string, ("search",)),
+    Key("seed-factory", "string", "its seed argument takes a generator, not an int: `--fix` (MLO301) passes this factory called with the seed (`numpy.random.default_rng`)", _string, ("search",)),
+    # what --fix needs to rewrite a call (MLO101-MLO103, MLO202)
+    Key("estimator-param", "string", "the argument taking the estimator it cross-validates or tunes; `--fix` (MLO101-MLO103) wraps it in a pipeline", _string, ("cv-evaluator", "search")),
+    Key("estimator-position", "integer", "0-based position of that argument", _integer, ("cv-evaluator", "search")),
+    Key("space-param", "string", "the argument holding the parameter space (a dict, or a list of dicts, keyed by the estimator's parameters); `--fix` (MLO101-MLO103) prefixes its keys with the pipeline step's name", _string, ("search",)),
+    Key("space-position", "integer", "0-based position of that argument", _integer, ("search",)),
+    Key("wraps-roles", "list of strings", "the roles of fitted objects (`transformer`, `supervised-selector`, `resampler`) that `--fix` (MLO101-MLO103) moves into this pipeline factory, around the estimator", _strings, ("pipeline",)),
+    Key("test-size-param", "string", "the argument giving the size of the test part; `--fix` (MLO202) carves a validation part of the training part with it", _string, ("splitter",)),
     Key("count", "`\"arange\"`", "the number of values is `ceil((stop - start) / step)` of literal numbers", _one_of("arange"), ("grid-axis",)),
     Key("count-param", "string", "the argument giving the number of values", _string, ("grid-axis",)),
     Key("count-position", "integer", "0-based position of that argument", _integer, ("grid-axis",)),

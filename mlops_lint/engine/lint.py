@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Iterable
 
 from mlops_lint.catalog import Catalog, RuleSpec
-from mlops_lint.diagnostics import Applicability, Diagnostic, Fix, Location, Position, Related, Severity
+from mlops_lint.diagnostics import Diagnostic, Location, Position, Related, Severity
 from mlops_lint.engine.parse import parse_document
 from mlops_lint.engine.registry import rule_classes
 from mlops_lint.engine.rule import Finding
@@ -71,7 +71,7 @@ class _Fields(dict[str, str]):
         return "{" + key + "}"
 
 
-def _diagnostic(spec: RuleSpec, module: AnalyzedModule, finding: Finding) -> Diagnostic:
+def _diagnostic(spec: RuleSpec, module: AnalyzedModule, finding: Finding, options: dict[str, Any]) -> Diagnostic:
     from mlops_lint.engine.message import render_fields
 
     lines = module.lines
@@ -80,9 +80,12 @@ def _diagnostic(spec: RuleSpec, module: AnalyzedModule, finding: Finding) -> Dia
         Related(_location(module.path, lines, node), spec.related.get(key, key)) for key, node in finding.related
     )
     fix = None
-    # The catalog's `fix` declares that the rule has a fixer (mlops_lint/fixes/, a registry test pairs them).
+    # The catalog's `fix` declares that the rule has a fixer (mlops_lint/fixes/, a registry test
+    # pairs them); the finding is fixable only when the fixer hands over its edits, here and now.
     if spec.fix is not None:
-        fix = Fix(spec.fix.title.format_map(fields), Applicability(spec.fix.safety))
+        from mlops_lint.fixes.propose import propose
+
+        fix = propose(spec, module, finding, options, fields)
     return Diagnostic(
         code=spec.code,
         name=spec.name,
@@ -118,7 +121,7 @@ def _run_rules(module: AnalyzedModule, options: LintOptions) -> list[Diagnostic]
                 engine_diagnostic(catalog, "MLO003", module.path, f"internal error in {code} ({type(error).__name__}: {error})")
             )
             continue
-        diagnostics.extend(_diagnostic(spec, module, finding) for finding in findings)
+        diagnostics.extend(_diagnostic(spec, module, finding, rule_options) for finding in findings)
     return diagnostics
 
 

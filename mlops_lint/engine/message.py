@@ -60,7 +60,8 @@ def placeholders(template: str) -> set[str]:
 
 def check_fields(rule: type[Rule], spec: RuleSpec) -> None:
     """Raise CatalogError when a rule's declared fields or related keys differ from its catalog entry's."""
-    wanted = placeholders(spec.message) | (placeholders(spec.fix.title) if spec.fix is not None else set())
+    titles = [spec.fix.title, *spec.fix.titles.values()] if spec.fix is not None else []
+    wanted = placeholders(spec.message).union(*(placeholders(title) for title in titles))
     declared = set(rule.fields)
     if declared != wanted:
         missing, extra = sorted(wanted - declared), sorted(declared - wanted)

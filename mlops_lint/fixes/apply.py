@@ -1,28 +1,50 @@
-"""Apply registered fixers to a module text one verified fix at a time, up to a fixed point."""
+"""Apply the fixes findings carry, in rounds until nothing is left to fix (as ruff does).
+
+Each round takes every selected fix whose edits do not overlap a fix taken before it, applies
+them together, and lints the result: the next round works on the new findings (a fix may make
+another finding fixable, or move it). A round is kept when the result parses, each rule it
+fixed is reported at least that many times fewer and no other rule more often; otherwise its fixes are tried one at a time,
+and one that still fails is set aside with its reason. A fix the file cannot hold (a notebook
+edit across cells) is set aside at once, named. The rounds stop when no fix is left, or after
+``MAX_ROUNDS``; what is still fixable then is set aside too, never dropped silently.
+"""
 
 from __future__ import annotations
 
-import ast
+from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Protocol, Sequence
 
-import libcst as cst
+from mlops_lint.diagnostics import Diagnostic, Location, Position, TextEdit
+from mlops_lint.fixes.edits import overlaps
+from mlops_lint.fixes.registry import is_selected
+from mlops_lint.fixes.texts import NotExpressible
+from mlops_lint.source import SourceDocument
 
-from mlops_lint.catalog import Catalog
-from mlops_lint.diagnostics import Diagnostic
-from mlops_lint.fixes.locate import NodeIndex
-from mlops_lint.fixes.registry import FixContext, fixers, is_selected
-from mlops_lint.source.write_back import LineChange, WriteBackError, line_changes
+MAX_ROUNDS = 100  # ruff's limit too: a normal file needs a handful
 
-Lint = Callable[[str], list[Diagnostic]]
-# Each step applies one fix or sets one finding aside, so this bounds the work on a file with
-# many findings without ever cutting a normal file short.
-MAX_STEPS = 200
+
+class Fixable(Protocol):
+    """A file being fixed (ScriptText, NotebookText)."""
+
+    @property
+    def text(self) -> str: ...
+
+    def document(self) -> SourceDocument: ...
+
+    def check(self, edits: Sequence[TextEdit]) -> None: ...
+
+    def edited(self, edits: Sequence[TextEdit]) -> "Fixable": ...
+
+    def breaks_parse(self, before: Any) -> bool: ...
+
+
+Lint = Callable[[SourceDocument], list[Diagnostic]]
 
 
 @dataclass(frozen=True)
 class Failure:
-    """A fix that was computed but dropped because its result did not pass verification."""
+    """A fix that was set aside, and why (the diagnostic as reported when it was tried)."""
 
     diagnostic: Diagnostic
     reason: str
@@ -30,72 +52,21 @@ class Failure:
 
 @dataclass(frozen=True)
 class FixOutcome:
-    text: str
+    fixed: Fixable
     applied: tuple[Diagnostic, ...] = ()
     failures: tuple[Failure, ...] = ()
 
 
-def rewrite(text: str, diagnostic: Diagnostic, catalog: Catalog, options: dict[str, Any]) -> str | None:
-    """Run the diagnostic's fixer on ``text``; None when there is no fixer or it declines the shape."""
-    function = fixers().get(diagnostic.code)
-    if function is None:
-        return None
-    try:
-        module = cst.parse_module(text)
-    except cst.ParserSyntaxError:
-        return None
-    edit = function(FixContext(module, diagnostic, NodeIndex(module, text, catalog), options))
-    if edit is None:
-        return None
-    result = edit.module
-    if edit.imports or edit.replaced:
-        # libcst.codemod costs about a second to import: only fixes that touch imports pay it.
-        from libcst.codemod import CodemodContext
-        from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-
-        context = CodemodContext()
-        for module_name, name in edit.imports:
-            AddImportsVisitor.add_needed_import(context, module_name, name)
-        result = AddImportsVisitor(context).transform_module(result)
-        # KFold → TimeSeriesSplit: the KFold import goes too, unless something else still uses it.
-        for module_name, name, alias in _imports_binding(result, set(edit.replaced)):
-            RemoveImportsVisitor.remove_unused_import(context, module_name, name, alias)
-        result = RemoveImportsVisitor(context).transform_module(result)
-    return result.code
+def _module_location(document: SourceDocument, location: Location) -> Location:
+    cells = document.cell_map
+    if cells is None or location.cell is None:
+        return location
+    return Location(location.path, Position(cells.to_module(location.cell, location.start.line), location.start.column),
+                    Position(cells.to_module(location.cell, location.end.line), location.end.column))
 
 
-def _imports_binding(module: cst.Module, local_names: set[str]) -> list[tuple[str, str, str | None]]:
-    """``(module, name, alias)`` of the absolute ``from`` imports that bind one of ``local_names``."""
-    from libcst.helpers import get_full_name_for_node
-
-    found = []
-
-    class Finder(cst.CSTVisitor):
-        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-            if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
-                return
-            module_name = get_full_name_for_node(node.module)
-            for alias in node.names:
-                name = get_full_name_for_node(alias.name)
-                local = alias.evaluated_alias or name
-                if module_name and name and local in local_names:
-                    found.append((module_name, name, alias.evaluated_alias))
-
-    module.visit(Finder())
-    return found
-
-
-def parse_problem(text: str) -> str | None:
-    try:
-        ast.parse(text)
-        cst.parse_module(text)
-    except (SyntaxError, ValueError, cst.ParserSyntaxError) as error:
-        return f"the result does not parse ({type(error).__name__})"
-    return None
-
-
-def _snippet(diagnostic: Diagnostic, lines: list[str]) -> str:
-    start, end = diagnostic.location.start, diagnostic.location.end
+def _snippet(lines: list[str], location: Location) -> str:
+    start, end = location.start, location.end
     if not 1 <= start.line <= end.line <= len(lines):
         return ""
     if start.line == end.line:
@@ -103,87 +74,98 @@ def _snippet(diagnostic: Diagnostic, lines: list[str]) -> str:
     return "\n".join([lines[start.line - 1][start.column:], *lines[start.line:end.line - 1], lines[end.line - 1][:end.column]])
 
 
-def _keys(diagnostics: list[Diagnostic], text: str) -> list[tuple[str, str, int]]:
-    """Identify findings across re-lints (lines shift): code, the text spanned, which occurrence of it."""
-    lines = text.split("\n")
-    seen: dict[tuple[str, str], int] = {}
+def _keys(diagnostics: Sequence[Diagnostic], document: SourceDocument) -> list[tuple[str, str, int]]:
+    """Identify findings across rounds (lines shift): code, the text spanned, which occurrence of it."""
+    lines = document.text.split("\n")
+    seen: Counter[tuple[str, str]] = Counter()
     keys = []
     for diagnostic in diagnostics:
-        base = (diagnostic.code, _snippet(diagnostic, lines))
-        seen[base] = seen.get(base, -1) + 1
+        base = (diagnostic.code, _snippet(lines, _module_location(document, diagnostic.location)))
         keys.append((*base, seen[base]))
+        seen[base] += 1
     return keys
 
 
-def fix_text(
-    text: str,
-    diagnostics: list[Diagnostic],
-    lint: Lint | None,
-    catalog: Catalog,
-    options: Callable[[str], dict[str, Any]],
-    unsafe: bool,
-    max_fixes: int | None = None,
-) -> FixOutcome:
-    """Fix ``diagnostics`` (module coordinates) in ``text``; with ``lint``, re-lint after each fix and go on.
+def _verified(before: Sequence[Diagnostic], after: Sequence[Diagnostic], fixed: Sequence[Diagnostic]) -> str | None:
+    """Why the fixes of ``fixed`` did not do their job, or None when each rule lost its findings
+    and no other rule gained one (a fix must not trade one finding for another)."""
+    was, now = Counter(d.code for d in before), Counter(d.code for d in after)
+    removed = Counter(d.code for d in fixed)
+    for code, count in removed.items():
+        if now[code] > was[code] - count:
+            return f"{code} is still reported after the fix"
+    for code in sorted(now):
+        if code not in removed and now[code] > was[code]:
+            return f"the fix adds a {code} finding"
+    return None
 
-    A fix is kept only when its result parses (ast and libcst) and re-linting reports its rule
-    fewer times than before; otherwise it is dropped as a Failure and the text stays as it was.
-    Without ``lint`` only the parse check is possible and only the first fix can be applied
-    (positions of the others would be stale).
-    """
-    current = text
+
+def fix_all(
+    start: Fixable, diagnostics: Sequence[Diagnostic], lint: Lint, unsafe: bool, max_rounds: int = MAX_ROUNDS,
+) -> FixOutcome:
+    """Fix ``diagnostics`` (those of ``start``) and every finding the fixes leave fixable, round by round."""
+    current: Fixable = start
+    findings = list(diagnostics)
     applied: list[Diagnostic] = []
     failures: list[Failure] = []
     set_aside: set[tuple[str, str, int]] = set()
-    pending = list(diagnostics)
-    current_lint: list[Diagnostic] | None = None
-    for _ in range(MAX_STEPS):
-        if max_fixes is not None and len(applied) >= max_fixes:
+    for _ in range(max_rounds):
+        document = current.document()
+        candidates = [(key, d) for key, d in zip(_keys(findings, document), findings) if is_selected(d, unsafe) and key not in set_aside]
+        if not candidates:
             break
-        keyed = [(key, d) for key, d in zip(_keys(pending, current), pending) if is_selected(d, unsafe) and key not in set_aside]
-        if not keyed:
-            break
-        key, diagnostic = keyed[0]
-        try:
-            new = rewrite(current, diagnostic, catalog, options(diagnostic.code))
-        except Exception as error:  # a broken fixer drops its fix, as a broken rule becomes MLO003
-            set_aside.add(key)
-            failures.append(Failure(diagnostic, f"internal error in the fixer ({type(error).__name__}: {error})"))
+        chosen: list[tuple[tuple[str, str, int], Diagnostic]] = []
+        taken: list[TextEdit] = []
+        for key, diagnostic in candidates:
+            edits = diagnostic.fix.edits  # type: ignore[union-attr]  # is_selected: it has a fix
+            try:
+                current.check(edits)
+            except NotExpressible as refusal:
+                set_aside.add(key)
+                failures.append(Failure(diagnostic, str(refusal)))
+                continue
+            if overlaps(edits, taken):
+                continue  # the next round, against the text this one leaves
+            chosen.append((key, diagnostic))
+            taken.extend(edits)
+        if not chosen:
             continue
-        if new is None or new == current:
-            set_aside.add(key)
+        outcome = _apply_round(current, [d for _, d in chosen], findings, lint)
+        if outcome is not None:
+            current, findings = outcome
+            applied.extend(d for _, d in chosen)
             continue
-        problem = parse_problem(new)
-        relinted: list[Diagnostic] = []
-        if problem is None and lint is not None:
-            if current_lint is None:
-                current_lint = lint(current)
-            relinted = lint(new)
-            if sum(d.code == diagnostic.code for d in relinted) >= sum(d.code == diagnostic.code for d in current_lint):
-                problem = f"{diagnostic.code} is still reported after the fix"
-        if problem is not None:
+        # Together they failed: one at a time, the first that passes wins this round.
+        for key, diagnostic in chosen:
+            reason, outcome = _apply_one(current, diagnostic, findings, lint)
+            if outcome is not None:
+                current, findings = outcome
+                applied.append(diagnostic)
+                break
             set_aside.add(key)
-            failures.append(Failure(diagnostic, problem))
-            continue
-        current, current_lint = new, relinted
-        applied.append(diagnostic)
-        pending = relinted if lint is not None else []
+            failures.append(Failure(diagnostic, reason))
+    else:
+        document = current.document()
+        failures.extend(Failure(d, f"still fixable after {max_rounds} rounds of fixes: they do not settle")
+                        for key, d in zip(_keys(findings, document), findings) if is_selected(d, unsafe) and key not in set_aside)
     return FixOutcome(current, tuple(applied), tuple(failures))
 
 
-_BLANKS = str.maketrans("", "", " \t\f")
+def _apply_round(current: Fixable, chosen: list[Diagnostic], findings: list[Diagnostic], lint: Lint) -> tuple[Fixable, list[Diagnostic]] | None:
+    new = current.edited([edit for d in chosen for edit in d.fix.edits])  # type: ignore[union-attr]
+    if new.breaks_parse(current):
+        return None
+    relinted = lint(new.document())
+    return None if _verified(findings, relinted, chosen) else (new, relinted)
 
 
-def changed_lines(text: str, fixed: str) -> tuple[LineChange, ...]:
-    """The lines the fixes changed, as changes of ``text`` (``fixed`` came out of libcst).
-
-    libcst renders a parsed text exactly, except for a few bytes it has no node for (a form feed
-    at the start of a statement line is dropped). Comparing ``fixed`` with libcst's rendering of
-    ``text`` rather than with ``text`` leaves such lines out of the change, so they are copied from
-    the file untouched unless a fix rewrote the statement.
-    """
-    rendered = cst.parse_module(text).code
-    original, lines = text.split("\n"), rendered.split("\n")
-    if len(lines) != len(original) or any(a != b and a.translate(_BLANKS) != b.translate(_BLANKS) for a, b in zip(original, lines)):
-        raise WriteBackError("libcst cannot reproduce this file's text line for line")
-    return line_changes(rendered, fixed)
+def _apply_one(current: Fixable, diagnostic: Diagnostic, findings: list[Diagnostic], lint: Lint) -> tuple[str, tuple[Fixable, list[Diagnostic]] | None]:
+    try:
+        new = current.edited(diagnostic.fix.edits)  # type: ignore[union-attr]
+    except (NotExpressible, ValueError) as error:
+        return str(error), None
+    if new.breaks_parse(current):
+        return "the result does not parse", None
+    relinted = lint(new.document())
+    problem = _verified(findings, relinted, [diagnostic])
+    return (problem, None) if problem else ("", (new, relinted))

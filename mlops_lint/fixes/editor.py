@@ -1,43 +1,45 @@
-"""fixed_source for editors: fix given diagnostics in a buffer's text, keeping its newlines."""
+"""Fixes for editors: a buffer's text with the fixes of some findings, or of all, keeping its newlines."""
 
 from __future__ import annotations
 
 import difflib
 import re
-from typing import Any
+from typing import Sequence
 
 from mlops_lint.diagnostics import Diagnostic, Position, TextEdit
-from mlops_lint.source import SourceDocument
+from mlops_lint.fixes.edits import apply_edits, overlaps
+from mlops_lint.fixes.registry import is_selected
+from mlops_lint.fixes.texts import parses
 
 
-def fixed_source(text: str, diagnostics: list[Diagnostic], unsafe: bool, path: str, rule_options: dict[str, dict[str, Any]]) -> str | None:
-    from mlops_lint.catalog import load_catalog
-    from mlops_lint.engine.lint import LintOptions, lint_document
-    from mlops_lint.engine.registry import rule_classes
-    from mlops_lint.fixes.apply import changed_lines, fix_text
-    from mlops_lint.fixes.fixer import rule_options as options_for
-    from mlops_lint.source.write_back import WriteBackError, splice
+def _normal(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
-    if not diagnostics:
-        return None
-    normal = text.replace("\r\n", "\n").replace("\r", "\n")
-    catalog = load_catalog()
-    codes = frozenset(d.code for d in diagnostics)
-    options = LintOptions(selected=codes, rule_options=rule_options)
 
-    def lint(new: str) -> list[Diagnostic]:
-        return lint_document(SourceDocument(path, new), catalog, options)
+def _back(text: str, normal: str, fixed: str) -> str | None:
+    """``fixed`` (made from ``normal``) with ``text``'s own newlines outside the changed lines."""
+    from mlops_lint.source.write_back import WriteBackError, line_changes, splice
 
-    # Verification re-lints with the diagnostics' own rules; a diagnostic of a rule this build
-    # does not implement can still be fixed, checked by parsing only.
-    verify = lint if codes <= set(rule_classes()) else None
-    outcome = fix_text(normal, diagnostics, verify, catalog, options_for(catalog, options), unsafe, max_fixes=len(diagnostics))
-    if outcome.text == normal:
-        return None
     try:
-        return splice(text, normal, changed_lines(normal, outcome.text))
+        return splice(text, normal, line_changes(normal, fixed))
     except WriteBackError:
         return None  # a fix that cannot keep the buffer's other bytes is no quick fix
+
+
+def fixed_source(text: str, diagnostics: Sequence[Diagnostic], unsafe: bool) -> str | None:
+    """The text with the fixes of ``diagnostics`` applied as ``--fix``'s first round would (those
+    that overlap an earlier one wait), or None when none applies or the result does not parse."""
+    normal = _normal(text)
+    taken: list[TextEdit] = []
+    for diagnostic in diagnostics:
+        if is_selected(diagnostic, unsafe) and not overlaps(diagnostic.fix.edits, taken):  # type: ignore[union-attr]
+            taken.extend(diagnostic.fix.edits)  # type: ignore[union-attr]
+    if not taken:
+        return None
+    fixed = apply_edits(normal, taken)
+    if fixed == normal or (parses(normal) and not parses(fixed)):
+        return None
+    return _back(text, normal, fixed)
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")

@@ -6,7 +6,7 @@ import ast
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from mlops_lint.diagnostics import Diagnostic, Related
+from mlops_lint.diagnostics import Diagnostic
 from mlops_lint.fixes.registry import is_selected
 from mlops_lint.fixes.result import FileFix, FixResult, SkippedFix
 from mlops_lint.source import SourceDocument, SourceError, read_bytes
@@ -28,15 +28,6 @@ def rule_options(catalog: "Catalog", options: "LintOptions") -> Callable[[str], 
     return for_code
 
 
-def _as_user_sees_it(document: SourceDocument, diagnostic: Diagnostic) -> Diagnostic:
-    """Fixes work in module coordinates; a notebook's user reads (cell, line)."""
-    cells = document.cell_map
-    if cells is None:
-        return diagnostic
-    return replace(diagnostic, location=cells.to_cell_location(diagnostic.location),
-                   related=tuple(Related(cells.to_cell_location(r.location), r.label) for r in diagnostic.related))
-
-
 def fix_bytes(
     path: str, data: bytes, catalog: "Catalog", options: "LintOptions", unsafe: bool, keep: Keep, prefilter: "Prefilter | None" = None
 ) -> FileFix | None:
@@ -52,28 +43,44 @@ def fix_bytes(
         return FileFix(path, data, findings=(), no_ml_imports=True)  # no selected rule can fire here, as the lint decides too
     reported = tuple(lint_document(document, catalog, options))
     # `keep` drops what the report drops too (per-file-ignores): no fix for a hidden finding.
-    if not any(is_selected(d, unsafe) and keep(d) for d in reported):
-        return FileFix(path, data, findings=reported)  # the common case: no libcst import
+    kept = [d for d in reported if keep(d)]
+    if not any(is_selected(d, unsafe) for d in kept):
+        return FileFix(path, data, findings=reported)  # the common case
 
-    def lint(text: str) -> list[Diagnostic]:
-        # The joined module text itself, without the cell map: fixes work in module coordinates.
-        return [d for d in lint_document(SourceDocument(path, text), catalog, options) if keep(d)]
+    def lint(document: SourceDocument) -> list[Diagnostic]:
+        return [d for d in lint_document(document, catalog, options) if keep(d)]
 
-    from mlops_lint.fixes.apply import changed_lines, fix_text
+    from mlops_lint.fixes.apply import fix_all
+    from mlops_lint.fixes.texts import NotebookText, ScriptText
     from mlops_lint.source.write_back import WriteBackError
 
-    outcome = fix_text(document.text, lint(document.text), lint, catalog, rule_options(catalog, options), unsafe)
+    start: ScriptText | NotebookText
+    if document.cell_map is not None:
+        from mlops_lint.source.notebook import code_cell_sources
+
+        start = NotebookText.of(document, code_cell_sources(data))
+    else:
+        start = ScriptText(path, document.text)
+    outcome = fix_all(start, kept, lint, unsafe)
     fixed = FileFix(
         path, data,
-        applied=tuple(_as_user_sees_it(document, d) for d in outcome.applied),
-        skipped=tuple(SkippedFix(_as_user_sees_it(document, f.diagnostic), f.reason) for f in outcome.failures),
+        applied=outcome.applied,
+        skipped=tuple(SkippedFix(f.diagnostic, f.reason) for f in outcome.failures),
         findings=reported,
     )
-    if outcome.text == document.text:
+    if outcome.fixed.text == start.text:
         return fixed
     try:
-        new = form.write_back(data, document.text, changed_lines(document.text, outcome.text))
-        ast.parse(form.read(path, new).text)  # what reaches the disk decodes and parses, or nothing does
+        if isinstance(outcome.fixed, NotebookText):
+            from mlops_lint.source.write_back import notebook_with_sources
+
+            assert isinstance(start, NotebookText)
+            new = notebook_with_sources(data, outcome.fixed.changed_sources(start))
+        else:
+            from mlops_lint.source.write_back import line_changes
+
+            new = form.write_back(data, start.text, line_changes(start.text, outcome.fixed.text))
+            ast.parse(form.read(path, new).text)  # what reaches the disk decodes and parses, or nothing does
     except (WriteBackError, SourceError, SyntaxError, ValueError) as error:
         return replace(fixed, not_written=str(error))
     return replace(fixed, new=new)

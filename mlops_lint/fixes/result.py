@@ -1,4 +1,4 @@
-"""What ``--fix`` / ``--diff`` asks for, and what the fixer made of each file: plain data, no libcst.
+"""What ``--fix`` / ``--diff`` asks for, and what the fixer made of each file: plain data.
 
 The fixer computes; ``run.py`` writes (and turns a refused write into ``not_written``); ``cli.py``
 prints. Each finding the fixer tried ends in exactly one place: ``applied`` (in ``new``, which
@@ -77,3 +77,8 @@ class FixResult:
     @property
     def fixed_files(self) -> int:
         return sum(bool(file.fixed) for file in self.all)
+
+    @property
+    def skipped_fixes(self) -> int:
+        """The fixes tried and not made (each is named on stderr), counted apart from ``fixed_findings``."""
+        return sum(1 for file in self.all for _ in file.left_unfixed())

@@ -2,48 +2,69 @@
 
 Contract with the rule: the primary location is the search call. ``N`` is the option ``n-iter``
 (default 60: Bergstra & Bengio 2012 — 60 random draws land in the best 5% of the space with 95%
-probability), ``S`` the option ``seed`` (default 0). Every other GridSearchCV argument is also a
-RandomizedSearchCV argument; ``param_grid=`` becomes ``param_distributions=``.
+probability), ``S`` the option ``seed`` (default 0). The replacement and its name for the grid
+argument are catalog facts (``sampled-alternative``, ``sampled-grid-param``); every other
+argument of the grid search is also one of the sampled search.
 """
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
-from mlops_lint.fixes.arguments import has_star_args, insert_args, keyword, new_keyword, positional
-from mlops_lint.fixes.registry import Edit, FixContext, fixer
-from mlops_lint.fixes.seeds import seed_value
+from mlops_lint.analysis.arguments import has_unpacking, keyword
+from mlops_lint.diagnostics import Position, TextEdit
+from mlops_lint.fixes.imports import replace_callee
+from mlops_lint.fixes.registry import FixContext, Proposal, fixer
 
 DEFAULT_N_ITER = 60
 
 
 @fixer("MLO303")
-def randomise_search(context: FixContext) -> Edit | None:
-    index = context.index
-    call = index.call_at(context.diagnostic.location)
-    if call is None or has_star_args(call) or keyword(call, "n_iter") is not None or keyword(call, "random_state") is not None:
+def randomise_search(context: FixContext) -> Proposal | None:
+    call = context.finding.node
+    entry = context.module.callee(call) if isinstance(call, ast.Call) else None
+    if entry is None or not isinstance(call, ast.Call) or has_unpacking(call):
         return None
-    entry = index.api(call.func)  # rules/api/tuning.toml: sampled-alternative, grid-param, sampled-grid-param
-    found = None
-    if entry is not None and entry.get("sampled-alternative") and entry.get("grid-param") and entry.get("sampled-grid-param"):
-        found = (entry.get("sampled-alternative"), entry.get("grid-param"), entry.get("sampled-grid-param"))
-    n_iter = context.options.get("n-iter", DEFAULT_N_ITER)
-    seed = seed_value(context)
-    if found is None or seed is None or not isinstance(n_iter, int) or isinstance(n_iter, bool) or n_iter < 1:
+    if keyword(call, "n_iter") is not None or keyword(call, "random_state") is not None:
         return None
-    replacement, grid_name, new_grid_name = found
-    args = list(call.args)
-    if len(positional(call)) == 2:
-        after = 2
-    elif keyword(call, grid_name) is not None:
-        grid = keyword(call, grid_name)
-        after = args.index(grid) + 1
-        args[after - 1] = grid.with_changes(keyword=cst.Name(new_grid_name))
+    replacement, grid_name, new_grid_name = entry.get("sampled-alternative"), entry.get("grid-param"), entry.get("sampled-grid-param")
+    n_iter, seed = context.options.get("n-iter", DEFAULT_N_ITER), context.seed()
+    if not (isinstance(replacement, str) and isinstance(grid_name, str) and isinstance(new_grid_name, str)):
+        return None
+    if seed is None or not isinstance(n_iter, int) or isinstance(n_iter, bool) or n_iter < 1:
+        return None
+    source = context.source
+    new = f"n_iter={n_iter}, random_state={seed}"
+    grid = next((kw for kw in call.keywords if kw.arg == grid_name), None)
+    edits: list[TextEdit] = []
+    if len(call.args) == 2 and grid is None:
+        place = source.after_argument(call.args[1], call)
+        if place is None:
+            return None
+        edits.append(TextEdit(place[0], place[0], f", {new}"))
+    elif grid is not None and len(call.args) <= 1:
+        # param_grid=grid → param_distributions=grid, the new arguments right after it, in its layout.
+        start, value_start = source.start(grid), source.start(grid.value)
+        edits.append(TextEdit(start, value_start, f"{new_grid_name}="))
+        place = source.after_argument(grid.value, call)
+        if place is None:
+            return None
+        after, comma = place
+        if not source.lines[start.line - 1][: start.column].strip() and start.line != call.lineno and comma:
+            # One argument per line: each new one on its own line after the grid's comma.
+            line = source.lines[after.line - 1]
+            if "," not in line[after.column:]:
+                return None
+            at = Position(after.line, line.index(",", after.column) + 1)
+            indent = source.indent(start.line)
+            edits.append(TextEdit(at, at, f"\n{indent}n_iter={n_iter},\n{indent}random_state={seed},"))
+        else:
+            edits.append(TextEdit(after, after, f", {new}"))
     else:
         return None
-    rewritten = insert_args(call.with_changes(args=args), after, [new_keyword("n_iter", str(n_iter)), new_keyword("random_state", str(seed))])
-    module_name, name = replacement.rsplit(".", 1)
-    if isinstance(call.func, cst.Attribute):
-        return Edit(context.module.deep_replace(call, rewritten.with_changes(func=call.func.with_changes(attr=cst.Name(name)))))
-    replaced = (call.func.value,) if isinstance(call.func, cst.Name) else ()
-    return Edit(context.module.deep_replace(call, rewritten.with_changes(func=cst.Name(name))), ((module_name, name),), replaced)
+    imports = context.imports()
+    renamed = replace_callee(context.module, source, imports, call, replacement)
+    added = imports.edits(call.lineno)
+    if renamed is None or added is None:
+        return None
+    return Proposal(tuple([*added, *renamed, *edits]))

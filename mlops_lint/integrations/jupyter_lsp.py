@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any
 
-from mlops_lint.diagnostics import Diagnostic, Location, Position
+from mlops_lint.diagnostics import Diagnostic, Location, Position, TextEdit
 
 SERVER_KEY = "mlops-lint"
 SPEC_VERSION = 2  # jupyter-lsp's schema version for language server specs
@@ -67,6 +67,7 @@ class Lintable:
     # The document line (1-based) where each cell of ``text`` (an nbformat notebook) begins; empty
     # when ``text`` is the document itself.
     cell_starts: tuple[int, ...] = ()
+    cell_lengths: tuple[int, ...] = ()  # how many lines each of those cells has
 
     def to_document(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         """Findings in (cell, line) of the cells, moved to the lines of the document they came from."""
@@ -76,6 +77,21 @@ class Lintable:
             replace(d, location=self._moved(d.location), related=tuple(replace(r, location=self._moved(r.location)) for r in d.related))
             for d in diagnostics
         ]
+
+    def edit_in_document(self, edit: TextEdit) -> TextEdit:
+        """A fix's edit (lines of the joined cells) on the lines of the document they came from."""
+        if not self.cell_starts:
+            return edit
+        module_starts = [1]
+        for length in self.cell_lengths[:-1]:
+            module_starts.append(module_starts[-1] + length)
+        cell = max(i for i, start in enumerate(module_starts) if start <= edit.start.line)
+
+        def moved(position: Position) -> Position:
+            return Position(position.line - module_starts[cell] + self.cell_starts[cell], position.column)
+
+        # The end may be the start of the next cell: the line after this cell's last line, a blank separator.
+        return TextEdit(moved(edit.start), moved(edit.end), edit.new_text)
 
     def _moved(self, location: Location) -> Location:
         if location.cell is None or not 1 <= location.cell <= len(self.cell_starts):
@@ -112,7 +128,7 @@ def as_lintable(path: str, text: str) -> Lintable:
         {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": "\n".join(lines)}
         for _, lines in cells
     ]}
-    return Lintable(path, json.dumps(notebook), tuple(start for start, _ in cells))
+    return Lintable(path, json.dumps(notebook), tuple(start for start, _ in cells), tuple(len(lines) for _, lines in cells))
 
 
 def _cells(text: str) -> list[tuple[int, list[str]]]:

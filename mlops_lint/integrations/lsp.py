@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, Callable
 
@@ -19,7 +19,7 @@ from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from mlops_lint import __version__
-from mlops_lint.diagnostics import Applicability, Diagnostic, Location, Severity
+from mlops_lint.diagnostics import Applicability, Diagnostic, Location, Position, Severity, TextEdit
 from mlops_lint.integrations.jupyter_lsp import as_lintable
 from mlops_lint.integrations.lint_jobs import MAX_DOCUMENT_BYTES, Debouncer, Job, Outcome, size_above_limit
 from mlops_lint.integrations.lint_jobs import start as start_lint
@@ -27,6 +27,7 @@ from mlops_lint.integrations.lint_jobs import start as start_lint
 log = logging.getLogger(__name__)
 
 SOURCE = "mlops-lint"
+FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # "source.fixAll.mlops-lint", as ruff names its own
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
     Severity.WARNING: types.DiagnosticSeverity.Warning,
@@ -122,43 +123,62 @@ def to_lsp(diagnostic: Diagnostic, target_of: Callable[[Location], Target]) -> t
     )
 
 
-def quick_fix(diagnostic: Diagnostic, published: types.Diagnostic, target: Target) -> types.CodeAction | None:
-    """The diagnostic's fix as a code action editing ``target``; None when there is nothing to apply."""
+# Where a fix's edit lands: its edits are in the lines of what was linted (a notebook's cells
+# joined into one module); this gives the document (uri) and the edit in that document's lines.
+EditPlace = Callable[[TextEdit], "tuple[str, TextEdit] | None"]
+
+
+def _whole_document(uri: str) -> EditPlace:
+    return lambda edit: (uri, edit)
+
+
+def _lsp_range(start: Position, end: Position) -> types.Range:
+    return types.Range(start=types.Position(line=start.line - 1, character=start.column),
+                       end=types.Position(line=end.line - 1, character=end.column))
+
+
+def quick_fix(diagnostic: Diagnostic, published: types.Diagnostic, place: EditPlace,
+              target_of: Callable[[str], Target | None]) -> types.CodeAction | None:
+    """The diagnostic's fix as a code action, the same edits ``--fix`` makes first; None when it has none.
+
+    An unsafe fix is offered too (choosing it is the user's explicit act), marked "(unsafe)" in its
+    title and never preferred.
+    """
     fix = diagnostic.fix
     if fix is None or not fix.edits:
         return None
-    edits = [
-        types.TextEdit(
-            range=target.to_client(types.Range(
-                start=types.Position(line=edit.start.line - 1, character=edit.start.column),
-                end=types.Position(line=edit.end.line - 1, character=edit.end.column),
-            )),
-            new_text=edit.new_text,
-        )
-        for edit in fix.edits
-    ]
+    changes: dict[str, list[types.TextEdit]] = {}
+    for edit in fix.edits:
+        placed = place(edit)
+        target = target_of(placed[0]) if placed is not None else None
+        if placed is None or target is None:
+            return None
+        uri, moved = placed
+        changes.setdefault(uri, []).append(types.TextEdit(range=target.to_client(_lsp_range(moved.start, moved.end)), new_text=moved.new_text))
+    safe = fix.applicability is Applicability.SAFE
     return types.CodeAction(
-        title=fix.title,
+        title=fix.title if safe else f"{fix.title} (unsafe)",
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[published],
-        edit=types.WorkspaceEdit(changes={target.uri: edits}),
-        is_preferred=fix.applicability is Applicability.SAFE,
+        edit=types.WorkspaceEdit(changes=changes),
+        is_preferred=safe,
     )
 
 
-def with_fix_edits(diagnostic: Diagnostic, text: str, path: str) -> Diagnostic:
-    """The diagnostic with its fix's edits filled in by the fix engine (libcst, only when asked).
+def fix_all_edits(path: str, text: str) -> tuple[TextEdit, ...]:
+    """What ``mlops-lint check --fix - --stdin-filename PATH`` would make of the buffer (its safe
+    fixes, in rounds, the project's configuration applied), as whole-line edits."""
+    from mlops_lint.fixes.editor import line_edits
+    from mlops_lint.fixes.result import FixMode, FixRequest
+    from mlops_lint.run import RunRequest, run_request
 
-    The lint pass marks a finding fixable without rewriting anything; the edits are computed when
-    the user asks for the code action. Unsafe fixes are offered too: choosing one is the user's
-    explicit act, and only safe ones are marked preferred.
-    """
-    if diagnostic.fix is None or diagnostic.fix.edits:
-        return diagnostic
-    from mlops_lint.fixes import fix_edits
-
-    edits = fix_edits(text, [diagnostic], unsafe=True, path=path)
-    return replace(diagnostic, fix=replace(diagnostic.fix, edits=edits)) if edits else diagnostic
+    data = text.encode("utf-8", "surrogatepass")
+    result = run_request(RunRequest(paths=("-",), stdin_filename=_as_given_on_the_command_line(path), stdin=data,
+                                    fix=FixRequest(FixMode.DIFF, unsafe=False)))
+    fixed = result.fixes.stdin if result.fixes is not None else None
+    if fixed is None or not fixed.fixed or fixed.new is None:
+        return ()
+    return line_edits(text, fixed.new.decode("utf-8", "surrogatepass"))
 
 
 @dataclass(frozen=True)
@@ -176,6 +196,8 @@ class Snapshot:
     # From the engine's positions back to the document's (a JupyterLab virtual document is linted
     # as the notebook it joins: jupyter_lsp.py).
     to_document: Callable[[list[Diagnostic]], list[Diagnostic]] = lambda found: found
+    # And a fix's edit, in the lines of what was linted, back to the document's lines.
+    edit_to_document: Callable[[TextEdit], TextEdit] = lambda edit: edit
 
 
 def _state(version: Any, documents: tuple[TextDocument, ...]) -> tuple:
@@ -205,6 +227,7 @@ class MlopsLintServer(LanguageServer):
         self.lints = Debouncer(self._begin, self._finish)
         self.snapshots: dict[str, Snapshot] = {}
         self._warm = False
+        self.places: dict[str, EditPlace] = {}  # uri → where the edits of its findings' fixes land
         self._last_error: str | None = None
 
     def _report_config_error(self, message: str) -> None:
@@ -258,7 +281,7 @@ class MlopsLintServer(LanguageServer):
         # A JupyterLab notebook arrives as one Python "virtual document" named like the notebook.
         lintable = as_lintable(to_fs_path(key) or key, document.source)
         return Snapshot(lintable.path, lintable.text, (document,), _state(document.version, (document,)),
-                        lintable.to_document)
+                        lintable.to_document, lintable.edit_in_document)
 
     def _current(self, key: str, snapshot: Snapshot) -> bool:
         fresh = self._snapshot_state(key)
@@ -309,6 +332,7 @@ class MlopsLintServer(LanguageServer):
             target = Target(document.uri, client_units(document))
             pairs = [(d, to_lsp(d, lambda _location: target)) for d in found]
             self.published[key] = pairs
+            self.places[key] = lambda edit: (key, snapshot.edit_to_document(edit))
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=key, diagnostics=[lsp for _, lsp in pairs], version=document.version)
             )
@@ -320,28 +344,92 @@ class MlopsLintServer(LanguageServer):
             return targets[min((location.cell or 1), len(documents)) - 1]
 
         # The engine read the notebook as nbformat JSON; its cell numbers count the cells we passed (code only).
-        per_cell: dict[str, list[types.Diagnostic]] = {d.uri: [] for d in documents}
+        per_cell: dict[str, list[tuple[Diagnostic, types.Diagnostic]]] = {d.uri: [] for d in documents}
         for diagnostic in found:
-            per_cell[target_of(diagnostic.location).uri].append(to_lsp(diagnostic, target_of))
+            per_cell[target_of(diagnostic.location).uri].append((diagnostic, to_lsp(diagnostic, target_of)))
         versions = {d.uri: d.version for d in documents}
-        for uri, diagnostics in per_cell.items():
+        place = _cell_place([d.uri for d in documents], [d.source for d in documents])
+        for uri, pairs in per_cell.items():
+            self.published[uri], self.places[uri] = pairs, place
             self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=versions[uri])
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[lsp for _, lsp in pairs], version=versions[uri])
             )
 
+    def _target(self, uri: str) -> Target | None:
+        if uri not in self.workspace.text_documents:
+            return None
+        return Target(uri, client_units(self.workspace.get_text_document(uri)))
+
     def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
+        """A quick fix per fixable finding asked about, and "fix all" for a Python document."""
         uri = params.text_document.uri
-        wanted = {(d.code, d.range.start.line, d.range.start.character) for d in params.context.diagnostics
-                  if d.source == SOURCE}
-        document = self.workspace.get_text_document(uri)
-        target = Target(uri, client_units(document))
-        actions = []
-        for ours, published in self.published.get(uri, []):
-            if (published.code, published.range.start.line, published.range.start.character) in wanted:
-                action = quick_fix(with_fix_edits(ours, document.source, document.path), published, target)
-                if action is not None:
-                    actions.append(action)
+        only = params.context.only
+        actions: list[types.CodeAction] = []
+        if not only or any(kind == types.CodeActionKind.QuickFix or types.CodeActionKind.QuickFix.startswith(kind) for kind in only):
+            wanted = {(d.code, d.range.start.line, d.range.start.character) for d in params.context.diagnostics
+                      if d.source == SOURCE}
+            place = self.places.get(uri, _whole_document(uri))
+            for ours, published in self.published.get(uri, []):
+                if (published.code, published.range.start.line, published.range.start.character) in wanted:
+                    action = quick_fix(ours, published, place, self._target)
+                    if action is not None:
+                        actions.append(action)
+        if not only or any(FIX_ALL.startswith(kind) for kind in only):
+            fix_all = self._fix_all(uri)
+            if fix_all is not None:
+                actions.append(fix_all)
         return actions
+
+    def _fix_all(self, uri: str) -> types.CodeAction | None:
+        """Every safe fix of the document, as one edit: only for a Python file (a notebook's cells
+        are documents of their own, and a virtual document stands for a notebook)."""
+        if uri not in self.published or self.workspace.get_notebook_document(cell_uri=uri) is not None:
+            return None
+        # It runs --fix on the event loop: only when the published findings have a safe fix to make.
+        if not any(ours.fix is not None and ours.fix.applicability is Applicability.SAFE for ours, _ in self.published[uri]):
+            return None
+        document = self.workspace.get_text_document(uri)
+        path = to_fs_path(uri) or uri
+        if as_lintable(path, document.source).cell_starts or path.endswith(".ipynb"):
+            return None
+        from mlops_lint.run import RunError
+
+        try:
+            edits = fix_all_edits(path, document.source)
+        except RunError as error:
+            self._report_config_error(str(error))
+            return None
+        if not edits:
+            return None
+        target = Target(uri, client_units(document))
+        changes = [types.TextEdit(range=target.to_client(_lsp_range(e.start, e.end)), new_text=e.new_text) for e in edits]
+        return types.CodeAction(title="mlops-lint: fix all safely fixable findings", kind=FIX_ALL,
+                                edit=types.WorkspaceEdit(changes={uri: changes}))
+
+
+def _cell_place(uris: list[str], sources: list[str]) -> EditPlace:
+    """Edits of a notebook's joined cells, each moved to the cell document it lands in."""
+    bodies = [source[:-1] if source.endswith("\n") else source for source in sources]
+    lengths = [len(body.split("\n")) for body in bodies]
+    starts = [1]
+    for length in lengths[:-1]:
+        starts.append(starts[-1] + length)
+
+    def place(edit: TextEdit) -> tuple[str, TextEdit] | None:
+        cell = max(i for i, start in enumerate(starts) if start <= edit.start.line)
+        start = Position(edit.start.line - starts[cell] + 1, edit.start.column)
+        end = Position(edit.end.line - starts[cell] + 1, edit.end.column)
+        if end.line > lengths[cell] + 1 or (end.line == lengths[cell] + 1 and end.column):
+            return None  # it runs into the next cell
+        if end.line == lengths[cell] + 1 and not sources[cell].endswith("\n"):
+            # To the end of the cell, whose last line has no newline: take the one before it instead.
+            last = bodies[cell].split("\n")
+            end = Position(lengths[cell], len(last[-1]))
+            if start.column == 0 and start.line > 1 and not edit.new_text:
+                start = Position(start.line - 1, len(last[start.line - 2]))
+        return uris[cell], TextEdit(start, end, edit.new_text)
+
+    return place
 
 
 def build_server() -> MlopsLintServer:
@@ -381,7 +469,7 @@ def build_server() -> MlopsLintServer:
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]),
     )
     def code_action(ls: MlopsLintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         return ls.code_actions(params)

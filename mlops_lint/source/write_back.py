@@ -222,3 +222,33 @@ def notebook_bytes(data: bytes, old: str, changes: Sequence[LineChange]) -> byte
         cell["source"] = [line for line in re.split(r"(?<=\n)", source) if line] if isinstance(was, list) else source
     settings, end = style
     return (json.dumps(notebook, **settings) + end).encode("utf-8")
+
+
+def notebook_with_sources(data: bytes, sources: dict[int, str]) -> bytes:
+    """The notebook with the code cells numbered in ``sources`` (1-based among all cells, as
+    findings number them) given those sources; every other byte of the JSON stays as it was."""
+    from mlops_lint.source.notebook import _cells
+
+    try:
+        text = data.decode("utf-8")
+        notebook = json.loads(text)
+    except (UnicodeDecodeError, ValueError):
+        raise WriteBackError("the notebook is not plain UTF-8 JSON") from None
+    style = _json_style(notebook, text) if isinstance(notebook, dict) else None
+    if style is None:
+        raise WriteBackError("the notebook's JSON layout cannot be reproduced, so it is left as it is")
+    cells = _cells(notebook)
+    for number, new_source in sources.items():
+        cell = cells[number - 1] if 0 < number <= len(cells) else None
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            raise WriteBackError("the notebook changed while it was being fixed")
+        key = "source" if "source" in cell or "input" not in cell else "input"
+        was = cell.get(key, "")
+        text_was = "".join(was) if isinstance(was, list) else was
+        if "\r" in text_was:
+            raise WriteBackError(f"cell {number} uses carriage returns")
+        source = new_source + ("\n" if text_was.endswith("\n") else "")
+        # Jupyter stores a source as a list of lines, each keeping its "\n"; keep whichever form it had.
+        cell[key] = [line for line in re.split(r"(?<=\n)", source) if line] if isinstance(was, list) else source
+    settings, end = style
+    return (json.dumps(notebook, **settings) + end).encode("utf-8")

@@ -124,7 +124,7 @@ def test_advertises_sync_save_notebooks_and_quick_fixes(client):
     capabilities = client.capabilities
     assert capabilities["positionEncoding"] == "utf-16"
     assert capabilities["textDocumentSync"] == {"openClose": True, "change": 2, "save": True}
-    assert capabilities["codeActionProvider"] == {"codeActionKinds": ["quickfix"]}
+    assert capabilities["codeActionProvider"] == {"codeActionKinds": ["quickfix", "source.fixAll.mlops-lint"]}
     assert capabilities["notebookDocumentSync"]["notebookSelector"] == [{"notebook": "*", "cells": [{"language": "python"}]}]
 
 
@@ -165,8 +165,8 @@ def test_a_fixable_finding_offers_its_fix_as_a_code_action(client, tmp_path):
     actions = client.request("textDocument/codeAction", {
         "textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]},
     })["result"]
-    [action] = actions
-    assert action["kind"] == "quickfix" and action["title"].startswith("Split first")
+    [action] = [a for a in actions if a["kind"] == "quickfix"]
+    assert action["title"].startswith("Split first") and action["title"].endswith("(unsafe)") and not action.get("isPreferred")
     edits = action["edit"]["changes"][uri]
     new_lines = "".join(edit["newText"] for edit in edits)
     assert "fit_transform(X_train)" in new_lines and "transform(X_test)" in new_lines
@@ -193,7 +193,7 @@ def test_incremental_change_and_save_republish(client, tmp_path):
     actions = client.request("textDocument/codeAction", {
         "textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]},
     })
-    assert [action["kind"] for action in actions["result"]] == ["quickfix"]
+    assert [action["kind"] for action in actions["result"]] == ["quickfix"]  # its fix is unsafe: fix-all has none
 
 
 def test_config_of_the_project_applies(client, tmp_path):
@@ -280,12 +280,14 @@ def test_a_fix_becomes_a_quick_fix_with_utf16_ranges():
     edit = TextEdit(Position(1, 6), Position(1, 7), "b")
     base = Diagnostic("MLO999", "x", "message", Severity.WARNING, place)
     with_fix = Diagnostic("MLO999", "x", "message", Severity.WARNING, place, fix=Fix("use b", Applicability.SAFE, (edit,)))
-    assert quick_fix(base, to_lsp(base, lambda _: target), target) is None
+    whole = lambda edit: (document.uri, edit)  # noqa: E731
+    targets = {document.uri: target}.get
+    assert quick_fix(base, to_lsp(base, lambda _: target), whole, targets) is None
     assert quick_fix(Diagnostic("MLO999", "x", "m", Severity.INFO, place, fix=Fix("t", Applicability.SAFE)),
-                     to_lsp(base, lambda _: target), target) is None
+                     to_lsp(base, lambda _: target), whole, targets) is None
     published = to_lsp(with_fix, lambda _: target)
     assert published.severity == types.DiagnosticSeverity.Warning
-    action = quick_fix(with_fix, published, target)
+    action = quick_fix(with_fix, published, whole, targets)
     assert action.title == "use b" and action.is_preferred and action.kind == types.CodeActionKind.QuickFix
     [text_edit] = action.edit.changes["file:///t.py"]
     assert (text_edit.range.start.character, text_edit.range.end.character, text_edit.new_text) == (7, 8, "b")
@@ -339,3 +341,185 @@ def test_requests_are_answered_while_a_long_lint_runs(client, tmp_path):
     # The answer came first: the long module's diagnostics were not published yet.
     assert all(m.get("params", {}).get("uri") != uri for m in [*client.unclaimed, *client.incoming.queue])
     client.diagnostics(uri)
+
+
+# --- code actions offer what --fix does (issue 17, item 6) ----------------------------------------
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def _fixable_fixtures() -> list[Path]:
+    """Every .py fixture with a finding labelled fixable (any rule, as `--select ALL` reports)."""
+    from harness import lint_text
+
+    every = {f"MLO{n}" for n in range(100, 700)}
+    return [path for path in sorted(FIXTURES.rglob("*.py"))
+            if any(d.fix is not None for d in lint_text(path.read_text(encoding="utf-8"), every, filename=path.name))]
+
+
+def _apply(text: str, edits: list[dict]) -> str:
+    """LSP edits (UTF-16 positions) applied to ``text``, last first."""
+    lines = text.split("\n")
+
+    def offset(position: dict) -> int:
+        line = position["line"]
+        if line >= len(lines):
+            return len(text)
+        prefix = lines[line].encode("utf-16-le")[: 2 * position["character"]].decode("utf-16-le")
+        return sum(len(before) + 1 for before in lines[:line]) + len(prefix)
+
+    for edit in sorted(edits, key=lambda e: (e["range"]["start"]["line"], e["range"]["start"]["character"]), reverse=True):
+        text = text[: offset(edit["range"]["start"])] + edit["newText"] + text[offset(edit["range"]["end"]):]
+    return text
+
+
+def test_every_fixable_fixture_gets_the_fix_of_check_fix_as_a_code_action(client, tmp_path):
+    from harness import run_cli
+
+    (tmp_path / "pyproject.toml").write_text('[tool.mlops-lint]\nselect = ["ALL"]\n')
+    fixtures = _fixable_fixtures()
+    assert len(fixtures) >= 20  # the probe can tell: fixtures of every fixer
+    offered = 0
+    for number, fixture in enumerate(fixtures):
+        text = fixture.read_text(encoding="utf-8")
+        path = tmp_path / f"f{number}_{fixture.name}"
+        uri = path.as_uri()
+        client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
+        diagnostics = client.diagnostics(uri)["params"]["diagnostics"]
+        path.write_text(text, encoding="utf-8")
+        fixed_by_cli = {}
+        for diagnostic in diagnostics:
+            actions = client.request("textDocument/codeAction", {
+                "textDocument": {"uri": uri}, "range": diagnostic["range"],
+                "context": {"diagnostics": [diagnostic], "only": ["quickfix"]},
+            })["result"]
+            if not actions:
+                continue
+            [action] = actions
+            offered += 1
+            fixed = _apply(text, action["edit"]["changes"][uri])
+            assert fixed != text
+            # The quick fix is the edit --fix makes for this finding: applying it, the finding is gone.
+            fixed_by_cli.setdefault(diagnostic["code"], fixed)
+            compile(fixed, str(fixture), "exec")
+        for code, fixed in fixed_by_cli.items():
+            path.write_text(fixed, encoding="utf-8")
+            before = run_cli("check", "--select", code, "--output-format", "json", "--no-cache", str(path), cwd=tmp_path)
+            path.write_text(text, encoding="utf-8")
+            after = run_cli("check", "--select", code, "--output-format", "json", "--no-cache", str(path), cwd=tmp_path)
+            assert len(json.loads(before.stdout)["diagnostics"]) < len(json.loads(after.stdout)["diagnostics"]), (fixture, code)
+    assert offered >= len(fixtures)
+
+
+def test_fix_all_is_the_safe_fixes_of_check_fix(client, tmp_path):
+    from harness import run_cli
+
+    text = ("from sklearn.model_selection import GridSearchCV, KFold\nfrom sklearn.svm import SVC\n\n"
+            "folds = KFold(n_splits=5, shuffle=True)\nsearch = GridSearchCV(SVC(), {'C': [1, 10]}, cv=folds)\n")
+    uri = (tmp_path / "tune.py").as_uri()
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
+    [diagnostic] = client.diagnostics(uri)["params"]["diagnostics"]
+    assert (diagnostic["code"], diagnostic["range"]["start"]["line"]) == ("MLO301", 4)
+    [quick] = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic], "only": ["quickfix"]},
+    })["result"]
+    assert quick["title"] == "Seed the CV splitter where it is built" and quick["isPreferred"]
+    [fix_all] = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [], "only": ["source.fixAll"]},
+    })["result"]
+    assert fix_all["kind"] == "source.fixAll.mlops-lint"
+    (tmp_path / "tune.py").write_text(text)
+    run_cli("check", "--fix", "tune.py", cwd=tmp_path)
+    expected = (tmp_path / "tune.py").read_text()
+    assert "KFold(n_splits=5, shuffle=True, random_state=0)" in expected
+    assert _apply(text, fix_all["edit"]["changes"][uri]) == expected == _apply(text, quick["edit"]["changes"][uri])
+
+
+def test_a_notebook_cells_quick_fix_edits_the_cells_it_touches(client, tmp_path):
+    notebook = (tmp_path / "explore.ipynb").as_uri()
+    cells = [f"vscode-notebook-cell:{tmp_path / 'explore.ipynb'}#C{n}" for n in (1, 2, 3)]
+    texts = [
+        "from sklearn.linear_model import LogisticRegression\nfrom sklearn.model_selection import cross_val_score\n"
+        "from sklearn.preprocessing import StandardScaler\n%matplotlib inline",
+        "X = StandardScaler().fit_transform(X)",
+        "scores = cross_val_score(LogisticRegression(), X, y)",
+    ]
+    client.notify("notebookDocument/didOpen", {
+        "notebookDocument": {"uri": notebook, "notebookType": "jupyter-notebook", "version": 1,
+                             "cells": [{"kind": 2, "document": c} for c in cells]},
+        "cellTextDocuments": [{"uri": c, "languageId": "python", "version": 1, "text": t} for c, t in zip(cells, texts)],
+    })
+    received = {}
+    while len(received) < 3:
+        message = client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+        received[message["params"]["uri"]] = message["params"]["diagnostics"]
+    [diagnostic] = received[cells[2]]
+    assert (diagnostic["code"], diagnostic["range"]["start"]["line"]) == ("MLO101", 0)
+    [action] = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": cells[2]}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]},
+    })["result"]
+    changes = action["edit"]["changes"]
+    assert sorted(changes) == sorted(cells)
+    assert _apply(texts[0], changes[cells[0]]).endswith("StandardScaler\nfrom sklearn.pipeline import make_pipeline\n%matplotlib inline")
+    assert _apply(texts[1], changes[cells[1]]) == ""
+    assert _apply(texts[2], changes[cells[2]]) == "scores = cross_val_score(make_pipeline(StandardScaler(), LogisticRegression()), X, y)"
+
+
+def _fixable_notebooks() -> list[Path]:
+    """Every notebook fixture with a finding labelled fixable (any rule)."""
+    from mlops_lint.catalog import load_catalog
+    from mlops_lint.engine.lint import LintOptions, lint_document
+    from mlops_lint.source import read_document
+
+    catalog = load_catalog()
+    every = LintOptions(selected=frozenset(catalog.rules))
+    return [path for path in sorted(FIXTURES.rglob("*.ipynb"))
+            if any(d.fix is not None for d in lint_document(read_document(str(path)), catalog, every))]
+
+
+def test_every_fixable_notebook_fixture_gets_its_fixes_as_cell_code_actions(client, tmp_path):
+    from harness import notebook_json, run_cli
+
+    (tmp_path / "pyproject.toml").write_text('[tool.mlops-lint]\nselect = ["ALL"]\n')
+    notebooks = _fixable_notebooks()
+    assert len(notebooks) >= 8  # the probe can tell: notebooks of the leakage, time and seed fixers
+    offered = 0
+    for number, fixture in enumerate(notebooks):
+        texts = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                 for c in json.loads(fixture.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+        path = tmp_path / f"n{number}_{fixture.name}"
+        cells = [f"vscode-notebook-cell:{path}#C{n}" for n in range(len(texts))]
+        client.notify("notebookDocument/didOpen", {
+            "notebookDocument": {"uri": path.as_uri(), "notebookType": "jupyter-notebook", "version": 1,
+                                 "cells": [{"kind": 2, "document": c} for c in cells]},
+            "cellTextDocuments": [{"uri": c, "languageId": "python", "version": 1, "text": t} for c, t in zip(cells, texts)],
+        })
+        published = {cell: client.diagnostics(cell)["params"]["diagnostics"] for cell in cells}
+        fixed_codes = set()
+        for cell, diagnostics in published.items():
+            for diagnostic in diagnostics:
+                actions = client.request("textDocument/codeAction", {
+                    "textDocument": {"uri": cell}, "range": diagnostic["range"],
+                    "context": {"diagnostics": [diagnostic], "only": ["quickfix"]},
+                })["result"]
+                if not actions:
+                    continue
+                [action] = actions
+                offered += 1
+                code = diagnostic["code"]
+                if code in fixed_codes:
+                    continue
+                fixed_codes.add(code)
+                fixed = [_apply(text, action["edit"]["changes"].get(uri, [])) for uri, text in zip(cells, texts)]
+                assert fixed != texts, (fixture, code)
+                # Applied to the cells, the quick fix removes the finding, and every cell still parses.
+                counts = []
+                for sources in (texts, fixed):
+                    path.write_text(notebook_json(*sources), encoding="utf-8")
+                    result = run_cli("check", "--select", f"{code},MLO001", "--output-format", "json", "--no-cache",
+                                     str(path), cwd=tmp_path)
+                    found = json.loads(result.stdout)["diagnostics"]
+                    assert "MLO001" not in {d["code"] for d in found}, (fixture, code)
+                    counts.append(len(found))
+                assert counts[1] < counts[0], (fixture, code)
+    assert offered >= len(notebooks)

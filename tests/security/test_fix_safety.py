@@ -64,7 +64,8 @@ def test_item2_fix_refuses_to_write_through_a_symlink_out_of_the_project(tmp_pat
     result = run_cli(*FIX, named, cwd=repo)
     assert victim.read_text() == LEAKY
     assert without_summary(result.stderr) == (f"mlops-lint: {named}: fixes not written: a symlink leads it to {victim.resolve()}, "
-                             f"outside the project ({repo.resolve()})\n")
+                             f"outside the project ({repo.resolve()})\n"
+                             "1 fix(es) skipped, each named above with its reason.\n")
     assert (result.returncode, result.stdout.split(";")[0]) == (1, named + LEAK)
 
 
@@ -191,7 +192,8 @@ def test_item14_change_between_read_and_write_is_refused(tmp_path, monkeypatch, 
     _saved_while_fixing(monkeypatch, path, saved.encode(), same_size_and_mtime)
     result = invoke(*FIX, str(path))
     assert path.read_text() == saved
-    assert without_summary(result.stderr) == f"mlops-lint: {path}: fixes not written: it changed on disk after it was read\n"
+    assert without_summary(result.stderr) == (f"mlops-lint: {path}: fixes not written: it changed on disk after it was read\n"
+                                              "1 fix(es) skipped, each named above with its reason.\n")
     assert result.exit_code == 1
     assert result.stdout.startswith(f"{path}:5:36: MLO101 ")  # the findings of the saved text
     assert [p.name for p in tmp_path.iterdir()] == ["train.py"]
@@ -246,7 +248,8 @@ def test_item16_a_hard_linked_file_is_refused_not_split(tmp_path):
     (tmp_path / "a.py").write_text(LEAKY)
     os.link(tmp_path / "a.py", tmp_path / "b.py")
     result = run_cli(*FIX, "a.py", cwd=tmp_path)
-    assert without_summary(result.stderr) == "mlops-lint: a.py: fixes not written: it has 2 hard links, and replacing it would split them\n"
+    assert without_summary(result.stderr) == ("mlops-lint: a.py: fixes not written: it has 2 hard links, and replacing it would split them\n"
+                                              "1 fix(es) skipped, each named above with its reason.\n")
     assert result.returncode == 1
     assert os.path.samefile(tmp_path / "a.py", tmp_path / "b.py")
     assert (tmp_path / "a.py").read_text() == LEAKY
@@ -257,7 +260,7 @@ def test_item16_a_read_only_file_is_refused_with_a_message(tmp_path):
     path.write_text(LEAKY)
     path.chmod(0o444)
     result = run_cli(*FIX, "train.py", cwd=tmp_path)
-    assert without_summary(result.stderr) == "mlops-lint: train.py: fixes not written: it is read-only\n"
+    assert without_summary(result.stderr) == "mlops-lint: train.py: fixes not written: it is read-only\n" "1 fix(es) skipped, each named above with its reason.\n"
     assert (result.returncode, path.read_text(), stat.S_IMODE(path.stat().st_mode)) == (1, LEAKY, 0o444)
 
 
@@ -339,7 +342,7 @@ def test_item18_an_unwritable_folder_is_a_per_file_error_and_the_run_goes_on(tmp
     finally:
         (tmp_path / "locked").chmod(0o755)
     assert without_summary(result.stderr) == (f"mlops-lint: {tmp_path}/locked/a.py: fixes not written: could not write it: Permission denied\n"
-                             "Fixed 1 finding(s) in 1 file(s).\n")
+                             "Fixed 1 finding(s) in 1 file(s).\n" "1 fix(es) skipped, each named above with its reason.\n")
     assert (tmp_path / "locked" / "a.py").read_text() == LEAKY
     assert (tmp_path / "open" / "b.py").read_text() == LEAKY_FIXED
     assert result.exit_code == 1
@@ -360,6 +363,7 @@ def test_item18_the_summary_counts_only_the_fixes_that_were_written(tmp_path):
         "mlops-lint: odd.ipynb: fixes not written: the notebook's JSON layout cannot be reproduced, so it is left as it is",
         "mlops-lint: read_only.py: fixes not written: it is read-only",
         "Fixed 1 finding(s) in 1 file(s).",
+        "2 fix(es) skipped, each named above with its reason.",  # counted apart from the one written
     ]
     assert (tmp_path / "odd.ipynb").read_bytes() == odd
     assert (tmp_path / "train.py").read_text() == LEAKY_FIXED

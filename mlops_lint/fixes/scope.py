@@ -1,0 +1,106 @@
+"""Where a statement sits and who else reads its names: what a fix that moves code must know.
+
+A fix that moves a fit changes what a name holds from there on, so it must see every later
+read. It only moves statements that sit directly in a whole scope (the module or a function
+body): then every later read is in that body, or in a function defined in it.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Iterator
+
+from mlops_lint.analysis.module import AnalyzedModule
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A statement and the body (a whole scope) it sits in directly."""
+
+    statement: ast.stmt
+    body: list[ast.stmt]
+
+    @property
+    def index(self) -> int:
+        return next(i for i, s in enumerate(self.body) if s is self.statement)
+
+    def after(self) -> list[ast.stmt]:
+        return self.body[self.index + 1:]
+
+    def before(self) -> list[ast.stmt]:
+        return self.body[: self.index]
+
+
+def statement_of(module: AnalyzedModule, node: ast.AST) -> ast.stmt | None:
+    """The statement holding ``node`` (innermost)."""
+    parents = module.parents
+    current: ast.AST | None = node
+    while current is not None and not isinstance(current, ast.stmt):
+        current = parents.get(current)
+    return current
+
+
+def placed_in_scope(module: AnalyzedModule, node: ast.AST) -> Placed | None:
+    """The statement holding ``node`` when it sits directly in the module or a function body."""
+    statement = statement_of(module, node)
+    if statement is None:
+        return None
+    owner = module.parents.get(statement)
+    if isinstance(owner, ast.Module) and any(s is statement for s in owner.body):
+        return Placed(statement, owner.body)
+    if isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(s is statement for s in owner.body):
+        return Placed(statement, owner.body)
+    return None
+
+
+def _parameters(arguments: ast.arguments) -> set[str]:
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    return {a.arg for a in every}
+
+
+def mentions(node: ast.AST, names: set[str] | frozenset[str]) -> Iterator[ast.Name]:
+    """The Name nodes inside ``node`` spelling one of ``names``, not counting the body of a
+    function or lambda whose parameter shadows the name."""
+    if not names:
+        return
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        inner = set(names) - _parameters(node.args)
+        for default in [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]:
+            yield from mentions(default, names)
+        if not isinstance(node, ast.Lambda):
+            for decorator in node.decorator_list:
+                yield from mentions(decorator, names)
+            for statement in node.body:
+                yield from mentions(statement, inner)
+        else:
+            yield from mentions(node.body, inner)
+        return
+    if isinstance(node, ast.Name):
+        if node.id in names:
+            yield node
+        return
+    for child in ast.iter_child_nodes(node):
+        yield from mentions(child, names)
+
+
+def mentioned(nodes: list[ast.stmt] | ast.AST, names: set[str] | frozenset[str]) -> bool:
+    items = nodes if isinstance(nodes, list) else [nodes]
+    return any(next(mentions(item, names), None) is not None for item in items)
+
+
+def defined_functions(statements: list[ast.stmt]) -> list[ast.stmt]:
+    return [s for s in statements if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+
+
+def assigned_names(statement: ast.stmt, value: ast.AST) -> list[str] | None:
+    """``a, b = value`` / ``a = value``: the target names; None for any other shape."""
+    if not isinstance(statement, ast.Assign) or statement.value is not value or len(statement.targets) != 1:
+        return None
+    target = statement.targets[0]
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in target.elts):
+        return [e.id for e in target.elts]  # type: ignore[attr-defined]
+    return None
