@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, NoReturn, Sequence
 
 import click
 
@@ -74,7 +74,7 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-def _fail(message: str, source_back: bytes | None = None) -> None:
+def _fail(message: str, source_back: bytes | None = None) -> NoReturn:
     """Exit 2 with one line on stderr; ``source_back`` (``--fix -``) goes to stdout unchanged, so that
     an editor replacing its buffer with our output never gets an empty one."""
     if source_back is not None:
@@ -239,9 +239,11 @@ def _diffs(fixes: FixResult) -> str:
               help="Processes to lint with (default: one per core, never more than the cores or the files; 1 lints in this process).")
 @click.option("--max-file-size", metavar="SIZE", default=None,
               help="Skip (and report as MLO002) files larger than SIZE: bytes, or e.g. 5MiB, 500KB (default: 5MiB; notebooks may be 10 times larger on disk).")
-def check(paths, output_format, select, extend_select, ignore, config_file, exclude, extend_exclude,
-          stdin_filename, statistics, quiet, exit_zero, verbose, fix, unsafe_fixes, diff, preview, no_cache, cache_dir, jobs,
-          max_file_size) -> None:
+def check(paths: tuple[str, ...], output_format: str | None, select: str | None, extend_select: str | None,
+          ignore: str | None, config_file: str | None, exclude: str | None, extend_exclude: str | None,
+          stdin_filename: str | None, statistics: bool, quiet: bool, exit_zero: bool, verbose: bool, fix: bool,
+          unsafe_fixes: bool, diff: bool, preview: bool, no_cache: bool, cache_dir: str | None, jobs: int | None,
+          max_file_size: str | None) -> None:
     """Lint PATHS: files and folders (walked for .py and .ipynb); '-' reads stdin. Default: the current folder.
 
     \b

@@ -192,7 +192,7 @@ class Snapshot:
     path: str
     text: str
     documents: tuple[TextDocument, ...]
-    state: tuple
+    state: tuple[object, ...]
     # From the engine's positions back to the document's (a JupyterLab virtual document is linted
     # as the notebook it joins: jupyter_lsp.py).
     to_document: Callable[[list[Diagnostic]], list[Diagnostic]] = lambda found: found
@@ -200,7 +200,7 @@ class Snapshot:
     edit_to_document: Callable[[TextEdit], TextEdit] = lambda edit: edit
 
 
-def _state(version: Any, documents: tuple[TextDocument, ...]) -> tuple:
+def _state(version: Any, documents: tuple[TextDocument, ...]) -> tuple[object, ...]:
     return (version, *((document.uri, document.version, id(document.source)) for document in documents))
 
 
@@ -287,7 +287,7 @@ class MlopsLintServer(LanguageServer):
         fresh = self._snapshot_state(key)
         return fresh is not None and fresh == snapshot.state
 
-    def _snapshot_state(self, key: str) -> tuple | None:
+    def _snapshot_state(self, key: str) -> tuple[object, ...] | None:
         notebook = self.workspace.get_notebook_document(notebook_uri=key)
         if notebook is not None:
             documents = tuple(self.workspace.get_text_document(c.document) for c in notebook.cells

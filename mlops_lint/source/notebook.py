@@ -196,7 +196,7 @@ def _language(notebook: dict[str, Any]) -> str:
 _OUTPUT_KINDS = {"execute_result": "result", "pyout": "result", "error": "error", "pyerr": "error"}
 
 
-def output_kinds(cell: dict) -> frozenset[str]:
+def output_kinds(cell: dict[str, Any]) -> frozenset[str]:
     """What a code cell's saved outputs hold: ``"text"`` (printed to stdout), ``"result"`` (the
     value the cell displays), ``"figure"`` (an image shown), ``"display"`` (other displayed data),
     ``"error"``. Read from the JSON as it is: images are never decoded. Warnings on stderr are not

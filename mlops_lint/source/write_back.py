@@ -152,7 +152,7 @@ _STYLES: list[dict[str, Any]] = [
 ]
 
 
-def _json_style(notebook: dict, text: str) -> tuple[dict[str, Any], str] | None:
+def _json_style(notebook: dict[str, Any], text: str) -> tuple[dict[str, Any], str] | None:
     """The json.dumps settings (and final newline) that reproduce the notebook exactly, if any do."""
     for style in _STYLES:
         dumped = json.dumps(notebook, **style)
