@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Iterator
 
 if TYPE_CHECKING:
     from mlops_lint.engine.prefilter import Prefilter
+    from mlops_lint.project.layout import Layout
     from mlops_lint.project.model import Project
 
 _FROM = re.compile(r"^[ \t]*from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import[ \t]*\(?([^#\n]*)", re.MULTILINE)
@@ -46,7 +47,12 @@ Consulted = dict[str, "str | None"]  # file → digest of the bytes read, None w
 
 
 def _imported_files(project: Project, path: str, text: str, consulted: Consulted) -> Iterator[str]:
-    layout = project.layout
+    yield from imported_files(project.layout, path, text, consulted)
+
+
+def imported_files(layout: Layout, path: str, text: str, consulted: Consulted) -> Iterator[str]:
+    """The project module files that the module ``path`` (its ``text``) may load; ``consulted`` gets
+    each file whose absence decided an answer."""
     root = layout.project_root(path)
     roots = layout.import_roots(path, _SYS_PATH.findall(text))
     for level, dotted in _imported(text):
