@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 if TYPE_CHECKING:
@@ -72,48 +73,69 @@ def imported_files(layout: Layout, path: str, text: str, consulted: Consulted) -
             yield found.path
 
 
+@dataclass(frozen=True)
+class _Module:
+    """One module as the question needs it, read and scanned once per run."""
+
+    kept: bool  # the prefilter keeps it: it imports ML code itself
+    imports: tuple[str, ...]  # the project module files it may load
+    consulted: Consulted  # its own digest, and the files whose absence decided its imports
+
+
+def _module(project: Project, path: str, prefilter: Prefilter, modules: dict[str, _Module]) -> _Module:
+    known = modules.get(path)
+    if known is None:
+        text, text_digest = project.text_and_digest(path)
+        consulted: Consulted = {path: text_digest}
+        if text is None:
+            known = _Module(False, (), consulted)
+        elif prefilter.keeps(text):
+            known = _Module(True, (), consulted)
+        else:
+            known = _Module(False, tuple(_imported_files(project, path, text, consulted)), consulted)
+        modules[path] = known
+    return known
+
+
 # Per run: module → (whether it reaches ML code, every file that answer read or looked for).
 _Memo = dict[str, tuple[bool, Consulted]]
 
 
-def _reaches(project: Project, path: str, text: str, prefilter: Prefilter, memo: _Memo,
-             visiting: set[str]) -> tuple[bool, Consulted, bool]:
-    """(answer, files consulted, whether an import cycle was cut on the way: then a "no" is not final)."""
-    visiting.add(path)
-    consulted: Consulted = {}
-    cut = False
-    try:
-        for imported in _imported_files(project, path, text, consulted):
-            if imported in visiting:
-                cut = True
-                continue
-            known = memo.get(imported)
-            if known is None:
-                other, other_digest = project.text_and_digest(imported)
-                inner: Consulted = {}
-                inner_cut = False
-                if other is None:
-                    answer = False
-                elif prefilter.keeps(other):
-                    answer = True
-                else:
-                    answer, inner, inner_cut = _reaches(project, imported, other, prefilter, memo, visiting)
-                known = (answer, {imported: other_digest, **inner})
-                if answer or not inner_cut:
-                    memo[imported] = known
-                cut = cut or inner_cut
-            consulted.update(known[1])
-            if known[0]:
-                return True, consulted, cut
-        return False, consulted, cut
-    finally:
-        visiting.discard(path)
-
-
 def reaches_ml_code(project: Project, path: str, text: str, prefilter: Prefilter) -> bool:
-    """Whether ``text`` (the module at ``path``) imports a project module the prefilter keeps, or one that reaches one."""
-    memo: _Memo = project.__dict__.setdefault("_reaches_ml_code", {})
-    answer, consulted, _ = _reaches(project, os.path.normpath(path), text, prefilter, memo, set())
-    for file, known in consulted.items():
-        project.record(file, known)
-    return answer
+    """Whether ``text`` (the module at ``path``) imports a project module the prefilter keeps, or one that reaches one.
+
+    A walk of the import graph from ``path``, each module scanned once per run. When nothing it
+    reaches is kept, nothing any module on the way reaches is either: they all get that answer at
+    once (with every file the walk consulted, a superset of theirs), so a package whose modules
+    import each other is walked once, not once per module and cycle.
+    """
+    answers: _Memo = project.__dict__.setdefault("_reaches_ml_code", {})
+    modules: dict[str, _Module] = project.__dict__.setdefault("_reaches_ml_code_modules", {})
+    start = os.path.normpath(path)
+    known = answers.get(start)
+    if known is None:
+        consulted: Consulted = {}
+        pending = list(_imported_files(project, start, text, consulted))
+        seen = {start, *pending}
+        answer = False
+        while pending and not answer:
+            current = pending.pop()
+            settled = answers.get(current)
+            if settled is not None and not settled[0]:
+                consulted.update(settled[1])  # nothing past it is kept
+                continue
+            module = _module(project, current, prefilter, modules)
+            consulted.update(module.consulted)
+            answer = module.kept or (settled is not None and settled[0])
+            for imported in module.imports:
+                if imported not in seen:
+                    seen.add(imported)
+                    pending.append(imported)
+        known = (answer, consulted)
+        if not answer:
+            for module_path in seen:
+                answers.setdefault(module_path, known)
+        answers[start] = known
+    for file, file_digest in known[1].items():
+        project.record(file, file_digest)
+    return known[0]
