@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # a plain check imports nothing of the fixes
     from mlops_lint.diagnostics import Diagnostic
     from mlops_lint.engine.lint import LintOptions
     from mlops_lint.fixes.result import FixRequest, FixResult
+    from mlops_lint.project import ProjectOptions
     from mlops_lint.settings import Settings
     from mlops_lint.source import SourceDocument
 
@@ -98,6 +99,9 @@ class RunRequest:
     jobs: int | None = None  # None: one process per core
     max_file_size: int | None = None  # bytes; None: the configuration's (default 5 MiB)
     observer: RunObserver | None = None  # hears the run as it goes (progress, -v)
+    # Texts that stand for files on disk when the project's other modules are read: an editor's
+    # open buffers, as (path, bytes). The files linted are the paths (and stdin) all the same.
+    overlay: tuple[tuple[str, bytes], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,18 @@ def _cache(request: RunRequest, settings: Settings, options: LintOptions, max_si
     root = Path(settings.source).parent if settings.source else Path.cwd()
     return results_cache(base_folder(request.cache_dir), root, catalog_dir(),
                          options.selected, options.rule_options, options.honour_noqa, max_size)
+
+
+def _project_options(request: RunRequest, max_size: int) -> ProjectOptions:
+    """Where the run's files find their projects: each folder given (a file's own folder for a file),
+    the fallback of a file with no pyproject.toml, setup.cfg or .git above it (mlops_lint/project/)."""
+    from mlops_lint.project import ProjectOptions
+
+    given = [p if os.path.isdir(p) else os.path.dirname(p) or os.curdir for p in request.paths if p != "-"]
+    if "-" in request.paths:
+        given.append(os.path.dirname(request.stdin_filename or "") or os.curdir)
+    absolute = any(os.path.isabs(p) for p in request.paths if p != "-")
+    return ProjectOptions(tuple(sorted({os.path.abspath(g) for g in given})), max_size, request.overlay, absolute)
 
 
 def run(request: RunRequest) -> list[Diagnostic]:
@@ -243,12 +259,13 @@ def run_request(request: RunRequest) -> RunResult:
     except (CatalogError, ConfigError) as error:
         raise RunError(str(error)) from None
     observer.configuration(settings.source)
-    options = LintOptions(selected=selected, rule_options=settings.rule_options)
+    max_size = request.max_file_size or settings.max_file_size
+    options = LintOptions(selected=selected, rule_options=settings.rule_options,
+                          project=_project_options(request, max_size))
     exclude = (*(request.exclude if request.exclude is not None else settings.exclude),
                *settings.extend_exclude, *request.extend_exclude)
     tally.stage("configuration")
     files = [p for p in request.paths if p != "-"]
-    max_size = request.max_file_size or settings.max_file_size
     # What the walk could not enter (unreadable folders, paths past PATH_MAX) or would not follow
     # (links out of the walked folder): each is reported, never skipped silently.
     not_walked: list[tuple[str, str]] = []
@@ -304,5 +321,6 @@ def run_request(request: RunRequest) -> RunResult:
     diagnostics = sorted((d for d in diagnostics if not _per_file_ignored(d, settings, catalog)), key=Diagnostic.sort_key)
     tally.stage("lint")
     if recorder is not None and cache is not None and not not_walked:  # what was not walked is never vouched for
-        recorder.remember(cache, settings.source, exclude, diagnostics, settings.warnings)
+        recorder.remember(cache, settings.source, exclude, diagnostics, settings.warnings,
+                          options.project.given if options.project is not None else ())
     return RunResult(diagnostics, fixes, stdin, unsaved, tally.stats(), settings.warnings)

@@ -143,3 +143,23 @@ def notebook_json(*cells: str, outputs: list | None = None) -> str:
             for cell in cells
         ],
     })
+
+
+RELATED = re.compile(r"#\s*related:\s*(?P<codes>MLO\d{3}(?:\s*,\s*MLO\d{3})*)")
+
+
+def annotated(path: Path, pattern: re.Pattern[str] = EXPECT) -> set[tuple]:
+    """(code, cell, line) of each ``pattern`` annotation of a file (a notebook's by cell)."""
+    data = path.read_bytes()
+    if path.suffix == ".ipynb":
+        cells = [(number, cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"]))
+                 for number, cell in enumerate(json.loads(data)["cells"], start=1)]
+    else:
+        cells = [(None, data.decode("utf-8"))]
+    found = set()
+    for cell, source in cells:
+        for number, line in enumerate(source.split("\n"), start=1):
+            match = pattern.search(line)
+            if match:
+                found.update((code, cell, number) for code in re.split(r"\s*,\s*", match.group("codes")))
+    return found

@@ -203,7 +203,7 @@ def test_concurrent_savers_leave_a_valid_cache(tmp_path):
     assert [p.exitcode for p in workers] == [0, 0, 0, 0]
     cache = _cache(base)
     entries = cache.entries
-    assert entries and all(value == [None, False, "digest", []] for value in entries.values())
+    assert entries and all(value == [None, False, "digest", [], None] for value in entries.values())
     assert any(f"file{n}_19.py" in entries for n in range(4))  # the last saver's own entries survive
     assert [p.name for p in cache.file.parent.iterdir() if p.name.endswith(".tmp")] == []  # mlops_lint/atomic.py's temporaries
 

@@ -59,12 +59,10 @@ import heapq
 from functools import cached_property
 from typing import TYPE_CHECKING, Iterable
 
-from mlops_lint.analysis.calls import CallSemantics
-from mlops_lint.analysis.expressions import ExpressionSemantics
 from mlops_lint.analysis.interpreter import Function
 from mlops_lint.analysis.names import dotted_name
+from mlops_lint.analysis.project import ProjectCalls
 from mlops_lint.analysis.scope import Scope, merge_envs
-from mlops_lint.analysis.summaries import FunctionSummaries
 from mlops_lint.analysis.values import EMPTY, DataArg, Event, Value, derive, evolve, join
 
 if TYPE_CHECKING:
@@ -90,7 +88,7 @@ def _store_key(target: ast.expr) -> str | None:
             return dotted_name(target)
 
 
-class DataFlow(ExpressionSemantics, CallSemantics, FunctionSummaries):
+class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into the project's other modules
     """Interprets a module once; see the module docstring for what it publishes."""
 
     def __init__(self, module: "AnalyzedModule") -> None:

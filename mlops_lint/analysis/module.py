@@ -9,6 +9,7 @@ from typing import Callable, TypeVar
 
 from mlops_lint.analysis.dataflow import DataFlow
 from mlops_lint.analysis.names import ImportTable
+from mlops_lint.analysis.project import OWNER, ProjectLink, complete_imports
 from mlops_lint.analysis.resolve import Resolver
 from mlops_lint.analysis.values import Value
 from mlops_lint.analysis.walk import children, walk
@@ -26,12 +27,19 @@ class AnalyzedModule:
     tree: ast.Module
     catalog: Catalog
     cell_map: CellMap | None = None
+    # The project it belongs to (mlops_lint/project/): its imports of the project's other modules
+    # are followed (analysis/project.py). None: the module alone, as flake8 shows it a file.
+    project: ProjectLink | None = None
     _shared: dict[Callable[[AnalyzedModule], object], object] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def imports(self) -> ImportTable:
         by_type = self.nodes_by_type
-        return ImportTable([*by_type.get(ast.Import, ()), *by_type.get(ast.ImportFrom, ())])
+        statements = [*by_type.get(ast.Import, ()), *by_type.get(ast.ImportFrom, ())]
+        table = ImportTable(statements)
+        if self.project is not None:
+            complete_imports(table, statements, self.project)
+        return table
 
     @cached_property
     def nodes(self) -> list[ast.AST]:
@@ -84,7 +92,16 @@ class AnalyzedModule:
 
     def callee(self, call: ast.AST, receiver: Value | None = None) -> ApiEntry | None:
         """The catalog entry a call invokes (``analysis/resolve.py``); None for anything but a call."""
-        return self.resolver.callee(call, receiver) if isinstance(call, ast.Call) else None
+        if not isinstance(call, ast.Call):
+            return None
+        owner: AnalyzedModule | None = getattr(call, OWNER, None)
+        if owner is not None and owner is not self:
+            # A call of another module's code that this module's dataflow followed: resolved with
+            # that module's imports, the object's value as this module's dataflow saw it.
+            if receiver is None and isinstance(call.func, ast.Attribute):
+                receiver = self.dataflow.value_of(call.func.value)
+            return owner.resolver.callee(call, receiver)
+        return self.resolver.callee(call, receiver)
 
     def calls_with_role(self, *roles: str) -> list[tuple[ast.Call, ApiEntry]]:
         """Every call of the module to an entry of one of ``roles``, with the entry, in walk order."""

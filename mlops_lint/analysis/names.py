@@ -36,6 +36,15 @@ class ImportTable:
     def _bind(self, local: str, qualified: str) -> None:
         self.bindings.setdefault(local, set()).add(qualified)
 
+    def rebind(self, local: str, drop: str | None, meanings: Iterable[str]) -> None:
+        """``local`` means ``meanings`` too, and no longer ``drop``: what the project knows of an
+        import of one of its own modules (a re-export, a relative or star import; analysis/project.py)."""
+        names = self.bindings.setdefault(local, set())
+        if drop is not None:
+            names.discard(drop)
+        names.update(meanings)
+        self._meanings[local] = frozenset(names)
+
     def qualified_names(self, node: ast.AST) -> frozenset[str]:
         """Every qualified name an expression may denote (empty when it is not an imported name)."""
         if type(node) is ast.Name:

@@ -16,7 +16,11 @@ unchanged, and otherwise runs normally:
   signatures they had before the recorded run began (tree.py), or else discovery, run again for
   real with the recorded excludes, finds the same paths in the same order;
 - each file is unchanged: its stat signature, when settled, else its content digest
-  (fingerprint.py).
+  (fingerprint.py);
+- each other file of a project that the analysis read or looked for (``utils.py`` imported by a
+  linted ``train.py``: project/dependencies.py) reads the same, or is still absent; and when the
+  folders changed shape, each linted file still belongs to the project folder it had
+  (``setup.cfg`` is probed above the linted paths for that reason too).
 
 Only runs without ``--fix``/``--diff`` and without stdin are recorded, and none whose result came
 from a resource failure (results.py). The record holds the final diagnostics, after per-file
@@ -47,7 +51,7 @@ if TYPE_CHECKING:
 
 KIND = "mlops-lint run"
 # What the configuration search and discovery read in each folder above a linted path.
-ANCESTOR_CANDIDATES = ("pyproject.toml", ".git", ".gitignore", os.path.join(".git", "info", "exclude"))
+ANCESTOR_CANDIDATES = ("pyproject.toml", ".git", ".gitignore", os.path.join(".git", "info", "exclude"), "setup.cfg")
 KEEP_RECORDS = 64  # per cache base: the most recently written ones
 
 
@@ -131,6 +135,8 @@ def _load(path: Path, key: str) -> dict[str, Any] | None:
         and type(record.get("paths")) is list and all(type(p) is str for p in record["paths"])
         and type(record.get("files")) is list and type(record.get("diagnostics")) is list
         and type(record.get("warnings")) is list and all(type(w) is str for w in record["warnings"])
+        and type(record.get("depends")) is list and type(record.get("roots")) is list
+        and type(record.get("given")) is list and all(type(g) is str for g in record["given"])
     )
     return record if valid else None
 
@@ -161,6 +167,35 @@ def _files_unchanged(files: list[Any]) -> tuple[bool, bool]:
     return True, refreshed
 
 
+def _regular_file_digest(path: str) -> str | None:
+    """What project/model.py would have recorded for ``path``: the digest of a regular file's bytes, else None."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None  # never open a FIFO or a device: it could block
+    except (OSError, ValueError):
+        return None
+    return _read_digest(path)
+
+
+def _depends_unchanged(depends: list[Any]) -> bool:
+    """Whether every project file the recorded run read still reads the same (or is still absent)."""
+    for entry in depends:
+        if type(entry) is not list or len(entry) != 2 or type(entry[0]) is not str:
+            return False
+        if _regular_file_digest(entry[0]) != entry[1]:
+            return False
+    return True
+
+
+def _roots_unchanged(given: list[str], roots: list[Any]) -> bool:
+    """Whether each linted file still belongs to the project folder it belonged to (markers may have appeared)."""
+    from mlops_lint.project.layout import Layout
+
+    layout = Layout(given, frozenset())
+    return all(type(entry) is list and len(entry) == 2 and type(entry[0]) is str
+               and layout.project_root(os.path.normpath(os.path.abspath(entry[0]))) == entry[1] for entry in roots)
+
+
 # The record this process last wrote or answered from (its runs folder and key), for replay.py.
 last_record: tuple[Path, str] | None = None
 
@@ -175,12 +210,14 @@ def _still_true(path: Path, record: dict[str, Any], probes_checked: bool = False
 
     started_ns = time.time_ns()
     unchanged, refreshed = _files_unchanged(record["files"])
-    if not unchanged:
+    if not unchanged or not _depends_unchanged(record["depends"]):
         return False
     if type(record.get("tree")) is not list or not tree.unchanged(record["tree"]):
         from mlops_lint.discovery import discover
 
         if [entry[0] for entry in record["files"]] != list(discover(record["paths"], record["exclude"])):
+            return False
+        if not _roots_unchanged(record["given"], record["roots"]):
             return False
         # Same files after all: keep the folders' new shape, so that next time one stat each suffices.
         record["tree"] = tree.shape(record["paths"], record["exclude"], started_ns)
@@ -233,7 +270,7 @@ class RunRecorder:
         return found, len(record["files"]), tuple(record["warnings"])
 
     def remember(self, cache: LintCache, config: str | None, exclude: Iterable[str], diagnostics: list[Diagnostic],
-                 warnings: Iterable[str] = ()) -> None:
+                 warnings: Iterable[str] = (), given: Iterable[str] = ()) -> None:
         """Keep this finished run's record, so that the same command is answered by ``answer`` next time."""
         global last_record
         from mlops_lint.cache import codec
@@ -246,6 +283,15 @@ class RunRecorder:
         files = [[path, state[0], state[1], state[2]] for path, state in cache.observed.items()]
         if any(entry[1] is None or entry[3] is None for entry in files):
             return  # a file could not be read: nothing to check it against next time
+        depends: dict[str, str | None] = {}
+        roots: list[list[str]] = []
+        for path in cache.observed:
+            has_entry, dependencies = cache.dependencies_of(path)
+            if not has_entry:
+                return  # its result was not kept: what it depended on is unknown
+            if dependencies is not None:
+                depends.update(dependencies.files)
+                roots.append([path, dependencies.root])
         records = _records(self.request, create=True)
         if records is None:
             return
@@ -255,6 +301,7 @@ class RunRecorder:
             "format": FORMAT, "kind": KIND, "key": key, "probes": self.probes, "exclude": list(exclude),
             "paths": paths, "files": files,
             "tree": None, "diagnostics": [codec.encode(d) for d in diagnostics], "warnings": list(warnings),
+            "depends": [[path, known] for path, known in sorted(depends.items())], "roots": roots, "given": list(given),
         }
         record["tree"] = tree.shape(paths, list(exclude), self.started_ns)
         _write(records / f"{key}.json", record)

@@ -20,7 +20,7 @@ try:  # hashlib's own blake2b, without loading OpenSSL: a replayed run (replay.p
 except ImportError:  # pragma: no cover - an interpreter without the builtin module
     from hashlib import blake2b
 
-FORMAT = 2  # of every cache file; bump when a layout changes
+FORMAT = 3  # of every cache file; bump when a layout changes
 SETTLE_SECONDS = 2
 PACKAGE = Path(__file__).resolve().parent.parent
 

@@ -3,14 +3,17 @@
 One JSON file, ``results-<configuration key>.json`` in the project's cache folder (folder.py)::
 
     {"format": 2, "kind": "mlops-lint results", "tool": <tool fingerprint>,
-     "files": {path: [stat signature, settled, content digest, [diagnostic, ...]]}}
+     "files": {path: [stat signature, settled, content digest, [diagnostic, ...], dependencies]}}
 
 The configuration key hashes the selected codes, every rule option, the suppression switch and
 the size limit;
 the tool fingerprint (version, own code, Python, catalog bytes) is checked inside, and a file
 written by another tool is an empty index. An entry is used when the file's stat signature is
 unchanged and was settled when taken (one ``os.stat``, no read: fingerprint.py), else when the
-digest of the bytes just read matches. Anything malformed is a miss, never an error.
+digest of the bytes just read matches; either way only while the other files of its project
+that its analysis read or looked for (``dependencies``: project/dependencies.py, null when it was
+linted alone) still read the same, so that editing ``utils.py`` re-analyses the files that import
+it. Anything malformed is a miss, never an error.
 
 Results that came from a resource failure (a ``MemoryError`` or ``RecursionError`` turned into
 MLO001 "too deeply nested", or any MLO003 internal error) are never stored: with more memory or
@@ -26,11 +29,15 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from mlops_lint.cache import codec, folder
 from mlops_lint.cache.fingerprint import digest, hash_parts, settled, signature, tool_fingerprint
 from mlops_lint.diagnostics import Diagnostic
+from mlops_lint.project.dependencies import Dependencies
+
+if TYPE_CHECKING:
+    Holds = Callable[[Dependencies], bool]  # whether the files a result depended on still read the same
 
 KIND = "mlops-lint results"
 # Diagnostics that may say more about this machine's state than about the file.
@@ -55,10 +62,19 @@ def configuration_key(
 
 def _valid_entry(entry: Any) -> bool:
     return (
-        type(entry) is list and len(entry) == 4
+        type(entry) is list and len(entry) == 5
         and (entry[0] is None or (type(entry[0]) is list and len(entry[0]) == 5))
         and type(entry[1]) is bool and type(entry[2]) is str and type(entry[3]) is list
+        and (entry[4] is None or Dependencies.decode(entry[4]) is not None)
     )
+
+
+def _dependencies_hold(entry: list[Any], holds: Holds | None) -> bool:
+    """Whether the other files an entry depended on are unchanged (an entry of a file linted alone: always)."""
+    if entry[4] is None:
+        return True
+    dependencies = Dependencies.decode(entry[4])
+    return dependencies is not None and holds is not None and holds(dependencies)
 
 
 class LintCache:
@@ -98,8 +114,9 @@ class LintCache:
             self.entries.pop(path, None)
             return None
 
-    def unchanged(self, path: str) -> list[Diagnostic] | None:
-        """The file's diagnostics if its stat signature proves it unchanged; one ``os.stat``, no read."""
+    def unchanged(self, path: str, holds: Holds | None = None) -> list[Diagnostic] | None:
+        """The file's diagnostics if its stat signature proves it unchanged (one ``os.stat``, no read)
+        and ``holds`` says the project files it depended on are too."""
         try:
             info = os.stat(path)
         except (OSError, ValueError):
@@ -107,31 +124,40 @@ class LintCache:
         state = [signature(info), settled(info, self.now_ns), None]
         self.observed[path] = state
         entry = self.entries.get(path)
-        if entry is None or not entry[1] or entry[0] != state[0]:
+        if entry is None or not entry[1] or entry[0] != state[0] or not _dependencies_hold(entry, holds):
             return None
         found = self._diagnostics(path, entry)
         if found is not None:
             state[2] = entry[2]
         return found
 
-    def get(self, path: str, digest: str) -> list[Diagnostic] | None:
-        """The file's diagnostics if the bytes just read are those it was analysed with."""
+    def get(self, path: str, digest: str, holds: Holds | None = None) -> list[Diagnostic] | None:
+        """The file's diagnostics if the bytes just read are those it was analysed with, and ``holds``
+        says the project files it depended on are unchanged."""
         state = self.observed.get(path)
         if state is not None:
             state[2] = digest
         entry = self.entries.get(path)
-        if entry is None or entry[2] != digest:
+        if entry is None or entry[2] != digest or not _dependencies_hold(entry, holds):
             return None
         found = self._diagnostics(path, entry)
         if found is not None and state is not None and (entry[0], entry[1]) != (state[0], state[1]):
-            self.changed[path] = [state[0], state[1], digest, entry[3]]  # next time, one stat suffices
+            self.changed[path] = [state[0], state[1], digest, entry[3], entry[4]]  # next time, one stat suffices
         return found
 
-    def put(self, path: str, digest: str, diagnostics: list[Diagnostic]) -> None:
+    def put(self, path: str, digest: str, diagnostics: list[Diagnostic], dependencies: Dependencies | None = None) -> None:
         if from_resource_failure(diagnostics):
             return
         state = self.observed.get(path) or [None, False, digest]
-        self.changed[path] = [state[0], state[1], digest, [codec.encode(d) for d in diagnostics]]
+        encoded = dependencies.encode() if dependencies is not None else None
+        self.changed[path] = [state[0], state[1], digest, [codec.encode(d) for d in diagnostics], encoded]
+
+    def dependencies_of(self, path: str) -> tuple[bool, Dependencies | None]:
+        """(whether ``path`` has an entry, the project files that entry depended on) for the run record (answers.py)."""
+        entry = self.changed.get(path) or self.entries.get(path)
+        if entry is None:
+            return False, None
+        return True, Dependencies.decode(entry[4]) if entry[4] is not None else None
 
     def save(self) -> None:
         if not self.changed:

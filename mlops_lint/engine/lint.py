@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from mlops_lint.catalog import Catalog, RuleSpec
 from mlops_lint.diagnostics import Diagnostic, Location, Position, Related, Severity
 from mlops_lint.engine.parse import parse_document
 from mlops_lint.engine.registry import rule_classes
+from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding
 from mlops_lint.engine.suppression import read_suppressions
 from mlops_lint.source import SourceDocument, SourceError, read_document
 
 if TYPE_CHECKING:
     from mlops_lint.analysis.module import AnalyzedModule
+    from mlops_lint.project import ProjectOptions
 
 
 def _debug(message: str, *args: object) -> None:
@@ -32,6 +34,9 @@ class LintOptions:
     selected: frozenset[str]
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     honour_noqa: bool = True
+    # The run's projects: a file's imports of its project's other modules are read and followed
+    # (mlops_lint/project/). None: each file alone.
+    project: ProjectOptions | None = None
 
 
 def engine_diagnostic(catalog: Catalog, code: str, path: str, message: str, line: int = 1, column: int = 0) -> Diagnostic:
@@ -71,18 +76,33 @@ class _Fields(dict[str, str]):
         return "{" + key + "}"
 
 
+def _place(module: AnalyzedModule, node: ast.AST) -> Location:
+    """Where a node is: in this module, or in another module of the project its dataflow followed."""
+    from mlops_lint.engine.elsewhere import owner
+
+    other = owner(module, node)
+    return _location(other.path, other.lines, node)
+
+
 def _diagnostic(spec: RuleSpec, module: AnalyzedModule, finding: Finding, options: dict[str, Any]) -> Diagnostic:
+    from mlops_lint.engine.elsewhere import other_file_line
     from mlops_lint.engine.message import render_fields
 
     lines = module.lines
+    if module.project is not None:  # a line of another file reads "8 of features.py"
+        finding = replace(finding, fields={
+            name: (other_file_line(module, value.node) or value) if isinstance(value, LineRef) else value
+            for name, value in finding.fields.items()
+        })
     fields = _Fields(render_fields(finding.fields, module.line_label))
     related = tuple(
-        Related(_location(module.path, lines, node), spec.related.get(key, key)) for key, node in finding.related
+        Related(_place(module, node), spec.related.get(key, key)) for key, node in finding.related
     )
     fix = None
     # The catalog's `fix` declares that the rule has a fixer (mlops_lint/fixes/, a registry test
     # pairs them); the finding is fixable only when the fixer hands over its edits, here and now.
-    if spec.fix is not None:
+    # A fixer edits this file: a finding with a place in another file is not offered one.
+    if spec.fix is not None and all(r.location.path == module.path for r in related):
         from mlops_lint.fixes.propose import propose
 
         fix = propose(spec, module, finding, options, fields)
@@ -98,6 +118,27 @@ def _diagnostic(spec: RuleSpec, module: AnalyzedModule, finding: Finding, option
     )
 
 
+def _own_findings(catalog: Catalog, code: str, options: LintOptions) -> Callable[[AnalyzedModule, ast.AST], bool]:
+    """Whether another module of the project, linted on its own, reports ``code`` on a node's line
+    (then a finding there is that module's business, not its caller's: engine/elsewhere.py)."""
+    from mlops_lint.project.model import project_for
+
+    assert options.project is not None
+    project = project_for(options.project, catalog)
+    alone = replace(options, selected=frozenset({code}), honour_noqa=False)
+
+    def its_own(owner: AnalyzedModule, node: ast.AST) -> bool:
+        key = (owner.path, owner.text, code)
+        lines = project.own_findings.get(key)
+        if lines is None:
+            project.own_findings[key] = set()  # an import cycle asking again meanwhile: not (yet) its own
+            found = lint_document(SourceDocument(owner.path, owner.text), catalog, alone)
+            lines = project.own_findings[key] = {d.location.start.line for d in found if d.code == code}
+        return getattr(node, "lineno", 0) in lines
+
+    return its_own
+
+
 def _run_rules(module: AnalyzedModule, options: LintOptions) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     catalog = module.catalog
@@ -108,6 +149,11 @@ def _run_rules(module: AnalyzedModule, options: LintOptions) -> list[Diagnostic]
         rule_options = {**spec.option_defaults(), **options.rule_options.get(code, {})}
         try:
             findings = list(cls().check(module, rule_options))
+            if module.project is not None:
+                from mlops_lint.engine.elsewhere import localise
+
+                its_own = _own_findings(catalog, code, options)
+                findings = [f for f in (localise(module, found, its_own) for found in findings) if f is not None]
         except RecursionError:
             # A tree ast could build (up to ~3000 levels) can still be too deep for a recursive
             # visitor; that is the input's limit, not a bug in the rule.
@@ -131,6 +177,8 @@ def _to_cells(document: SourceDocument, diagnostic: Diagnostic) -> Diagnostic:
         return diagnostic
 
     def convert(location: Location) -> Location:
+        if location.path != document.path:
+            return location  # a place in another file of the project (a .py file beside the notebook)
         cell, line = cell_map.to_cell(location.start.line)
         end_cell, end_line = cell_map.to_cell(location.end.line)
         start = Position(line, cell_map.to_cell_column(location.start.line, location.start.column))
@@ -163,7 +211,17 @@ def lint_document(document: SourceDocument, catalog: Catalog, options: LintOptio
     analyzed = AnalyzedModule(
         path=document.path, text=parsed.text, tree=parsed.tree, catalog=catalog, cell_map=document.cell_map
     )
-    diagnostics = _run_rules(analyzed, options)
+    if options.project is None:
+        diagnostics = _run_rules(analyzed, options)
+    else:
+        from mlops_lint.project.model import project_for
+
+        project = project_for(options.project, catalog)
+        with project.session(document.path) as reads:
+            analyzed.project = link = project.link(document.path)
+            link.module = analyzed
+            diagnostics = _run_rules(analyzed, options)
+        project.found[document.path] = project.dependencies(reads, document.path)
     if suppressions is not None and suppressions.noqa and diagnostics:
         diagnostics = [d for d in diagnostics if not suppressions.covers(d.code, d.location.start.line)]
     diagnostics = [_to_cells(document, d) for d in [*syntax, *diagnostics]]

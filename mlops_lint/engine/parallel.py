@@ -15,7 +15,7 @@ import itertools
 import os
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from mlops_lint.catalog import Catalog
 from mlops_lint.diagnostics import Diagnostic
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from mlops_lint.cache.results import LintCache
+    from mlops_lint.project.dependencies import Dependencies
 
 # Below this many files to analyse a pool costs more (fork, pipes) than it saves.
 PARALLEL_THRESHOLD = 32
@@ -50,6 +51,11 @@ class NoMLImports(list[Diagnostic]):
 class _Task:
     index: int
     document: SourceDocument
+
+
+# What a worker sends back for one file: its index, its diagnostics, and the other files of its
+# project they depended on (None when it was linted alone).
+_Result = tuple[int, list[Diagnostic], "Dependencies | None"]
 
 
 def default_jobs() -> int:
@@ -80,8 +86,26 @@ def screen(
     except SourceError as error:
         return [engine_diagnostic(catalog, "MLO002", path, str(error))] if "MLO002" in options.selected else []
     if prefilter is not None and not prefilter.keeps(document.text):
-        return NoMLImports()  # no selected rule can fire here: not even parsed (engine/prefilter.py)
+        # No selected rule can fire here (engine/prefilter.py), unless through a module of the
+        # project it imports that imports ML code (project/relevance.py): else not even parsed.
+        if options.project is None or not _project(options, catalog).relevant(path, document.text, prefilter):
+            return NoMLImports()
     return document
+
+
+def _project(options: LintOptions, catalog: Catalog) -> Any:
+    from mlops_lint.project.model import project_for
+
+    assert options.project is not None
+    return project_for(options.project, catalog)
+
+
+def lint_with_dependencies(document: SourceDocument, catalog: Catalog, options: LintOptions) -> tuple[list[Diagnostic], Dependencies | None]:
+    """``lint_document_safely``, and what the findings depended on besides the file (its project's modules)."""
+    diagnostics = lint_document_safely(document, catalog, options)
+    if options.project is None:
+        return diagnostics, None
+    return diagnostics, _project(options, catalog).found.pop(document.path, None)
 
 
 def _outcome(screened: list[Diagnostic]) -> str:
@@ -119,10 +143,10 @@ def _init_worker(catalog_dir: str | None, options: LintOptions) -> None:
     gc.freeze()
 
 
-def _lint_chunk(chunk: list[_Task]) -> list[tuple[int, list[Diagnostic]]]:
+def _lint_chunk(chunk: list[_Task]) -> list[_Result]:
     assert _WORKER is not None, "worker not initialised"
     catalog, options = _WORKER
-    return [(task.index, lint_document_safely(task.document, catalog, options)) for task in chunk]
+    return [(task.index, *lint_with_dependencies(task.document, catalog, options)) for task in chunk]
 
 
 def _context() -> Any:
@@ -151,11 +175,14 @@ class _Reader:
         self.cache = cache
         self.results: dict[int, list[Diagnostic]] = {}
         self.digests: dict[int, tuple[str, str]] = {}
+        # What deciding whether to analyse each file read of its project (project/relevance.py).
+        self.screening: dict[int, Dependencies] = {}
+        self.project = _project(options, catalog) if options.project is not None else None
 
     def tasks(self) -> Iterator[_Task]:
         for index, path in enumerate(self.paths):
             if self.cache is not None:
-                cached = self.cache.unchanged(path)  # one os.stat: an unchanged file is not even read
+                cached = self.cache.unchanged(path, self._dependencies_hold(path))  # one os.stat: an unchanged file is not even read
                 if cached is not None:
                     self.results[index] = cached
                     continue
@@ -172,7 +199,7 @@ class _Reader:
                 continue
             if self.cache is not None:
                 digest = self.cache.digest(data)
-                cached = self.cache.get(path, digest)
+                cached = self.cache.get(path, digest, self._dependencies_hold(path))
                 if cached is not None:
                     self.results[index] = cached
                     self.observe(path, CACHED)
@@ -180,7 +207,12 @@ class _Reader:
                 self.digests[index] = (path, digest)
             # Decoding and the prefilter are cheap: done here, a file without ML code never
             # travels to a worker, and a tree of such files needs no pool at all.
-            screened = screen(path, data, self.catalog, self.options, self.prefilter)
+            if self.project is None:
+                screened = screen(path, data, self.catalog, self.options, self.prefilter)
+            else:
+                with self.project.session(path) as reads:
+                    screened = screen(path, data, self.catalog, self.options, self.prefilter)
+                self.screening[index] = self.project.dependencies(reads, path)
             if isinstance(screened, list):
                 self.record(index, screened)
                 self.observe(path, _outcome(screened))
@@ -188,13 +220,23 @@ class _Reader:
             self.index_paths[index] = path
             yield _Task(index, screened)
 
-    def record(self, index: int, diagnostics: list[Diagnostic]) -> None:
+    def _dependencies_hold(self, path: str) -> Callable[[Dependencies], bool] | None:
+        """Whether the project files a cached result of ``path`` depended on still read the same."""
+        project = self.project
+        if project is None:
+            return None
+        return lambda dependencies: bool(project.still_holds(path, dependencies))
+
+    def record(self, index: int, diagnostics: list[Diagnostic], dependencies: Dependencies | None = None) -> None:
         self.results[index] = diagnostics
         if index in self.index_paths:
             self.observe(self.index_paths.pop(index), CHECKED)
+        screening = self.screening.pop(index, None)
+        if screening is not None:
+            dependencies = screening if dependencies is None else dependencies.union(screening)
         if self.cache is not None and index in self.digests:
             path, digest = self.digests.pop(index)
-            self.cache.put(path, digest, diagnostics)
+            self.cache.put(path, digest, diagnostics, dependencies)
 
 
 def lint_files(
@@ -229,10 +271,10 @@ def lint_files(
         check_pairing(catalog)
     if jobs <= 1 or len(head) < PARALLEL_THRESHOLD:
         for task in itertools.chain(head, tasks):
-            reader.record(task.index, lint_document_safely(task.document, catalog, options))
+            reader.record(task.index, *lint_with_dependencies(task.document, catalog, options))
     else:
-        for index, diagnostics in _in_pool(itertools.chain(head, tasks), jobs, catalog, options, catalog_dir):
-            reader.record(index, diagnostics)
+        for index, diagnostics, dependencies in _in_pool(itertools.chain(head, tasks), jobs, catalog, options, catalog_dir):
+            reader.record(index, diagnostics, dependencies)
     if cache is not None:
         cache.save()
     found = [d for index in sorted(reader.results) for d in reader.results[index]]
@@ -247,7 +289,7 @@ def _chunks(tasks: Iterable[_Task]) -> Iterator[list[_Task]]:
 
 def _in_pool(
     tasks: Iterable[_Task], jobs: int, catalog: Catalog, options: LintOptions, catalog_dir: str | None
-) -> Iterator[tuple[int, list[Diagnostic]]]:
+) -> Iterator[_Result]:
     """Results of every task, in order, from a pool fed a few chunks ahead (memory stays bounded).
 
     A worker that dies (killed, out of memory) breaks the pool instead of hanging it: the chunks
@@ -257,7 +299,7 @@ def _in_pool(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    in_flight: deque[tuple[list[_Task], Future[list[tuple[int, list[Diagnostic]]]]]] = deque()
+    in_flight: deque[tuple[list[_Task], Future[list[_Result]]]] = deque()
     leftovers: list[list[_Task]] = []
     with ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_init_worker,
                              initargs=(catalog_dir, options)) as pool:
@@ -285,4 +327,4 @@ def _in_pool(
             except BrokenProcessPool:
                 leftovers.append(chunk)
     for chunk in leftovers:
-        yield from ((task.index, lint_document_safely(task.document, catalog, options)) for task in chunk)
+        yield from ((task.index, *lint_with_dependencies(task.document, catalog, options)) for task in chunk)

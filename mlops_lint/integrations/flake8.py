@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import ast
 import logging
+import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from mlops_lint import __version__
+
+if TYPE_CHECKING:
+    from mlops_lint.project import ProjectOptions
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +34,16 @@ def _rule_options(folder: str) -> dict[str, dict[str, Any]]:
 
 def _internal_error(detail: str) -> str:
     return f"MLO003 {detail}; please report it"
+
+
+def _project_options(filename: str, folder: str) -> ProjectOptions | None:
+    """The file's project as the command line sees it: its siblings are read from disk when it
+    imports them (mlops_lint/project/); stdin, which has no folder of its own, is linted alone."""
+    from mlops_lint.project import ProjectOptions
+
+    if filename in ("-", "stdin"):
+        return None
+    return ProjectOptions((os.path.abspath(folder),), absolute=os.path.isabs(filename))
 
 
 class MlopsLintChecker:
@@ -94,7 +108,8 @@ class MlopsLintChecker:
             return
         # flake8 reads .py files only, so the text is always plain Python (never a notebook's JSON).
         document = SourceDocument(path=self.filename, text=text)
-        options = LintOptions(selected=frozenset(catalog.rules), rule_options=rule_options, honour_noqa=False)
+        options = LintOptions(selected=frozenset(catalog.rules), rule_options=rule_options, honour_noqa=False,
+                              project=_project_options(self.filename, folder))
         for diagnostic in lint_document(document, catalog, options):
             start = diagnostic.location.start
             # flake8 reads `# noqa` on the reported line only (and across a multi-line string); the

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
-from pygls.uris import to_fs_path
+from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import TextDocument
 
 from mlops_lint import __version__
@@ -68,13 +68,17 @@ def too_large(path: str, size: int, limit: int) -> Diagnostic:
     return engine_diagnostic(load_catalog(), "MLO002", path, detail(size, limit))
 
 
-def lint_text(path: str, text: str) -> list[Diagnostic]:
-    """Lint an unsaved buffer exactly as `mlops-lint check - --stdin-filename PATH` would (config included)."""
+def lint_text(path: str, text: str, overlay: tuple[tuple[str, bytes], ...] = ()) -> list[Diagnostic]:
+    """Lint an unsaved buffer exactly as `mlops-lint check - --stdin-filename PATH` would (config included).
+
+    ``overlay``: the editor's other open buffers, (path, bytes), read instead of the disk when the
+    buffer imports a module of its project (mlops_lint/project/).
+    """
     from mlops_lint.run import RunRequest, run
 
     # A lone surrogate (JSON allows "\ud800") becomes bytes the decoder reports as MLO002, not a crash.
     data = text.encode("utf-8", "surrogatepass")
-    return run(RunRequest(paths=("-",), stdin_filename=_as_given_on_the_command_line(path), stdin=data))
+    return run(RunRequest(paths=("-",), stdin_filename=_as_given_on_the_command_line(path), stdin=data, overlay=overlay))
 
 
 def _as_given_on_the_command_line(path: str) -> str:
@@ -256,6 +260,44 @@ class MlopsLintServer(LanguageServer):
     def schedule(self, uri: str) -> None:
         notebook = self.workspace.get_notebook_document(cell_uri=uri)
         self.lints.request(notebook.uri if notebook is not None else uri)
+        path = to_fs_path(uri) if notebook is None else None
+        if path and path.endswith(".py"):
+            for key in self._dependents(path):  # their findings may follow data into this module
+                self.lints.request(key)
+
+    def _dependents(self, path: str) -> list[str]:
+        """The other open documents (text files and notebooks) that may import the module at ``path``."""
+        from mlops_lint.project.dependents import dependents
+        from mlops_lint.source import SourceError, read_bytes
+        from mlops_lint.source.document import decode_python
+
+        files: dict[str, str] = {}  # path → key
+        texts: list[tuple[str, str]] = []
+        buffers: dict[str, str] = {}
+        for key, document in list(self.workspace.text_documents.items()):
+            own = to_fs_path(key)
+            if own and self.workspace.get_notebook_document(cell_uri=key) is None:
+                buffers[os.path.normpath(own)] = document.source
+                if own.endswith(".py"):
+                    files[own] = key
+                    texts.append((own, document.source))
+        for key, notebook in list(self.workspace.notebook_documents.items()):
+            own = to_fs_path(key)
+            if own:
+                files[own] = key
+                texts.append((own, "\n".join(self.workspace.get_text_document(c.document).source for c in notebook.cells)))
+        if len(texts) < 2:
+            return []
+
+        def read(module: str) -> str | None:
+            if module in buffers:
+                return buffers[module]
+            try:
+                return decode_python(read_bytes(module, self.max_document_bytes))
+            except SourceError:
+                return None
+
+        return [files[p] for p in dependents(path, texts, read, (os.getcwd(),))]
 
     def close(self, key: str) -> None:
         self.lints.forget(key)
@@ -310,7 +352,22 @@ class MlopsLintServer(LanguageServer):
             return None
         self.warm_up()
         self.snapshots[key] = snapshot
-        return start_lint(partial(lint_text, snapshot.path, snapshot.text))
+        return start_lint(partial(lint_text, snapshot.path, snapshot.text, self._open_modules(key)))
+
+    def _open_modules(self, key: str) -> tuple[tuple[str, bytes], ...]:
+        """The other open Python files' texts as the editor holds them (what a lint reads instead of the disk)."""
+        found = []
+        for uri, document in list(self.workspace.text_documents.items()):
+            path = to_fs_path(uri)
+            if uri != key and path and path.endswith(".py"):
+                found.append((path, document.source.encode("utf-8", "surrogatepass")))
+        return tuple(found)
+
+    def _target_elsewhere(self, location: Location) -> Target:
+        """Where a place in another file of the project lands: its own uri (its open buffer's units, if open)."""
+        uri = from_fs_path(os.path.abspath(location.path)) or location.path
+        document = self.workspace.text_documents.get(uri)
+        return Target(uri, client_units(document) if document is not None else (lambda range_: range_))
 
     def _finish(self, key: str, outcome: Outcome) -> None:
         snapshot = self.snapshots.pop(key, None)
@@ -330,7 +387,12 @@ class MlopsLintServer(LanguageServer):
         if self.workspace.get_notebook_document(notebook_uri=key) is None:
             [document] = documents
             target = Target(document.uri, client_units(document))
-            pairs = [(d, to_lsp(d, lambda _location: target)) for d in found]
+            here = os.path.abspath(snapshot.path)
+
+            def target_here(location: Location) -> Target:
+                return target if os.path.abspath(location.path) == here else self._target_elsewhere(location)
+
+            pairs = [(d, to_lsp(d, target_here)) for d in found]
             self.published[key] = pairs
             self.places[key] = lambda edit: (key, snapshot.edit_to_document(edit))
             self.text_document_publish_diagnostics(
@@ -340,7 +402,11 @@ class MlopsLintServer(LanguageServer):
 
         targets = [Target(document.uri, client_units(document)) for document in documents]
 
+        notebook_path = os.path.abspath(snapshot.path)
+
         def target_of(location: Location) -> Target:
+            if os.path.abspath(location.path) != notebook_path:
+                return self._target_elsewhere(location)  # a module beside the notebook
             return targets[min((location.cell or 1), len(documents)) - 1]
 
         # The engine read the notebook as nbformat JSON; its cell numbers count the cells we passed (code only).

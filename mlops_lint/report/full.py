@@ -46,6 +46,9 @@ def render(diagnostics: Sequence[Diagnostic], color: bool = False, sources: Sour
             console.print(escape(frame_line), style="dim")
         for related in d.related:
             console.print(f"  [cyan]{escape(printable(related.label))}[/]: {escape(place(related.location))}")
+            if related.location.path != d.location.path:  # a place in another file: show it too
+                for frame_line in _frame(sources, related.location, context=0):
+                    console.print("  " + escape(frame_line), style="dim")
         if d.fix is not None:
             console.print(f"  [green]fixable[/] ({d.fix.applicability.value}): {escape(printable(d.fix.title))}")
         if d.url:

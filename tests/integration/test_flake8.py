@@ -86,6 +86,17 @@ def test_same_findings_on_every_fixture_and_the_example(tmp_path):
     assert (str((tmp_path / "leaky.py").resolve()), "MLO101", 5, 36) in theirs
 
 
+def test_flake8_follows_the_data_into_sibling_modules_as_the_cli_does():
+    # flake8 hands the plugin one file at a time; the helper modules beside it are read from disk.
+    project = ROOT / "tests" / "fixtures" / "project" / "MLO101_helper_fits_scaler"
+    ours = findings(mlops_lint("--select", "MLO101", ".", cwd=project).stdout, project)
+    theirs = findings(flake8("--select", "MLO101", ".", cwd=project).stdout, project)
+    assert theirs == ours == {
+        (str(project / "train_scales_everything.py"), "MLO101", 8, 36),
+        (str(project / "train_without_ml_imports.py"), "MLO101", 7, 36),
+    }
+
+
 def test_plain_flake8_run_keeps_mlops_lint_default_selection(tmp_path):
     (tmp_path / "leaky.py").write_text(LEAKY.format(noqa=""))
     ours = findings(mlops_lint("leaky.py", cwd=tmp_path).stdout, tmp_path)

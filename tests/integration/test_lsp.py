@@ -523,3 +523,44 @@ def test_every_fixable_notebook_fixture_gets_its_fixes_as_cell_code_actions(clie
                     counts.append(len(found))
                 assert counts[1] < counts[0], (fixture, code)
     assert offered >= len(notebooks)
+
+
+PROJECT_TRAIN = """\
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+from utils import prepare
+
+frame = pd.read_csv("houses.csv")
+X = prepare(frame.drop(columns="price"))
+X_train, X_test, y_train, y_test = train_test_split(X, frame["price"], random_state=0)
+"""
+HARMLESS_UTILS = "def prepare(frame):\n    return frame.dropna()\n"
+LEAKY_UTILS = """\
+from sklearn.preprocessing import StandardScaler
+
+
+def prepare(frame):
+    return StandardScaler().fit_transform(frame.dropna())
+"""
+
+
+def test_a_module_edited_in_the_editor_relints_its_importers_with_the_buffer_not_the_disk(client, tmp_path):
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "utils.py").write_text(HARMLESS_UTILS)  # the disk stays harmless throughout
+    train, utils = (tmp_path / "train.py").as_uri(), (tmp_path / "utils.py").as_uri()
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": train, "languageId": "python", "version": 1, "text": PROJECT_TRAIN}})
+    assert client.diagnostics(train)["params"]["diagnostics"] == []
+
+    # utils.py opened with unsaved leaky text: train.py is linted again, reading that buffer.
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": utils, "languageId": "python", "version": 1, "text": LEAKY_UTILS}})
+    [diagnostic] = client.diagnostics(train)["params"]["diagnostics"]
+    assert (diagnostic["code"], diagnostic["range"]["start"]["line"]) == ("MLO101", 7)
+    # The fit is a related location in utils.py, named by its own uri.
+    assert diagnostic["relatedInformation"] == [{
+        "location": {"uri": utils, "range": {"start": {"line": 4, "character": 11}, "end": {"line": 4, "character": 57}}},
+        "message": "fitted here",
+    }]
+
+    client.notify("textDocument/didChange", {"textDocument": {"uri": utils, "version": 2}, "contentChanges": [{"text": HARMLESS_UTILS}]})
+    assert client.diagnostics(train)["params"]["diagnostics"] == []

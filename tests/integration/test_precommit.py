@@ -115,3 +115,32 @@ def test_the_documented_pre_commit_run_prints_what_the_doc_shows(tmp_path, pre_c
     assert matches(command.expected, result.stdout + result.stderr), (
         f"{example.id}: `$ {command.line}` no longer prints what the doc shows.\n"
         f"--- the doc\n{as_shown(command.expected)}\n--- the tool\n{as_shown(result.stdout + result.stderr)}")
+
+
+def test_the_hook_given_one_staged_file_reads_its_unstaged_helper_module(tmp_path, pre_commit_home):
+    # pre-commit passes only the staged train.py; utils.py, never added, is read from disk all the same.
+    rev = checkout_head()
+    repo = tmp_path / "project"
+    repo.mkdir()
+    git("init", "-q", cwd=repo)
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n- repo: {ROOT}\n  rev: {rev}\n  hooks:\n  - id: mlops-lint\n"
+    )
+    (repo / "utils.py").write_text(
+        "from sklearn.preprocessing import StandardScaler\n\n\n"
+        "def prepare(frame):\n    return StandardScaler().fit_transform(frame)\n"
+    )
+    (repo / "train.py").write_text(
+        "from sklearn.model_selection import train_test_split\n\nfrom utils import prepare\n\n"
+        "X = prepare(X)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+    )
+    git("add", ".pre-commit-config.yaml", "train.py", cwd=repo)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home), "NO_COLOR": "1", "PRE_COMMIT_COLOR": "never"}
+    env.pop("PYTHONPATH", None)
+    failed = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--files", "train.py", "--color", "never"],
+        cwd=repo, capture_output=True, text=True, env=env, timeout=600,
+    )
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert any(line.startswith("train.py:6:36: MLO101 ") for line in failed.stdout.splitlines()), failed.stdout
+    assert not any(line.startswith("utils.py:") for line in failed.stdout.splitlines())
