@@ -188,24 +188,6 @@ def test_importing_mlops_lint_stays_cheap():
     assert imported.stdout == "[]\n"
 
 
-def test_the_collector_is_paused_during_a_lint_and_left_as_it_was():
-    import gc
-
-    from mlops_lint.integrations.ipython_session import _young_garbage_only
-
-    assert gc.isenabled()
-    with _young_garbage_only():
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with _young_garbage_only():
-            assert not gc.isenabled()
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-
-
 def test_a_noqa_comment_in_a_cell_is_honoured(session):
     runs = run_all(session, [("read", READ), ("scale", SCALE), ("split", SPLIT + "  # noqa: MLO101")])
     assert (runs[-1].outputs, session.extension().shown) == ([], {})

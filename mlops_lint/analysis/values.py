@@ -8,8 +8,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Hashable, Iterable, Mapping, NamedTuple
+from typing import AbstractSet, Hashable, Iterable, Mapping, NamedTuple
 
+from mlops_lint.analysis.lineage import union
 from mlops_lint.catalog import ApiEntry
 
 TRAIN = "train"
@@ -65,13 +66,13 @@ class Value:
       (``grid = {...}`` then ``GridSearchCV(svc, grid)``: the grid's literal).
     """
 
-    sources: frozenset[Hashable] = frozenset()
-    fits: frozenset[Fit] = frozenset()
+    sources: AbstractSet[Hashable] = frozenset()  # plain or shared (analysis/lineage.py)
+    fits: AbstractSet[Fit] = frozenset()  # plain or shared (analysis/lineage.py)
     roles: frozenset[str] = frozenset()
-    calls: frozenset[tuple[str, ast.Call]] = frozenset()
-    split_nodes: frozenset[ast.Call] = frozenset()
+    calls: AbstractSet[tuple[str, ast.Call]] = frozenset()  # plain or shared (analysis/lineage.py)
+    split_nodes: AbstractSet[ast.Call] = frozenset()  # plain or shared (analysis/lineage.py)
     instance_of: ApiEntry | None = None
-    fitted: frozenset[Fit] = frozenset()
+    fitted: AbstractSet[Fit] = frozenset()  # plain or shared (analysis/lineage.py)
     elements: tuple["Value", ...] | None = None
     item: "Value | None" = None
     function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
@@ -121,8 +122,8 @@ _new = object.__new__
 _DEFAULTS = dict(EMPTY.__dict__)
 
 
-def _data(sources: frozenset[Hashable], fits: frozenset[Fit], roles: frozenset[str], calls: frozenset[tuple[str, ast.Call]],
-          split_nodes: frozenset[ast.Call]) -> Value:
+def _data(sources: AbstractSet[Hashable], fits: AbstractSet[Fit], roles: frozenset[str], calls: AbstractSet[tuple[str, ast.Call]],
+          split_nodes: AbstractSet[ast.Call]) -> Value:
     value = _new(Value)
     fields = value.__dict__
     fields.update(_DEFAULTS)
@@ -151,18 +152,15 @@ def join(values: Iterable[Value]) -> Value:
     sources, fits, roles, calls, splits, fitted = first.sources, first.fits, first.roles, first.calls, first.split_nodes, first.fitted
     instance, function, made_by, origin = first.instance_of, first.function, first.made_by, first.origin
     for v in rest:
-        if v.sources is not sources and not v.sources <= sources:
-            sources = sources | v.sources
-        if v.fits and not v.fits <= fits:
-            fits = fits | v.fits
+        # Lineage sets share their parts past a small size (analysis/lineage.py): a long chain of
+        # derivations must not copy its whole history at every step.
+        sources = union(sources, v.sources)
+        fits = union(fits, v.fits)
         if v.roles and not v.roles <= roles:
             roles = roles | v.roles
-        if v.calls and not v.calls <= calls:
-            calls = calls | v.calls
-        if v.split_nodes:
-            splits = splits | v.split_nodes
-        if v.fitted:
-            fitted = fitted | v.fitted
+        calls = union(calls, v.calls)
+        splits = union(splits, v.split_nodes)
+        fitted = union(fitted, v.fitted)
         if v.instance_of is not instance:
             instance = None
         if v.function is not function:
@@ -188,7 +186,7 @@ def derive(inputs: Iterable[Value], call: tuple[str, ast.Call] | None = None, **
     """A new data value computed from ``inputs`` (their lineage, fits and roles flow on)."""
     value = join([v.as_data() for v in inputs])
     if call is not None:
-        changes.setdefault("calls", value.calls | {call})
+        changes.setdefault("calls", union(value.calls, frozenset((call,))))
     return evolve(value, **changes) if changes else value
 
 

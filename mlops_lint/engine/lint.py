@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from mlops_lint.catalog import Catalog, RuleSpec
 from mlops_lint.diagnostics import Diagnostic, Location, Position, Related, Severity
+from mlops_lint.engine.collector import young_garbage_only
 from mlops_lint.engine.parse import parse_document
 from mlops_lint.engine.registry import rule_classes
 from mlops_lint.engine.message import LineRef
@@ -193,6 +194,11 @@ def _to_cells(document: SourceDocument, diagnostic: Diagnostic) -> Diagnostic:
 
 
 def lint_document(document: SourceDocument, catalog: Catalog, options: LintOptions) -> list[Diagnostic]:
+    with young_garbage_only():
+        return _lint_document(document, catalog, options)
+
+
+def _lint_document(document: SourceDocument, catalog: Catalog, options: LintOptions) -> list[Diagnostic]:
     suppressions = read_suppressions(document.text) if options.honour_noqa else None
     if suppressions is not None and suppressions.skip_file:
         return []

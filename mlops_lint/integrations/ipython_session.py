@@ -10,8 +10,6 @@ very same text. Positions are reported per cell, numbered by execution count (``
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -78,29 +76,9 @@ class SessionLinter:
         document = document_from_cells(SESSION_PATH, ((cell.number, cell.source) for cell in cells))
         if self._prefilter is not None and not self._prefilter.keeps(document.text):
             return []
-        with _young_garbage_only():
-            return lint_document_safely(document, self.catalog, self.options)
-
-
-@contextmanager
-def _young_garbage_only() -> Iterator[None]:
-    """Collect what the lint leaves behind while it is young, so that it never triggers a full collection.
-
-    A lint allocates reference cycles (trees, dataflow states). Left to the collector they are
-    promoted and, every few cells, set off a full collection: one that walks every object of the
-    user's kernel, data frames included (in the benchmark, each 500-line cell's slowest runs were
-    exactly those). With the collector paused during the lint and generations 0-1 collected after,
-    only the lint's own young objects are walked.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.collect(1)
-        gc.enable()
+        # lint_document pauses the collector (engine/collector.py): a full collection would walk
+        # every object of the user's kernel, data frames included.
+        return lint_document_safely(document, self.catalog, self.options)
 
 
 def shown_below(findings: Iterable[Diagnostic], number: int) -> list[Diagnostic]:

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from mlops_lint.analysis.arguments import keyword
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding, Options, Rule
-from mlops_lint.rules.comparison.splits_and_scores import Comparisons, Score, Split, comparisons
+from mlops_lint.rules.comparison.splits_and_scores import Score, Split, comparisons
 
 _UNKNOWN = object()
+
+
+class _Earlier(NamedTuple):
+    """A split already met in one experiment (same data, same scope), as later splits compare with it."""
+
+    split: Split
+    seed: object
+    settings: str
+    models: frozenset[object]
+
+    @property
+    def key(self) -> tuple[object, str, frozenset[object]]:
+        return self.seed, self.settings, self.models
 
 
 def _seed(module: AnalyzedModule, split: Split) -> object:
@@ -34,6 +47,21 @@ def _data(split: Split) -> tuple[object, ...]:
     return tuple(arg.value.sources for arg in split.event.data)
 
 
+def _models(scores: list[Score]) -> frozenset[object]:
+    """The models a split's scores grade, where they are known (unknown ones compare with nothing)."""
+    return frozenset(score.model for score in scores if score.model is not None)
+
+
+def _why_different(first_seed: object, second_seed: object, first_settings: str, second_settings: str) -> str | None:
+    if None in (first_seed, second_seed):
+        return "no fixed random_state"
+    if first_seed != second_seed:
+        return f"random_state {first_seed} vs {second_seed}"
+    if first_settings != second_settings:
+        return "different split sizes or stratification"
+    return None
+
+
 def _settings(split: Split) -> str:
     """How it is split (sizes, stratification), apart from the seed."""
     param = split.entry.get("seed-param")
@@ -47,42 +75,26 @@ class InconsistentComparison(Rule):
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         found = comparisons(module)
-        scored = [
-            (split, [score for score in found.scores if split.call in score.splits])
-            for split in found.splits if not found.in_loop(split.call)
-        ]
-        scored = [(split, scores) for split, scores in scored if scores]
-        for index, (split, scores) in enumerate(scored):
-            for earlier, earlier_scores in scored[:index]:
-                if not self._same_experiment(found, earlier, split):
-                    continue
-                reason = self._why_different(module, earlier, split)
-                if reason is None or not self._different_models(earlier_scores, scores):
-                    continue
-                yield Finding(split.call, {"first_line": LineRef(earlier.call), "reason": reason}, related=(("first", earlier.call),))
-                break
-
-    @staticmethod
-    def _same_experiment(found: Comparisons, first: Split, second: Split) -> bool:
-        """Two splits of the same data in one scope: one comparison (different data is another)."""
-        return found.scope_of(first.call) is found.scope_of(second.call) and _data(first) == _data(second)
-
-    @staticmethod
-    def _why_different(module: AnalyzedModule, first: Split, second: Split) -> str | None:
-        seeds = (_seed(module, first), _seed(module, second))
-        if _UNKNOWN in seeds:
-            return None
-        if None in seeds:
-            return "no fixed random_state"
-        if seeds[0] != seeds[1]:
-            return f"random_state {seeds[0]} vs {seeds[1]}"
-        if _settings(first) != _settings(second):
-            return "different split sizes or stratification"
-        return None
-
-    @staticmethod
-    def _different_models(first: list[Score], second: list[Score]) -> bool:
-        """The two splits score different models (or a model we cannot name: then assume so only if named ones differ)."""
-        first_models = {score.model for score in first if score.model is not None}
-        second_models = {score.model for score in second if score.model is not None}
-        return bool(first_models) and bool(second_models) and first_models != second_models
+        # Only splits of the same data in one scope are compared (one experiment): group them once
+        # instead of pairing every split with every earlier one.
+        experiments: dict[tuple[int, tuple[object, ...]], list[_Earlier]] = {}
+        for split in found.splits:
+            scores = found.scores_of(split.call)
+            if not scores or found.in_loop(split.call):
+                continue
+            models = _models(scores)
+            seed = _seed(module, split)
+            earlier_ones = experiments.setdefault((id(found.scope_of(split.call)), _data(split)), [])
+            if seed is not _UNKNOWN and models:
+                settings = _settings(split)
+                for earlier in earlier_ones:
+                    reason = _why_different(earlier.seed, seed, earlier.settings, settings)
+                    if reason is not None and earlier.models != models:
+                        yield Finding(split.call, {"first_line": LineRef(earlier.split.call), "reason": reason},
+                                      related=(("first", earlier.split.call),))
+                        break
+                key = (seed, settings, models)
+                # Earlier splits alike in seed, settings and models give every later split the same
+                # answer: the first of them stands for all.
+                if all(earlier.key != key for earlier in earlier_ones):
+                    earlier_ones.append(_Earlier(split, seed, settings, models))

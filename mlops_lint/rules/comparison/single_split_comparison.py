@@ -28,8 +28,8 @@ class SingleSplitComparison(Rule):
             if found.scope_of(split.call) in repeated:
                 continue  # repeated splits
             models: list[object] = []
-            for score in found.scores:
-                if split.call not in score.splits or score.model is None:
+            for score in found.scores_of(split.call):
+                if score.model is None:
                     continue
                 if score.model not in models:
                     models.append(score.model)

@@ -93,6 +93,18 @@ class Comparisons:
             found.append(Score(call, model, text, names, text is not None and self._from_loop(call, event), tested))
         return found
 
+    def scores_of(self, split: ast.Call) -> list[Score]:
+        """The scores of the test part of ``split``, in flow order."""
+        return self._scores_by_split.get(split, [])
+
+    @cached_property
+    def _scores_by_split(self) -> dict[ast.Call, list[Score]]:
+        found: dict[ast.Call, list[Score]] = {}
+        for score in self.scores:
+            for split in score.splits:
+                found.setdefault(split, []).append(score)
+        return found
+
     def _model_of(self, call: ast.Call, event: Event) -> tuple[object | None, str | None]:
         """The model a score grades: the object of ``model.score(...)``, or the one whose prediction is
         passed (``f1_score(y, clf.predict(X))``, or a name bound to such a prediction)."""

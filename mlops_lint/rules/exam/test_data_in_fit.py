@@ -99,7 +99,7 @@ class TestDataInFit(Rule):
         parameters typed in as literals and graded on that test set (``GridSearchCV(SVC(), {"C": ...})
         .fit(X, y)``, then ``SVC(C=0.1).fit(X_train, y_train)`` scored on ``X_test``)."""
         flow = module.dataflow
-        found = [g for g in gradings(module) if g.model is not None and g.model.made_by is not None]
+        graded: list[tuple[Grading, ast.AST]] | None = None  # each grading's test split, found once for all searches
         for event in flow.events_of("search-fit"):
             search, fit = event.entry, event.fit
             if event.node in reported or search is None or fit is None or fit.data_node is None or event.receiver is None:
@@ -115,11 +115,19 @@ class TestDataInFit(Rule):
             if not keys or built is None:
                 continue
             wanted = _signature(module, built, keys, 0)
-            for grading in found:
+            if graded is None:
+                graded = [
+                    (grading, split) for grading in gradings(module)
+                    if grading.model is not None and grading.model.made_by is not None and grading.seq is not None
+                    and (split := _graded_test_split(facts, grading)) is not None
+                ]
+            holds: dict[ast.AST, bool] = {}
+            for grading, split in graded:
                 if grading.seq is None or grading.seq < event.seq:
                     continue  # graded before the search could tell anything
-                split = _graded_test_split(facts, grading)
-                if split is None or not facts.holds_rows_of(fit.data, split):
+                if split not in holds:
+                    holds[split] = facts.holds_rows_of(fit.data, split)
+                if not holds[split]:
                     continue
                 model = grading.model.made_by if grading.model is not None else None
                 if model is None or model is built or _signature(module, model, keys, 0) != wanted or not _sets_a_key(model, keys, module):
