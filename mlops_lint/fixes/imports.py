@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import Counter
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.diagnostics import Position, TextEdit
@@ -33,6 +34,14 @@ def _taken_names(module: AnalyzedModule) -> frozenset[str]:
         elif isinstance(node, ast.alias):
             names.add((node.asname or node.name).split(".")[0])
     return frozenset(names)
+
+
+def _name_counts(module: AnalyzedModule) -> Counter[str]:
+    return Counter(node.id for node in module.nodes_of(ast.Name))
+
+
+def _top_level_imports(module: AnalyzedModule) -> list[ast.Import | ast.ImportFrom]:
+    return [node for node in module.tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
 
 
 def fresh_name(module: AnalyzedModule, stem: str, also_taken: set[str] | frozenset[str] = frozenset()) -> str:
@@ -58,7 +67,7 @@ class Imports:
         self._locals: dict[str, str] = {}
 
     def _top_level_imports(self) -> list[ast.Import | ast.ImportFrom]:
-        return [node for node in self.module.tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+        return self.module.shared(_top_level_imports)  # counted once per module, not once per fix
 
     def _bound_before(self, line: int) -> dict[str, str]:
         """Local name → qualified name of the top-level imports that end before ``line``."""
@@ -141,7 +150,7 @@ def replace_callee(module: AnalyzedModule, source: Source, imports: Imports, cal
 
 
 def _renamed_import(module: AnalyzedModule, source: Source, local: str, parent: str, name: str) -> TextEdit | None:
-    if name in taken_names(module) or sum(node.id == local for node in module.nodes_of(ast.Name)) != 1:
+    if name in taken_names(module) or module.shared(_name_counts)[local] != 1:
         return None
     for node in module.tree.body:
         if isinstance(node, ast.ImportFrom) and node.module == parent and node.level == 0:

@@ -21,9 +21,7 @@ class Placed:
     statement: ast.stmt
     body: list[ast.stmt]
 
-    @property
-    def index(self) -> int:
-        return next(i for i, s in enumerate(self.body) if s is self.statement)
+    index: int
 
     def after(self) -> list[ast.stmt]:
         return self.body[self.index + 1:]
@@ -47,11 +45,20 @@ def placed_in_scope(module: AnalyzedModule, node: ast.AST) -> Placed | None:
     if statement is None:
         return None
     owner = module.parents.get(statement)
-    if isinstance(owner, ast.Module) and any(s is statement for s in owner.body):
-        return Placed(statement, owner.body)
-    if isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(s is statement for s in owner.body):
-        return Placed(statement, owner.body)
+    # A statement whose parent is the module or a function sits in its body (they hold no other statements).
+    if isinstance(owner, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef)):
+        return Placed(statement, owner.body, module.shared(_positions_in_bodies)[statement])
     return None
+
+
+def _positions_in_bodies(module: AnalyzedModule) -> dict[ast.stmt, int]:
+    """Each statement of the module's and its functions' bodies → its index there, found once per module."""
+    positions: dict[ast.stmt, int] = {}
+    owners: list[ast.Module | ast.FunctionDef | ast.AsyncFunctionDef] = [
+        module.tree, *module.nodes_of(ast.FunctionDef), *module.nodes_of(ast.AsyncFunctionDef)]
+    for owner in owners:
+        positions.update((statement, index) for index, statement in enumerate(owner.body))
+    return positions
 
 
 def _parameters(arguments: ast.arguments) -> set[str]:

@@ -112,7 +112,7 @@ class MlopsLintChecker:
                               project=_project_options(self.filename, folder))
         for diagnostic in lint_document(document, catalog, options):
             start = diagnostic.location.start
-            # flake8 reads `# noqa` on the reported line only (and across a multi-line string); the
+            # flake8 reads a noqa comment on the reported line only (and across a multi-line string); the
             # CLI reads it on any line of a wrapped statement, as docs/integrations.md promises here too.
             if not self.disable_noqa and suppressions.covers(diagnostic.code, start.line):
                 continue

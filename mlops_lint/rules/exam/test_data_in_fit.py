@@ -100,6 +100,13 @@ class TestDataInFit(Rule):
         .fit(X, y)``, then ``SVC(C=0.1).fit(X_train, y_train)`` scored on ``X_test``)."""
         flow = module.dataflow
         graded: list[tuple[Grading, ast.AST]] | None = None  # each grading's test split, found once for all searches
+        signatures: dict[tuple[ast.Call, frozenset[str]], object] = {}
+
+        def signature(model: ast.Call, keys: frozenset[str]) -> object:
+            if (model, keys) not in signatures:
+                signatures[model, keys] = _signature(module, model, keys, 0)
+            return signatures[model, keys]
+
         for event in flow.events_of("search-fit"):
             search, fit = event.entry, event.fit
             if event.node in reported or search is None or fit is None or fit.data_node is None or event.receiver is None:
@@ -114,7 +121,7 @@ class TestDataInFit(Rule):
             built = flow.value_of(estimator).made_by
             if not keys or built is None:
                 continue
-            wanted = _signature(module, built, keys, 0)
+            wanted = signature(built, keys)
             if graded is None:
                 graded = [
                     (grading, split) for grading in gradings(module)
@@ -125,12 +132,14 @@ class TestDataInFit(Rule):
             for grading, split in graded:
                 if grading.seq is None or grading.seq < event.seq:
                     continue  # graded before the search could tell anything
+                model = grading.model.made_by if grading.model is not None else None
+                # The model's build is compared first: it is memoised, while whether the search's data
+                # holds the split's test rows is a walk over the dataflow.
+                if model is None or model is built or signature(model, keys) != wanted or not _sets_a_key(model, keys, module):
+                    continue
                 if split not in holds:
                     holds[split] = facts.holds_rows_of(fit.data, split)
                 if not holds[split]:
-                    continue
-                model = grading.model.made_by if grading.model is not None else None
-                if model is None or model is built or _signature(module, model, keys, 0) != wanted or not _sets_a_key(model, keys, module):
                     continue
                 reported.add(event.node)
                 yield Finding(
