@@ -189,6 +189,8 @@ class CallSemantics(Interpreter):
             output = derive(args[:1] or list(keywords.values())[:1], method)
             self.emit(Event("transform", node, entry, self._x_arg(node, args, keywords), self.next_seq(), receiver=receiver))
             return evolve(output, fits=output.fits | receiver.fitted)
+        if name == "copy" and not node.args and not node.keywords and receiver.columns is not None:
+            return receiver  # df.copy(): the same columns, each holding what it held
         if name == "fit_resample" and entry is not None:
             return self._resample(node, entry, args, keywords, method, receiver=receiver)
         if name == "split" and entry is not None and entry.role == "cv-splitter":
@@ -216,7 +218,7 @@ class CallSemantics(Interpreter):
         data_node = argument(node, 0, "X")
         data = (args[0] if node.args else keywords.get("X", EMPTY)).as_data()
         target = args[1] if len(args) > 1 else keywords.get("y")
-        fit = Fit("fit", node, entry, data, target, data_node, self.next_seq())
+        fit = Fit("fit", node, entry, data, target, data_node, self.next_seq(), receiver.made_by)
         kind = "search-fit" if entry is not None and entry.role == "search" else "fit"
         data_args = self._x_arg(node, args, keywords)
         y_node = argument(node, 1, "y")

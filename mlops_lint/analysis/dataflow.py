@@ -48,7 +48,9 @@ environment and merge; a loop body runs once and merges with the state before it
 (parameters as fresh lineage, globals as they stand at the end of the module, an enclosing
 function's variables as they stand at its end) and followed at call
 sites with the arguments' values (memoised per argument values; recursion is cut off).
-Subscript/attribute writes (``df["a"] = ...``, ``df.loc[:, c] = ...``) update the whole frame.
+Subscript/attribute writes (``df["a"] = ...``, ``df.loc[:, c] = ...``) update the whole frame; by
+label, the frame also knows what each written column holds, so a later read of other columns by
+label does not carry what was written (``analysis/columns.py``).
 Notebooks arrive as one module, cells in order.
 """
 
@@ -59,6 +61,8 @@ import heapq
 from functools import cached_property
 from typing import TYPE_CHECKING, Iterable
 
+from mlops_lint.analysis.columns import reads_labels, written_labels
+from mlops_lint.analysis.columns import write as write_columns
 from mlops_lint.analysis.interpreter import Function
 from mlops_lint.analysis.names import dotted_name
 from mlops_lint.analysis.project import ProjectCalls
@@ -186,7 +190,9 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
                 self.bind(node.target, self.expr(node.value, scope), scope, origin=node.value)
         elif isinstance(node, ast.AugAssign):
             old = self.expr(node.target, scope)
-            self.bind(node.target, derive([old, self.expr(node.value, scope)]), scope)
+            # df["a"] += 1 replaces a column the frame has: the target is its own origin.
+            self.bind(node.target, derive([old, self.expr(node.value, scope)]), scope,
+                      origin=node.target if isinstance(node.target, ast.Subscript) else None)
         elif isinstance(node, ast.Expr):
             value = self.expr(node.value, scope)
             if value is not EMPTY:
@@ -264,12 +270,20 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
                 receiver = self.expr(target.value, scope)
             self.emit(Event("store", target, None, (DataArg(target, value, "value"),), self.next_seq(), receiver=receiver))
         elif isinstance(target, ast.Subscript):
-            # df["a"] = ... / df.loc[:, cols] = ...: the frame now holds what was written into it.
+            # df["a"] = ... / df.loc[:, cols] = ...: the frame now holds what was written into it;
+            # by label, it knows which columns hold what (analysis/columns.py).
             self.expr(target.slice, scope)
             frame = _store_key(target)
             old = self._lookup_key(frame, scope) if frame is not None else None
             if frame is not None:
-                scope.env[frame] = derive([old, value]) if old is not None else value.as_data()
+                origin_of = self._origin_in(scope)
+                written = written_labels(target, origin_of)
+                if written is not None:
+                    labels, partial = written
+                    replaced = partial or (origin is not None and reads_labels(origin, frame, labels, origin_of))
+                    scope.env[frame] = write_columns(old, labels, value, replaced)
+                else:
+                    scope.env[frame] = derive([old, value]) if old is not None else value.as_data()
             self.emit(Event("store", target, None, (DataArg(target, value, "value"),), self.next_seq(), receiver=old))
 
     def _unpack(self, targets: list[ast.expr], value: Value, scope: Scope) -> None:

@@ -26,7 +26,7 @@ class Fit:
     supervised score function whose result picks columns). ``entry`` is the catalog entry of the
     object's class or of the function (None for objects the catalog does not know). ``data_node``
     is the expression of the data argument (for naming it). Compared by identity: one record per
-    interpretation of a call.
+    interpretation of a call. ``made_by`` is the call that built the fitted object, when known.
     """
 
     kind: str
@@ -36,6 +36,7 @@ class Fit:
     target: "Value | None"
     data_node: ast.expr | None
     seq: int
+    made_by: ast.Call | None = None  # the constructor of the fitted object (its settings: ``categories=``)
 
     @property
     def role(self) -> str | None:
@@ -64,6 +65,9 @@ class Value:
       search whose outcome is read, the splitter whose settings decide a split, the model scored).
     - ``origin``: the expression this value was last bound from by a plain assignment
       (``grid = {...}`` then ``GridSearchCV(svc, grid)``: the grid's literal).
+    - ``columns``: for a data frame whose columns were written by label (``df["a_s"] = ...``), what
+      each written column holds apart from the rest of the frame (``analysis/columns.py``); the
+      value itself is the whole frame. Like ``origin``, it does not flow on into derived values.
     """
 
     sources: AbstractSet[Hashable] = frozenset()  # plain or shared (analysis/lineage.py)
@@ -78,6 +82,7 @@ class Value:
     function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
     made_by: ast.Call | None = None
     origin: ast.expr | None = None
+    columns: "Columns | None" = None
 
     @property
     def role(self) -> str | None:
@@ -103,16 +108,35 @@ class Value:
         """A hashable summary that tells values apart (ApiEntry holds a dict: compared by identity)."""
         elements = tuple(e.fingerprint() for e in self.elements) if self.elements is not None else None
         item = self.item.fingerprint() if self.item is not None else None
-        return (self.sources, self.fits, self.roles, self.split_nodes, id(self.instance_of), self.fitted, elements, item, self.function, self.made_by)
+        columns = self.columns.fingerprint() if self.columns is not None else None
+        return (self.sources, self.fits, self.roles, self.split_nodes, id(self.instance_of), self.fitted, elements, item, self.function,
+                self.made_by, columns)
 
     def as_data(self) -> "Value":
         """The value seen as data flowing on: without tuple structure, object identity or origin."""
         if (self.elements is None and self.item is None and self.instance_of is None and not self.fitted
-                and self.function is None and self.made_by is None and self.origin is None):
+                and self.function is None and self.made_by is None and self.origin is None and self.columns is None):
             return self
         if not (self.sources or self.fits or self.roles or self.calls or self.split_nodes):
             return EMPTY
         return _data(self.sources, self.fits, self.roles, self.calls, self.split_nodes)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """What a frame's columns written by label hold (``df["a_s"] = sc.fit_transform(df[["a"]])``).
+
+    ``base`` is the frame without those columns; ``written`` has, per label, the value written and
+    whether the write replaced a column the frame already had (``df[c] = f(df[c])``, a partial
+    ``df.loc[rows, c] = v``) rather than adding a new one. Reading other columns by label reads
+    ``base`` alone; reading columns by position reads ``base`` and the replaced ones.
+    """
+
+    base: Value
+    written: tuple[tuple[str, Value, bool], ...]
+
+    def fingerprint(self) -> tuple[object, ...]:
+        return (self.base.fingerprint(), tuple((label, value.fingerprint(), replaced) for label, value, replaced in self.written))
 
 
 EMPTY = Value()
@@ -178,6 +202,7 @@ def join(values: Iterable[Value]) -> Value:
     new.__dict__.update(
         sources=sources, fits=fits, roles=roles, calls=calls, split_nodes=splits, instance_of=instance, fitted=fitted,
         elements=elements, item=item, function=function, made_by=made_by, origin=origin,
+        columns=first.columns if all(v.columns is first.columns for v in rest) else None,
     )
     return new
 

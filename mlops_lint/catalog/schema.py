@@ -197,6 +197,7 @@ ROLES = {role.name: role for role in (
     Role("sink", "writes data out of the program (a file, a database); `saves-model = true`: writes a model", "MLO302, MLO403, MLO601-MLO603"),
     Role("recorder", "writes its object or arguments to a log, a tracker or a file, as MLO302 counts a search outcome recorded (`writer.add_scalar`, `logger.info`, `df.to_pickle`)", "MLO302"),
     Role("raises", "a context manager whose block is expected to fail (`pytest.raises`): what the block starts does not finish", "MLO302"),
+    Role("plot", "draws its arguments (matplotlib, seaborn, plotly): showing values is no use of them for a model", "MLO101-MLO103"),
     Role("stdout", "prints only (`print`, `pprint`, `display`): not a record", "MLO302"),
     Role("downloader", "fetches a URL to a local file", "MLO501, MLO502"),
     Role("path-builder", "builds a path from pieces; its first argument starts the path (`os.path.join`, `Path`)", "MLO501"),
@@ -229,6 +230,9 @@ FACTS = {key.name: key for key in (
     Key("y-position", "integer", "0-based position of the target argument (keyword `y` too)", _integer, ("cv-splitter", "cv-evaluator", "search")),
     Key("groups-position", "integer", "0-based position of the groups argument (keyword `groups` too)", _integer, ("cv-splitter",)),
     Key("resamples-when", "list of conditions", "conditions under which the call resamples; any one suffices (see Conditions)", _conditions, ("resample",)),
+    # what a fit learns (MLO101)
+    Key("fixed-by", "list of strings", "arguments of the constructor that, passed as anything but a literal `None`, fix what `fit` would learn (`categories=`, `vocabulary=`): fitted with one, it learns nothing from the rows", _strings, ("transformer",)),
+    Key("vocabulary-only-unless", "list of strings", "`fit` learns only the set of values it meets (the categories), which says nothing about the held-out rows' values, unless one of these constructor arguments makes it count them (`min_frequency`, `max_categories`): a leak only then", _strings, ("transformer",)),
     # splits
     Key("shuffle-param", "string", "the argument that turns shuffling on", _string, _SPLITTERS),
     Key("shuffle-default", "boolean", "whether it shuffles when `shuffle-param` is not given", _boolean, _SPLITTERS),

@@ -20,8 +20,8 @@ def _is_preprocessing(fit: Fit) -> bool:
 
 class PreprocessingBeforeSplit(Rule):
     code = "MLO101"
-    fields = ("transformer", "var", "fit_line", "split_line")
-    related = ("fit",)
+    fields = ("transformer", "fitted", "var", "fit_line", "split_line")
+    related = ("fit", "also")
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         yield from leaks_before_split(module, _is_preprocessing, "transformer")
