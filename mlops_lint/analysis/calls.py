@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from mlops_lint.analysis.arguments import any_holds, argument, keyword
 from mlops_lint.analysis.interpreter import Function, Interpreter
-from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, DataArg, Event, Fit, Value, derive, evolve, join
+from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, VALIDATION, DataArg, Event, Fit, Value, derive, evolve, join
 from mlops_lint.catalog import ApiEntry
 
 if TYPE_CHECKING:
@@ -139,6 +139,8 @@ class CallSemantics(Interpreter):
         return tuple(found)
 
     def _train_test_split(self, node: ast.Call, entry: ApiEntry, args: list[Value], qualified: tuple[str, ast.Call]) -> Value:
+        if entry.get("returns") == "ordered-parts":
+            return self._ordered_parts(node, entry, args, qualified)
         data = tuple(
             DataArg(expr, value, f"arrays[{i}]")
             for i, (expr, value) in enumerate(zip(node.args, args))
@@ -152,6 +154,19 @@ class CallSemantics(Interpreter):
             for role in (TRAIN, TEST):
                 elements.append(derive([value], qualified, roles=frozenset({role}), split_nodes=frozenset({node})))
         return evolve(derive(args, qualified), elements=tuple(elements))
+
+    def _ordered_parts(self, node: ast.Call, entry: ApiEntry, args: list[Value], qualified: tuple[str, ast.Call]) -> Value:
+        """``np.split(X, [a, b])``: train, validation …, test in order. Equal sections (``np.split(X, 5)``)
+        split nothing into a training and a test part."""
+        indices = argument(node, 1, "indices_or_sections")
+        if not args or not isinstance(indices, (ast.List, ast.Tuple)) or not indices.elts or isinstance(node.args[0], ast.Starred):
+            return derive(args, qualified)
+        count = len(indices.elts) + 1
+        roles = [TRAIN, *([VALIDATION] * (count - 2)), TEST]
+        parts = tuple((node, role) for role in roles)  # the parts are the elements of the call's result
+        self.emit(Event("split", node, entry, (DataArg(node.args[0], args[0], "arrays[0]"),), self.next_seq(), parts=parts))
+        elements = tuple(derive([args[0]], qualified, roles=frozenset({role}), split_nodes=frozenset({node})) for role in roles)
+        return evolve(derive(args, qualified), elements=elements)
 
     def _resample(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str | None, Value],
                   qualified: tuple[str, ast.Call], receiver: Value | None) -> Value:
@@ -189,6 +204,8 @@ class CallSemantics(Interpreter):
             output = derive(args[:1] or list(keywords.values())[:1], method)
             self.emit(Event("transform", node, entry, self._x_arg(node, args, keywords), self.next_seq(), receiver=receiver))
             return evolve(output, fits=output.fits | receiver.fitted)
+        if name in ("head", "tail") and receiver.instance_of is None:
+            return self.split_part(node, derive([receiver, *args], method), receiver)
         if name == "copy" and not node.args and not node.keywords and receiver.columns is not None:
             return receiver  # df.copy(): the same columns, each holding what it held
         if name == "fit_resample" and entry is not None:

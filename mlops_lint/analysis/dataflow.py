@@ -65,6 +65,7 @@ from mlops_lint.analysis.columns import reads_labels, written_labels
 from mlops_lint.analysis.columns import write as write_columns
 from mlops_lint.analysis.interpreter import Function
 from mlops_lint.analysis.names import dotted_name
+from mlops_lint.analysis.positional_splits import PositionalSplits
 from mlops_lint.analysis.project import ProjectCalls
 from mlops_lint.analysis.scope import Scope, merge_envs
 from mlops_lint.analysis.values import EMPTY, DataArg, Event, Value, derive, evolve, join
@@ -150,6 +151,22 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
 
     def emit(self, event: Event) -> None:
         self.events.append(event)
+
+    @cached_property
+    def positional_splits(self) -> PositionalSplits:
+        """The module's splits by position or mask (``analysis/positional_splits.py``)."""
+        return PositionalSplits(self.module)
+
+    def split_part(self, node: ast.expr, value: Value, cut: Value) -> Value:
+        """``value`` of ``node`` when it takes a part of a positional split of ``cut`` (the data cut):
+        the part's role and the split's identity; at the split's first part, its split event."""
+        part = self.positional_splits.part(node)
+        if part is None:
+            return value
+        if node is part.split:
+            parts = self.positional_splits.parts_of(part.split)
+            self.emit(Event("split", node, None, (DataArg(part.base, cut, "data"),), self.next_seq(), parts=parts))
+        return evolve(value, roles=frozenset({part.role}), split_nodes=value.split_nodes | {part.split})
 
     def update_in_place(self, target: ast.expr, value: Value, scope: Scope) -> None:
         """``rows.append(x)`` / ``d["k"].update(y)``: the variable holding the container now holds ``value``."""

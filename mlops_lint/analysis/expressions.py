@@ -128,7 +128,7 @@ class ExpressionSemantics(Interpreter):
         value = pick(columns if columns is not None else base)
         if columns is None and frame.columns is not None and selects_rows(node.slice, accessor):
             value = select_rows(frame.columns, value, pick)
-        return value
+        return self.split_part(node, value, frame)
 
     def _origin_in(self, scope: Scope) -> Origin:
         def origin(node: ast.expr) -> ast.expr | None:

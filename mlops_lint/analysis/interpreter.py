@@ -69,5 +69,8 @@ class Interpreter:
     def emit(self, event: Event) -> None:
         raise NotImplementedError
 
+    def split_part(self, node: ast.expr, value: Value, cut: Value) -> Value:
+        raise NotImplementedError
+
     def next_seq(self) -> int:
         raise NotImplementedError

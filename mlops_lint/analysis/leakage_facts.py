@@ -6,8 +6,8 @@ its output reach a model.
   and for one that learns only the set of categories it meets (``vocabulary-only-unless``: an
   ``OrdinalEncoder`` without ``min_frequency``/``max_categories``).
 - ``only_shown_fits(flow)``: the fits whose output is printed, drawn (catalog role ``plot``) or
-  displayed, and reaches nothing else that may use it (a model, a cross-validation, a file, a
-  caller). A PCA or t-SNE fitted on all rows only to draw them grades nothing.
+  displayed, and reaches nothing else that may use it (a model, a cross-validation, a file). Column
+  writes and returns pass it on: the frame or the caller's value has events of its own. A PCA or t-SNE fitted on all rows only to draw them grades nothing.
 """
 
 from __future__ import annotations
@@ -49,8 +49,8 @@ def _use(event: Event) -> str | None:
     kind, entry = event.kind, event.entry
     if kind == "expression" or (kind == "call" and entry is not None and entry.role in _SHOWING):
         return "show"
-    if kind in ("split", "check", "transform", "resample"):
-        return None
+    if kind in ("split", "check", "transform", "resample", "store", "return"):
+        return None  # passes the data on: where it goes next is an event of its own
     if kind == "fit" and entry is not None and entry.role in _PREPARING:
         return None
     return "model"

@@ -15,6 +15,8 @@ from mlops_lint.catalog import ApiEntry
 
 TRAIN = "train"
 TEST = "test"
+# The middle part of a split in three by position (``data[k:m]``): neither trained on nor the test.
+VALIDATION = "validation"
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,7 +76,7 @@ class Value:
     fits: AbstractSet[Fit] = frozenset()  # plain or shared (analysis/lineage.py)
     roles: frozenset[str] = frozenset()
     calls: AbstractSet[tuple[str, ast.Call]] = frozenset()  # plain or shared (analysis/lineage.py)
-    split_nodes: AbstractSet[ast.Call] = frozenset()  # plain or shared (analysis/lineage.py)
+    split_nodes: AbstractSet[ast.expr] = frozenset()  # plain or shared (analysis/lineage.py)
     instance_of: ApiEntry | None = None
     fitted: AbstractSet[Fit] = frozenset()  # plain or shared (analysis/lineage.py)
     elements: tuple["Value", ...] | None = None
@@ -147,7 +149,7 @@ _DEFAULTS = dict(EMPTY.__dict__)
 
 
 def _data(sources: AbstractSet[Hashable], fits: AbstractSet[Fit], roles: frozenset[str], calls: AbstractSet[tuple[str, ast.Call]],
-          split_nodes: AbstractSet[ast.Call]) -> Value:
+          split_nodes: AbstractSet[ast.expr]) -> Value:
     value = _new(Value)
     fields = value.__dict__
     fields.update(_DEFAULTS)
@@ -233,8 +235,10 @@ class Event(NamedTuple):
 
     - ``"fit"``, ``"transform"``, ``"resample"``, ``"search-fit"``: a fit of an object or function
       (``fit`` the Fit record), its use, a resampling;
-    - ``"split"`` (``train_test_split`` or a CV splitter's ``split``), ``"cross-validate"`` (a
-      cv-evaluator call).
+    - ``"split"`` (``train_test_split`` or a CV splitter's ``split``; a split by position or mask,
+      ``X[:n]``/``X[n:]``, whose ``node`` is its first part, ``data`` the one value cut and
+      ``parts`` every part's node with its role: ``analysis/positional_splits.py``),
+      ``"cross-validate"`` (a cv-evaluator call).
 
     Where values went (every evaluation of the node emits one):
 
@@ -264,10 +268,12 @@ class Event(NamedTuple):
     receiver: Value | None = None
     keywords: Mapping[str | None, Value] = _NO_KEYWORDS
     function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    parts: tuple[tuple[ast.expr, str], ...] = ()
 
     @property
     def call(self) -> ast.Call:
-        """The call of an event of a call (every kind but check, return, store and expression)."""
+        """The call of an event of a call (every kind but check, return, store, expression and a
+        split by position or mask, whose node is a subscript: use ``node`` for splits)."""
         assert isinstance(self.node, ast.Call), self.kind
         return self.node
 

@@ -224,7 +224,7 @@ FACTS = {key.name: key for key in (
     # matching a call to the entry
     Key("prefix", "boolean", "the key is a module: every callable under it has this role, unless an entry for a longer name says otherwise (`\"mlflow\"` covers `mlflow.log_param`)", _boolean),
     Key("receiver", "`\"any\"` or `\"data\"`", "the entry is a method, keyed `Owner.method`, matched by its name alone when the object's class is not known: on `\"any\"` object, or on a `\"data\"` value (not an object of a catalog class). Without it, `Class.method` matches only where the dataflow knows the object is a `Class`", _one_of("any", "data")),
-    Key("returns", "`\"instance\"` or `\"train-test-alternating\"`", "a lower-case factory that returns an object (`make_pipeline`, `optuna.create_study`); a split whose outputs are train, test, train, test …", _one_of("instance", "train-test-alternating"), ("pipeline", "splitter", "search")),
+    Key("returns", "`\"instance\"`, `\"train-test-alternating\"` or `\"ordered-parts\"`", "a lower-case factory that returns an object (`make_pipeline`, `optuna.create_study`); a split whose outputs are train, test, train, test …; a split of one array at the indices of its second argument, a literal list, into parts in order: train, validation …, test (`numpy.split`)", _one_of("instance", "train-test-alternating", "ordered-parts"), ("pipeline", "splitter", "search")),
     # data arguments (dataflow)
     Key("x-position", "integer", "0-based position of the features argument (keyword `X` too)", _integer, ("cv-splitter", "cv-evaluator", "search")),
     Key("y-position", "integer", "0-based position of the target argument (keyword `y` too)", _integer, ("cv-splitter", "cv-evaluator", "search")),

@@ -37,7 +37,7 @@ class Score:
     model_text: str | None
     data_names: frozenset[str]  # every name the scored data mentions
     model_from_loop: bool  # the model is a loop variable: each iteration scores another model
-    splits: frozenset[ast.Call]  # the splits whose test part the scored data is
+    splits: frozenset[ast.expr]  # the splits whose test part the scored data is
 
 
 class Comparisons:
