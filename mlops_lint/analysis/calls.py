@@ -11,7 +11,10 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from mlops_lint.analysis.arguments import any_holds, argument, keyword
+from mlops_lint.analysis.arguments import any_holds, argument, keyword, literal
+from mlops_lint.analysis.columns import drop as drop_columns
+from mlops_lint.analysis.columns import dropped_labels, select_rows
+from mlops_lint.analysis.statistics import computes_statistic
 from mlops_lint.analysis.interpreter import Function, Interpreter
 from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, VALIDATION, DataArg, Event, Fit, Value, derive, evolve, join
 from mlops_lint.catalog import ApiEntry
@@ -119,6 +122,8 @@ class CallSemantics(Interpreter):
             self.emit(Event("transform", node, entry, data, self.next_seq(), fit=fit))
             output = derive(inputs, qualified)
             return evolve(output, fits=output.fits | {fit})
+        if args and computes_statistic(node, entry):
+            return self._statistic(node, entry, args[0], node.args[0], inputs, qualified)
         if role == "selection-score" and args:
             fit = Fit("select", node, entry, args[0].as_data(), args[1] if len(args) > 1 else keywords.get("y"), node.args[0], self.next_seq())
             self.emit(Event("fit", node, entry, (DataArg(node.args[0], args[0], "X"),), fit.seq, fit=fit))
@@ -152,8 +157,21 @@ class CallSemantics(Interpreter):
         elements = []
         for value in args:
             for role in (TRAIN, TEST):
-                elements.append(derive([value], qualified, roles=frozenset({role}), split_nodes=frozenset({node})))
+                def part(data: Value, role: str = role) -> Value:
+                    return derive([data], qualified, roles=frozenset({role}), split_nodes=frozenset({node}))
+
+                element = part(value)
+                # the rows of a frame with columns written by label: it still knows what each holds
+                elements.append(select_rows(value.columns, element, part) if value.columns is not None else element)
         return evolve(derive(args, qualified), elements=tuple(elements))
+
+    def _statistic(self, node: ast.Call, entry: ApiEntry, data: Value, data_node: ast.expr, inputs: list[Value],
+                   qualified: tuple[str, ast.Call]) -> Value:
+        """``X.mean()``, ``np.median(X)``: a number learnt from the rows of ``data`` (analysis/statistics.py)."""
+        fit = Fit("statistic", node, entry, data.as_data(), None, data_node, self.next_seq())
+        self.emit(Event("statistic", node, entry, (DataArg(data_node, data, "X"),), fit.seq, fit=fit))
+        output = derive(inputs, qualified)
+        return evolve(output, fits=output.fits | {fit})
 
     def _ordered_parts(self, node: ast.Call, entry: ApiEntry, args: list[Value], qualified: tuple[str, ast.Call]) -> Value:
         """``np.split(X, [a, b])``: train, validation …, test in order. Equal sections (``np.split(X, 5)``)
@@ -208,10 +226,26 @@ class CallSemantics(Interpreter):
             return self.split_part(node, derive([receiver, *args], method), receiver)
         if name == "copy" and not node.args and not node.keywords and receiver.columns is not None:
             return receiver  # df.copy(): the same columns, each holding what it held
+        if name == "drop" and receiver.columns is not None:
+            dropped = dropped_labels(node, self._origin_in(scope))
+            if dropped is not None:
+                smaller = drop_columns(receiver, dropped)
+                if literal(keyword(node, "inplace")) is True:
+                    self.bind(func.value, smaller, scope)
+                    return EMPTY
+                return smaller
         if name == "fit_resample" and entry is not None:
             return self._resample(node, entry, args, keywords, method, receiver=receiver)
         if name == "split" and entry is not None and entry.role == "cv-splitter":
             return self._cv_split(node, entry, args, keywords)
+        if entry is None and computes_statistic(node, method_entry, receiver.origin):
+            assert method_entry is not None
+            return self._statistic(node, method_entry, receiver, func.value, [receiver, *args, *keywords.values()], method)
+        if entry is None and keyword(node, "inplace") is not None and literal(keyword(node, "inplace")) is True:
+            # df.fillna(v, inplace=True), df[c].fillna(v, inplace=True): the data now holds the result.
+            result = derive([receiver, *args, *keywords.values()], method)
+            self.bind(func.value, result, scope, origin=func.value if isinstance(func.value, ast.Subscript) else None)
+            return EMPTY
         if method_entry is not None and method_entry.role == "metric":  # model.score(X, y): a number
             return Value(sources=frozenset({node}), calls=frozenset({method}))
         if entry is None and receiver.sources and method_entry is not None and method_entry.role == "resample":

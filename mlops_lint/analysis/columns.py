@@ -10,7 +10,9 @@ two others, which hold nothing of the scaler. The dataflow (``dataflow.py`` for 
 - reading columns by position (``df.iloc[:, [0, 3]]``) reads ``base`` and the columns that replaced
   one the frame already had (a new column's position is not known: silence over a guess);
 - selecting rows (``df[df.age < 80]``, ``df[:n]``, ``df.loc[mask]``) keeps the knowledge, row by row;
-- anything else (``df`` itself, ``df.drop(...)``, ``df.values``) reads the whole frame: the value of
+- dropping columns by label (``df.drop(columns=[...])``, ``df.drop(labels, axis=1)``, ``del df[c]``)
+  leaves the others, each holding what it held;
+- anything else (``df`` itself, ``df.values``, ``df.fillna(0)``) reads the whole frame: the value of
   the frame is always everything it holds.
 
 Labels are literal strings, literal lists of them, or names bound to such a list.
@@ -169,3 +171,24 @@ def attribute_read(frame: Value, name: str) -> Value | None:
         return None
     return read_labels(columns, [name])
 
+
+
+def dropped_labels(call: ast.Call, origin: Origin) -> list[str] | None:
+    """The labels ``frame.drop(...)`` removes as columns: ``columns=labels``, or ``labels`` (by keyword
+    or first) with ``axis=1``/``axis="columns"``; None for a drop of rows or of unknown labels."""
+    for keyword in call.keywords:
+        if keyword.arg == "columns":
+            return labels(keyword.value, origin)
+    axis = next((k.value for k in call.keywords if k.arg == "axis"), call.args[1] if len(call.args) > 1 else None)
+    if not (isinstance(axis, ast.Constant) and axis.value in (1, "columns")):
+        return None
+    named = next((k.value for k in call.keywords if k.arg == "labels"), call.args[0] if call.args else None)
+    return labels(named, origin) if named is not None else None
+
+
+def drop(frame: Value, dropped: list[str]) -> Value:
+    """The frame without the written columns ``dropped`` (the others are ``base``'s: unchanged)."""
+    assert frame.columns is not None
+    kept = tuple(c for c in frame.columns.written if c[0] not in dropped)
+    whole = derive([frame.columns.base, *(v for _, v, _ in kept)])
+    return evolve(whole, columns=Columns(frame.columns.base, kept))

@@ -61,6 +61,8 @@ import heapq
 from functools import cached_property
 from typing import TYPE_CHECKING, Iterable
 
+from mlops_lint.analysis.columns import drop as drop_columns
+from mlops_lint.analysis.columns import labels as labels_of
 from mlops_lint.analysis.columns import reads_labels, written_labels
 from mlops_lint.analysis.columns import write as write_columns
 from mlops_lint.analysis.interpreter import Function
@@ -102,6 +104,7 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
         self.events: list[Event] = []
         self._values = {}
         self._seq = 0
+        self._quiet = 0
         self._active = []
         self._memo = {}
         self._globals = Scope({}, owner=module.tree)
@@ -150,7 +153,8 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
         return self._seq
 
     def emit(self, event: Event) -> None:
-        self.events.append(event)
+        if not self._quiet:
+            self.events.append(event)
 
     @cached_property
     def positional_splits(self) -> PositionalSplits:
@@ -260,6 +264,12 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     scope.env.pop(target.id, None)
+                elif isinstance(target, ast.Subscript):  # del df["c"]: the frame without that column
+                    key = _store_key(target)
+                    frame = scope.lookup(key) if key is not None else None
+                    dropped = labels_of(target.slice, self._origin_in(scope))
+                    if key is not None and frame is not None and frame.columns is not None and dropped is not None:
+                        scope.env[key] = drop_columns(frame, dropped)
         elif isinstance(node, ast.Raise):
             for child in (node.exc, node.cause):
                 if child is not None:

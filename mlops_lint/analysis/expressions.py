@@ -89,7 +89,7 @@ class ExpressionSemantics(Interpreter):
                 self.emit(Event("return", node, None, (DataArg(node.value, value, "value"),), self.next_seq()))
             return value
         if isinstance(node, ast.Lambda):
-            return EMPTY
+            return self._lambda(node, scope)
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             return self._comprehension(node, scope)
         return derive([self.expr(child, scope) for child in _operands(node) if child is not None])
@@ -129,6 +129,20 @@ class ExpressionSemantics(Interpreter):
         if columns is None and frame.columns is not None and selects_rows(node.slice, accessor):
             value = select_rows(frame.columns, value, pick)
         return self.split_part(node, value, frame)
+
+    def _lambda(self, node: ast.Lambda, scope: Scope) -> Value:
+        """A lambda is the values its body reads from outside (``df.apply(lambda r: rates[r.city])``
+        carries ``rates``). Its body is evaluated once, its parameters fresh, without events: it runs
+        wherever it is passed, and where that is is not known here."""
+        arguments = node.args
+        parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        env = {p.arg: Value(sources=frozenset({("param", node, p.arg)})) for p in parameters}
+        self._quiet += 1
+        try:
+            value = self.expr(node.body, Scope(env, parent=scope, owner=node))
+        finally:
+            self._quiet -= 1
+        return value.as_data()
 
     def _origin_in(self, scope: Scope) -> Origin:
         def origin(node: ast.expr) -> ast.expr | None:

@@ -5,6 +5,8 @@ its output reach a model.
   (catalog ``fixed-by``: ``OneHotEncoder(categories=...)``, ``CountVectorizer(vocabulary=...)``)
   and for one that learns only the set of categories it meets (``vocabulary-only-unless``: an
   ``OrdinalEncoder`` without ``min_frequency``/``max_categories``).
+- ``feature_fits(flow)``: the fits whose output is in the features a model is fitted or
+  cross-validated on (not only its target).
 - ``only_shown_fits(flow)``: the fits whose output is printed, drawn (catalog role ``plot``) or
   displayed, and reaches nothing else that may use it (a model, a cross-validation, a file). Column
   writes and returns pass it on: the frame or the caller's value has events of its own. A PCA or t-SNE fitted on all rows only to draw them grades nothing.
@@ -18,8 +20,9 @@ from mlops_lint.analysis.values import Event, Fit
 
 # Fits that prepare data rather than model it: their output still has to reach a model.
 _PREPARING = frozenset({"transformer", "transform-function", "stateless-transformer", "target-encoder", "supervised-selector"})
-# Calls that only show values.
+# Calls that only show values, and calls that only look at them (their result is no use of the data).
 _SHOWING = frozenset({"stdout", "plot"})
+_LOOKING = frozenset({"statistic", "spread", "data-check", "labels", "time-evidence", "look-ahead"})
 
 
 def _given(fit: Fit, names: list[str]) -> bool:
@@ -49,8 +52,10 @@ def _use(event: Event) -> str | None:
     kind, entry = event.kind, event.entry
     if kind == "expression" or (kind == "call" and entry is not None and entry.role in _SHOWING):
         return "show"
-    if kind in ("split", "check", "transform", "resample", "store", "return"):
+    if kind in ("split", "check", "transform", "resample", "store", "return", "statistic"):
         return None  # passes the data on: where it goes next is an event of its own
+    if kind == "call" and entry is not None and entry.role in _LOOKING:
+        return None
     if kind == "fit" and entry is not None and entry.role in _PREPARING:
         return None
     return "model"
@@ -68,3 +73,14 @@ def only_shown_fits(flow: DataFlow) -> frozenset[Fit]:
             for value in event.values:
                 into.update(value.fits)
     return frozenset(shown - modelled)
+
+
+def feature_fits(flow: DataFlow) -> frozenset[Fit]:
+    """The fits whose output is in the features (``X``) some fit or cross-validation is given: a
+    statistic that only scaled the target (``y / y.max()``) is not among them."""
+    found: set[Fit] = set()
+    for event in flow.events_of("fit", "search-fit", "cross-validate"):
+        for arg in event.data:
+            if arg.name == "X":
+                found.update(arg.value.fits)
+    return frozenset(found)

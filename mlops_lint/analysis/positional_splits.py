@@ -19,8 +19,8 @@ A part is one of:
   ``df[df.date >= t]`` (test), ``df.loc[df.index < t]``, or ``df[m]`` with ``df[~m]`` (``m`` bound to
   a comparison: ``<`` is the earlier, training side; any other mask, ``m`` is the training side).
 
-A part is bound to a name, maybe through a method chain (``train = df.loc[mask].copy()``): slices
-passed straight to a call (``partial_fit(X[:k])`` in batches) or compared in an assertion split
+A part is bound to a name (an attribute only when its name says it holds a part: ``self.X_train``),
+maybe through a method chain (``train = df.loc[mask].copy()``): slices passed straight to a call (``partial_fit(X[:k])`` in batches) or compared in an assertion split
 nothing. A literal bound must be at least 2 away from 0 (``seq[:-1]``/``seq[-1:]`` cut a window, not data).
 The part's role is its position's (the head trains, the tail tests, as time runs), unless the name
 it is assigned to says otherwise (``X_train, X_test = X[50:], X[:50]``; ``validation_x = x[n:]``).
@@ -217,9 +217,16 @@ class PositionalSplits:
         while isinstance(parent, (ast.Attribute, ast.Call)) and (
                 (isinstance(parent, ast.Attribute) and parent.value is current) or (isinstance(parent, ast.Call) and parent.func is current)):
             current, parent = parent, parents.get(parent)
+        element = current
         if isinstance(parent, (ast.Tuple, ast.List)):
-            parent = parents.get(parent)
-        return isinstance(parent, ast.Assign)
+            element, parent = parent, parents.get(parent)
+        if not isinstance(parent, ast.Assign) or len(parent.targets) != 1:
+            return False
+        target = parent.targets[0]
+        if isinstance(target, (ast.Tuple, ast.List)) and isinstance(element, (ast.Tuple, ast.List)) and len(target.elts) == len(element.elts):
+            target = target.elts[next(i for i, e in enumerate(element.elts) if e is current)]
+        # A name, or an attribute that says it holds a part (self.X_train); self.row_labels_ = labels[:n] is no split.
+        return isinstance(target, ast.Name) or (isinstance(target, ast.Attribute) and _role_by_name(target.attr) is not None)
 
     def _candidates(self) -> Iterator[_Candidate]:
         for node in self._module.nodes_of(ast.Subscript):

@@ -24,8 +24,9 @@ class Fit:
     """One fit, resample or selection: something learnt from ``data`` at ``node``.
 
     ``kind`` is ``"fit"`` (fit/fit_transform/partial_fit of an object), ``"resample"``
-    (fit_resample, ``sklearn.utils.resample``, upsampling ``df.sample``) or ``"select"`` (a
-    supervised score function whose result picks columns). ``entry`` is the catalog entry of the
+    (fit_resample, ``sklearn.utils.resample``, upsampling ``df.sample``), ``"select"`` (a
+    supervised score function whose result picks columns) or ``"statistic"`` (a number learnt
+    from the rows by hand: ``X.mean()``, ``np.median(X)``; ``analysis/statistics.py``). ``entry`` is the catalog entry of the
     object's class or of the function (None for objects the catalog does not know). ``data_node``
     is the expression of the data argument (for naming it). Compared by identity: one record per
     interpretation of a call. ``made_by`` is the call that built the fitted object, when known.
@@ -235,6 +236,8 @@ class Event(NamedTuple):
 
     - ``"fit"``, ``"transform"``, ``"resample"``, ``"search-fit"``: a fit of an object or function
       (``fit`` the Fit record), its use, a resampling;
+    - ``"statistic"``: a statistic of the rows computed by hand (``df["Age"].median()``), ``fit``
+      its record and ``data`` the data it was computed on;
     - ``"split"`` (``train_test_split`` or a CV splitter's ``split``; a split by position or mask,
       ``X[:n]``/``X[n:]``, whose ``node`` is its first part, ``data`` the one value cut and
       ``parts`` every part's node with its role: ``analysis/positional_splits.py``),

@@ -17,13 +17,20 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from mlops_lint.analysis.leakage_facts import learns_from_data, only_shown_fits
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.values import DataArg, Event, Fit
 from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding
+
+
+def _statement(module: AnalyzedModule, node: ast.AST) -> ast.AST:
+    parents = module.parents
+    while not isinstance(node, ast.stmt) and node in parents:
+        node = parents[node]
+    return node
 
 
 def _leaks(fit: Fit, arg: DataArg, sink: Event) -> bool:
@@ -38,7 +45,7 @@ class _Leak:
     arg: DataArg
     sink: Event
     later: list[ast.AST] = field(default_factory=list)
-    twins: list[ast.AST] = field(default_factory=list)
+    twins: list[Fit] = field(default_factory=list)
 
 
 def _candidates(module: AnalyzedModule, relevant: Callable[[Fit], bool]) -> list[tuple[Fit, DataArg, Event]]:
@@ -68,8 +75,10 @@ def _candidates(module: AnalyzedModule, relevant: Callable[[Fit], bool]) -> list
     return found
 
 
-def leaks_before_split(module: AnalyzedModule, relevant: Callable[[Fit], bool], name_field: str) -> Iterator[Finding]:
-    """One finding per leaking fit, at the first split/CV sink it reaches (see the module docstring)."""
+def leaks_before_split(module: AnalyzedModule, relevant: Callable[[Fit], bool], name_field: str,
+                       describe: Callable[[list[Fit]], dict[str, Any]] | None = None) -> Iterator[Finding]:
+    """One finding per leaking fit, at the first split/CV sink it reaches (see the module docstring);
+    ``describe`` adds or replaces message fields, given the fits of the finding (the first, then its twins)."""
     shown = only_shown_fits(module.dataflow)
     by_fit: dict[ast.AST, _Leak] = {}
     candidates = _candidates(module, lambda fit: relevant(fit) and fit.data_node is not None and learns_from_data(fit))
@@ -81,29 +90,35 @@ def leaks_before_split(module: AnalyzedModule, relevant: Callable[[Fit], bool], 
             by_fit[fit.node] = _Leak(fit, arg, sink)
         elif sink.node is not leak.sink.node and sink.node not in leak.later:
             leak.later.append(sink.node)
-    # Fits of one object on the same data whose first sink is the same: one finding.
+    # Fits of one object on the same data whose first sink is the same, and statistics of the same
+    # data in one statement ((X - X.mean()) / X.std()): one finding.
     by_object: dict[tuple[object, ...], _Leak] = {}
     for leak in sorted(by_fit.values(), key=lambda found: (found.sink.seq, found.fit.seq)):
         fit = leak.fit
         assert fit.data_node is not None
-        key = (leak.sink.node, fit.made_by or fit.node, ast.dump(fit.data_node))
+        maker = _statement(module, fit.node) if fit.kind == "statistic" else fit.made_by or fit.node
+        key = (leak.sink.node, maker, ast.dump(fit.data_node))
         first = by_object.get(key)
         if first is None:
             by_object[key] = leak
         else:
-            first.twins.append(fit.node)
+            first.twins.append(fit)
             first.later.extend(node for node in leak.later if node not in first.later)
     for leak in by_object.values():
         fit = leak.fit
         assert fit.data_node is not None
+        fields: dict[str, Any] = {
+            name_field: fit.entry if fit.entry is not None else "transformer",
+            "fitted": fit.data_node,
+            "var": leak.arg.node,
+            "fit_line": LineRef(fit.node),
+            "split_line": LineRef(leak.sink.node),
+        }
+        if describe is not None:
+            fields.update(describe([fit, *leak.twins]))
         yield Finding(
             leak.sink.node,
-            {
-                name_field: fit.entry if fit.entry is not None else "transformer",
-                "fitted": fit.data_node,
-                "var": leak.arg.node,
-                "fit_line": LineRef(fit.node),
-                "split_line": LineRef(leak.sink.node),
-            },
-            related=(("fit", fit.node), *(("fit", twin) for twin in leak.twins), *(("also", node) for node in leak.later)),
+            fields,
+            related=(("fit", fit.node), *(("fit", twin.node) for twin in leak.twins if twin.node.lineno != fit.node.lineno),
+                     *(("also", node) for node in leak.later)),
         )
