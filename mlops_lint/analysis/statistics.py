@@ -75,6 +75,7 @@ class StatisticUses:
 
     def __init__(self, module: AnalyzedModule) -> None:
         self._module = module
+        self._applied: dict[ast.Call, bool] = {}  # asked once per (fit, sink): answered once per call
 
     @cached_property
     def _loads(self) -> dict[str, list[ast.Name]]:
@@ -84,10 +85,13 @@ class StatisticUses:
                 found.setdefault(node.id, []).append(node)
         return found
 
-    def applied(self, call: ast.Call, entry: ApiEntry | None, hops: int = 0) -> bool:
-        if entry is not None and entry.get("per-row-output"):
-            return True
-        return self._applied_from(call, hops)
+    def applied(self, call: ast.Call, entry: ApiEntry | None) -> bool:
+        """Whether the statistic that ``call`` computes is put into the rows (the module docstring)."""
+        known = self._applied.get(call)
+        if known is None:
+            known = bool(entry is not None and entry.get("per-row-output")) or self._applied_from(call, 0)
+            self._applied[call] = known
+        return known
 
     def _applied_from(self, node: ast.AST, hops: int) -> bool:
         parents = self._module.parents
