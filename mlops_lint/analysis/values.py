@@ -205,7 +205,7 @@ def join(values: Iterable[Value]) -> Value:
     new.__dict__.update(
         sources=sources, fits=fits, roles=roles, calls=calls, split_nodes=splits, instance_of=instance, fitted=fitted,
         elements=elements, item=item, function=function, made_by=made_by, origin=origin,
-        columns=first.columns if all(v.columns is first.columns for v in rest) else None,
+        columns=first.columns if first.columns is not None and all(v.columns is first.columns for v in rest) else None,
     )
     return new
 

@@ -33,6 +33,10 @@ def _statement(module: AnalyzedModule, node: ast.AST) -> ast.AST:
     return node
 
 
+def _only_shown_fits(module: AnalyzedModule) -> frozenset[Fit]:
+    return only_shown_fits(module.dataflow)
+
+
 def _leaks(fit: Fit, arg: DataArg, sink: Event) -> bool:
     return fit.seq < sink.seq and not fit.on_training_split and fit.data.shares_lineage(arg.value)
 
@@ -79,9 +83,10 @@ def leaks_before_split(module: AnalyzedModule, relevant: Callable[[Fit], bool], 
                        describe: Callable[[list[Fit]], dict[str, Any]] | None = None) -> Iterator[Finding]:
     """One finding per leaking fit, at the first split/CV sink it reaches (see the module docstring);
     ``describe`` adds or replaces message fields, given the fits of the finding (the first, then its twins)."""
-    shown = only_shown_fits(module.dataflow)
     by_fit: dict[ast.AST, _Leak] = {}
     candidates = _candidates(module, lambda fit: relevant(fit) and fit.data_node is not None and learns_from_data(fit))
+    # one pass over the events, for the modules that have a candidate, shared by MLO101-MLO103
+    shown = module.shared(_only_shown_fits) if candidates else frozenset()
     for fit, arg, sink in sorted(candidates, key=lambda c: (c[2].seq, c[0].seq)):
         if fit in shown:
             continue

@@ -21,6 +21,10 @@ def _is_fitted_preprocessing(fit: Fit) -> bool:
     return fit.kind == "fit" and fit.role in _ROLES
 
 
+def _feature_fits(module: AnalyzedModule) -> frozenset[Fit]:
+    return feature_fits(module.dataflow)
+
+
 def _describe(fits: list[Fit]) -> dict[str, Any]:
     if fits[0].kind == "statistic":  # (X - X.min()) / (X.max() - X.min()): "min() and max()"
         labels = sorted({statistic_label(fit.node) for fit in fits})
@@ -35,14 +39,12 @@ class PreprocessingBeforeSplit(Rule):
     related = ("fit", "also")
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
-        uses = module.shared(StatisticUses)
-        features = feature_fits(module.dataflow)
-
         def relevant(fit: Fit) -> bool:
             # A statistic computed by hand (df["Age"].median() filled in) is preprocessing too, when
             # it is put into the rows of the features (not a sample size, a mask, a shift, the target).
+            # Both facts are read once per module, and only in modules that reach a split with one.
             if fit.kind == "statistic":
-                return fit in features and uses.applied(fit.node, fit.entry)
+                return fit in module.shared(_feature_fits) and module.shared(StatisticUses).applied(fit.node, fit.entry)
             return _is_fitted_preprocessing(fit)
 
         yield from leaks_before_split(module, relevant, "transformer", _describe)
