@@ -303,4 +303,13 @@ class CallSemantics(Interpreter):
     def item_of(value: Value) -> Value:
         if value.item is not None:
             return value.item
-        return value.as_data() if value.elements is None else join(value.elements).as_data()
+        if value.elements is None:
+            return value.as_data()
+        rows = value.elements
+        # for X_tr, X_te in [(X_train, X_test), (sparse(X_train), sparse(X_test))]: each loop
+        # variable holds one position of every tuple, not all of them.
+        width = len(rows[0].elements) if rows and rows[0].elements is not None else None
+        if width and all(row.elements is not None and len(row.elements) == width for row in rows):
+            columns = tuple(join([row.elements[i] for row in rows if row.elements is not None]) for i in range(width))
+            return evolve(join(rows).as_data(), elements=columns)
+        return join(rows).as_data()

@@ -76,10 +76,9 @@ def _role_by_name(name: str | None) -> str | None:
     lowered = name.lower()
     if lowered in ("val", "valid"):
         return VALIDATION
-    for role, words in _ROLE_WORDS:
-        if any(word in lowered for word in words):
-            return role
-    return None
+    named = [role for role, words in _ROLE_WORDS if any(word in lowered for word in words)]
+    # X_train_valid: training and validation rows together, no one role: the position decides
+    return named[0] if len(named) == 1 else None
 
 
 def _text(node: ast.AST | None) -> str:
@@ -256,7 +255,8 @@ class PositionalSplits:
                 return _Candidate(node, base, self._scope_of(node), "head", index.upper)
             if index.lower is not None and _is_length_of(index.upper, base):
                 return _Candidate(node, base, self._scope_of(node), "tail", index.lower)
-            if index.lower is not None and index.upper is not None and self._is_split_point(index.lower):
+            if index.lower is not None and index.upper is not None:
+                # a middle part is a split's only when a head ends where it starts (_slices)
                 return _Candidate(node, base, self._scope_of(node), "middle", index.lower)
             return None
         if accessor == "iloc":
@@ -291,6 +291,8 @@ class PositionalSplits:
         slices = [m for m in members if m.kind in ("head", "tail", "middle") and isinstance(m.node, ast.Subscript)]
         heads = {_text(m.bound) for m in slices if m.kind == "head"}
         tails = {_text(m.bound) for m in slices if m.kind == "tail"}
+        # X[:600], X[600:1000], X[1000:]: the head ends where a middle part starts
+        starts = tails | {_text(m.bound) for m in slices if m.kind == "middle"}
         found = []
         for member in slices:
             bound = member.bound
@@ -301,7 +303,7 @@ class PositionalSplits:
                 paired = bool(tails if member.kind == "head" else heads) and all(
                     isinstance(m.bound, ast.Constant) and isinstance(m.bound.value, str) for m in slices)
             elif member.kind == "head":
-                paired = _text(bound) in tails or any(t.startswith(_text(bound) + " -") for t in tails)
+                paired = _text(bound) in starts or any(t.startswith(_text(bound) + " -") for t in tails)
             else:
                 overlap = bound.left if isinstance(bound, ast.BinOp) and isinstance(bound.op, ast.Sub) else None
                 paired = _text(bound) in heads or (overlap is not None and _text(overlap) in heads)
