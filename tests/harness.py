@@ -85,7 +85,7 @@ def run_check(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return run_cli("check", "--output-format", "concise", *args, cwd=cwd)
 
 
-EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>MLO\d{3}(?:\s*,\s*MLO\d{3})*)")
+EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>MLO\d{3}(?:\s*,\s*MLO\d{3})*)(?:\s+says:\s*(?P<says>.*?))?\s*$")
 
 
 def lint_text(code: str, select: set[str] | frozenset[str], filename: str = "example.py", options: dict | None = None) -> list[Diagnostic]:
@@ -130,6 +130,37 @@ def expected_in_file(path: Path) -> set[tuple]:
     if path.suffix == ".ipynb":
         return expected_in_notebook(data)
     return expected_in_python(data.decode("utf-8"))
+
+
+def _lines_of(path: Path) -> list[tuple[int | None, int, str]]:
+    """(cell, line, text) of every source line of a fixture (cell None outside notebooks)."""
+    data = path.read_bytes()
+    if path.suffix != ".ipynb":
+        return [(None, number, line) for number, line in enumerate(data.decode("utf-8").split("\n"), start=1)]
+    found = []
+    for cell_number, cell in enumerate(json.loads(data)["cells"], start=1):
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        found += [(cell_number, number, line) for number, line in enumerate(source.split("\n"), start=1)]
+    return found
+
+
+def expected_messages_in_file(path: Path) -> set[tuple]:
+    """``# expect: MLO101 says: fitted on 'X' (line 4)``: (cell, line, text) that a message of a
+    finding on that line must contain (message truth: which data a fit saw, which lines)."""
+    result = set()
+    for cell, number, line in _lines_of(path):
+        match = EXPECT.search(line)
+        if match and match.group("says"):
+            result.add((cell, number, match.group("says")))
+    return result
+
+
+def missing_messages(diagnostics: list[Diagnostic], expected: set[tuple]) -> list[tuple]:
+    """The expected message texts that no finding on their line contains."""
+    return sorted(
+        (cell, line, text) for cell, line, text in expected
+        if not any(d.location.cell == cell and d.location.start.line == line and text in d.message for d in diagnostics)
+    )
 
 
 def notebook_json(*cells: str, outputs: list | None = None) -> str:

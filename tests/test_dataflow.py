@@ -163,3 +163,31 @@ model.fit(X_test, y_test)
     assert first.keywords["eval_set"].roles == {TEST}
     assert [d.value.role for d in first.data] == [TRAIN, TRAIN]
     assert [d.value.role for d in second.data] == [TEST, TEST] and second.entry is None
+
+
+POSITIONAL = """
+import numpy as np
+n = int(len(data) * 0.6)
+m = int(len(data) * 0.8)
+train, valid, test = data[:n], data[n:m], data[m:]
+early = frame.loc[frame.index < "2015"]
+late = frame.loc[frame.index >= "2015"]
+windows = [data[i - 5:i] for i in range(5, n)]
+"""
+
+
+def test_splits_by_position_or_mask_give_their_parts_roles_and_one_split_event():
+    from mlops_lint.analysis.values import VALIDATION
+
+    module, targets = analyse(POSITIONAL)
+    flow = module.dataflow
+    roles = {name: flow.value_of(targets[name]).role for name in ("train", "valid", "test", "early", "late")}
+    assert roles == {"train": TRAIN, "valid": VALIDATION, "test": TEST, "early": TRAIN, "late": TEST}
+    assert flow.value_of(targets["windows"]).roles == frozenset()
+    by_slice, by_mask = flow.events_of("split")
+    assert (by_slice.node.lineno, by_slice.entry, [arg.name for arg in by_slice.data]) == (5, None, ["data"])
+    assert [(ast.unparse(node), role) for node, role in by_slice.parts] == [
+        ("data[:n]", TRAIN), ("data[n:m]", VALIDATION), ("data[m:]", TEST)]
+    assert [role for _, role in by_mask.parts] == [TRAIN, TEST] and by_mask.node.lineno == 6
+    # every part carries the split's identity, its first part
+    assert flow.value_of(targets["test"]).split_nodes == frozenset({by_slice.node})

@@ -118,12 +118,13 @@ def test_pipeline_is_not_offered_when_another_read_of_the_scaled_data_would_chan
     assert diagnostics and all(d.fix is None for d in diagnostics)
 
 
-def test_pipeline_is_offered_with_the_same_edits_for_every_cross_validation_of_one_fit():
+def test_pipeline_is_offered_for_every_cross_validation_of_one_fit():
+    # One leak, one finding (issue 15): reported at the first cross-validation, the second is a
+    # related place, and the fix puts the scaler into a pipeline in both.
     text = CV + "cross_val_score(model, X, y, cv=3)\n"
-    first, second = lint_text(text, {"MLO101"})
-    assert (first.location.start.line, second.location.start.line) == (7, 8)
-    assert first.fix.edits == second.fix.edits
-    assert fixed_source(text, [first, second], unsafe=True).split("\n")[3:8] == [
+    (only,) = lint_text(text, {"MLO101"})
+    assert only.location.start.line == 7
+    assert fixed_source(text, [only], unsafe=True).split("\n")[3:8] == [
         "from sklearn.pipeline import make_pipeline",
         "",
         "model = LogisticRegression()",

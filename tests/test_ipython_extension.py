@@ -102,7 +102,9 @@ def test_magics_and_shell_lines_do_not_break_it(session):
     assert scale.outputs == [] and [command.split() for command in session.commands] == [["echo", "reading", "data"]]
     [diagnostic] = session.extension().shown[4]
     assert located(diagnostic) == ("MLO101", 4, 2, SPLIT_COLUMN)
-    [fitted] = diagnostic.related
+    # %%capture runs its body again as a cell of its own (In [5]): the same split, a related place.
+    fitted, again = diagnostic.related
+    assert (again.label, again.location.cell) == ("its output is split or cross-validated again here", 5)
     assert (fitted.location.cell, fitted.location.start.line, fitted.location.start.column) == (3, 1, len("%time ") + FIT_COLUMN)
     assert "fitted here: cell [3], line 1: %time X = StandardScaler().fit_transform(X)" in split.texts[0]
 

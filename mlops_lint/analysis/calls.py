@@ -11,9 +11,12 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from mlops_lint.analysis.arguments import any_holds, argument, keyword
+from mlops_lint.analysis.arguments import any_holds, argument, keyword, literal
+from mlops_lint.analysis.columns import drop as drop_columns
+from mlops_lint.analysis.columns import dropped_labels, select_rows
+from mlops_lint.analysis.statistics import computes_statistic
 from mlops_lint.analysis.interpreter import Function, Interpreter
-from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, DataArg, Event, Fit, Value, derive, evolve, join
+from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, VALIDATION, DataArg, Event, Fit, Value, derive, evolve, join
 from mlops_lint.catalog import ApiEntry
 
 if TYPE_CHECKING:
@@ -119,6 +122,8 @@ class CallSemantics(Interpreter):
             self.emit(Event("transform", node, entry, data, self.next_seq(), fit=fit))
             output = derive(inputs, qualified)
             return evolve(output, fits=output.fits | {fit})
+        if args and computes_statistic(node, entry):
+            return self._statistic(node, entry, args[0], node.args[0], inputs, qualified)
         if role == "selection-score" and args:
             fit = Fit("select", node, entry, args[0].as_data(), args[1] if len(args) > 1 else keywords.get("y"), node.args[0], self.next_seq())
             self.emit(Event("fit", node, entry, (DataArg(node.args[0], args[0], "X"),), fit.seq, fit=fit))
@@ -139,6 +144,8 @@ class CallSemantics(Interpreter):
         return tuple(found)
 
     def _train_test_split(self, node: ast.Call, entry: ApiEntry, args: list[Value], qualified: tuple[str, ast.Call]) -> Value:
+        if entry.get("returns") == "ordered-parts":
+            return self._ordered_parts(node, entry, args, qualified)
         data = tuple(
             DataArg(expr, value, f"arrays[{i}]")
             for i, (expr, value) in enumerate(zip(node.args, args))
@@ -150,8 +157,34 @@ class CallSemantics(Interpreter):
         elements = []
         for value in args:
             for role in (TRAIN, TEST):
-                elements.append(derive([value], qualified, roles=frozenset({role}), split_nodes=frozenset({node})))
+                def part(data: Value, role: str = role) -> Value:
+                    return derive([data], qualified, roles=frozenset({role}), split_nodes=frozenset({node}))
+
+                element = part(value)
+                # the rows of a frame with columns written by label: it still knows what each holds
+                elements.append(select_rows(value.columns, element, part) if value.columns is not None else element)
         return evolve(derive(args, qualified), elements=tuple(elements))
+
+    def _statistic(self, node: ast.Call, entry: ApiEntry, data: Value, data_node: ast.expr, inputs: list[Value],
+                   qualified: tuple[str, ast.Call]) -> Value:
+        """``X.mean()``, ``np.median(X)``: a number learnt from the rows of ``data`` (analysis/statistics.py)."""
+        fit = Fit("statistic", node, entry, data.as_data(), None, data_node, self.next_seq())
+        self.emit(Event("statistic", node, entry, (DataArg(data_node, data, "X"),), fit.seq, fit=fit))
+        output = derive(inputs, qualified)
+        return evolve(output, fits=output.fits | {fit})
+
+    def _ordered_parts(self, node: ast.Call, entry: ApiEntry, args: list[Value], qualified: tuple[str, ast.Call]) -> Value:
+        """``np.split(X, [a, b])``: train, validation …, test in order. Equal sections (``np.split(X, 5)``)
+        split nothing into a training and a test part."""
+        indices = argument(node, 1, "indices_or_sections")
+        if not args or not isinstance(indices, (ast.List, ast.Tuple)) or not indices.elts or isinstance(node.args[0], ast.Starred):
+            return derive(args, qualified)
+        count = len(indices.elts) + 1
+        roles = [TRAIN, *([VALIDATION] * (count - 2)), TEST]
+        parts = tuple((node, role) for role in roles)  # the parts are the elements of the call's result
+        self.emit(Event("split", node, entry, (DataArg(node.args[0], args[0], "arrays[0]"),), self.next_seq(), parts=parts))
+        elements = tuple(derive([args[0]], qualified, roles=frozenset({role}), split_nodes=frozenset({node})) for role in roles)
+        return evolve(derive(args, qualified), elements=elements)
 
     def _resample(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str | None, Value],
                   qualified: tuple[str, ast.Call], receiver: Value | None) -> Value:
@@ -189,10 +222,30 @@ class CallSemantics(Interpreter):
             output = derive(args[:1] or list(keywords.values())[:1], method)
             self.emit(Event("transform", node, entry, self._x_arg(node, args, keywords), self.next_seq(), receiver=receiver))
             return evolve(output, fits=output.fits | receiver.fitted)
+        if name in ("head", "tail") and receiver.instance_of is None:
+            return self.split_part(node, derive([receiver, *args], method), receiver)
+        if name == "copy" and not node.args and not node.keywords and receiver.columns is not None:
+            return receiver  # df.copy(): the same columns, each holding what it held
+        if name == "drop" and receiver.columns is not None:
+            dropped = dropped_labels(node, self._origin_in(scope))
+            if dropped is not None:
+                smaller = drop_columns(receiver, dropped)
+                if literal(keyword(node, "inplace")) is True:
+                    self.bind(func.value, smaller, scope)
+                    return EMPTY
+                return smaller
         if name == "fit_resample" and entry is not None:
             return self._resample(node, entry, args, keywords, method, receiver=receiver)
         if name == "split" and entry is not None and entry.role == "cv-splitter":
             return self._cv_split(node, entry, args, keywords)
+        if entry is None and computes_statistic(node, method_entry, receiver.origin):
+            assert method_entry is not None
+            return self._statistic(node, method_entry, receiver, func.value, [receiver, *args, *keywords.values()], method)
+        if entry is None and keyword(node, "inplace") is not None and literal(keyword(node, "inplace")) is True:
+            # df.fillna(v, inplace=True), df[c].fillna(v, inplace=True): the data now holds the result.
+            result = derive([receiver, *args, *keywords.values()], method)
+            self.bind(func.value, result, scope, origin=func.value if isinstance(func.value, ast.Subscript) else None)
+            return EMPTY
         if method_entry is not None and method_entry.role == "metric":  # model.score(X, y): a number
             return Value(sources=frozenset({node}), calls=frozenset({method}))
         if entry is None and receiver.sources and method_entry is not None and method_entry.role == "resample":
@@ -216,7 +269,7 @@ class CallSemantics(Interpreter):
         data_node = argument(node, 0, "X")
         data = (args[0] if node.args else keywords.get("X", EMPTY)).as_data()
         target = args[1] if len(args) > 1 else keywords.get("y")
-        fit = Fit("fit", node, entry, data, target, data_node, self.next_seq())
+        fit = Fit("fit", node, entry, data, target, data_node, self.next_seq(), receiver.made_by)
         kind = "search-fit" if entry is not None and entry.role == "search" else "fit"
         data_args = self._x_arg(node, args, keywords)
         y_node = argument(node, 1, "y")
@@ -250,4 +303,13 @@ class CallSemantics(Interpreter):
     def item_of(value: Value) -> Value:
         if value.item is not None:
             return value.item
-        return value.as_data() if value.elements is None else join(value.elements).as_data()
+        if value.elements is None:
+            return value.as_data()
+        rows = value.elements
+        # for X_tr, X_te in [(X_train, X_test), (sparse(X_train), sparse(X_test))]: each loop
+        # variable holds one position of every tuple, not all of them.
+        width = len(rows[0].elements) if rows and rows[0].elements is not None else None
+        if width and all(row.elements is not None and len(row.elements) == width for row in rows):
+            columns = tuple(join([row.elements[i] for row in rows if row.elements is not None]) for i in range(width))
+            return evolve(join(rows).as_data(), elements=columns)
+        return join(rows).as_data()

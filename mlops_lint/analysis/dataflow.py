@@ -48,7 +48,9 @@ environment and merge; a loop body runs once and merges with the state before it
 (parameters as fresh lineage, globals as they stand at the end of the module, an enclosing
 function's variables as they stand at its end) and followed at call
 sites with the arguments' values (memoised per argument values; recursion is cut off).
-Subscript/attribute writes (``df["a"] = ...``, ``df.loc[:, c] = ...``) update the whole frame.
+Subscript/attribute writes (``df["a"] = ...``, ``df.loc[:, c] = ...``) update the whole frame; by
+label, the frame also knows what each written column holds, so a later read of other columns by
+label does not carry what was written (``analysis/columns.py``).
 Notebooks arrive as one module, cells in order.
 """
 
@@ -59,8 +61,13 @@ import heapq
 from functools import cached_property
 from typing import TYPE_CHECKING, Iterable
 
+from mlops_lint.analysis.columns import drop as drop_columns
+from mlops_lint.analysis.columns import labels as labels_of
+from mlops_lint.analysis.columns import reads_labels, written_labels
+from mlops_lint.analysis.columns import write as write_columns
 from mlops_lint.analysis.interpreter import Function
 from mlops_lint.analysis.names import dotted_name
+from mlops_lint.analysis.positional_splits import PositionalSplits
 from mlops_lint.analysis.project import ProjectCalls
 from mlops_lint.analysis.scope import Scope, merge_envs
 from mlops_lint.analysis.values import EMPTY, DataArg, Event, Value, derive, evolve, join
@@ -97,6 +104,7 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
         self.events: list[Event] = []
         self._values = {}
         self._seq = 0
+        self._quiet = 0
         self._active = []
         self._memo = {}
         self._globals = Scope({}, owner=module.tree)
@@ -145,7 +153,24 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
         return self._seq
 
     def emit(self, event: Event) -> None:
-        self.events.append(event)
+        if not self._quiet:
+            self.events.append(event)
+
+    @cached_property
+    def positional_splits(self) -> PositionalSplits:
+        """The module's splits by position or mask (``analysis/positional_splits.py``)."""
+        return PositionalSplits(self.module)
+
+    def split_part(self, node: ast.expr, value: Value, cut: Value) -> Value:
+        """``value`` of ``node`` when it takes a part of a positional split of ``cut`` (the data cut):
+        the part's role and the split's identity; at the split's first part, its split event."""
+        part = self.positional_splits.part(node)
+        if part is None:
+            return value
+        if node is part.split:
+            parts = self.positional_splits.parts_of(part.split)
+            self.emit(Event("split", node, None, (DataArg(part.base, cut, "data"),), self.next_seq(), parts=parts))
+        return evolve(value, roles=frozenset({part.role}), split_nodes=value.split_nodes | {part.split})
 
     def update_in_place(self, target: ast.expr, value: Value, scope: Scope) -> None:
         """``rows.append(x)`` / ``d["k"].update(y)``: the variable holding the container now holds ``value``."""
@@ -186,7 +211,9 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
                 self.bind(node.target, self.expr(node.value, scope), scope, origin=node.value)
         elif isinstance(node, ast.AugAssign):
             old = self.expr(node.target, scope)
-            self.bind(node.target, derive([old, self.expr(node.value, scope)]), scope)
+            # df["a"] += 1 replaces a column the frame has: the target is its own origin.
+            self.bind(node.target, derive([old, self.expr(node.value, scope)]), scope,
+                      origin=node.target if isinstance(node.target, ast.Subscript) else None)
         elif isinstance(node, ast.Expr):
             value = self.expr(node.value, scope)
             if value is not EMPTY:
@@ -237,6 +264,12 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     scope.env.pop(target.id, None)
+                elif isinstance(target, ast.Subscript):  # del df["c"]: the frame without that column
+                    key = _store_key(target)
+                    frame = scope.lookup(key) if key is not None else None
+                    dropped = labels_of(target.slice, self._origin_in(scope))
+                    if key is not None and frame is not None and frame.columns is not None and dropped is not None:
+                        scope.env[key] = drop_columns(frame, dropped)
         elif isinstance(node, ast.Raise):
             for child in (node.exc, node.cause):
                 if child is not None:
@@ -264,12 +297,20 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
                 receiver = self.expr(target.value, scope)
             self.emit(Event("store", target, None, (DataArg(target, value, "value"),), self.next_seq(), receiver=receiver))
         elif isinstance(target, ast.Subscript):
-            # df["a"] = ... / df.loc[:, cols] = ...: the frame now holds what was written into it.
+            # df["a"] = ... / df.loc[:, cols] = ...: the frame now holds what was written into it;
+            # by label, it knows which columns hold what (analysis/columns.py).
             self.expr(target.slice, scope)
             frame = _store_key(target)
             old = self._lookup_key(frame, scope) if frame is not None else None
             if frame is not None:
-                scope.env[frame] = derive([old, value]) if old is not None else value.as_data()
+                origin_of = self._origin_in(scope)
+                written = written_labels(target, origin_of)
+                if written is not None:
+                    labels, partial = written
+                    replaced = partial or (origin is not None and reads_labels(origin, frame, labels, origin_of))
+                    scope.env[frame] = write_columns(old, labels, value, replaced)
+                else:
+                    scope.env[frame] = derive([old, value]) if old is not None else value.as_data()
             self.emit(Event("store", target, None, (DataArg(target, value, "value"),), self.next_seq(), receiver=old))
 
     def _unpack(self, targets: list[ast.expr], value: Value, scope: Scope) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 
+from mlops_lint.analysis.columns import ACCESSORS, Origin, attribute_read, column_read, select_rows, selects_rows
 from mlops_lint.analysis.interpreter import Interpreter
 from mlops_lint.analysis.scope import Scope
 from mlops_lint.analysis.values import EMPTY, DataArg, Event, Value, derive, evolve, join
@@ -67,20 +68,7 @@ class ExpressionSemantics(Interpreter):
                     return value
             return self._attribute(node, self.expr(node.value, scope))
         if isinstance(node, ast.Subscript):
-            base = self.expr(node.value, scope)
-            index = self.expr(node.slice, scope)
-            if base.elements is not None and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int):
-                if -len(base.elements) <= node.slice.value < len(base.elements):
-                    return base.elements[node.slice.value]
-            # The values are the base's: the index adds lineage, roles and column picks (selection
-            # fits), not the fits of whatever computed it (rows picked by a scaled mask are raw).
-            picked = frozenset(fit for fit in index.fits if fit.kind == "select")
-            value = derive([base, evolve(index.as_data(), fits=picked)])
-            if index.roles:  # X[train_idx], X.iloc[test_index]: the rows of that part
-                value = evolve(value, roles=index.roles, split_nodes=index.split_nodes | base.split_nodes)
-            elif base.roles != value.roles:
-                value = evolve(value, roles=base.roles)
-            return value
+            return self._subscript(node, scope)
         if isinstance(node, (ast.Tuple, ast.List)):
             values = [self.expr(e, scope) for e in node.elts]
             if any(isinstance(e, ast.Starred) for e in node.elts):
@@ -101,16 +89,82 @@ class ExpressionSemantics(Interpreter):
                 self.emit(Event("return", node, None, (DataArg(node.value, value, "value"),), self.next_seq()))
             return value
         if isinstance(node, ast.Lambda):
-            return EMPTY
+            return self._lambda(node, scope)
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             return self._comprehension(node, scope)
         return derive([self.expr(child, scope) for child in _operands(node) if child is not None])
+
+    def _subscript(self, node: ast.Subscript, scope: Scope) -> Value:
+        target = node.value
+        accessor = None
+        if type(target) is ast.Attribute and target.attr in ACCESSORS:  # df.loc[...]: the frame itself
+            frame = self.expr(target.value, scope)
+            base = self._attribute(target, frame)
+            self._record(target, base)
+            accessor = target.attr
+        else:
+            base = frame = self.expr(target, scope)
+        index = self.expr(node.slice, scope)
+        if accessor is None and self.module.qualified_names(target):
+            return index.as_data()  # np.c_[a, b], np.r_[a, b]: the index is the data
+        if base.elements is not None and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int):
+            if -len(base.elements) <= node.slice.value < len(base.elements):
+                return base.elements[node.slice.value]
+        origin = self._origin_in(scope)
+        columns = column_read(frame, node.slice, accessor, origin)
+        # The values are the base's: the index adds lineage, roles and column picks (selection
+        # fits), not the fits of whatever computed it (rows picked by a scaled mask are raw).
+        picked = frozenset(fit for fit in index.fits if fit.kind == "select")
+        rows = evolve(index.as_data(), fits=picked)
+
+        def pick(part: Value) -> Value:
+            value = derive([part, rows])
+            if index.roles:  # X[train_idx], X.iloc[test_index]: the rows of that part
+                return evolve(value, roles=index.roles, split_nodes=index.split_nodes | part.split_nodes)
+            if part.roles != value.roles:
+                return evolve(value, roles=part.roles)
+            return value
+
+        value = pick(columns if columns is not None else base)
+        if columns is None and frame.columns is not None and selects_rows(node.slice, accessor):
+            value = select_rows(frame.columns, value, pick)
+        return self.split_part(node, value, frame)
+
+    def _lambda(self, node: ast.Lambda, scope: Scope) -> Value:
+        """A lambda is the values its body reads from outside (``df.apply(lambda r: rates[r.city])``
+        carries ``rates``). Its body is evaluated once, its parameters fresh, without events: it runs
+        wherever it is passed, and where that is is not known here."""
+        arguments = node.args
+        parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        env = {p.arg: Value(sources=frozenset({("param", node, p.arg)})) for p in parameters}
+        self._quiet += 1
+        try:
+            value = self.expr(node.body, Scope(env, parent=scope, owner=node))
+        finally:
+            self._quiet -= 1
+        return value.as_data()
+
+    def _origin_in(self, scope: Scope) -> Origin:
+        def origin(node: ast.expr) -> ast.expr | None:
+            value = scope.lookup(node.id) if isinstance(node, ast.Name) else None
+            return value.origin if value is not None else None
+
+        return origin
+
+    def _record(self, node: ast.expr, value: Value) -> None:
+        known = self._values.get(node)
+        if known is not value:
+            self._values[node] = value if known is None else join([known, value])
 
     def _attribute(self, node: ast.Attribute, base: Value) -> Value:
         """``obj.attr`` read: data of the object; its outcome when the catalog says the attribute holds
         one (``search.best_params_``); a check of the object when the catalog lists the attribute
         as one (``df.dtypes``); nothing of the data for its labels (``df.columns``)."""
         made_by, cls = base.made_by, base.instance_of
+        if base.columns is not None:
+            column = attribute_read(base, node.attr)
+            if column is not None:
+                return column
         if made_by is not None and cls is not None and node.attr in cls.get("outcome-attrs", ()):
             value = base.as_data()
             return evolve(value, sources=value.sources | {("outcome", made_by)})

@@ -9,7 +9,7 @@ part is type-checked against the same declarations.
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from mlops_lint.analysis.scope import Scope
 from mlops_lint.analysis.values import Event, Value
@@ -37,6 +37,7 @@ class Interpreter:
     _active: list[Function]
     _memo: dict[tuple[object, ...], Value]
     _globals: Scope
+    _quiet: int  # > 0 while evaluating code whose events are not published (a lambda's body)
     # Each function met, with the scope its body reads free names from: the enclosing function's
     # (a closure sees its variables as they end up), else the module's.
     _functions: dict[Function, Scope]
@@ -67,6 +68,12 @@ class Interpreter:
         raise NotImplementedError
 
     def emit(self, event: Event) -> None:
+        raise NotImplementedError
+
+    def split_part(self, node: ast.expr, value: Value, cut: Value) -> Value:
+        raise NotImplementedError
+
+    def _origin_in(self, scope: Scope) -> Callable[[ast.expr], ast.expr | None]:
         raise NotImplementedError
 
     def next_seq(self) -> int:

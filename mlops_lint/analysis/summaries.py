@@ -56,5 +56,6 @@ class FunctionSummaries(Interpreter):
         self.run_body(function.body, inner)
         self._active.pop()
         result = join(inner.returns) if inner.returns else EMPTY
-        self._memo[key] = result
+        if not self._quiet:  # a body run quietly (inside a lambda) published no events: run it again
+            self._memo[key] = result
         return result

@@ -15,6 +15,8 @@ from mlops_lint.catalog import ApiEntry
 
 TRAIN = "train"
 TEST = "test"
+# The middle part of a split in three by position (``data[k:m]``): neither trained on nor the test.
+VALIDATION = "validation"
 
 
 @dataclass(frozen=True, eq=False)
@@ -22,11 +24,12 @@ class Fit:
     """One fit, resample or selection: something learnt from ``data`` at ``node``.
 
     ``kind`` is ``"fit"`` (fit/fit_transform/partial_fit of an object), ``"resample"``
-    (fit_resample, ``sklearn.utils.resample``, upsampling ``df.sample``) or ``"select"`` (a
-    supervised score function whose result picks columns). ``entry`` is the catalog entry of the
+    (fit_resample, ``sklearn.utils.resample``, upsampling ``df.sample``), ``"select"`` (a
+    supervised score function whose result picks columns) or ``"statistic"`` (a number learnt
+    from the rows by hand: ``X.mean()``, ``np.median(X)``; ``analysis/statistics.py``). ``entry`` is the catalog entry of the
     object's class or of the function (None for objects the catalog does not know). ``data_node``
     is the expression of the data argument (for naming it). Compared by identity: one record per
-    interpretation of a call.
+    interpretation of a call. ``made_by`` is the call that built the fitted object, when known.
     """
 
     kind: str
@@ -36,6 +39,7 @@ class Fit:
     target: "Value | None"
     data_node: ast.expr | None
     seq: int
+    made_by: ast.Call | None = None  # the constructor of the fitted object (its settings: ``categories=``)
 
     @property
     def role(self) -> str | None:
@@ -64,13 +68,16 @@ class Value:
       search whose outcome is read, the splitter whose settings decide a split, the model scored).
     - ``origin``: the expression this value was last bound from by a plain assignment
       (``grid = {...}`` then ``GridSearchCV(svc, grid)``: the grid's literal).
+    - ``columns``: for a data frame whose columns were written by label (``df["a_s"] = ...``), what
+      each written column holds apart from the rest of the frame (``analysis/columns.py``); the
+      value itself is the whole frame. Like ``origin``, it does not flow on into derived values.
     """
 
     sources: AbstractSet[Hashable] = frozenset()  # plain or shared (analysis/lineage.py)
     fits: AbstractSet[Fit] = frozenset()  # plain or shared (analysis/lineage.py)
     roles: frozenset[str] = frozenset()
     calls: AbstractSet[tuple[str, ast.Call]] = frozenset()  # plain or shared (analysis/lineage.py)
-    split_nodes: AbstractSet[ast.Call] = frozenset()  # plain or shared (analysis/lineage.py)
+    split_nodes: AbstractSet[ast.expr] = frozenset()  # plain or shared (analysis/lineage.py)
     instance_of: ApiEntry | None = None
     fitted: AbstractSet[Fit] = frozenset()  # plain or shared (analysis/lineage.py)
     elements: tuple["Value", ...] | None = None
@@ -78,6 +85,7 @@ class Value:
     function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
     made_by: ast.Call | None = None
     origin: ast.expr | None = None
+    columns: "Columns | None" = None
 
     @property
     def role(self) -> str | None:
@@ -103,16 +111,35 @@ class Value:
         """A hashable summary that tells values apart (ApiEntry holds a dict: compared by identity)."""
         elements = tuple(e.fingerprint() for e in self.elements) if self.elements is not None else None
         item = self.item.fingerprint() if self.item is not None else None
-        return (self.sources, self.fits, self.roles, self.split_nodes, id(self.instance_of), self.fitted, elements, item, self.function, self.made_by)
+        columns = self.columns.fingerprint() if self.columns is not None else None
+        return (self.sources, self.fits, self.roles, self.split_nodes, id(self.instance_of), self.fitted, elements, item, self.function,
+                self.made_by, columns)
 
     def as_data(self) -> "Value":
         """The value seen as data flowing on: without tuple structure, object identity or origin."""
         if (self.elements is None and self.item is None and self.instance_of is None and not self.fitted
-                and self.function is None and self.made_by is None and self.origin is None):
+                and self.function is None and self.made_by is None and self.origin is None and self.columns is None):
             return self
         if not (self.sources or self.fits or self.roles or self.calls or self.split_nodes):
             return EMPTY
         return _data(self.sources, self.fits, self.roles, self.calls, self.split_nodes)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """What a frame's columns written by label hold (``df["a_s"] = sc.fit_transform(df[["a"]])``).
+
+    ``base`` is the frame without those columns; ``written`` has, per label, the value written and
+    whether the write replaced a column the frame already had (``df[c] = f(df[c])``, a partial
+    ``df.loc[rows, c] = v``) rather than adding a new one. Reading other columns by label reads
+    ``base`` alone; reading columns by position reads ``base`` and the replaced ones.
+    """
+
+    base: Value
+    written: tuple[tuple[str, Value, bool], ...]
+
+    def fingerprint(self) -> tuple[object, ...]:
+        return (self.base.fingerprint(), tuple((label, value.fingerprint(), replaced) for label, value, replaced in self.written))
 
 
 EMPTY = Value()
@@ -123,7 +150,7 @@ _DEFAULTS = dict(EMPTY.__dict__)
 
 
 def _data(sources: AbstractSet[Hashable], fits: AbstractSet[Fit], roles: frozenset[str], calls: AbstractSet[tuple[str, ast.Call]],
-          split_nodes: AbstractSet[ast.Call]) -> Value:
+          split_nodes: AbstractSet[ast.expr]) -> Value:
     value = _new(Value)
     fields = value.__dict__
     fields.update(_DEFAULTS)
@@ -178,6 +205,7 @@ def join(values: Iterable[Value]) -> Value:
     new.__dict__.update(
         sources=sources, fits=fits, roles=roles, calls=calls, split_nodes=splits, instance_of=instance, fitted=fitted,
         elements=elements, item=item, function=function, made_by=made_by, origin=origin,
+        columns=first.columns if first.columns is not None and all(v.columns is first.columns for v in rest) else None,
     )
     return new
 
@@ -208,8 +236,12 @@ class Event(NamedTuple):
 
     - ``"fit"``, ``"transform"``, ``"resample"``, ``"search-fit"``: a fit of an object or function
       (``fit`` the Fit record), its use, a resampling;
-    - ``"split"`` (``train_test_split`` or a CV splitter's ``split``), ``"cross-validate"`` (a
-      cv-evaluator call).
+    - ``"statistic"``: a statistic of the rows computed by hand (``df["Age"].median()``), ``fit``
+      its record and ``data`` the data it was computed on;
+    - ``"split"`` (``train_test_split`` or a CV splitter's ``split``; a split by position or mask,
+      ``X[:n]``/``X[n:]``, whose ``node`` is its first part, ``data`` the one value cut and
+      ``parts`` every part's node with its role: ``analysis/positional_splits.py``),
+      ``"cross-validate"`` (a cv-evaluator call).
 
     Where values went (every evaluation of the node emits one):
 
@@ -239,10 +271,12 @@ class Event(NamedTuple):
     receiver: Value | None = None
     keywords: Mapping[str | None, Value] = _NO_KEYWORDS
     function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    parts: tuple[tuple[ast.expr, str], ...] = ()
 
     @property
     def call(self) -> ast.Call:
-        """The call of an event of a call (every kind but check, return, store and expression)."""
+        """The call of an event of a call (every kind but check, return, store, expression and a
+        split by position or mask, whose node is a subscript: use ``node`` for splits)."""
         assert isinstance(self.node, ast.Call), self.kind
         return self.node
 

@@ -165,6 +165,7 @@ ROLES = {role.name: role for role in (
     Role("transform-function", "a function that fits and transforms its argument in one call (`minmax_scale`, `scale`, `quantile_transform`)", "dataflow, MLO101"),
     Role("stateless-transformer", "`fit` learns nothing from the data (`FunctionTransformer`, `Normalizer`, `PolynomialFeatures`)", "MLO403"),
     Role("target-encoder", "fitted on the target alone (`LabelEncoder`, `LabelBinarizer`): no feature leaks", "dataflow"),
+    Role("statistic", "learns a number (or one per group) from the rows of the data it is called on or given: a mean, a median, a mode, quantiles, counts (`df.mean()`, `np.median(X)`, `pd.qcut`, `groupby(...).transform('mean')`); filling gaps with it or scaling by it before a split is preprocessing on all rows", "dataflow, MLO101"),
     Role("supervised-selector", "selects features using `y` (`SelectKBest`, `RFE`, `SelectFromModel` …)", "dataflow, MLO102"),
     Role("selection-score", "a function scoring features against `y` (`chi2`, `f_classif`); its result picking columns is a selection", "dataflow, MLO102"),
     Role("resampler", "an object whose `fit_resample(X, y)` resamples (imbalanced-learn samplers)", "dataflow, MLO103"),
@@ -197,6 +198,7 @@ ROLES = {role.name: role for role in (
     Role("sink", "writes data out of the program (a file, a database); `saves-model = true`: writes a model", "MLO302, MLO403, MLO601-MLO603"),
     Role("recorder", "writes its object or arguments to a log, a tracker or a file, as MLO302 counts a search outcome recorded (`writer.add_scalar`, `logger.info`, `df.to_pickle`)", "MLO302"),
     Role("raises", "a context manager whose block is expected to fail (`pytest.raises`): what the block starts does not finish", "MLO302"),
+    Role("plot", "draws its arguments (matplotlib, seaborn, plotly): showing values is no use of them for a model", "MLO101-MLO103"),
     Role("stdout", "prints only (`print`, `pprint`, `display`): not a record", "MLO302"),
     Role("downloader", "fetches a URL to a local file", "MLO501, MLO502"),
     Role("path-builder", "builds a path from pieces; its first argument starts the path (`os.path.join`, `Path`)", "MLO501"),
@@ -223,12 +225,21 @@ FACTS = {key.name: key for key in (
     # matching a call to the entry
     Key("prefix", "boolean", "the key is a module: every callable under it has this role, unless an entry for a longer name says otherwise (`\"mlflow\"` covers `mlflow.log_param`)", _boolean),
     Key("receiver", "`\"any\"` or `\"data\"`", "the entry is a method, keyed `Owner.method`, matched by its name alone when the object's class is not known: on `\"any\"` object, or on a `\"data\"` value (not an object of a catalog class). Without it, `Class.method` matches only where the dataflow knows the object is a `Class`", _one_of("any", "data")),
-    Key("returns", "`\"instance\"` or `\"train-test-alternating\"`", "a lower-case factory that returns an object (`make_pipeline`, `optuna.create_study`); a split whose outputs are train, test, train, test …", _one_of("instance", "train-test-alternating"), ("pipeline", "splitter", "search")),
+    Key("returns", "`\"instance\"`, `\"train-test-alternating\"` or `\"ordered-parts\"`", "a lower-case factory that returns an object (`make_pipeline`, `optuna.create_study`); a split whose outputs are train, test, train, test …; a split of one array at the indices of its second argument, a literal list, into parts in order: train, validation …, test (`numpy.split`)", _one_of("instance", "train-test-alternating", "ordered-parts"), ("pipeline", "splitter", "search")),
     # data arguments (dataflow)
     Key("x-position", "integer", "0-based position of the features argument (keyword `X` too)", _integer, ("cv-splitter", "cv-evaluator", "search")),
     Key("y-position", "integer", "0-based position of the target argument (keyword `y` too)", _integer, ("cv-splitter", "cv-evaluator", "search")),
     Key("groups-position", "integer", "0-based position of the groups argument (keyword `groups` too)", _integer, ("cv-splitter",)),
     Key("resamples-when", "list of conditions", "conditions under which the call resamples; any one suffices (see Conditions)", _conditions, ("resample",)),
+    # statistics computed by hand (MLO101)
+    Key("learns-from-rows", "boolean", "its result is a statistic of the rows of its data (as role `statistic`), for an entry that has another role too (`np.std` is a `spread`, `value_counts` a `data-check`)", _boolean, ("spread", "data-check")),
+    Key("statistic-when", "list of conditions", "it computes a statistic only when one of these holds (`transform('mean')`, `rank(pct=True)`, `pd.cut(x, 5)`)", _conditions, ("statistic",)),
+    Key("per-row-when", "list of conditions", "it computes across the columns of each row, learning nothing from other rows, when one of these holds (`df[cols].mean(axis=1)`)", _conditions, ("statistic", "spread", "data-check")),
+    Key("per-row-output", "boolean", "its result is a value per row (a band, a z-score, a rank, a group's mean broadcast to its rows): put into the data by itself", _boolean, ("statistic",)),
+    Key("windowed-after", "list of strings", "called on the result of one of these methods it is a moving statistic of earlier rows, not one of all rows (`s.rolling(7).mean()`)", _strings, ("statistic", "spread", "data-check")),
+    # what a fit learns (MLO101)
+    Key("fixed-by", "list of strings", "arguments of the constructor that, passed as anything but a literal `None`, fix what `fit` would learn (`categories=`, `vocabulary=`): fitted with one, it learns nothing from the rows", _strings, ("transformer",)),
+    Key("vocabulary-only-unless", "list of strings", "`fit` learns only the set of values it meets (the categories), which says nothing about the held-out rows' values, unless one of these constructor arguments makes it count them (`min_frequency`, `max_categories`): a leak only then", _strings, ("transformer",)),
     # splits
     Key("shuffle-param", "string", "the argument that turns shuffling on", _string, _SPLITTERS),
     Key("shuffle-default", "boolean", "whether it shuffles when `shuffle-param` is not given", _boolean, _SPLITTERS),

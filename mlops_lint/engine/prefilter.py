@@ -14,8 +14,8 @@ listed by hand:
 - the top-level package of every qualified name in ``rules/api/*.toml``, except the standard
   library's and the methods matched by name (entries with ``receiver``): every rule needs a call
   into a third-party library to fire (the standard library alone trains no model; ``json.dump``
-  or ``print`` are evidence about a training module, never the module itself), and a method is
-  reached through an object some library call made;
+  or ``print`` are evidence about a training module, never the module itself, and so is a plotting
+  library's call: role ``plot``), and a method is reached through an object some library call made;
 - plus each selected rule's ``triggers`` key (extra substrings for a rule that can fire without a
   catalog API; ``""`` means every file).
 
@@ -37,6 +37,8 @@ from mlops_lint.engine.registry import ENGINE_CODES
 
 
 _WORD = re.compile(r"\w+")
+# Roles whose calls alone make no rule fire: a file that only draws is no training code.
+_NEVER_ALONE = frozenset({"plot"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +106,7 @@ def api_packages(catalog: Catalog) -> set[str]:
     packages = set()
     for qualname, entry in catalog.api.items():
         package = qualname.split(".", 1)[0]
-        if "receiver" not in entry.facts and package not in sys.stdlib_module_names:
+        if "receiver" not in entry.facts and package not in sys.stdlib_module_names and entry.role not in _NEVER_ALONE:
             packages.add(package)
     return packages
 

@@ -51,7 +51,9 @@ class SessionCells:
         return replaced
 
     def __iter__(self) -> Iterator[SessionCell]:
-        return iter(self._cells.values())
+        # By execution count: a cell that runs another one inside it (``%%capture``, ``%run``)
+        # finishes after it but started before, and its code ran first.
+        return iter(sorted(self._cells.values(), key=lambda cell: cell.number))
 
     def source_line(self, number: int, line: int) -> str:
         """Line ``line`` (1-based) of the cell run as ``In [number]``; empty if there is none."""

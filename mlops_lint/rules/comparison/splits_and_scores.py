@@ -37,7 +37,7 @@ class Score:
     model_text: str | None
     data_names: frozenset[str]  # every name the scored data mentions
     model_from_loop: bool  # the model is a loop variable: each iteration scores another model
-    splits: frozenset[ast.Call]  # the splits whose test part the scored data is
+    splits: frozenset[ast.expr]  # the splits whose test part the scored data is
 
 
 class Comparisons:
@@ -93,13 +93,13 @@ class Comparisons:
             found.append(Score(call, model, text, names, text is not None and self._from_loop(call, event), tested))
         return found
 
-    def scores_of(self, split: ast.Call) -> list[Score]:
+    def scores_of(self, split: ast.expr) -> list[Score]:
         """The scores of the test part of ``split``, in flow order."""
         return self._scores_by_split.get(split, [])
 
     @cached_property
-    def _scores_by_split(self) -> dict[ast.Call, list[Score]]:
-        found: dict[ast.Call, list[Score]] = {}
+    def _scores_by_split(self) -> dict[ast.expr, list[Score]]:
+        found: dict[ast.expr, list[Score]] = {}
         for score in self.scores:
             for split in score.splits:
                 found.setdefault(split, []).append(score)

@@ -5,63 +5,125 @@ cross-validation call (``Value.fits``), it was not fitted on a training split on
 it learnt from shares lineage with the data being split (a fitted object applied to a fresh data
 set does not leak). A fit on the full data whose object later transforms the split parts leaks too:
 it is reported at that split.
+
+One leak, one finding: a fit is reported once, at the first split or CV call (in flow order) that
+its data reaches; the later ones are related locations. Fits of one object on the same data that
+first reach the same sink (``t.fit_transform(X)[:, 0]`` then ``t.fit_transform(X)[:, 1]``) are one
+finding too. The message names the data the fit saw (its own argument), not a later descendant.
+A fit whose output is only drawn or printed (``only_shown_fits``) grades nothing: silent.
 """
 
 from __future__ import annotations
 
 import ast
-from typing import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
 
+from mlops_lint.analysis.leakage_facts import learns_from_data, only_shown_fits
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.values import DataArg, Event, Fit
 from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding
 
 
+def _statement(module: AnalyzedModule, node: ast.AST) -> ast.AST:
+    parents = module.parents
+    while not isinstance(node, ast.stmt) and node in parents:
+        node = parents[node]
+    return node
+
+
+def _only_shown_fits(module: AnalyzedModule) -> frozenset[Fit]:
+    return only_shown_fits(module.dataflow)
+
+
 def _leaks(fit: Fit, arg: DataArg, sink: Event) -> bool:
     return fit.seq < sink.seq and not fit.on_training_split and fit.data.shares_lineage(arg.value)
 
 
-def leaks_before_split(module: AnalyzedModule, relevant: Callable[[Fit], bool], name_field: str) -> Iterator[Finding]:
-    """Findings at each split/CV sink for every relevant fit that leaks into it (one per pair)."""
+@dataclass
+class _Leak:
+    """One fit's leak: the first sink it reaches (with the argument there) and the later sinks."""
+
+    fit: Fit
+    arg: DataArg
+    sink: Event
+    later: list[ast.AST] = field(default_factory=list)
+    twins: list[Fit] = field(default_factory=list)
+
+
+def _candidates(module: AnalyzedModule, relevant: Callable[[Fit], bool]) -> list[tuple[Fit, DataArg, Event]]:
     flow = module.dataflow
-    reported: set[tuple[ast.AST, ast.AST]] = set()
     sinks = [event for event in flow.events if event.is_split_or_cv]
-    split_seq = {event.call: event.seq for event in sinks}
-    sink_by_node = {event.call: event for event in sinks}
-    candidates: list[tuple[Fit, DataArg, Event]] = []
+    split_seq = {event.node: event.seq for event in sinks}
+    sink_by_node = {event.node: event for event in sinks}
+    found: list[tuple[Fit, DataArg, Event]] = []
     for sink in sinks:
         for arg in sink.data:
             for fit in arg.value.fits:
                 if relevant(fit) and _leaks(fit, arg, sink):
-                    candidates.append((fit, arg, sink))
+                    found.append((fit, arg, sink))
     # sc.fit(X); X_tr, X_te = split(X); sc.transform(X_tr): the statistics still include X_te.
     for event in flow.events_of("transform"):
         if event.receiver is None or not event.data:
             continue
-        arg = event.data[0]
-        for split_node in arg.value.split_nodes:
+        for split_node in event.data[0].value.split_nodes:
             split = sink_by_node.get(split_node)
             if split is None:
                 continue
             for fit in event.receiver.fitted:
                 if relevant(fit) and fit.seq < split_seq[split_node] and not fit.on_training_split:
-                    for split_arg in split.data:
-                        if fit.data.shares_lineage(split_arg.value):
-                            candidates.append((fit, split_arg, split))
-                            break
+                    shared = next((arg for arg in split.data if fit.data.shares_lineage(arg.value)), None)
+                    if shared is not None:
+                        found.append((fit, shared, split))
+    return found
+
+
+def leaks_before_split(module: AnalyzedModule, relevant: Callable[[Fit], bool], name_field: str,
+                       describe: Callable[[list[Fit]], dict[str, Any]] | None = None) -> Iterator[Finding]:
+    """One finding per leaking fit, at the first split/CV sink it reaches (see the module docstring);
+    ``describe`` adds or replaces message fields, given the fits of the finding (the first, then its twins)."""
+    by_fit: dict[ast.AST, _Leak] = {}
+    candidates = _candidates(module, lambda fit: relevant(fit) and fit.data_node is not None and learns_from_data(fit))
+    # one pass over the events, for the modules that have a candidate, shared by MLO101-MLO103
+    shown = module.shared(_only_shown_fits) if candidates else frozenset()
     for fit, arg, sink in sorted(candidates, key=lambda c: (c[2].seq, c[0].seq)):
-        key = (sink.node, fit.node)
-        if key in reported:
+        if fit in shown:
             continue
-        reported.add(key)
+        leak = by_fit.get(fit.node)
+        if leak is None:
+            by_fit[fit.node] = _Leak(fit, arg, sink)
+        elif sink.node is not leak.sink.node and sink.node not in leak.later:
+            leak.later.append(sink.node)
+    # Fits of one object on the same data whose first sink is the same, and statistics of the same
+    # data in one statement ((X - X.mean()) / X.std()): one finding.
+    by_object: dict[tuple[object, ...], _Leak] = {}
+    for leak in sorted(by_fit.values(), key=lambda found: (found.sink.seq, found.fit.seq)):
+        fit = leak.fit
+        assert fit.data_node is not None
+        maker = _statement(module, fit.node) if fit.kind == "statistic" else fit.made_by or fit.node
+        key = (leak.sink.node, maker, ast.dump(fit.data_node))
+        first = by_object.get(key)
+        if first is None:
+            by_object[key] = leak
+        else:
+            first.twins.append(fit)
+            first.later.extend(node for node in leak.later if node not in first.later)
+    for leak in by_object.values():
+        fit = leak.fit
+        assert fit.data_node is not None
+        fields: dict[str, Any] = {
+            name_field: fit.entry if fit.entry is not None else "transformer",
+            "fitted": fit.data_node,
+            "var": leak.arg.node,
+            "fit_line": LineRef(fit.node),
+            "split_line": LineRef(leak.sink.node),
+        }
+        if describe is not None:
+            fields.update(describe([fit, *leak.twins]))
         yield Finding(
-            sink.node,
-            {
-                name_field: fit.entry if fit.entry is not None else "transformer",
-                "var": arg.node,
-                "fit_line": LineRef(fit.node),
-                "split_line": LineRef(sink.node),
-            },
-            related=(("fit", fit.node),),
+            leak.sink.node,
+            fields,
+            related=(("fit", fit.node), *(("fit", twin.node) for twin in leak.twins if twin.node.lineno != fit.node.lineno),
+                     *(("also", node) for node in leak.later)),
         )

@@ -18,8 +18,8 @@ def _is_supervised_selection(fit: Fit) -> bool:
 
 class FeatureSelectionBeforeSplit(Rule):
     code = "MLO102"
-    fields = ("selector", "var", "fit_line", "split_line")
-    related = ("fit",)
+    fields = ("selector", "fitted", "var", "fit_line", "split_line")
+    related = ("fit", "also")
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         yield from leaks_before_split(module, _is_supervised_selection, "selector")

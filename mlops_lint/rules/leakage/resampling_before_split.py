@@ -16,8 +16,8 @@ def _is_resampling(fit: Fit) -> bool:
 
 class ResamplingBeforeSplit(Rule):
     code = "MLO103"
-    fields = ("sampler", "var", "fit_line", "split_line")
-    related = ("fit",)
+    fields = ("sampler", "fitted", "var", "fit_line", "split_line")
+    related = ("fit", "also")
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         yield from leaks_before_split(module, _is_resampling, "sampler")

@@ -31,6 +31,8 @@ from mlops_lint.engine.rule import Finding, Options, Rule
 
 def _splitter(module: AnalyzedModule, event: Event) -> tuple[ApiEntry | None, ast.Call | None]:
     """The splitter that decides the rows of this event, and the call that configured it."""
+    if not isinstance(event.node, ast.Call):
+        return None, None  # a split by position or mask keeps the order it is given
     call = event.call
     obj: Value | None = None
     if event.kind == "split" and event.entry is not None and event.entry.role == "splitter":

@@ -339,14 +339,16 @@ class _Fates:
                 search.fate = Fate.SHOWN
 
     def drawn(self) -> None:
-        """Outcomes handed to a call the catalog does not know (``plt.plot``, ``sns.heatmap``,
-        ``df.plot()``) in a cell whose saved outputs hold a figure: the notebook keeps the plot."""
+        """Outcomes handed to a drawing call (catalog role ``plot``: ``plt.imshow``, ``sns.heatmap``) or
+        to a call the catalog does not know (``df.plot()``) in a cell whose saved outputs hold a figure:
+        the notebook keeps the plot."""
         pending = {call for call, search in self.searches.items() if search.fate < Fate.SHOWN}
         if not pending:
             return
         flow = self.module.dataflow
         for node in self.module.nodes_of(ast.Call):
-            if self.module.callee(node) is not None:
+            entry = self.module.callee(node)
+            if entry is not None and entry.role != "plot":
                 continue
             parts: list[ast.AST] = [*node.args, *(kw.value for kw in node.keywords)]
             if isinstance(node.func, ast.Attribute):

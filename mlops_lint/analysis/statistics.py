@@ -1,0 +1,173 @@
+"""Statistics computed by hand: which calls learn a number from the rows of their data.
+
+``df["Age"].fillna(df["Age"].median())``, ``(X - X.mean()) / X.std()``, ``X / X.max()``,
+``df["c"].map(df.groupby("c")["y"].mean())``, ``pd.qcut(df.x, 4)``: the median, the mean, the
+maximum, the per-group means and the quartiles are learnt from every row, the test rows too, if the
+data is split afterwards. Which calls compute one is catalog data (``rules/api/statistics.toml``:
+role ``statistic``, or the fact ``learns-from-rows``), with the conditions under which they do
+(``statistic-when``), compute across the columns of each row instead (``per-row-when``:
+``axis=1``), or are moving statistics of earlier rows (``windowed-after``: ``s.rolling(7).mean()``).
+The dataflow records each as a ``Fit`` of kind ``"statistic"`` (``calls.py``), which flows on with
+the value like any fit; MLO101 asks about it as about a scaler's.
+
+A number flows into many things that are no feature: a sample size, a plot's limits, a threshold
+for a mask, a constant shift (``X - X.min()`` changes no distance and no fitted slope).
+``StatisticUses.applied`` says, from the syntax around the call, whether the statistic is put
+into the rows: it scales them (``X / X.max()``, ``(X - X.mean()) / X.std()``), fills or maps
+them (``fillna``, ``replace``, ``map``, ``np.where``; ``stats.loc[value]`` looked up row by row),
+or is itself per-row data (``transform('mean')``, ``qcut``, ``zscore``, ``rank``: catalog fact
+``per-row-output``). A statistic bound to a name is followed to the uses of that name.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from mlops_lint.analysis.arguments import any_holds
+from mlops_lint.catalog import ApiEntry
+
+if TYPE_CHECKING:
+    from mlops_lint.analysis.module import AnalyzedModule
+
+# Data methods and numpy functions that put a value into the rows: filling, replacing, mapping.
+_FILLERS = frozenset({"fillna", "replace", "map", "where", "mask", "clip", "combine_first", "update", "nan_to_num", "select"})
+# Calls that pass a number through unchanged in kind (abs(x.min()), float(x.std()), np.sqrt(x.var())).
+_NUMERIC = frozenset({"abs", "float", "int", "round", "sqrt", "absolute", "item", "to_dict", "astype", "tolist", "to_numpy"})
+_SCALING = (ast.Div, ast.Mult, ast.FloorDiv, ast.Pow)
+_MAX_NAME_HOPS = 3
+
+
+def computes_statistic(call: ast.Call, entry: ApiEntry | None, receiver_origin: ast.expr | None = None) -> bool:
+    """Whether ``call`` (of ``entry``) learns a statistic from the rows of its data; ``receiver_origin``
+    is what the object of a method call was bound from (``roll = s.rolling(20)`` … ``roll.mean()``)."""
+    if entry is None or not (entry.role == "statistic" or entry.get("learns-from-rows")):
+        return False
+    when = entry.get("statistic-when")
+    if when is not None and not any_holds(call, when):
+        return False
+    per_row = entry.get("per-row-when")
+    if per_row and any_holds(call, per_row):
+        return False
+    windowed = entry.get("windowed-after")
+    func = call.func
+    if windowed and isinstance(func, ast.Attribute):
+        for receiver in (func.value, receiver_origin):
+            if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute) and receiver.func.attr in windowed:
+                return False
+    return True
+
+
+def label(call: ast.Call) -> str:
+    """How a statistic reads in a message: ``median()``, ``transform('count')``, ``np.mean()``."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else ast.unparse(func)
+    first = call.args[0] if call.args else None
+    shown = ast.unparse(first) if isinstance(first, ast.Constant) and isinstance(first.value, (str, int, float)) else ""
+    return f"{name}({shown})"
+
+
+class StatisticUses:
+    """Whether each statistic call of a module is put into the rows (see the module docstring);
+    one syntactic look per call, names indexed once per module."""
+
+    def __init__(self, module: AnalyzedModule) -> None:
+        self._module = module
+        self._applied: dict[ast.Call, bool] = {}  # asked once per (fit, sink): answered once per call
+
+    @cached_property
+    def _loads(self) -> dict[str, list[ast.Name]]:
+        found: dict[str, list[ast.Name]] = {}
+        for node in self._module.nodes_of(ast.Name):
+            if isinstance(node.ctx, ast.Load):
+                found.setdefault(node.id, []).append(node)
+        return found
+
+    def applied(self, call: ast.Call, entry: ApiEntry | None) -> bool:
+        """Whether the statistic that ``call`` computes is put into the rows (the module docstring)."""
+        known = self._applied.get(call)
+        if known is None:
+            known = bool(entry is not None and entry.get("per-row-output")) or self._applied_from(call, 0)
+            self._applied[call] = known
+        return known
+
+    def _applied_from(self, node: ast.AST, hops: int) -> bool:
+        parents = self._module.parents
+        pure = True  # still the statistic itself, not data combined with it
+        while True:
+            parent = parents.get(node)
+            if parent is None:
+                return False
+            if isinstance(parent, ast.Subscript) and parent.value is node:
+                if isinstance(parent.slice, (ast.Constant, ast.Slice)):
+                    node = parent  # mode()[0]
+                    continue
+                return True  # rates.loc[value]: looked up row by row
+            if isinstance(parent, ast.Attribute) and parent.value is node:
+                call = parents.get(parent)
+                if parent.attr in ("iloc", "loc", "values", "T"):
+                    node = parent
+                elif isinstance(call, ast.Call) and call.func is parent and parent.attr in _NUMERIC:
+                    node = call
+                else:
+                    return False
+                continue
+            if isinstance(parent, ast.BinOp):
+                other = parent.right if parent.left is node else parent.left
+                if self._is_number(other):
+                    node = parent  # x.max() / 2, counts.max() // ratio: still a number
+                    continue
+                if isinstance(parent.op, _SCALING):
+                    return True
+                node, pure = parent, False  # X - X.mean(): a shift, maybe inside a divisor
+                continue
+            if isinstance(parent, ast.UnaryOp):
+                node = parent
+                continue
+            if isinstance(parent, (ast.Dict, ast.List, ast.Tuple, ast.Starred, ast.keyword)):
+                node = parent
+                continue
+            if isinstance(parent, ast.Call) and parent.func is not node:
+                name = parent.func.attr if isinstance(parent.func, ast.Attribute) else getattr(parent.func, "id", "")
+                if name in _FILLERS:
+                    return True
+                if name in _NUMERIC:
+                    node = parent
+                    continue
+                return False
+            if isinstance(parent, ast.AugAssign) and parent.value is node:
+                return isinstance(parent.op, _SCALING)
+            if isinstance(parent, ast.Assign) and parent.value is node and pure and hops < _MAX_NAME_HOPS:
+                return any(self._applied_name(target, parent, hops) for target in parent.targets)
+            return False
+
+    @cached_property
+    def _numbers(self) -> frozenset[str]:
+        """Names bound only to literal numbers, anywhere in the module (``ratio = 30``)."""
+        bound: dict[str, bool] = {}
+        for node in self._module.nodes_of(ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    literal = isinstance(node.value, ast.Constant) and isinstance(node.value.value, (int, float))
+                    bound[target.id] = bound.get(target.id, True) and literal
+        return frozenset(name for name, only_numbers in bound.items() if only_numbers)
+
+    def _is_number(self, node: ast.expr) -> bool:
+        if isinstance(node, ast.Constant):
+            return True
+        if isinstance(node, ast.Name):
+            return node.id in self._numbers
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len":
+            return True
+        if isinstance(node, ast.BinOp):
+            return self._is_number(node.left) and self._is_number(node.right)
+        return isinstance(node, ast.UnaryOp) and self._is_number(node.operand)
+
+    def _applied_name(self, target: ast.expr, assign: ast.Assign, hops: int) -> bool:
+        if not isinstance(target, ast.Name):
+            return False
+        after = (assign.lineno, assign.col_offset)
+        return any(self._applied_from(use, hops + 1) for use in self._loads.get(target.id, ())
+                   if (use.lineno, use.col_offset) > after)
