@@ -40,10 +40,20 @@ def _model_fits(module: AnalyzedModule, model: Value, before: int) -> list[Fit]:
     fits = [fit for fit in model.fitted if fit.seq < before]
     searches = {source[1] for source in model.sources if isinstance(source, tuple) and len(source) == 2 and source[0] == "outcome"}
     if searches:
-        for event in module.dataflow.events_of("search-fit"):
-            if event.seq < before and event.fit is not None and event.receiver is not None and event.receiver.made_by in searches:
-                fits.append(event.fit)
+        by_search = module.shared(_search_fits_by_search)
+        earlier = [pair for search in searches for pair in by_search.get(search, ()) if pair[0] < before]
+        fits += [fit for _, fit in sorted(earlier, key=lambda pair: pair[0])]  # in flow order, as the events are
     return fits
+
+
+def _search_fits_by_search(module: AnalyzedModule) -> dict[object, list[tuple[int, Fit]]]:
+    """The fits of each search (keyed by the call that built it), found once per module rather
+    than once per grading."""
+    found: dict[object, list[tuple[int, Fit]]] = {}
+    for event in module.dataflow.events_of("search-fit"):
+        if event.fit is not None and event.receiver is not None and event.receiver.made_by is not None:
+            found.setdefault(event.receiver.made_by, []).append((event.seq, event.fit))
+    return found
 
 
 class TestDataInFit(Rule):
