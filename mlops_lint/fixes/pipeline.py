@@ -24,7 +24,7 @@ from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.diagnostics import TextEdit
 from mlops_lint.fixes.registry import FixContext, Proposal
-from mlops_lint.fixes.scope import Placed, assigned_names, defined_functions, mentioned, mentions, placed_in_scope, statement_of
+from mlops_lint.fixes.scope import Placed, assigned_names, mentioned, mentions, placed_in_scope, statement_of
 
 _SEARCH_READS = frozenset({"fit", "best_score_"})  # what stays true of a search once its estimator is a pipeline
 
@@ -178,7 +178,7 @@ def fit_inside_pipeline(context: FixContext, fit: ast.Call, sink: ast.Call) -> P
     fitted = set(targets)
     # Every read of the fitted names after the fit must be the data of a cross-validation.
     later = fit_place.after()
-    if mentioned(defined_functions(fit_place.before()), fitted | set(sources)):
+    if mentioned(fit_place.functions_before, fitted | set(sources)):
         return None
     evaluations: dict[int, Evaluation] = {}
     renamed: list[ast.Name] = []

@@ -22,12 +22,11 @@ class Placed:
     body: list[ast.stmt]
 
     index: int
+    # The functions and classes defined in ``body`` before the statement (their bodies may read its names).
+    functions_before: list[ast.stmt]
 
     def after(self) -> list[ast.stmt]:
         return self.body[self.index + 1:]
-
-    def before(self) -> list[ast.stmt]:
-        return self.body[: self.index]
 
 
 def statement_of(module: AnalyzedModule, node: ast.AST) -> ast.stmt | None:
@@ -47,8 +46,21 @@ def placed_in_scope(module: AnalyzedModule, node: ast.AST) -> Placed | None:
     owner = module.parents.get(statement)
     # A statement whose parent is the module or a function sits in its body (they hold no other statements).
     if isinstance(owner, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef)):
-        return Placed(statement, owner.body, module.shared(_positions_in_bodies)[statement])
+        index = module.shared(_positions_in_bodies)[statement]
+        definitions = module.shared(_definitions_in_bodies).get(owner, [])
+        return Placed(statement, owner.body, index, [s for position, s in definitions if position < index])
     return None
+
+
+def _definitions_in_bodies(module: AnalyzedModule) -> dict[ast.AST, list[tuple[int, ast.stmt]]]:
+    """Each scope (the module, a function) → the functions and classes its body defines, with their
+    index there; found once per module, so that a fix does not walk every statement above it."""
+    found: dict[ast.AST, list[tuple[int, ast.stmt]]] = {}
+    owners: list[ast.Module | ast.FunctionDef | ast.AsyncFunctionDef] = [
+        module.tree, *module.nodes_of(ast.FunctionDef), *module.nodes_of(ast.AsyncFunctionDef)]
+    for owner in owners:
+        found[owner] = [(index, s) for index, s in enumerate(owner.body) if isinstance(s, _DEFINITIONS)]
+    return found
 
 
 def _positions_in_bodies(module: AnalyzedModule) -> dict[ast.stmt, int]:
@@ -97,8 +109,7 @@ def mentioned(nodes: list[ast.stmt] | ast.AST, names: set[str] | frozenset[str])
     return any(next(mentions(item, names), None) is not None for item in items)
 
 
-def defined_functions(statements: list[ast.stmt]) -> list[ast.stmt]:
-    return [s for s in statements if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 def assigned_names(statement: ast.stmt, value: ast.AST) -> list[str] | None:

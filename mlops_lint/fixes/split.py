@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from mlops_lint.fixes.imports import fresh_name, snake_case
 from mlops_lint.fixes.registry import FixContext, Proposal
-from mlops_lint.fixes.scope import Placed, assigned_names, defined_functions, mentioned, mentions, placed_in_scope
+from mlops_lint.fixes.scope import Placed, assigned_names, mentioned, mentions, placed_in_scope
 from mlops_lint.fixes.source import names_in
 
 
@@ -54,7 +54,7 @@ def untouched(shape: Shape, names: set[str], later: set[str], sink: ast.Call) ->
     between = shape.fit.body[shape.fit.index + 1: shape.split.index]
     if mentioned(between, names | later) or mentioned(shape.split.after(), later):
         return False
-    if mentioned(defined_functions(shape.fit.before()), later):
+    if mentioned(shape.fit.functions_before, later):
         return False
     data = {id(a) for a in sink.args}
     return all(id(name) in data for name in mentions(shape.split.statement, later))
