@@ -20,7 +20,6 @@ class Placed:
 
     statement: ast.stmt
     body: list[ast.stmt]
-
     index: int
     # The functions and classes defined in ``body`` before the statement (their bodies may read its names).
     functions_before: list[ast.stmt]
