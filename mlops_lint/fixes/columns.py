@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import ast
 
-from mlops_lint.fixes.imports import fresh_name, snake_case
 from mlops_lint.fixes.registry import FixContext, Proposal
 from mlops_lint.fixes.scope import mentions
 from mlops_lint.fixes.source import Source, names_in
-from mlops_lint.fixes.split import Shape, _shape, _trailing_comment, untouched
+from mlops_lint.fixes.split import Shape, _shape, _trailing_comment, fitted_instance, untouched
 
 
 def _frame_written(statement: ast.stmt, fit: ast.Call) -> tuple[ast.expr, str] | None:
@@ -71,13 +70,10 @@ def fit_columns_after_split(context: FixContext, fit: ast.Call, sink: ast.Call) 
     if any(text is None for text in texts):
         return None
     train_target, test_target, train_argument, test_argument = texts
-    if isinstance(receiver, ast.Name):
-        instance, first = receiver.id, []
-    elif isinstance(receiver, ast.Call) and (entry := context.module.callee(receiver)) is not None:
-        instance = fresh_name(context.module, snake_case(entry.short_name))
-        first = [f"{instance} = {source.text(receiver)}"]
-    else:
+    named = fitted_instance(context, receiver)
+    if named is None:
         return None
+    instance, first = named
     comment = _trailing_comment(context, shape.fit.statement)
     code = [*first, f"{train_target} = {instance}.fit_transform({train_argument})" + comment,
             f"{test_target} = {instance}.transform({test_argument})"]

@@ -87,14 +87,10 @@ def _transform(context: FixContext, fit: ast.Call, sink: ast.Call, shape: Shape)
     receiver = fit.func.value  # type: ignore[attr-defined]
     if not untouched(shape, {source_name, *others, *names_in(receiver)}, {transformed}, sink):
         return None
-    source = context.source
-    if isinstance(receiver, ast.Name):
-        instance, first = receiver.id, []
-    elif isinstance(receiver, ast.Call) and (entry := context.module.callee(receiver)) is not None:
-        instance = fresh_name(context.module, snake_case(entry.short_name))
-        first = [f"{instance} = {source.text(receiver)}"]
-    else:
+    named = fitted_instance(context, receiver)
+    if named is None:
         return None
+    instance, first = named
     comment = _trailing_comment(context, shape.fit.statement)
     fitted = f"{train} = {instance}.fit_transform({', '.join([train, *train_others])})" + comment
     return _moved(context, shape, sink, {transformed: source_name}, [*first, fitted, f"{test} = {instance}.transform({test})"])
@@ -119,6 +115,17 @@ def _resample(context: FixContext, fit: ast.Call, sink: ast.Call, shape: Shape) 
     comment = _trailing_comment(context, shape.fit.statement)
     code = f"{trains} = {context.source.text(receiver)}.fit_resample({trains})" + comment
     return _moved(context, shape, sink, dict(zip(targets, sources)), [code])
+
+
+def fitted_instance(context: FixContext, receiver: ast.expr) -> tuple[str, list[str]] | None:
+    """The name the moved fit is called on, and the statement that must build it first when the
+    fit was called on a constructor (``StandardScaler().fit_transform(X)`` → ``standard_scaler``)."""
+    if isinstance(receiver, ast.Name):
+        return receiver.id, []
+    if isinstance(receiver, ast.Call) and (entry := context.module.callee(receiver)) is not None:
+        instance = fresh_name(context.module, snake_case(entry.short_name))
+        return instance, [f"{instance} = {context.source.text(receiver)}"]
+    return None
 
 
 def _trailing_comment(context: FixContext, statement: ast.stmt) -> str:
