@@ -70,7 +70,7 @@ from mlops_lint.analysis.names import dotted_name
 from mlops_lint.analysis.positional_splits import PositionalSplits
 from mlops_lint.analysis.project import ProjectCalls
 from mlops_lint.analysis.scope import Scope, merge_envs
-from mlops_lint.analysis.values import EMPTY, DataArg, Event, Value, derive, evolve, join
+from mlops_lint.analysis.values import EMPTY, DataArg, Event, Part, Value, derive, evolve, join
 
 if TYPE_CHECKING:
     from mlops_lint.analysis.module import AnalyzedModule
@@ -316,6 +316,10 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
     def _unpack(self, targets: list[ast.expr], value: Value, scope: Scope) -> None:
         elements = value.elements
         starred = [i for i, t in enumerate(targets) if isinstance(t, ast.Starred)]
+        if elements is None and not starred and len(targets) > 1 and (started := _started_lineage(value)) is not None:
+            for index, target in enumerate(targets):
+                self.bind(target, evolve(value.as_data(), sources=frozenset({Part(started, index)})), scope)
+            return
         if elements is None or (not starred and len(elements) != len(targets)) or (starred and len(elements) < len(targets) - 1):
             whole = value.as_data() if elements is None else join(elements)
             for target in targets:
@@ -336,3 +340,12 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
 
     def _lookup_key(self, key: str, scope: Scope) -> Value | None:
         return scope.lookup(key)
+
+
+def _started_lineage(value: Value) -> ast.Call | None:
+    """The call whose result ``value`` is, when that call derives from nothing tracked (a loader, a
+    dataset function): its unpacked positions are then separate data, each with its own lineage."""
+    if len(value.sources) != 1 or value.fits or value.split_nodes:
+        return None
+    [source] = value.sources
+    return source if isinstance(source, ast.Call) else None

@@ -143,6 +143,23 @@ class Columns:
 
 
 EMPTY = Value()
+
+
+@dataclass(frozen=True)
+class Part:
+    """A lineage source: position ``index`` of what ``call`` returned, when the call started a
+    lineage of its own (``(x_train, y_train), (x_test, y_test) = mnist.load_data()``). The parts
+    are different rows, so one does not hold the rows of another."""
+
+    call: ast.Call
+    index: int
+
+
+def call_of(source: Hashable) -> ast.Call | None:
+    """The call that started a lineage source: the call itself, or the call a Part was unpacked from."""
+    if isinstance(source, Part):
+        return source.call
+    return source if isinstance(source, ast.Call) else None
 # Values are built for most expressions of every module: a frozen dataclass's __init__ sets each
 # of its fields through object.__setattr__, so the hot paths fill the instance dict directly.
 _new = object.__new__

@@ -12,7 +12,7 @@ from typing import Iterator
 
 from mlops_lint.analysis.checks import unchecked
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.analysis.values import Event, Value
+from mlops_lint.analysis.values import Event, Value, call_of
 from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.shapes import in_source_order
@@ -40,7 +40,7 @@ class UnvalidatedTrainingData(Rule):
         ]
 
         def carried(value: Value) -> Iterator[ast.Call]:
-            return (source for source in value.sources if isinstance(source, ast.Call) and source in loads)
+            return (call for source in value.sources if (call := call_of(source)) is not None and call in loads)
 
         reported: set[ast.Call] = set()
         fitted: set[ast.AST] = set()
