@@ -160,6 +160,8 @@ def call_of(source: Hashable) -> ast.Call | None:
     if isinstance(source, Part):
         return source.call
     return source if isinstance(source, ast.Call) else None
+
+
 # Values are built for most expressions of every module: a frozen dataclass's __init__ sets each
 # of its fields through object.__setattr__, so the hot paths fill the instance dict directly.
 _new = object.__new__
