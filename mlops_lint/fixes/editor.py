@@ -9,7 +9,7 @@ from typing import Sequence
 from mlops_lint.diagnostics import Diagnostic, Position, TextEdit
 from mlops_lint.fixes.edits import apply_edits, overlaps
 from mlops_lint.fixes.registry import is_selected
-from mlops_lint.fixes.texts import parses
+from mlops_lint.source.notebook import parses
 
 
 def _normal(text: str) -> str:

@@ -9,29 +9,18 @@ came from, so writing back copies untouched lines (magics included) exactly as t
 
 from __future__ import annotations
 
-import ast
-import warnings
 from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from mlops_lint.diagnostics import Position, TextEdit
 from mlops_lint.fixes.edits import apply_edits
 from mlops_lint.source import SourceDocument
+from mlops_lint.source.notebook import parses
 from mlops_lint.source.source_map import CellMap
 
 
 class NotExpressible(Exception):
     """An edit the file cannot hold (a notebook edit across cells or on an IPython line)."""
-
-
-def parses(text: str) -> bool:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
 
 
 @dataclass(frozen=True)

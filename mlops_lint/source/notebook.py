@@ -63,11 +63,11 @@ def neutralise_cell(source: str) -> list[str]:
     """The cell as valid Python, line for line, read the way IPython reads it before running it."""
     lines = source.split("\n")
     candidates = [_neutralise(reading) for reading in _readings(lines)]
-    if all(candidate == lines for candidate in candidates) or _is_python(source):
+    if all(candidate == lines for candidate in candidates) or parses(source):
         # Plain Python whose continuation lines begin with % or ? (``"%s"\n % x``) stays as it is.
         return lines
     if len(candidates) > 1:
-        return next((c for c in candidates if _is_python("\n".join(c))), candidates[0])
+        return next((c for c in candidates if parses("\n".join(c))), candidates[0])
     return candidates[0]
 
 
@@ -144,7 +144,8 @@ def _neutralise_lines(lines: list[str]) -> list[str]:
     return neutralised
 
 
-def _is_python(source: str) -> bool:
+def parses(source: str) -> bool:
+    """Whether ``source`` is Python that ``ast`` accepts (warnings silenced; any failure is a no)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -162,20 +162,32 @@ def _json_style(notebook: dict[str, Any], text: str) -> tuple[dict[str, Any], st
     return None
 
 
-def notebook_bytes(data: bytes, old: str, changes: Sequence[LineChange]) -> bytes:
-    """Rewrite only the sources of the code cells the change touches; everything else stays byte-identical.
+_NOT_REPRODUCIBLE = "the notebook's JSON layout cannot be reproduced, so it is left as it is"
 
-    ``old`` is the joined module text (one line per cell line). A change must stay inside one
-    cell and may not touch a line that stood in for an IPython magic.
-    """
+
+def _reproducible(data: bytes) -> tuple[dict[str, Any], tuple[dict[str, Any], str]]:
+    """The notebook's JSON and the style its text was written in, or WriteBackError when the text
+    is not UTF-8 JSON or its layout could not be written back byte for byte."""
     try:
         text = data.decode("utf-8")
         notebook = json.loads(text)
     except (UnicodeDecodeError, ValueError):
         raise WriteBackError("the notebook is not plain UTF-8 JSON") from None
     style = _json_style(notebook, text) if isinstance(notebook, dict) else None
-    if style is None or not isinstance(notebook.get("cells"), list):
-        raise WriteBackError("the notebook's JSON layout cannot be reproduced, so it is left as it is")
+    if style is None:
+        raise WriteBackError(_NOT_REPRODUCIBLE)
+    return notebook, style
+
+
+def notebook_bytes(data: bytes, old: str, changes: Sequence[LineChange]) -> bytes:
+    """Rewrite only the sources of the code cells the change touches; everything else stays byte-identical.
+
+    ``old`` is the joined module text (one line per cell line). A change must stay inside one
+    cell and may not touch a line that stood in for an IPython magic.
+    """
+    notebook, style = _reproducible(data)
+    if not isinstance(notebook.get("cells"), list):
+        raise WriteBackError(_NOT_REPRODUCIBLE)
     cells = [cell for cell in notebook["cells"] if isinstance(cell, dict) and cell.get("cell_type") == "code"]
     sources: list[list[str]] = []
     owner: list[int] = []  # module line index → index of its code cell
@@ -229,14 +241,7 @@ def notebook_with_sources(data: bytes, sources: dict[int, str]) -> bytes:
     findings number them) given those sources; every other byte of the JSON stays as it was."""
     from mlops_lint.source.notebook import _cells
 
-    try:
-        text = data.decode("utf-8")
-        notebook = json.loads(text)
-    except (UnicodeDecodeError, ValueError):
-        raise WriteBackError("the notebook is not plain UTF-8 JSON") from None
-    style = _json_style(notebook, text) if isinstance(notebook, dict) else None
-    if style is None:
-        raise WriteBackError("the notebook's JSON layout cannot be reproduced, so it is left as it is")
+    notebook, style = _reproducible(data)
     cells = _cells(notebook)
     for number, new_source in sources.items():
         cell = cells[number - 1] if 0 < number <= len(cells) else None

@@ -95,6 +95,17 @@ class Client:
     def diagnostics(self, uri: str) -> dict[str, Any]:
         return self.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri)
 
+    def open_notebook(self, uri: str, cells: list[str], texts: list[str]) -> None:
+        self.notify("notebookDocument/didOpen", {
+            "notebookDocument": {"uri": uri, "notebookType": "jupyter-notebook", "version": 1,
+                                 "cells": [{"kind": 2, "document": c} for c in cells]},
+            "cellTextDocuments": [{"uri": c, "languageId": "python", "version": 1, "text": t} for c, t in zip(cells, texts)],
+        })
+
+    def cell_diagnostics(self, cells: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """The next diagnostics published for each cell (cells are published in any order)."""
+        return {cell: self.diagnostics(cell)["params"]["diagnostics"] for cell in cells}
+
     def close(self) -> None:
         try:
             self.request("shutdown", None)
@@ -220,15 +231,8 @@ def test_notebook_cells_get_their_own_diagnostics(client, tmp_path):
         "from sklearn.model_selection import train_test_split\nfrom sklearn.preprocessing import StandardScaler\n%matplotlib inline\n",
         "X = StandardScaler().fit_transform(X)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n",
     ]
-    client.notify("notebookDocument/didOpen", {
-        "notebookDocument": {"uri": notebook, "notebookType": "jupyter-notebook", "version": 1,
-                             "cells": [{"kind": 2, "document": c} for c in cells]},
-        "cellTextDocuments": [{"uri": c, "languageId": "python", "version": 1, "text": t} for c, t in zip(cells, texts)],
-    })
-    received = {}
-    while len(received) < 2:
-        message = client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
-        received[message["params"]["uri"]] = message["params"]["diagnostics"]
+    client.open_notebook(notebook, cells, texts)
+    received = client.cell_diagnostics(cells)
     assert received[cells[0]] == []
     [diagnostic] = received[cells[1]]
     assert (diagnostic["code"], diagnostic["range"]["start"]) == ("MLO101", {"line": 1, "character": 35})
@@ -243,10 +247,7 @@ def test_notebook_cells_get_their_own_diagnostics(client, tmp_path):
             "changes": [{"text": "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"}],
         }]}},
     })
-    received = {}
-    while len(received) < 2:
-        message = client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
-        received[message["params"]["uri"]] = message["params"]["diagnostics"]
+    received = client.cell_diagnostics(cells)
     assert received == {cells[0]: [], cells[1]: []}
 
     client.notify("notebookDocument/didClose", {
@@ -444,15 +445,8 @@ def test_a_notebook_cells_quick_fix_edits_the_cells_it_touches(client, tmp_path)
         "X = StandardScaler().fit_transform(X)",
         "scores = cross_val_score(LogisticRegression(), X, y)",
     ]
-    client.notify("notebookDocument/didOpen", {
-        "notebookDocument": {"uri": notebook, "notebookType": "jupyter-notebook", "version": 1,
-                             "cells": [{"kind": 2, "document": c} for c in cells]},
-        "cellTextDocuments": [{"uri": c, "languageId": "python", "version": 1, "text": t} for c, t in zip(cells, texts)],
-    })
-    received = {}
-    while len(received) < 3:
-        message = client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
-        received[message["params"]["uri"]] = message["params"]["diagnostics"]
+    client.open_notebook(notebook, cells, texts)
+    received = client.cell_diagnostics(cells)
     [diagnostic] = received[cells[2]]
     assert (diagnostic["code"], diagnostic["range"]["start"]["line"]) == ("MLO101", 0)
     [action] = client.request("textDocument/codeAction", {
@@ -489,12 +483,8 @@ def test_every_fixable_notebook_fixture_gets_its_fixes_as_cell_code_actions(clie
                  for c in json.loads(fixture.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
         path = tmp_path / f"n{number}_{fixture.name}"
         cells = [f"vscode-notebook-cell:{path}#C{n}" for n in range(len(texts))]
-        client.notify("notebookDocument/didOpen", {
-            "notebookDocument": {"uri": path.as_uri(), "notebookType": "jupyter-notebook", "version": 1,
-                                 "cells": [{"kind": 2, "document": c} for c in cells]},
-            "cellTextDocuments": [{"uri": c, "languageId": "python", "version": 1, "text": t} for c, t in zip(cells, texts)],
-        })
-        published = {cell: client.diagnostics(cell)["params"]["diagnostics"] for cell in cells}
+        client.open_notebook(path.as_uri(), cells, texts)
+        published = client.cell_diagnostics(cells)
         fixed_codes = set()
         for cell, diagnostics in published.items():
             for diagnostic in diagnostics:

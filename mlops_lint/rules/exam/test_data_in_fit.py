@@ -97,11 +97,7 @@ class TestDataInFit(Rule):
                 if not facts.holds_rows_of(fit.data, split):
                     continue
                 reported.add(fit.node)
-                yield Finding(
-                    fit.node,
-                    {"var": fit.data_node, "method": _method(fit.node), "split_line": LineRef(split)},
-                    related=(("split", split), ("evaluation", grading.node)),
-                )
+                yield _graded_on_its_own_rows(fit.node, fit.node, fit, split, grading)
 
 
     def _settings_of_a_search_on_test_rows(self, module: AnalyzedModule, facts: HeldOut, reported: set[ast.AST]) -> Iterator[Finding]:
@@ -152,12 +148,18 @@ class TestDataInFit(Rule):
                 if not holds[split]:
                     continue
                 reported.add(event.node)
-                yield Finding(
-                    event.node,
-                    {"var": fit.data_node, "method": _method(event.call), "split_line": LineRef(split)},
-                    related=(("split", split), ("evaluation", grading.node)),
-                )
+                yield _graded_on_its_own_rows(event.node, event.call, fit, split, grading)
                 break
+
+
+def _graded_on_its_own_rows(node: ast.AST, call: ast.Call, fit: Fit, split: ast.AST, grading: Grading) -> Finding:
+    """MLO201 at ``node``: ``fit`` (made by ``call``) trained on rows of the test part of ``split``,
+    which ``grading`` then scores."""
+    return Finding(
+        node,
+        {"var": fit.data_node, "method": _method(call), "split_line": LineRef(split)},
+        related=(("split", split), ("evaluation", grading.node)),
+    )
 
 
 def _grid_keys(grid: ast.AST | None) -> frozenset[str]:
