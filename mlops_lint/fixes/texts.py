@@ -47,11 +47,12 @@ class Cell:
     lines: tuple[str, ...]  # the cell as the module shows it (IPython syntax neutralised)
     origins: tuple[int | None, ...]  # per line: the cell line it still is, None once a fix wrote it
     original: tuple[str, ...] = field(repr=False)  # the cell's lines as saved
-    neutral: tuple[str, ...] = field(repr=False)  # the same, as the module first showed them
+    # The cell lines that the module shows otherwise than saved (IPython syntax neutralised).
+    rewritten: frozenset[int] = field(default=frozenset(), repr=False)
 
     def protected(self, index: int) -> bool:
         origin = self.origins[index]
-        return origin is not None and self.original[origin] != self.neutral[origin]
+        return origin is not None and origin in self.rewritten
 
     @property
     def text(self) -> str:
@@ -73,20 +74,28 @@ class NotebookText:
     notes: tuple[tuple[int, str], ...] = ()
 
     @classmethod
+    def shown(cls, document: SourceDocument) -> NotebookText:
+        """The notebook as its joined module shows it, its IPython lines known from the cell map:
+        enough to tell whether edits are expressible (``check``) before any saved source is read."""
+        cell_map = document.cell_map
+        assert cell_map is not None
+        rewritten: dict[int, set[int]] = {}
+        for line in cell_map.rewritten:
+            number, line_in_cell = cell_map.to_cell(line)
+            rewritten.setdefault(number, set()).add(line_in_cell - 1)
+        lines = document.text.split("\n")
+        starts = [*cell_map.starts, len(lines)]
+        cells = []
+        for index, number in enumerate(cell_map.cells):
+            neutral = tuple(lines[starts[index] - 1: starts[index + 1] - 1])
+            cells.append(Cell(number, neutral, tuple(range(len(neutral))), neutral, frozenset(rewritten.get(number, ()))))
+        return cls(document.path, tuple(cells), cell_map.outputs, cell_map.notes)
+
+    @classmethod
     def of(cls, document: SourceDocument, original_sources: dict[int, str]) -> NotebookText:
         """The notebook as the fixer edits it: ``document`` (its joined module) and each code cell's saved source."""
-        assert document.cell_map is not None
-        lines = document.text.split("\n")
-        starts = [*document.cell_map.starts, len(lines)]
-        cells = []
-        for index, number in enumerate(document.cell_map.cells):
-            neutral = tuple(lines[starts[index] - 1: starts[index + 1] - 1])
-            source = original_sources.get(number, "").replace("\r\n", "\n").replace("\r", "\n")
-            original = tuple((source[:-1] if source.endswith("\n") else source).split("\n"))
-            if len(original) != len(neutral):
-                original = neutral  # the saved cell does not line up: no line of it is copied back
-            cells.append(Cell(number, neutral, tuple(range(len(neutral))), original, neutral))
-        return cls(document.path, tuple(cells), document.cell_map.outputs, document.cell_map.notes)
+        shown = cls.shown(document)
+        return replace(shown, cells=tuple(_saved(cell, original_sources.get(cell.number, "")) for cell in shown.cells))
 
     @property
     def starts(self) -> list[int]:
@@ -101,8 +110,10 @@ class NotebookText:
         return "".join(cell.text for cell in self.cells)
 
     def document(self) -> SourceDocument:
+        rewritten = frozenset(start + index for start, cell in zip(self.starts, self.cells)
+                              for index in range(len(cell.lines)) if cell.protected(index))
         return SourceDocument(self.path, self.text, CellMap(tuple(self.starts), tuple(c.number for c in self.cells),
-                                                            outputs=self.outputs, notes=self.notes))
+                                                            outputs=self.outputs, notes=self.notes, rewritten=rewritten))
 
     def _place(self, edit: TextEdit) -> tuple[int, TextEdit]:
         """The cell an edit lands in, and the edit in that cell's coordinates."""
@@ -143,6 +154,15 @@ class NotebookText:
         return {new.number: new.source for new, old in zip(self.cells, before.cells) if new.lines != old.lines}
 
 
+def _saved(cell: Cell, source: str) -> Cell:
+    """``cell`` with its lines as saved, which writing back copies for the lines no fix touched."""
+    source = source.replace("\r\n", "\n").replace("\r", "\n")
+    original = tuple((source[:-1] if source.endswith("\n") else source).split("\n"))
+    if len(original) != len(cell.lines):
+        return cell  # the saved cell does not line up: no line of it is copied back
+    return replace(cell, original=original)
+
+
 def _edited_cell(cell: Cell, edits: list[TextEdit]) -> Cell:
     """Apply cell-coordinate edits, last first; a line an edit rewrote loses its origin."""
     rows: list[tuple[str, int | None]] = [*zip(cell.lines, cell.origins), ("", None)]  # "" : after the final newline
@@ -156,7 +176,7 @@ def _edited_cell(cell: Cell, edits: list[TextEdit]) -> Cell:
     kept = {origin for _, origin in rows if origin is not None}
     if any(cell.protected(i) and cell.origins[i] not in kept for i in range(len(cell.lines))):
         raise NotExpressible(f"it would change a line of cell {cell.number} that holds IPython syntax")
-    return Cell(cell.number, tuple(t for t, _ in rows), tuple(o for _, o in rows), cell.original, cell.neutral)
+    return Cell(cell.number, tuple(t for t, _ in rows), tuple(o for _, o in rows), cell.original, cell.rewritten)
 
 
 def _edited_rows(rows: list[tuple[str, int | None]], edit: TextEdit) -> list[tuple[str, int | None]]:

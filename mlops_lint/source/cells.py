@@ -24,28 +24,34 @@ def document_from_cells(path: str, cells: Iterable[tuple[int, str]],
     shifts: list[tuple[int, int, int]] = []
     starts: list[int] = []
     numbers: list[int] = []
+    rewritten: list[int] = []
     next_line = 1
     for number, source in cells:
         source = source.replace("\r\n", "\n").replace("\r", "\n")
         if source.endswith("\n"):
             source = source[:-1]
-        lines, cell_shifts = _neutralised(source)
+        lines, cell_shifts, cell_rewritten = _neutralised(source)
         shifts.extend((next_line + offset, column, shift) for offset, column, shift in cell_shifts)
+        rewritten.extend(next_line + offset for offset in cell_rewritten)
         starts.append(next_line)
         numbers.append(number)
         parts.extend(lines)
         next_line += len(lines)
     text = "\n".join(parts) + ("\n" if parts else "")
     saved = tuple(outputs.get(number, frozenset()) for number in numbers) if outputs is not None else None
-    return SourceDocument(path=path, text=text, cell_map=CellMap(tuple(starts), tuple(numbers), tuple(shifts), saved, notes))
+    cell_map = CellMap(tuple(starts), tuple(numbers), tuple(shifts), saved, notes, frozenset(rewritten))
+    return SourceDocument(path=path, text=text, cell_map=cell_map)
 
 
 @lru_cache(maxsize=2048)
-def _neutralised(source: str) -> tuple[tuple[str, ...], tuple[tuple[int, int, int], ...]]:
-    """A cell's lines as Python and its column shifts (by line offset); an IPython session
-    re-lints the same cells after every run, so each distinct cell is neutralised once."""
+def _neutralised(source: str) -> tuple[tuple[str, ...], tuple[tuple[int, int, int], ...], tuple[int, ...]]:
+    """A cell's lines as Python, its column shifts and the offsets of the lines that differ from
+    the cell's own (by line offset); an IPython session re-lints the same cells after every run,
+    so each distinct cell is neutralised once."""
     lines = neutralise_cell(source)
-    return tuple(lines), tuple(_column_shifts(source.split("\n"), lines, 0))
+    original = source.split("\n")
+    rewritten = tuple(offset for offset, (before, after) in enumerate(zip(original, lines)) if before != after)
+    return tuple(lines), tuple(_column_shifts(original, lines, 0)), rewritten
 
 
 def _column_shifts(original: list[str], neutralised: list[str], first_line: int) -> list[tuple[int, int, int]]:

@@ -22,6 +22,10 @@ class CellMap:
     outputs: tuple[frozenset[str], ...] | None = None
     # The Markdown cells of a saved notebook: (cell number, text), in order.
     notes: tuple[tuple[int, str], ...] = ()
+    # Module lines that differ from their cell's line: stand-ins for IPython syntax (``pass  # !ls``),
+    # code kept from a magic (``%time x = f()``), lines of a cell read without its margin. A fix may
+    # not rewrite them, since the notebook could not be given back as the user wrote it.
+    rewritten: frozenset[int] = frozenset()
 
     def to_cell(self, module_line: int) -> tuple[int, int]:
         """Return ``(cell, line_in_cell)`` for a module line; lines past the end stay in the last cell."""
