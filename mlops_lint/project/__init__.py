@@ -27,9 +27,12 @@ class ProjectOptions:
     ``overlay``: texts that replace files on disk (an editor's open buffers), as (path, bytes).
     ``absolute``: name the other files of a project by absolute paths, as the run names its own
     (else relative to the current folder, when inside it).
+    ``closed``: the overlay is the whole project: nothing is read from disk, not even whether a
+    file exists (the findings step of ``pipeline.py``, a pure function of the bytes it is given).
     """
 
     given: tuple[str, ...]
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     overlay: tuple[tuple[str, bytes], ...] = ()
     absolute: bool = False
+    closed: bool = False

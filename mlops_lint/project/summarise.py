@@ -115,14 +115,13 @@ class _Collector:
 
     def enclosing(self, node: ast.AST) -> Function | None:
         """The summarised function whose body holds ``node`` (a nested function's node: the outer one's)."""
-        known = self._enclosing.get(node, ...)
-        if known is not ...:
-            return known  # type: ignore[return-value]
-        current: ast.AST | None = node
+        if node in self._enclosing:
+            return self._enclosing[node]
         found: Function | None = None
+        current = self.parents.get(node)
         while current is not None:
-            if current in self.functions and current is not node:
-                found = current  # type: ignore[assignment]
+            if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)) and current in self.functions:
+                found = current
                 break
             current = self.parents.get(current)
         self._enclosing[node] = found

@@ -91,8 +91,11 @@ class ModuleSummary:
         return next((f for f in self.functions if f.name == name), None)
 
     def fingerprint(self) -> str:
-        """A digest of the summary itself: a dependent's cache key changes only when this does."""
-        return digest(json.dumps(encode(self), separators=(",", ":"), sort_keys=True).encode())
+        """A digest of what the summary says (not of the bytes it was made from): a dependent's
+        cache key changes only when this does, so an edit that changes no summary stops there."""
+        said = encode(self)
+        del said["digest"]
+        return digest(json.dumps(said, separators=(",", ":"), sort_keys=True).encode())
 
 
 # --- JSON -------------------------------------------------------------------------------------
