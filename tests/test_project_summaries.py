@@ -304,3 +304,27 @@ def test_a_results_index_nested_beyond_the_parser_stack_is_a_miss(tmp_path):
     index = tmp_path / "results-x.json"
     index.write_bytes(b"[" * 100_000)
     assert LintCache(index, "tool").entries == {}
+
+
+# --- the command line ---------------------------------------------------------------------------
+def test_the_summarise_command_prints_summaries_and_reuses_them(tmp_path):
+    from harness import run_cli
+
+    root, cache = tmp_path / "project", tmp_path / "cache"
+    _project(root, "StandardScaler().fit_transform(X)")
+    first = run_cli("summarise", "--cache-dir", str(cache), ".", cwd=root)
+    assert first.returncode == 0, first.stderr
+    assert "Summarised 5 of 5 modules." in first.stderr
+    modules = json.loads(first.stdout)["modules"]
+    assert sorted(modules) == ["helper.py", "middle.py", "other.py", "top.py", "uses_other.py"]
+    (run,) = modules["top.py"]["functions"]
+    assert (run["name"], run["parameters"]) == ("run", ["X", "y"])
+    assert {(e["kind"], tuple(e["parameters"]), e["through"]) for e in run["effects"]} == {
+        ("fit", ("X",), "helper.prepare"), ("transform", ("X",), "helper.prepare")}
+
+    (root / "other.py").write_text(OTHER.replace("MinMaxScaler()", "MinMaxScaler(clip=True)"))
+    again = run_cli("summarise", "--cache-dir", str(cache), ".", cwd=root)
+    assert "Summarised 1 of 5 modules (the others unchanged since the last run)." in again.stderr
+    assert json.loads(again.stdout) == json.loads(first.stdout) | {"modules": {
+        **modules, "other.py": json.loads(again.stdout)["modules"]["other.py"]}}
+    assert "Summarised 5 of 5 modules." in run_cli("summarise", "--no-cache", ".", cwd=root).stderr

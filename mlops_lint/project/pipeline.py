@@ -239,3 +239,30 @@ def findings(path: str, data: bytes, modules: Mapping[str, bytes], root: str,
     project = ProjectOptions(given=(root,), overlay=overlay, absolute=True, closed=True)
     options = LintOptions(selected, project=project)
     return tuple(lint_source(path, data, catalog, options, build_prefilter(catalog, selected)))
+
+
+def summarise_paths(paths: Iterable[str], cache_dir: str | None, use_cache: bool) -> tuple[ProjectSources, SummaryRun]:
+    """Step 1 over the .py/.ipynb files under ``paths`` and the project modules they import
+    (``mlops-lint summarise``), with the summary cache of the user's cache folder unless ``use_cache`` is False."""
+    from pathlib import Path
+
+    from mlops_lint.catalog import load_catalog
+    from mlops_lint.discovery import discover
+    from mlops_lint.settings import DEFAULT_EXCLUDES
+
+    catalog = load_catalog()
+    paths = list(paths)
+    files = list(discover(paths, DEFAULT_EXCLUDES))
+    given = [p if os.path.isdir(p) else os.path.dirname(p) or os.curdir for p in paths]
+    sources = gather(files, given=[os.path.abspath(g) for g in given], catalog=catalog)
+    cache = None
+    if use_cache:
+        from mlops_lint.cache.folder import base_folder
+        from mlops_lint.cache.summaries import summary_cache
+        from mlops_lint.catalog.locate import catalog_dir
+
+        cache = summary_cache(base_folder(Path(cache_dir) if cache_dir else None), Path(sources.root), catalog_dir())
+    result = summarise_project(sources, cache, catalog)
+    if cache is not None:
+        cache.save()
+    return sources, result
