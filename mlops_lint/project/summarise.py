@@ -325,6 +325,6 @@ def summarise(path: str, data: bytes, dependencies: Mapping[str, ModuleSummary] 
         for event in module.dataflow.events:
             collector.event(event)
         _apply_dependencies(module, collector, dependencies or {})
-    except (RecursionError, MemoryError):
+    except Exception:  # noqa: BLE001 - nested beyond the stack, or a bug: this module is unknown, the map goes on
         return ModuleSummary(data_digest, imports, (), complete=False)
     return ModuleSummary(data_digest, imports, tuple(collector.summary(f, n) for f, n in functions.items()))
