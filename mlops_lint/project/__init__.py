@@ -5,7 +5,10 @@
   what one module sees of the others (``ModuleLink``, the ``ProjectLink`` of analysis/project.py);
 - ``relevance.py``: whether a file without ML imports reaches ML code through its imports;
 - ``dependencies.py``: what a file's findings depended on, so a cached result is reused only while
-  none of it changed.
+  none of it changed;
+- ``summary.py``, ``summarise.py``: what each function of a module does to data, as data (step 1);
+- ``pipeline.py``: a project as two pure steps, summaries per module then findings per file, for a
+  map over many projects (docs/performance.md, "Scaling out"), and ``mlops-lint summarise``.
 
 What crosses a process boundary is ``ProjectOptions`` (plain data); each process builds its own
 ``Project`` from it (``project_for``).
