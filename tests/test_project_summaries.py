@@ -328,3 +328,19 @@ def test_the_summarise_command_prints_summaries_and_reuses_them(tmp_path):
     assert json.loads(again.stdout) == json.loads(first.stdout) | {"modules": {
         **modules, "other.py": json.loads(again.stdout)["modules"]["other.py"]}}
     assert "Summarised 5 of 5 modules." in run_cli("summarise", "--no-cache", ".", cwd=root).stderr
+
+
+@pytest.mark.integration
+def test_summaries_are_the_same_whatever_the_hash_seed(tmp_path):
+    """Content-addressed summaries must not depend on set order: two processes, two hash seeds."""
+    import subprocess
+    import sys
+
+    root = tmp_path / "project"
+    _write(root, {"utils.py": UTILS, "features.py": FEATURES, "cycle_a.py": "import cycle_b\n", "cycle_b.py": "import cycle_a\n"})
+    outputs = [
+        subprocess.run([sys.executable, "-m", "mlops_lint", "summarise", "--no-cache", "."], cwd=root,
+                       capture_output=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2")
+    ]
+    assert outputs[0] == outputs[1] and b'"through": "utils.scale"' in outputs[0]
