@@ -7,12 +7,19 @@ only. The project is synthetic (``helpers/h<N>.py`` each fit a scaler, ``train_<
 one of them), so the number of files each run analyses is known (tests/test_project_incremental.py
 counts them on a small copy): the table shows it next to the medians, each command timed
 alternately with the ast.parse floor of the same files (bench.py).
+
+The second table is step 1 alone (``mlops-lint summarise``: module summaries, project/pipeline.py)
+on the same project and the same edits: cold (summary cache removed), warm (nothing changed),
+and after one helper changed (a change to what it does, so its importers' summaries change too);
+the number of modules summarised is what the command itself reports.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
+import subprocess
 import statistics
 import sys
 import tempfile
@@ -68,6 +75,50 @@ def write_project(root: Path, helpers: int, scripts: int) -> list[Path]:
     return files
 
 
+SUMMARISED = re.compile(r"Summarised (\d+) of (\d+) modules")
+# Edits that change what h0.prepare does (a fit, then a resample, alternately): its importers' summaries change too.
+STEP_EDITS = ("StandardScaler().fit_transform(frame)", "SMOTE().fit_resample(frame, frame)[0]")
+
+
+def summaries_table(root: Path, listing: Path, cache: Path, changed: Path, runs: int) -> None:
+    import time
+
+    def run_once() -> tuple[float, int]:
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "mlops_lint", "summarise", "--cache-dir", str(cache), "."],
+                              cwd=root, capture_output=True, text=True, check=True)
+        elapsed = time.perf_counter() - start
+        match = SUMMARISED.search(done.stderr)
+        return elapsed, int(match.group(1)) if match else -1
+
+    helper = HELPER.replace("from sklearn.feature_selection import SelectKBest",
+                            "from sklearn.feature_selection import SelectKBest\nfrom imblearn.over_sampling import SMOTE")
+    times: dict[str, list[float]] = {"floor": [], "cold": [], "warm": [], "warm, h0.py changed": []}
+    counts: dict[str, int] = {}
+    for run in range(runs + 1):
+        floor, _ = timed([sys.executable, str(HERE / "floor.py"), str(listing)], root)
+        shutil.rmtree(cache, ignore_errors=True)
+        changed.write_text(helper.format(version=0).replace(STEP_EDITS[1], STEP_EDITS[0]))
+        cold = run_once()
+        warm = run_once()
+        changed.write_text(helper.format(version=0).replace(STEP_EDITS[0], STEP_EDITS[1]))
+        incremental = run_once()
+        if run:
+            times["floor"].append(floor)
+            for name, (value, count) in zip(list(times)[1:], (cold, warm, incremental)):
+                times[name].append(value)
+                counts[name] = count
+    base = statistics.median(times["floor"])
+    print("Step 1 alone (mlops-lint summarise), same project, medians\n")
+    print("| run | modules summarised | median s | × floor |")
+    print("|---|---|---|---|")
+    for name, values in times.items():
+        median = statistics.median(values)
+        shown = counts.get(name, "")
+        print(f"| {name} | {shown} | {median:.3f} | {median / base:.2f} |")
+    print()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -95,6 +146,7 @@ def main() -> int:
             if run:
                 for name, value in zip(times, (floor, cold, warm, incremental)):
                     times[name].append(value)
+        summaries_table(root, listing, work / "summaries-cache", changed, args.runs)
         importers = sum(1 for n in range(args.scripts) if n % args.helpers == 0)
         counts = {"floor": len(files), "cold": len(files), "warm": 0, "warm, h0.py changed": 1 + importers}
         base = statistics.median(times["floor"])

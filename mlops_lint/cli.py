@@ -435,6 +435,27 @@ def _without_generator_note(page: str) -> str:
     return page
 
 
+@main.command("summarise", short_help="Print what each function of a project's modules does to data.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the summary cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
+              help="The cache folder (default: $MLOPS_LINT_CACHE_DIR, else the user's cache folder).")
+def summarise_modules(paths: tuple[str, ...], no_cache: bool, cache_dir: str | None) -> None:
+    """Summarise the modules under PATHS and the project modules they import, as JSON: for each
+    function and method, which parameters it fits, transforms, resamples, splits, evaluates or
+    logs, what it returns and which attributes it writes (docs/performance.md, "Scaling out")."""
+    import json
+    from dataclasses import asdict
+
+    from mlops_lint.project.pipeline import summarise_paths
+
+    sources, result = summarise_paths(paths, cache_dir, not no_cache)
+    modules = {_shown(path): asdict(summary) for path, summary in sorted(result.summaries.items())}
+    click.echo(json.dumps({"modules": modules}, indent=1))
+    _say(f"Summarised {len(result.computed)} of {len(sources.modules)} modules"
+         f"{' (the others unchanged since the last run)' if len(result.computed) < len(sources.modules) else ''}.")
+
+
 @main.command("server")
 @click.option("--stdio", is_flag=True, help="Talk over stdin/stdout (the default and only transport).")
 def server(stdio: bool) -> None:

@@ -126,7 +126,7 @@ def _load(path: Path, key: str) -> dict[str, Any] | None:
         return None
     try:
         record = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested beyond the parser's stack
         return None
     valid = (
         type(record) is dict and record.get("kind") == KIND and record.get("key") == key

@@ -107,7 +107,7 @@ def replay(argv: list[str]) -> None:
         return
     try:
         document = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested beyond the parser's stack
         return
     if not _valid(document, key) or answers.load_valid(runs, document["run"]) is None:
         return

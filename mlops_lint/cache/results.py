@@ -100,7 +100,7 @@ class LintCache:
             return {}
         try:
             document = json.loads(data)
-        except ValueError:  # truncated, or not ours
+        except (ValueError, RecursionError):  # truncated, not ours, or nested beyond the parser's stack
             return {}
         if (type(document) is not dict or document.get("kind") != KIND or document.get("tool") != self.tool
                 or type(document.get("files")) is not dict):

@@ -73,7 +73,14 @@ def _substituted(node: ast.expr, entry: Entry) -> ast.expr:
         def visit_Name(self, name: ast.Name) -> ast.expr:
             return entry.arguments.get(name.id, name)
 
-    return Substitute().visit(copy.deepcopy(node))  # type: ignore[no-any-return]
+    # Each node of another module carries that module (analysis/project.py, OWNER): copied along,
+    # the copy would take its tree and the catalog with it (a quarter of a second per finding).
+    # The copied nodes keep pointing at the one module instead.
+    from mlops_lint.analysis.project import OWNER
+
+    module = getattr(node, OWNER, None)
+    memo = {id(module): module} if module is not None else {}
+    return Substitute().visit(copy.deepcopy(node, memo))  # type: ignore[no-any-return]
 
 
 def _as_passed(module: AnalyzedModule, value: Any, entries: Mapping[ast.AST, Entry]) -> Any:

@@ -5,7 +5,10 @@
   what one module sees of the others (``ModuleLink``, the ``ProjectLink`` of analysis/project.py);
 - ``relevance.py``: whether a file without ML imports reaches ML code through its imports;
 - ``dependencies.py``: what a file's findings depended on, so a cached result is reused only while
-  none of it changed.
+  none of it changed;
+- ``summary.py``, ``summarise.py``: what each function of a module does to data, as data (step 1);
+- ``pipeline.py``: a project as two pure steps, summaries per module then findings per file, for a
+  map over many projects (docs/performance.md, "Scaling out"), and ``mlops-lint summarise``.
 
 What crosses a process boundary is ``ProjectOptions`` (plain data); each process builds its own
 ``Project`` from it (``project_for``).
@@ -27,9 +30,12 @@ class ProjectOptions:
     ``overlay``: texts that replace files on disk (an editor's open buffers), as (path, bytes).
     ``absolute``: name the other files of a project by absolute paths, as the run names its own
     (else relative to the current folder, when inside it).
+    ``closed``: the overlay is the whole project: nothing is read from disk, not even whether a
+    file exists (the findings step of ``pipeline.py``, a pure function of the bytes it is given).
     """
 
     given: tuple[str, ...]
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     overlay: tuple[tuple[str, bytes], ...] = ()
     absolute: bool = False
+    closed: bool = False

@@ -40,9 +40,12 @@ def _inside(path: str, folder: str) -> bool:
 class Layout:
     """Projects and module files of one run (every answer is memoised: a run sees one tree)."""
 
-    def __init__(self, given: Iterable[str], never_project: frozenset[str]) -> None:
+    def __init__(self, given: Iterable[str], never_project: frozenset[str], files: frozenset[str] | None = None) -> None:
         # The folders the run was given, deepest first: a file's fallback project.
         self._given = sorted({os.path.normpath(os.path.abspath(g)) for g in given}, key=len, reverse=True)
+        # A closed layout (project/pipeline.py: bytes in, data out) sees these files only, the
+        # given folders as projects, and no link: it never asks the disk.
+        self._closed = files
         self._never = never_project | frozenset(sys.stdlib_module_names)
         self._roots: dict[str, str] = {}
         self._real: dict[str, str] = {}
@@ -57,6 +60,8 @@ class Layout:
         return known
 
     def _find_root(self, folder: str) -> str:
+        if self._closed is not None:
+            return next((g for g in self._given if _inside(folder, g)), folder)
         current = folder
         while True:
             if any(os.path.exists(os.path.join(current, marker)) for marker in MARKERS):
@@ -70,7 +75,7 @@ class Layout:
     def real(self, path: str) -> str:
         found = self._real.get(path)
         if found is None:
-            found = self._real[path] = os.path.realpath(path)
+            found = self._real[path] = os.path.normpath(path) if self._closed is not None else os.path.realpath(path)
         return found
 
     def in_project(self, path: str, root: str) -> bool:
@@ -80,7 +85,7 @@ class Layout:
     def is_file(self, path: str) -> bool:
         known = self._files.get(path)
         if known is None:
-            known = self._files[path] = os.path.isfile(path)
+            known = self._files[path] = path in self._closed if self._closed is not None else os.path.isfile(path)
         return known
 
     def import_roots(self, path: str, added: Sequence[str] = ()) -> tuple[str, ...]:

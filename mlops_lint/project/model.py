@@ -250,8 +250,9 @@ class Project:
 
         self.options = options
         self.catalog = catalog
-        self.layout = Layout(options.given, frozenset(api_packages(catalog)))
         self._overlay = {os.path.normpath(os.path.abspath(path)): data for path, data in options.overlay}
+        closed = frozenset(self._overlay) if options.closed else None
+        self.layout = Layout(options.given, frozenset(api_packages(catalog)), closed)
         self._modules: OrderedDict[str, Loaded] = OrderedDict()
         self._recorders: list[Recorder] = []
         self._pinned: set[str] = set()
@@ -314,6 +315,8 @@ class Project:
     def _read(self, path: str) -> bytes | None:
         if path in self._overlay:
             return self._overlay[path]
+        if self.options.closed:
+            return None
         try:
             return read_bytes(path, self.options.max_file_size)
         except SourceError:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Iterator
 
 if TYPE_CHECKING:
     from mlops_lint.engine.prefilter import Prefilter
-    from mlops_lint.project.layout import Layout
+    from mlops_lint.project.layout import Found, Layout
     from mlops_lint.project.model import Project
 
 _FROM = re.compile(r"^[ \t]*from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import[ \t]*\(?([^#\n]*)", re.MULTILINE)
@@ -54,6 +54,17 @@ def _imported_files(project: Project, path: str, text: str, consulted: Consulted
 def imported_files(layout: Layout, path: str, text: str, consulted: Consulted) -> Iterator[str]:
     """The project module files that the module ``path`` (its ``text``) may load; ``consulted`` gets
     each file whose absence decided an answer."""
+    for _, found in _found(layout, path, text, consulted):
+        yield found.path
+
+
+def imported_modules(layout: Layout, path: str, text: str) -> dict[str, str]:
+    """The project modules that the module ``path`` (its ``text``) may import, by the absolute
+    dotted name it imports them under (``from . import utils`` in ``pkg/``: ``pkg.utils``) → file."""
+    return {dotted: found.path for dotted, found in _found(layout, path, text, {}) if not found.rest}
+
+
+def _found(layout: Layout, path: str, text: str, consulted: Consulted) -> Iterator[tuple[str, Found]]:
     root = layout.project_root(path)
     roots = layout.import_roots(path, _SYS_PATH.findall(text))
     for level, dotted in _imported(text):
@@ -70,7 +81,7 @@ def imported_files(layout: Layout, path: str, text: str, consulted: Consulted) -
             if found is None or candidate != found.path:
                 consulted.setdefault(candidate, None)
         if found is not None:
-            yield found.path
+            yield dotted, found
 
 
 @dataclass(frozen=True)
