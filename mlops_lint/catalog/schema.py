@@ -319,6 +319,19 @@ FACTS = {key.name: key for key in (
 )}
 
 
+SAME_AS = Key("same-as", "string", "the key is another name of this entry (an older module path: `sklearn.cross_validation.train_test_split`): the name finds that entry itself, with its role and every fact; it is the entry's only key", _string)
+
+
+def check_alias(facts: dict[str, Any]) -> str | None:
+    """The name an alias entry stands for (``same-as``), None for an ordinary entry."""
+    if SAME_AS.name not in facts:
+        return None
+    if len(facts) != 1:
+        raise SchemaError(f"key '{SAME_AS.name}' must be the entry's only key")
+    target: str = SAME_AS.check(facts[SAME_AS.name])
+    return target
+
+
 def check_api_entry(qualname: str, facts: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The entry's role and its checked (and parsed) facts; SchemaError names the key at fault."""
     role = facts.get("role")
@@ -374,4 +387,5 @@ def readme_tables() -> str:
     out += [_row(f"`{role.name}`", role.meaning, ", ".join(facts_by_role[role.name]) or "—", role.read_by) for role in ROLES.values()]
     out += ["", "### Facts (`api/*.toml`)", "", _row("fact", "value", "meaning", "roles"), _row("---", "---", "---", "---")]
     out += [_row(f"`{key.name}`", key.kind, key.meaning, ", ".join(f"`{r}`" for r in key.roles) or "any") for key in FACTS.values()]
+    out += [_row(f"`{SAME_AS.name}`", SAME_AS.kind, SAME_AS.meaning, "none (an alias has no role)")]
     return "\n".join(out) + "\n"
