@@ -16,6 +16,7 @@ from mlops_lint.analysis.columns import drop as drop_columns
 from mlops_lint.analysis.columns import dropped_labels, select_rows
 from mlops_lint.analysis.statistics import computes_statistic
 from mlops_lint.analysis.interpreter import Function, Interpreter
+from mlops_lint.analysis.user_transformers import user_transformers
 from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, VALIDATION, DataArg, Event, Fit, Value, derive, evolve, join
 from mlops_lint.catalog import ApiEntry
 
@@ -81,6 +82,10 @@ class CallSemantics(Interpreter):
         self._emit_call(node, entry, args, keywords, None)
         if entry is not None:
             return self._api_call(node, entry, args, keywords, scope)
+        if isinstance(func, ast.Name) and callee is EMPTY:  # a class of the module (its name is bound to EMPTY)
+            written = user_transformers(self.module).by_name.get(func.id)
+            if written is not None:  # class Scaler(TransformerMixin) with a fit that learns: Scaler() is a transformer
+                return derive([*args, *keywords.values()], (func.id, node), instance_of=written.entry, made_by=node)
         names = self.module.qualified_names(func)
         if names:
             return derive([*args, *keywords.values()], (min(names), node))

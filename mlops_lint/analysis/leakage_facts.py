@@ -1,11 +1,13 @@
 """Facts about fits that the leakage rules (MLO101-MLO103) share: does a fit learn from the rows, does
 its output reach a model.
 
-- ``learns_from_data(fit, flow)``: False for a transformer whose constructor fixed what it learns
+- ``learns_from_data(fit, module)``: False for a transformer whose constructor fixed what it learns
   (catalog ``fixed-by``: ``OneHotEncoder(categories=...)``, ``CountVectorizer(vocabulary=...)``),
   for one that learns only the set of categories it meets (``vocabulary-only-unless``: an
   ``OrdinalEncoder`` without ``min_frequency``/``max_categories``), and for a pipeline built from
-  a literal list of steps (``stages-param``) none of which learns (``VectorAssembler``, ``Tokenizer``).
+  a literal list of steps (``stages-param``) none of which learns (``VectorAssembler``, ``Tokenizer``);
+  for a transformer class of the module, whether its ``fit`` keeps a statistic of its data on
+  ``self`` (``analysis/user_transformers.py``).
 - ``feature_fits(flow)``: the fits whose output is in the features a model is fitted or
   cross-validated on (not only its target).
 - ``only_shown_fits(flow)``: the fits whose output is printed, drawn (catalog role ``plot``) or
@@ -19,6 +21,8 @@ import ast
 
 from mlops_lint.analysis.arguments import argument, is_none, keyword
 from mlops_lint.analysis.dataflow import DataFlow
+from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.analysis.user_transformers import user_transformers
 from mlops_lint.analysis.values import Event, Fit, Value
 from mlops_lint.catalog import ApiEntry
 
@@ -58,11 +62,16 @@ def _stages(entry: ApiEntry, made_by: ast.Call | None, flow: DataFlow) -> list[V
     return [flow.value_of(stage) for stage in stages.elts]
 
 
-def learns_from_data(fit: Fit, flow: DataFlow) -> bool:
+def learns_from_data(fit: Fit, module: AnalyzedModule) -> bool:
     """Whether the fit learns something from the rows it is given (see the module docstring)."""
     entry = fit.entry
     if entry is None:
         return True
+    flow = module.dataflow
+    classes = user_transformers(module)
+    written = classes.of(entry)
+    if written is not None:  # a transformer class of the module: what its own fit keeps on self
+        return classes.learns_from_rows(flow, written)
     stages = _stages(entry, fit.made_by, flow)
     if stages is not None:
         # Pipeline(stages=[assembler, tokenizer, indexer]): only its preparing steps can leak, and
