@@ -241,6 +241,7 @@ class CallSemantics(Interpreter):
             # An inspection's fit (PermutationImportance, a SHAP explainer, LazyClassifier) trains
             # nothing the module uses: it is a call, not a fit.
             fit = self._fit(node, receiver, args, keywords, entry)
+            self._apply_inner_layers(node, receiver, args, keywords, scope)
             # fit/fit_transform start over (what the object learnt before is gone); partial_fit adds.
             learnt = receiver.fitted | {fit} if name == "partial_fit" else frozenset({fit})
             fitted = evolve(receiver, fitted=learnt)
@@ -311,6 +312,22 @@ class CallSemantics(Interpreter):
             data_args += (DataArg(y_node, target, "y"),)
         self.emit(Event(kind, node, entry, data_args, fit.seq, fit=fit, receiver=receiver, keywords=keywords))
         return fit
+
+    def _apply_inner_layers(self, node: ast.Call, receiver: Value, args: list[Value], keywords: dict[str | None, Value],
+                            scope: "Scope") -> None:
+        """``Sequential([norm, Dense(1)]).fit(x)``: a fitted ``applied-when-called`` layer among the
+        model's constructor's list is applied to what the model is fitted on."""
+        made_by = receiver.made_by
+        if made_by is None or not args:
+            return
+        for arg in made_by.args:
+            if not isinstance(arg, (ast.List, ast.Tuple)):
+                continue
+            for element in arg.elts:
+                # the layer as it stands now: adapt() may come after the model is built
+                layer = scope.lookup(element.id) if isinstance(element, ast.Name) else self._values.get(element)
+                if layer is not None and layer.fitted and _in_fact(layer.instance_of, "applied-when-called"):
+                    self.emit(Event("transform", node, layer.instance_of, self._x_arg(node, args, keywords), self.next_seq(), receiver=layer))
 
     def _cv_split(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str | None, Value]) -> Value:
         data = self._data_args(node, entry, args, keywords)

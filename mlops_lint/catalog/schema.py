@@ -244,7 +244,7 @@ FACTS = {key.name: key for key in (
     # the protocol of a fitted object, where it is not scikit-learn's fit / transform
     Key("fit-methods", "list of strings", "methods that fit the object in place besides `fit`, `partial_fit` and `fit_transform` (Keras `Tokenizer.fit_on_texts`, a preprocessing layer's `adapt`)", _strings, ("transformer", "pipeline")),
     Key("transform-methods", "list of strings", "methods that apply what the object learnt to their first argument besides `transform` (`texts_to_sequences`)", _strings, ("transformer",)),
-    Key("applied-when-called", "boolean", "calling the fitted object applies it to its first argument (a Keras preprocessing layer: `norm(x)`)", _boolean, ("transformer",)),
+    Key("applied-when-called", "boolean", "calling the fitted object applies it to its first argument (a Keras preprocessing layer: `norm(x)`), and so does fitting a model built with it in a list (`Sequential([norm, Dense(1)]).fit(x)`)", _boolean, ("transformer",)),
     Key("stages-param", "string", "the argument holding its steps (PySpark `Pipeline(stages=[...])`): given as a literal list whose every step is known to the catalog, it learns from the rows only when one of its steps does", _string, ("pipeline",)),
     Key("stages-position", "integer", "0-based position of that argument", _integer, ("pipeline",)),
     # splits
