@@ -36,6 +36,8 @@ def test_readme_tables_are_generated_from_the_schema():
         ('"a.f" = { role = "resample", resamples-when = ["replace"] }', "api/extra.toml: key 'a.f': key 'resamples-when' condition 'replace' is not"),
         ('"a.f" = { role = "resample", resamples-when = ["n>many"] }', "compares with something other than a number"),
         ('"a.B.to_csv" = { role = "recorder", receiver = "any" }', "api/extra.toml: key 'a.B.to_csv': method 'to_csv' is already matched by name as"),
+        ('"a.old.f" = { same-as = "a.new.f" }', "api/extra.toml: key 'a.old.f': 'same-as' names 'a.new.f', which is no entry"),
+        ('"a.old.f" = { same-as = "a.new.f", role = "splitter" }', "api/extra.toml: key 'a.old.f': key 'same-as' must be the entry's only key"),
     ],
 )
 def test_an_entry_outside_the_schema_is_an_error_naming_file_and_entry(text, message):
@@ -49,6 +51,12 @@ def test_an_entry_outside_the_schema_is_an_error_naming_file_and_entry(text, mes
 def test_methods_sharing_a_name_with_one_meaning_are_accepted():
     catalog = parse_api('"a.Run.log" = { role = "recorder", receiver = "any" }\n"b.Module.log" = { role = "recorder", receiver = "any" }')
     assert catalog.methods["log"].role == "recorder"
+
+
+def test_an_alias_finds_its_target_entry_itself():
+    catalog = parse_api('"a.new.Split" = { role = "cv-splitter", x-position = 0 }\n"a.old.Split" = { same-as = "a.new.Split" }')
+    assert catalog.api["a.old.Split"] is catalog.api["a.new.Split"]
+    assert [entry.qualname for entry in catalog.apis_with_role("cv-splitter")].count("a.new.Split") == 1
 
 
 def test_conditions_are_parsed_when_the_catalog_loads():

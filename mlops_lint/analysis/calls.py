@@ -16,6 +16,7 @@ from mlops_lint.analysis.columns import drop as drop_columns
 from mlops_lint.analysis.columns import dropped_labels, select_rows
 from mlops_lint.analysis.statistics import computes_statistic
 from mlops_lint.analysis.interpreter import Function, Interpreter
+from mlops_lint.analysis.user_transformers import user_transformers
 from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, VALIDATION, DataArg, Event, Fit, Value, derive, evolve, join
 from mlops_lint.catalog import ApiEntry
 
@@ -27,6 +28,15 @@ FIT_METHODS = frozenset({"fit", "partial_fit"})
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update"})
 # Iteration helpers whose items are (built from) the items of their arguments.
 _ITER_BUILTINS = frozenset({"list", "tuple", "iter", "sorted", "reversed", "next"})
+
+
+def _in_fact(entry: ApiEntry | None, fact: str, name: str | None = None) -> bool:
+    """Whether the object's catalog entry lists ``name`` in a list ``fact`` (or, without a name, sets
+    the boolean ``fact``): the catalog's word on a protocol other than fit/transform."""
+    if entry is None:
+        return False
+    value = entry.get(fact)
+    return bool(value) if name is None else bool(value) and name in value
 
 
 class CallSemantics(Interpreter):
@@ -62,10 +72,20 @@ class CallSemantics(Interpreter):
         if callee is not None and callee.function is not None:
             self._emit_call(node, None, args, keywords, None, callee.function)
             return self.call_function(node, callee.function, args, keywords, scope)
+        if callee is not None and callee.fitted and args and _in_fact(callee.instance_of, "applied-when-called"):
+            # norm(x) of an adapted Keras layer: x scaled by what the layer learnt.
+            self._emit_call(node, None, args, keywords, callee)
+            output = derive(args[:1], (".__call__", node))
+            self.emit(Event("transform", node, callee.instance_of, self._x_arg(node, args, keywords), self.next_seq(), receiver=callee))
+            return evolve(output, fits=output.fits | callee.fitted)
         entry = self.callee(node)
         self._emit_call(node, entry, args, keywords, None)
         if entry is not None:
             return self._api_call(node, entry, args, keywords, scope)
+        if isinstance(func, ast.Name) and callee is EMPTY:  # a class of the module (its name is bound to EMPTY)
+            written = user_transformers(self.module).by_name.get(func.id)
+            if written is not None:  # class Scaler(TransformerMixin) with a fit that learns: Scaler() is a transformer
+                return derive([*args, *keywords.values()], (func.id, node), instance_of=written.entry, made_by=node)
         names = self.module.qualified_names(func)
         if names:
             return derive([*args, *keywords.values()], (min(names), node))
@@ -179,12 +199,23 @@ class CallSemantics(Interpreter):
         indices = argument(node, 1, "indices_or_sections")
         if not args or not isinstance(indices, (ast.List, ast.Tuple)) or not indices.elts or isinstance(node.args[0], ast.Starred):
             return derive(args, qualified)
-        count = len(indices.elts) + 1
+        return self._parts_in_order(node, entry, node.args[0], args[0], len(indices.elts) + 1, args, qualified)
+
+    def _weighted_parts(self, node: ast.Call, entry: ApiEntry, receiver: Value, args: list[Value], qualified: tuple[str, ast.Call]) -> Value:
+        """``df.randomSplit([0.7, 0.3], seed=1)``: one part of the frame per weight, train first."""
+        weights = argument(node, 0, "weights")
+        if not isinstance(weights, (ast.List, ast.Tuple)) or len(weights.elts) < 2 or not isinstance(node.func, ast.Attribute):
+            return derive([receiver, *args], qualified)
+        return self._parts_in_order(node, entry, node.func.value, receiver, len(weights.elts), [receiver], qualified)
+
+    def _parts_in_order(self, node: ast.Call, entry: ApiEntry, data_node: ast.expr, data: Value, count: int,
+                        inputs: list[Value], qualified: tuple[str, ast.Call]) -> Value:
+        """A split of ``data`` into ``count`` parts in order: train, validation …, test."""
         roles = [TRAIN, *([VALIDATION] * (count - 2)), TEST]
         parts = tuple((node, role) for role in roles)  # the parts are the elements of the call's result
-        self.emit(Event("split", node, entry, (DataArg(node.args[0], args[0], "arrays[0]"),), self.next_seq(), parts=parts))
-        elements = tuple(derive([args[0]], qualified, roles=frozenset({role}), split_nodes=frozenset({node})) for role in roles)
-        return evolve(derive(args, qualified), elements=elements)
+        self.emit(Event("split", node, entry, (DataArg(data_node, data, "arrays[0]"),), self.next_seq(), parts=parts))
+        elements = tuple(derive([data], qualified, roles=frozenset({role}), split_nodes=frozenset({node})) for role in roles)
+        return evolve(derive(inputs, qualified), elements=elements)
 
     def _resample(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str | None, Value],
                   qualified: tuple[str, ast.Call], receiver: Value | None) -> Value:
@@ -205,10 +236,12 @@ class CallSemantics(Interpreter):
         name = func.attr
         method = (f".{name}", node)
         entry = receiver.instance_of
-        if (name in FIT_METHODS or name == "fit_transform") and not (entry is not None and entry.role == "inspection"):
+        if (name in FIT_METHODS or name == "fit_transform" or _in_fact(entry, "fit-methods", name)) \
+                and not (entry is not None and entry.role == "inspection"):
             # An inspection's fit (PermutationImportance, a SHAP explainer, LazyClassifier) trains
             # nothing the module uses: it is a call, not a fit.
             fit = self._fit(node, receiver, args, keywords, entry)
+            self._apply_inner_layers(node, receiver, args, keywords, scope)
             # fit/fit_transform start over (what the object learnt before is gone); partial_fit adds.
             learnt = receiver.fitted | {fit} if name == "partial_fit" else frozenset({fit})
             fitted = evolve(receiver, fitted=learnt)
@@ -218,7 +251,7 @@ class CallSemantics(Interpreter):
             output = derive(args[:1] or list(keywords.values())[:1], method)
             self.emit(Event("transform", node, entry, self._x_arg(node, args, keywords), self.next_seq(), fit=fit, receiver=receiver))
             return evolve(output, fits=output.fits | {fit})
-        if name == "transform" and receiver.fitted:
+        if (name == "transform" or _in_fact(entry, "transform-methods", name)) and receiver.fitted:
             output = derive(args[:1] or list(keywords.values())[:1], method)
             self.emit(Event("transform", node, entry, self._x_arg(node, args, keywords), self.next_seq(), receiver=receiver))
             return evolve(output, fits=output.fits | receiver.fitted)
@@ -234,6 +267,8 @@ class CallSemantics(Interpreter):
                     self.bind(func.value, smaller, scope)
                     return EMPTY
                 return smaller
+        if entry is None and method_entry is not None and method_entry.get("returns") == "weighted-parts":
+            return self._weighted_parts(node, method_entry, receiver, args, method)
         if name == "fit_resample" and entry is not None:
             return self._resample(node, entry, args, keywords, method, receiver=receiver)
         if name == "split" and entry is not None and entry.role == "cv-splitter":
@@ -277,6 +312,22 @@ class CallSemantics(Interpreter):
             data_args += (DataArg(y_node, target, "y"),)
         self.emit(Event(kind, node, entry, data_args, fit.seq, fit=fit, receiver=receiver, keywords=keywords))
         return fit
+
+    def _apply_inner_layers(self, node: ast.Call, receiver: Value, args: list[Value], keywords: dict[str | None, Value],
+                            scope: "Scope") -> None:
+        """``Sequential([norm, Dense(1)]).fit(x)``: a fitted ``applied-when-called`` layer among the
+        model's constructor's list is applied to what the model is fitted on."""
+        made_by = receiver.made_by
+        if made_by is None or not args:
+            return
+        for arg in made_by.args:
+            if not isinstance(arg, (ast.List, ast.Tuple)):
+                continue
+            for element in arg.elts:
+                # the layer as it stands now: adapt() may come after the model is built
+                layer = scope.lookup(element.id) if isinstance(element, ast.Name) else self._values.get(element)
+                if layer is not None and layer.fitted and _in_fact(layer.instance_of, "applied-when-called"):
+                    self.emit(Event("transform", node, layer.instance_of, self._x_arg(node, args, keywords), self.next_seq(), receiver=layer))
 
     def _cv_split(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str | None, Value]) -> Value:
         data = self._data_args(node, entry, args, keywords)

@@ -1,10 +1,13 @@
 """Facts about fits that the leakage rules (MLO101-MLO103) share: does a fit learn from the rows, does
 its output reach a model.
 
-- ``learns_from_data(fit)``: False for a transformer whose constructor fixed what it learns
-  (catalog ``fixed-by``: ``OneHotEncoder(categories=...)``, ``CountVectorizer(vocabulary=...)``)
-  and for one that learns only the set of categories it meets (``vocabulary-only-unless``: an
-  ``OrdinalEncoder`` without ``min_frequency``/``max_categories``).
+- ``learns_from_data(fit, module)``: False for a transformer whose constructor fixed what it learns
+  (catalog ``fixed-by``: ``OneHotEncoder(categories=...)``, ``CountVectorizer(vocabulary=...)``),
+  for one that learns only the set of categories it meets (``vocabulary-only-unless``: an
+  ``OrdinalEncoder`` without ``min_frequency``/``max_categories``), and for a pipeline built from
+  a literal list of steps (``stages-param``) none of which learns (``VectorAssembler``, ``Tokenizer``);
+  for a transformer class of the module, whether its ``fit`` keeps a statistic of its data on
+  ``self`` (``analysis/user_transformers.py``).
 - ``feature_fits(flow)``: the fits whose output is in the features a model is fitted or
   cross-validated on (not only its target).
 - ``only_shown_fits(flow)``: the fits whose output is printed, drawn (catalog role ``plot``) or
@@ -14,36 +17,70 @@ its output reach a model.
 
 from __future__ import annotations
 
-from mlops_lint.analysis.arguments import is_none, keyword
+import ast
+
+from mlops_lint.analysis.arguments import argument, is_none, keyword
 from mlops_lint.analysis.dataflow import DataFlow
-from mlops_lint.analysis.values import Event, Fit
+from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.analysis.user_transformers import user_transformers
+from mlops_lint.analysis.values import Event, Fit, Value
+from mlops_lint.catalog import ApiEntry
 
 # Fits that prepare data rather than model it: their output still has to reach a model.
 _PREPARING = frozenset({"transformer", "transform-function", "stateless-transformer", "target-encoder", "supervised-selector"})
 # Calls that only show values, and calls that only look at them (their result is no use of the data).
 _SHOWING = frozenset({"stdout", "plot"})
+# The steps of a pipeline that learn from the rows they are fitted on (a nested pipeline may too).
+_LEARNING_STEPS = frozenset({"transformer", "supervised-selector", "pipeline"})
 _LOOKING = frozenset({"statistic", "spread", "data-check", "labels", "time-evidence", "look-ahead"})
 
 
-def _given(fit: Fit, names: list[str]) -> bool:
-    made_by = fit.made_by
+def _given(made_by: ast.Call | None, names: list[str]) -> bool:
     if made_by is None:
         return False
     return any((value := keyword(made_by, name)) is not None and not is_none(value) for name in names)
 
 
-def learns_from_data(fit: Fit) -> bool:
+def _learns(entry: ApiEntry, made_by: ast.Call | None) -> bool:
+    fixed_by = entry.get("fixed-by")
+    if fixed_by and _given(made_by, fixed_by):
+        return False
+    counts_with = entry.get("vocabulary-only-unless")
+    if counts_with is not None and not _given(made_by, counts_with):
+        return False
+    return True
+
+
+def _stages(entry: ApiEntry, made_by: ast.Call | None, flow: DataFlow) -> list[Value] | None:
+    """The steps of a pipeline built with a literal list of them (``stages-param``), else None."""
+    param = entry.get("stages-param")
+    if param is None or made_by is None:
+        return None
+    stages = argument(made_by, entry.get("stages-position"), param)
+    if not isinstance(stages, (ast.List, ast.Tuple)) or any(isinstance(stage, ast.Starred) for stage in stages.elts):
+        return None
+    return [flow.value_of(stage) for stage in stages.elts]
+
+
+def learns_from_data(fit: Fit, module: AnalyzedModule) -> bool:
     """Whether the fit learns something from the rows it is given (see the module docstring)."""
     entry = fit.entry
     if entry is None:
         return True
-    fixed_by = entry.get("fixed-by")
-    if fixed_by and _given(fit, fixed_by):
-        return False
-    counts_with = entry.get("vocabulary-only-unless")
-    if counts_with is not None and not _given(fit, counts_with):
-        return False
-    return True
+    flow = module.dataflow
+    classes = user_transformers(module)
+    written = classes.of(entry)
+    if written is not None:  # a transformer class of the module: what its own fit keeps on self
+        return classes.learns_from_rows(flow, written)
+    stages = _stages(entry, fit.made_by, flow)
+    if stages is not None:
+        # Pipeline(stages=[assembler, tokenizer, indexer]): only its preparing steps can leak, and
+        # a step the catalog does not know (the model at its end) is not one of them.
+        return any(
+            stage.instance_of is not None and stage.instance_of.role in _LEARNING_STEPS and _learns(stage.instance_of, stage.made_by)
+            for stage in stages
+        )
+    return _learns(entry, fit.made_by)
 
 
 def _use(event: Event) -> str | None:

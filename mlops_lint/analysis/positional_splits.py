@@ -20,7 +20,8 @@ A part is one of:
   a comparison: ``<`` is the earlier, training side; any other mask, ``m`` is the training side).
 
 A part is bound to a name (an attribute only when its name says it holds a part: ``self.X_train``),
-maybe through a method chain (``train = df.loc[mask].copy()``): slices passed straight to a call (``partial_fit(X[:k])`` in batches) or compared in an assertion split
+maybe through a method chain (``train = df.loc[mask].copy()``) or a conversion (catalog role
+``conversion``: ``train = np.array(X[:n])``): slices passed straight to a call (``partial_fit(X[:k])`` in batches) or compared in an assertion split
 nothing. A literal bound must be at least 2 away from 0 (``seq[:-1]``/``seq[-1:]`` cut a window, not data).
 The part's role is its position's (the head trains, the tail tests, as time runs), unless the name
 it is assigned to says otherwise (``X_train, X_test = X[50:], X[:50]``; ``validation_x = x[n:]``).
@@ -214,7 +215,8 @@ class PositionalSplits:
         current: ast.AST = node
         parent = parents.get(current)
         while isinstance(parent, (ast.Attribute, ast.Call)) and (
-                (isinstance(parent, ast.Attribute) and parent.value is current) or (isinstance(parent, ast.Call) and parent.func is current)):
+                (isinstance(parent, ast.Attribute) and parent.value is current) or (isinstance(parent, ast.Call) and parent.func is current)
+                or self._converts(parent, current)):
             current, parent = parent, parents.get(parent)
         element = current
         if isinstance(parent, (ast.Tuple, ast.List)):
@@ -226,6 +228,13 @@ class PositionalSplits:
             target = target.elts[next(i for i, e in enumerate(element.elts) if e is current)]
         # A name, or an attribute that says it holds a part (self.X_train); self.row_labels_ = labels[:n] is no split.
         return isinstance(target, ast.Name) or (isinstance(target, ast.Attribute) and _role_by_name(target.attr) is not None)
+
+    def _converts(self, call: ast.AST, data: ast.AST) -> bool:
+        """``np.array(X[:n])``: a catalog ``conversion`` given the part alone keeps its rows."""
+        if not isinstance(call, ast.Call) or len(call.args) != 1 or call.args[0] is not data:
+            return False
+        entry = self._module.resolver.named(call.func)  # by name only: the dataflow is not built yet
+        return entry is not None and entry.role == "conversion"
 
     def _candidates(self) -> Iterator[_Candidate]:
         for node in self._module.nodes_of(ast.Subscript):

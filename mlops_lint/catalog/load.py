@@ -11,7 +11,7 @@ from mlops_lint.catalog import snapshot, toml
 from mlops_lint.catalog.locate import catalog_dir
 from mlops_lint.catalog.model import ApiEntry, Catalog, Example, FixSpec, OptionSpec, RuleSpec
 from mlops_lint.catalog.schema import (
-    DOCS_KEYS, EXAMPLE_KEYS, FIX_KEYS, OPTION_KEYS, RULE_KEYS, SchemaError, check_api_entry, check_table,
+    DOCS_KEYS, EXAMPLE_KEYS, FIX_KEYS, OPTION_KEYS, RULE_KEYS, SchemaError, check_alias, check_api_entry, check_table,
 )
 
 CODE_PATTERN = re.compile(r"^MLO\d{3}$")
@@ -112,12 +112,18 @@ def load_catalog(directory: Path | None = None) -> Catalog:
     return catalog
 
 
-def _api_entries(path: Path, data: dict[str, Any], api: dict[str, ApiEntry], methods: dict[str, ApiEntry]) -> None:
+def _api_entries(
+    path: Path, data: dict[str, Any], api: dict[str, ApiEntry], methods: dict[str, ApiEntry], aliases: dict[str, tuple[str, str]],
+) -> None:
     for qualname, facts in data.items():
         where = f"api/{path.name}: key '{qualname}'"
         if not isinstance(facts, dict):
             raise CatalogError(f"{where}: needs a string 'role'")
         try:
+            target = check_alias(facts)
+            if target is not None:
+                aliases[qualname] = (target, where)
+                continue
             role, facts = check_api_entry(qualname, facts)
         except SchemaError as error:
             raise CatalogError(f"{where}: {error}") from None
@@ -151,6 +157,21 @@ def _parse(
         rules[spec.code] = spec
     api: dict[str, ApiEntry] = {}
     methods: dict[str, ApiEntry] = {}
+    aliases: dict[str, tuple[str, str]] = {}
     for path, data in api_files:
-        _api_entries(path, read(path, data), api, methods)
+        _api_entries(path, read(path, data), api, methods, aliases)
+    _resolve_aliases(api, aliases)
     return Catalog(rules=rules, api=api)
+
+
+def _resolve_aliases(api: dict[str, ApiEntry], aliases: dict[str, tuple[str, str]]) -> None:
+    """Each alias name finds its target's entry itself (one meaning, one qualified name), so an
+    object made under the old name is an instance of the same class for ``Class.method`` entries."""
+    for alias, (target, where) in aliases.items():
+        entry = api.get(target)
+        if entry is None:
+            raise CatalogError(f"{where}: 'same-as' names '{target}', which is no entry (an alias of an alias neither)")
+        if alias in api:
+            raise CatalogError(f"{where}: an alias cannot also be an entry of its own")
+    for alias, (target, _where) in aliases.items():
+        api[alias] = api[target]

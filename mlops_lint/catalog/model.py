@@ -143,8 +143,9 @@ class Catalog:
     @cached_property
     def by_role(self) -> dict[str, tuple[ApiEntry, ...]]:
         found: dict[str, list[ApiEntry]] = {}
-        for entry in self.api.values():
-            found.setdefault(entry.role, []).append(entry)
+        for name, entry in self.api.items():
+            if name == entry.qualname:  # an alias (``same-as``) is the same entry under another name
+                found.setdefault(entry.role, []).append(entry)
         return {role: tuple(entries) for role, entries in found.items()}
 
     def apis_with_role(self, *roles: str) -> list[ApiEntry]:

@@ -203,6 +203,7 @@ ROLES = {role.name: role for role in (
     Role("downloader", "fetches a URL to a local file", "MLO501, MLO502"),
     Role("path-builder", "builds a path from pieces; its first argument starts the path (`os.path.join`, `Path`)", "MLO501"),
     Role("data-check", "validates, inspects or bounds values (pandera, great_expectations, `isna`, `clip`, `isfinite` …); where the values are an argument or the object of a method, the call checks them", "MLO503, MLO601"),
+    Role("conversion", "builds an array, a tensor or a frame from the data it is given, row for row (`np.array`, `torch.tensor`, `pd.DataFrame`): `train = np.array(X[:n])` is a part of a split as `X[:n]` is", "dataflow (splits by position)"),
     Role("labels", "an attribute holding a data value's labels, not its values (`df.columns`): nothing of the data flows through it, and comparing labels checks no value", "dataflow, MLO503, MLO601"),
     Role("data-hash", "computes a content hash (a data fingerprint kept with a model)", "MLO602"),
     # grading
@@ -225,7 +226,7 @@ FACTS = {key.name: key for key in (
     # matching a call to the entry
     Key("prefix", "boolean", "the key is a module: every callable under it has this role, unless an entry for a longer name says otherwise (`\"mlflow\"` covers `mlflow.log_param`)", _boolean),
     Key("receiver", "`\"any\"` or `\"data\"`", "the entry is a method, keyed `Owner.method`, matched by its name alone when the object's class is not known: on `\"any\"` object, or on a `\"data\"` value (not an object of a catalog class). Without it, `Class.method` matches only where the dataflow knows the object is a `Class`", _one_of("any", "data")),
-    Key("returns", "`\"instance\"`, `\"train-test-alternating\"` or `\"ordered-parts\"`", "a lower-case factory that returns an object (`make_pipeline`, `optuna.create_study`); a split whose outputs are train, test, train, test …; a split of one array at the indices of its second argument, a literal list, into parts in order: train, validation …, test (`numpy.split`)", _one_of("instance", "train-test-alternating", "ordered-parts"), ("pipeline", "splitter", "search")),
+    Key("returns", "`\"instance\"`, `\"train-test-alternating\"`, `\"ordered-parts\"` or `\"weighted-parts\"`", "a lower-case factory that returns an object (`make_pipeline`, `optuna.create_study`); a split whose outputs are train, test, train, test …; a split of one array at the indices of its second argument, a literal list, into parts in order: train, validation …, test (`numpy.split`); a method splitting the data it is called on into one random part per weight of its first argument, a literal list, in order: train, validation …, test (PySpark `df.randomSplit([0.8, 0.2])`)", _one_of("instance", "train-test-alternating", "ordered-parts", "weighted-parts"), ("pipeline", "splitter", "search")),
     # data arguments (dataflow)
     Key("x-position", "integer", "0-based position of the features argument (keyword `X` too)", _integer, ("cv-splitter", "cv-evaluator", "search")),
     Key("y-position", "integer", "0-based position of the target argument (keyword `y` too)", _integer, ("cv-splitter", "cv-evaluator", "search")),
@@ -240,6 +241,12 @@ FACTS = {key.name: key for key in (
     # what a fit learns (MLO101)
     Key("fixed-by", "list of strings", "arguments of the constructor that, passed as anything but a literal `None`, fix what `fit` would learn (`categories=`, `vocabulary=`): fitted with one, it learns nothing from the rows", _strings, ("transformer",)),
     Key("vocabulary-only-unless", "list of strings", "`fit` learns only the set of values it meets (the categories), which says nothing about the held-out rows' values, unless one of these constructor arguments makes it count them (`min_frequency`, `max_categories`): a leak only then", _strings, ("transformer",)),
+    # the protocol of a fitted object, where it is not scikit-learn's fit / transform
+    Key("fit-methods", "list of strings", "methods that fit the object in place besides `fit`, `partial_fit` and `fit_transform` (Keras `Tokenizer.fit_on_texts`, a preprocessing layer's `adapt`)", _strings, ("transformer", "pipeline")),
+    Key("transform-methods", "list of strings", "methods that apply what the object learnt to their first argument besides `transform` (`texts_to_sequences`)", _strings, ("transformer",)),
+    Key("applied-when-called", "boolean", "calling the fitted object applies it to its first argument (a Keras preprocessing layer: `norm(x)`), and so does fitting a model built with it in a list (`Sequential([norm, Dense(1)]).fit(x)`)", _boolean, ("transformer",)),
+    Key("stages-param", "string", "the argument holding its steps (PySpark `Pipeline(stages=[...])`): given as a literal list whose every step is known to the catalog, it learns from the rows only when one of its steps does", _string, ("pipeline",)),
+    Key("stages-position", "integer", "0-based position of that argument", _integer, ("pipeline",)),
     # splits
     Key("shuffle-param", "string", "the argument that turns shuffling on", _string, _SPLITTERS),
     Key("shuffle-default", "boolean", "whether it shuffles when `shuffle-param` is not given", _boolean, _SPLITTERS),
@@ -319,6 +326,19 @@ FACTS = {key.name: key for key in (
 )}
 
 
+SAME_AS = Key("same-as", "string", "the key is another name of this entry (an older module path: `sklearn.cross_validation.train_test_split`): the name finds that entry itself, with its role and every fact; it is the entry's only key", _string)
+
+
+def check_alias(facts: dict[str, Any]) -> str | None:
+    """The name an alias entry stands for (``same-as``), None for an ordinary entry."""
+    if SAME_AS.name not in facts:
+        return None
+    if len(facts) != 1:
+        raise SchemaError(f"key '{SAME_AS.name}' must be the entry's only key")
+    target: str = SAME_AS.check(facts[SAME_AS.name])
+    return target
+
+
 def check_api_entry(qualname: str, facts: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The entry's role and its checked (and parsed) facts; SchemaError names the key at fault."""
     role = facts.get("role")
@@ -374,4 +394,5 @@ def readme_tables() -> str:
     out += [_row(f"`{role.name}`", role.meaning, ", ".join(facts_by_role[role.name]) or "—", role.read_by) for role in ROLES.values()]
     out += ["", "### Facts (`api/*.toml`)", "", _row("fact", "value", "meaning", "roles"), _row("---", "---", "---", "---")]
     out += [_row(f"`{key.name}`", key.kind, key.meaning, ", ".join(f"`{r}`" for r in key.roles) or "any") for key in FACTS.values()]
+    out += [_row(f"`{SAME_AS.name}`", SAME_AS.kind, SAME_AS.meaning, "none (an alias has no role)")]
     return "\n".join(out) + "\n"

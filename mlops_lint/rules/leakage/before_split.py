@@ -84,7 +84,7 @@ def leaks_before_split(module: AnalyzedModule, relevant: Callable[[Fit], bool], 
     """One finding per leaking fit, at the first split/CV sink it reaches (see the module docstring);
     ``describe`` adds or replaces message fields, given the fits of the finding (the first, then its twins)."""
     by_fit: dict[ast.AST, _Leak] = {}
-    candidates = _candidates(module, lambda fit: relevant(fit) and fit.data_node is not None and learns_from_data(fit))
+    candidates = _candidates(module, lambda fit: relevant(fit) and fit.data_node is not None and learns_from_data(fit, module))
     # one pass over the events, for the modules that have a candidate, shared by MLO101-MLO103
     shown = module.shared(_only_shown_fits) if candidates else frozenset()
     for fit, arg, sink in sorted(candidates, key=lambda c: (c[2].seq, c[0].seq)):
