@@ -23,6 +23,8 @@ _PREPARING = frozenset({"transformer", "transform-function", "stateless-transfor
 # Calls that only show values, and calls that only look at them (their result is no use of the data).
 _SHOWING = frozenset({"stdout", "plot"})
 _LOOKING = frozenset({"statistic", "spread", "data-check", "labels", "time-evidence", "look-ahead"})
+# Calls that pass the data on: where their result goes next is an event of its own.
+_PASSING = frozenset({"row-stacker"})
 
 
 def _given(fit: Fit, names: list[str]) -> bool:
@@ -54,7 +56,7 @@ def _use(event: Event) -> str | None:
         return "show"
     if kind in ("split", "check", "transform", "resample", "store", "return", "statistic"):
         return None  # passes the data on: where it goes next is an event of its own
-    if kind == "call" and entry is not None and entry.role in _LOOKING:
+    if kind == "call" and entry is not None and (entry.role in _LOOKING or entry.role in _PASSING):
         return None
     if kind == "fit" and entry is not None and entry.role in _PREPARING:
         return None
