@@ -8,6 +8,7 @@ or synthetic neighbours of rows in its training folds). The message says which o
 
 from __future__ import annotations
 
+import ast
 from typing import Any, Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
@@ -45,4 +46,15 @@ class ResamplingBeforeSplit(Rule):
     related = ("fit", "also")
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
-        yield from leaks_before_split(module, _is_resampling, "sampler", training_rows=_cross_validates, describe_sink=_sink_fields)
+        # Resamplings that first reach the same sink are one leak there (both classes of a hand-made
+        # balance drawn, SMOTE then an under-sampler): one finding, the other resamplings related.
+        at_sink: dict[ast.AST, Finding] = {}
+        for finding in leaks_before_split(module, _is_resampling, "sampler", training_rows=_cross_validates, describe_sink=_sink_fields):
+            first = at_sink.get(finding.node)
+            if first is None:
+                at_sink[finding.node] = finding
+                continue
+            known = {id(node) for _, node in first.related}
+            extra = tuple(place for place in finding.related if id(place[1]) not in known)
+            at_sink[finding.node] = Finding(first.node, first.fields, (*first.related, *extra))
+        yield from at_sink.values()
