@@ -1,9 +1,10 @@
 """MLO103: resampling (SMOTE, under-sampling, bootstrap upsampling) of data that later reaches a split or CV.
 
-Resampled rows leak into any later split of them, wherever the resampling happened: a resampling
-of the whole data before ``train_test_split``, and a resampling of the training part followed by a
-cross-validation, a search or a K-fold loop on its output (each validation fold then holds copies
-or synthetic neighbours of rows in its training folds). The message says which of the two it is.
+Two shapes: a resampling of the whole data before any split or cross-validation, and a
+resampling of the training part followed by a cross-validation, a search or a K-fold loop on its
+output (each validation fold then holds copies or synthetic neighbours of rows in its training
+folds, or, under-sampled, a class balance that the real data does not have). A validation split of resampled training rows by ``train_test_split``
+is left alone: the test set is still clean. The message says which shape it is.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.rules.leakage.before_split import leaks_before_split
 
 _RESAMPLE_TRAINING_ONLY = "resample the training split only, or use an imblearn Pipeline in cross-validation"
-_FOLDS_HOLD_COPIES = ("each validation fold then holds copies or synthetic neighbours of rows in its training folds; "
-                      "cross-validate an imblearn Pipeline(sampler, model) on the rows before resampling instead")
+_FOLDS_RESAMPLED = ("every validation fold is then resampled rows too: copies or synthetic neighbours of rows in its "
+                    "training folds, or a class balance the real data does not have; cross-validate an imblearn "
+                    "Pipeline(sampler, model) on the rows before resampling instead")
 
 
 def _is_resampling(fit: Fit) -> bool:
@@ -27,8 +29,7 @@ def _is_resampling(fit: Fit) -> bool:
 
 def _cross_validates(sink: Event) -> bool:
     """A cross-validation, a search's fit or a CV splitter's ``split`` (a K-fold loop); not
-    ``train_test_split`` nor a split by position: a validation split of the resampled training rows
-    is left alone (its test set is still clean)."""
+    ``train_test_split`` nor a split by position (see the module docstring)."""
     if sink.kind in ("cross-validate", "search-fit"):
         return True
     return sink.kind == "split" and sink.entry is not None and sink.entry.role == "cv-splitter"
@@ -37,7 +38,7 @@ def _cross_validates(sink: Event) -> bool:
 def _sink_fields(fit: Fit, sink: Event) -> dict[str, Any]:
     """How the resampled rows reach the sink (split or cross-validated), and what to do instead."""
     sunk = "split" if sink.kind == "split" else "cross-validated"
-    return {"sunk": sunk, "advice": _FOLDS_HOLD_COPIES if fit.on_training_split else _RESAMPLE_TRAINING_ONLY}
+    return {"sunk": sunk, "advice": _FOLDS_RESAMPLED if fit.on_training_split else _RESAMPLE_TRAINING_ONLY}
 
 
 class ResamplingBeforeSplit(Rule):
