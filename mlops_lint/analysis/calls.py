@@ -132,7 +132,7 @@ class CallSemantics(Interpreter):
             data = self._data_args(node, entry, args, keywords)
             self.emit(Event("cross-validate", node, entry, data, self.next_seq(), keywords=keywords))
             return derive(inputs, qualified)
-        if role == "resample" and any_holds(node, entry.get("resamples-when", ())):
+        if role == "resample" and (any_holds(node, entry.get("resamples-when", ())) or self._draws_per_class(node, entry)):
             return self._resample(node, entry, args, keywords, qualified, receiver=None)
         if role == "transform-function" and args:
             # minmax_scale(X): fit and transform in one call, learning from X itself.
@@ -217,6 +217,10 @@ class CallSemantics(Interpreter):
         elements = tuple(derive([data], qualified, roles=frozenset({role}), split_nodes=frozenset({node})) for role in roles)
         return evolve(derive(inputs, qualified), elements=elements)
 
+    def _draws_per_class(self, node: ast.Call, entry: ApiEntry) -> bool:
+        """A draw from one class's rows stacked with another class's: classes balanced by hand."""
+        return bool(entry.get("resamples-per-class")) and self.is_class_draw(node)
+
     def _resample(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str | None, Value],
                   qualified: tuple[str, ast.Call], receiver: Value | None) -> Value:
         data_node = node.args[0] if node.args else keyword(node, "X")
@@ -284,7 +288,7 @@ class CallSemantics(Interpreter):
         if method_entry is not None and method_entry.role == "metric":  # model.score(X, y): a number
             return Value(sources=frozenset({node}), calls=frozenset({method}))
         if entry is None and receiver.sources and method_entry is not None and method_entry.role == "resample":
-            if any_holds(node, method_entry.get("resamples-when", ())):
+            if any_holds(node, method_entry.get("resamples-when", ())) or self._draws_per_class(node, method_entry):
                 return self._resample(node, method_entry, args, keywords, method, receiver=receiver)
         if entry is None and name in _MUTATORS:
             # rows.append(x), params.update(best): the container now holds what was put in.

@@ -61,6 +61,7 @@ import heapq
 from functools import cached_property
 from typing import TYPE_CHECKING, Iterable
 
+from mlops_lint.analysis.class_balancing import class_draws
 from mlops_lint.analysis.columns import drop as drop_columns
 from mlops_lint.analysis.columns import labels as labels_of
 from mlops_lint.analysis.columns import reads_labels, written_labels
@@ -160,6 +161,14 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
     def positional_splits(self) -> PositionalSplits:
         """The module's splits by position or mask (``analysis/positional_splits.py``)."""
         return PositionalSplits(self.module)
+
+    @cached_property
+    def _class_draws(self) -> frozenset[ast.Call]:
+        return class_draws(self.module)
+
+    def is_class_draw(self, node: ast.Call) -> bool:
+        """A draw that balances classes by hand: a resampling whatever its arguments (``analysis/class_balancing.py``)."""
+        return node in self._class_draws
 
     def split_part(self, node: ast.expr, value: Value, cut: Value) -> Value:
         """``value`` of ``node`` when it takes a part of a positional split of ``cut`` (the data cut):

@@ -73,6 +73,9 @@ class Interpreter:
     def split_part(self, node: ast.expr, value: Value, cut: Value) -> Value:
         raise NotImplementedError
 
+    def is_class_draw(self, node: ast.Call) -> bool:
+        raise NotImplementedError
+
     def _origin_in(self, scope: Scope) -> Callable[[ast.expr], ast.expr | None]:
         raise NotImplementedError
 

@@ -33,6 +33,8 @@ _SHOWING = frozenset({"stdout", "plot"})
 # The steps of a pipeline that learn from the rows they are fitted on (a nested pipeline may too).
 _LEARNING_STEPS = frozenset({"transformer", "supervised-selector", "pipeline"})
 _LOOKING = frozenset({"statistic", "spread", "data-check", "labels", "time-evidence", "look-ahead"})
+# Calls that pass the data on: where their result goes next is an event of its own.
+_PASSING = frozenset({"row-stacker"})
 
 
 def _given(made_by: ast.Call | None, names: list[str]) -> bool:
@@ -91,7 +93,7 @@ def _use(event: Event) -> str | None:
         return "show"
     if kind in ("split", "check", "transform", "resample", "store", "return", "statistic"):
         return None  # passes the data on: where it goes next is an event of its own
-    if kind == "call" and entry is not None and entry.role in _LOOKING:
+    if kind == "call" and entry is not None and (entry.role in _LOOKING or entry.role in _PASSING):
         return None
     if kind == "fit" and entry is not None and entry.role in _PREPARING:
         return None

@@ -170,6 +170,7 @@ ROLES = {role.name: role for role in (
     Role("selection-score", "a function scoring features against `y` (`chi2`, `f_classif`); its result picking columns is a selection", "dataflow, MLO102"),
     Role("resampler", "an object whose `fit_resample(X, y)` resamples (imbalanced-learn samplers)", "dataflow, MLO103"),
     Role("resample", "resamples the arrays it is given, or (a method) the data it is called on, when one of `resamples-when` holds (`sklearn.utils.resample`, `DataFrame.sample`)", "dataflow, MLO103"),
+    Role("row-stacker", "stacks the rows of the frames or arrays listed in its first argument (`pd.concat`, `np.vstack`), unless one of `stacks-columns-when` holds: one class's rows drawn and stacked with another class's rows balance the classes by hand", "dataflow, MLO103"),
     Role("splitter", "a function that splits its arrays into train and test parts (`train_test_split`)", "dataflow, MLO104, MLO304, MLO401"),
     Role("cv-splitter", "a CV splitter class; `split(X, y, groups)` yields (train, test) index pairs", "dataflow, MLO104, MLO301, MLO304, MLO402"),
     Role("cv-evaluator", "cross-validates an estimator on data (`cross_val_score` …)", "dataflow, MLO104, MLO402"),
@@ -232,6 +233,8 @@ FACTS = {key.name: key for key in (
     Key("y-position", "integer", "0-based position of the target argument (keyword `y` too)", _integer, ("cv-splitter", "cv-evaluator", "search")),
     Key("groups-position", "integer", "0-based position of the groups argument (keyword `groups` too)", _integer, ("cv-splitter",)),
     Key("resamples-when", "list of conditions", "conditions under which the call resamples; any one suffices (see Conditions)", _conditions, ("resample",)),
+    Key("resamples-per-class", "boolean", "a draw from the rows of one class (`df[df.y == 0].sample(n=492)`) that a `row-stacker` stacks with the rows of another class of the same data resamples too, whatever its arguments: the classes are balanced by hand (`analysis/class_balancing.py`)", _boolean, ("resample",)),
+    Key("stacks-columns-when", "list of conditions", "conditions under which it stacks columns side by side, not rows (`axis=1`)", _conditions, ("row-stacker",)),
     # statistics computed by hand (MLO101)
     Key("learns-from-rows", "boolean", "its result is a statistic of the rows of its data (as role `statistic`), for an entry that has another role too (`np.std` is a `spread`, `value_counts` a `data-check`)", _boolean, ("spread", "data-check")),
     Key("statistic-when", "list of conditions", "it computes a statistic only when one of these holds (`transform('mean')`, `rank(pct=True)`, `pd.cut(x, 5)`)", _conditions, ("statistic",)),

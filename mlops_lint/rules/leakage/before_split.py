@@ -37,8 +37,13 @@ def _only_shown_fits(module: AnalyzedModule) -> frozenset[Fit]:
     return only_shown_fits(module.dataflow)
 
 
-def _leaks(fit: Fit, arg: DataArg, sink: Event) -> bool:
-    return fit.seq < sink.seq and not fit.on_training_split and fit.data.shares_lineage(arg.value)
+_SinkTest = Callable[[Event], bool]
+
+
+def _leaks(fit: Fit, arg: DataArg, sink: Event, training_rows: _SinkTest | None) -> bool:
+    if fit.on_training_split and (training_rows is None or not training_rows(sink)):
+        return False
+    return fit.seq < sink.seq and fit.data.shares_lineage(arg.value)
 
 
 @dataclass
@@ -52,7 +57,7 @@ class _Leak:
     twins: list[Fit] = field(default_factory=list)
 
 
-def _candidates(module: AnalyzedModule, relevant: Callable[[Fit], bool]) -> list[tuple[Fit, DataArg, Event]]:
+def _candidates(module: AnalyzedModule, relevant: Callable[[Fit], bool], training_rows: _SinkTest | None) -> list[tuple[Fit, DataArg, Event]]:
     flow = module.dataflow
     sinks = [event for event in flow.events if event.is_split_or_cv]
     split_seq = {event.node: event.seq for event in sinks}
@@ -61,7 +66,7 @@ def _candidates(module: AnalyzedModule, relevant: Callable[[Fit], bool]) -> list
     for sink in sinks:
         for arg in sink.data:
             for fit in arg.value.fits:
-                if relevant(fit) and _leaks(fit, arg, sink):
+                if relevant(fit) and _leaks(fit, arg, sink, training_rows):
                     found.append((fit, arg, sink))
     # sc.fit(X); X_tr, X_te = split(X); sc.transform(X_tr): the statistics still include X_te.
     for event in flow.events_of("transform"):
@@ -80,11 +85,17 @@ def _candidates(module: AnalyzedModule, relevant: Callable[[Fit], bool]) -> list
 
 
 def leaks_before_split(module: AnalyzedModule, relevant: Callable[[Fit], bool], name_field: str,
-                       describe: Callable[[list[Fit]], dict[str, Any]] | None = None) -> Iterator[Finding]:
+                       describe: Callable[[list[Fit]], dict[str, Any]] | None = None, *,
+                       training_rows: _SinkTest | None = None,
+                       describe_sink: Callable[[Fit, Event], dict[str, Any]] | None = None) -> Iterator[Finding]:
     """One finding per leaking fit, at the first split/CV sink it reaches (see the module docstring);
-    ``describe`` adds or replaces message fields, given the fits of the finding (the first, then its twins)."""
+    ``describe`` adds or replaces message fields, given the fits of the finding (the first, then its twins);
+    ``describe_sink`` too, given the first fit and its first sink. A fit on the training part of a split
+    leaks too at the sinks ``training_rows`` accepts (resampled rows cross-validated: the copies of a
+    row land on both sides of every fold)."""
     by_fit: dict[ast.AST, _Leak] = {}
-    candidates = _candidates(module, lambda fit: relevant(fit) and fit.data_node is not None and learns_from_data(fit, module))
+    candidates = _candidates(module, lambda fit: relevant(fit) and fit.data_node is not None and learns_from_data(fit, module),
+                             training_rows)
     # one pass over the events, for the modules that have a candidate, shared by MLO101-MLO103
     shown = module.shared(_only_shown_fits) if candidates else frozenset()
     for fit, arg, sink in sorted(candidates, key=lambda c: (c[2].seq, c[0].seq)):
@@ -121,6 +132,8 @@ def leaks_before_split(module: AnalyzedModule, relevant: Callable[[Fit], bool], 
         }
         if describe is not None:
             fields.update(describe([fit, *leak.twins]))
+        if describe_sink is not None:
+            fields.update(describe_sink(fit, leak.sink))
         yield Finding(
             leak.sink.node,
             fields,
