@@ -61,6 +61,8 @@ import heapq
 from functools import cached_property
 from typing import TYPE_CHECKING, Iterable
 
+from mlops_lint.analysis import column_picks
+from mlops_lint.analysis.column_picks import same_row_reads
 from mlops_lint.analysis.class_balancing import class_draws
 from mlops_lint.analysis.columns import drop as drop_columns
 from mlops_lint.analysis.columns import labels as labels_of
@@ -279,6 +281,8 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
                     dropped = labels_of(target.slice, self._origin_in(scope))
                     if key is not None and frame is not None and frame.columns is not None and dropped is not None:
                         scope.env[key] = drop_columns(frame, dropped)
+                    if key is not None and frame is not None and dropped is not None:
+                        scope.env[key] = evolve(scope.env.get(key, frame), picked=column_picks.without(frame, dropped, target))
         elif isinstance(node, ast.Raise):
             for child in (node.exc, node.cause):
                 if child is not None:
@@ -317,7 +321,9 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
                 if written is not None:
                     labels, partial = written
                     replaced = partial or (origin is not None and reads_labels(origin, frame, labels, origin_of))
-                    scope.env[frame] = write_columns(old, labels, value, replaced)
+                    new = write_columns(old, labels, value, replaced)
+                    reads = same_row_reads(origin, frame, origin_of) if origin is not None else frozenset()
+                    scope.env[frame] = evolve(new, picked=column_picks.written(old, new, labels, reads, target))
                 else:
                     scope.env[frame] = derive([old, value]) if old is not None else value.as_data()
             self.emit(Event("store", target, None, (DataArg(target, value, "value"),), self.next_seq(), receiver=old))

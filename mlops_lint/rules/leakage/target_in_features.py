@@ -1,0 +1,85 @@
+"""MLO106: the column a fit learns to predict is also among the features it is given.
+
+Asks the dataflow's column facts (``Value.picked``, ``analysis/column_picks.py``) of each fit, search
+fit and cross-validation that takes both ``X`` and ``y``: ``y`` is one column of a frame taken by
+label, and ``X`` holds columns of the same frame (the same lineage) that include it, either the
+column itself (taken by label, or every column but some that were dropped) or a column written from
+it at the same row (a window or a ratio that includes the current value, without a lag). Both ends
+are named: where the target is taken and where the features are taken or the column is written.
+One finding per features-and-target pair, at the first fit that they reach.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.analysis.values import DataArg, Picked
+from mlops_lint.engine.message import LineRef
+from mlops_lint.engine.rule import Finding, Options, Rule
+
+_KINDS = ("fit", "search-fit", "cross-validate")
+
+
+def _target_label(target: DataArg) -> tuple[str, Picked] | None:
+    picked = target.value.picked
+    if picked is None or picked.labels is None or len(picked.labels) != 1 or picked.node is None:
+        return None
+    [label] = picked.labels
+    return label, picked
+
+
+def _holds(features: Picked, label: str) -> bool:
+    if features.labels is not None:
+        return label in features.labels
+    return features.whole and label not in features.dropped
+
+
+def _built_from(features: Picked, label: str) -> tuple[str, ast.expr] | None:
+    """The first feature column written from ``label`` at the same row, and where it was written."""
+    for written, reads, write in features.same_row:
+        if label in reads and written != label and _holds(features, written):
+            return written, write
+    return None
+
+
+class TargetInFeatures(Rule):
+    code = "MLO106"
+    fields = ("target", "target_line", "features", "features_line", "how")
+    related = ("target", "features")
+
+    def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
+        reported: set[tuple[int, int]] = set()
+        for event in module.dataflow.events_of(*_KINDS):
+            features = next((arg for arg in event.data if arg.name == "X"), None)
+            target = next((arg for arg in event.data if arg.name == "y"), None)
+            if features is None or target is None or features.value.picked is None:
+                continue
+            found = _target_label(target)
+            if found is None:
+                continue
+            label, taken = found
+            picked = features.value.picked
+            if picked.frame.isdisjoint(taken.frame):
+                continue  # features and target of different frames
+            # A frame as loaded (or after a pop) is named by the fit's argument, not by the loader call.
+            loaded = isinstance(picked.node, ast.Call) and picked.node in picked.frame
+            selection = picked.node if picked.node is not None and not loaded else features.node
+            if _holds(picked, label):
+                how, where = f"holds the target column '{label}' itself", selection
+            else:
+                built = _built_from(picked, label)
+                if built is None:
+                    continue
+                how, where = f"holds '{built[0]}', computed from the target column '{label}' at the same row", built[1]
+            key = (id(where), id(taken.node))
+            if key in reported:
+                continue
+            reported.add(key)
+            yield Finding(
+                event.node,
+                {"target": taken.node, "target_line": LineRef(taken.node), "features": selection,
+                 "features_line": LineRef(where), "how": how},
+                related=(("target", taken.node), ("features", where)),
+            )
