@@ -77,6 +77,13 @@ def written(frame: Value | None, new: Value, labels_written: list[str], reads: f
     return Picked(before.frame, kept, before.whole, before.dropped - set(labels_written), before.node, same_row)
 
 
+def _taken_whole(picked: Picked | None, node: ast.expr) -> Picked | None:
+    """Every column of a frame taken at ``node`` (``df.values``, ``df.iloc[:, :]``): named there."""
+    if picked is None or picked.labels is not None or not picked.whole:
+        return picked
+    return Picked(picked.frame, None, True, picked.dropped, node, picked.same_row)
+
+
 def of_subscript(frame: Value, node: ast.Subscript, accessor: str | None, origin: Origin) -> Picked | None:
     """What ``frame[index]`` (``frame.loc[index]``, ``frame.iloc[index]``) holds, where known."""
     index = node.slice
@@ -85,7 +92,7 @@ def of_subscript(frame: Value, node: ast.Subscript, accessor: str | None, origin
             return frame.picked  # rows only
         index = index.elts[1]
         if isinstance(index, ast.Slice) and index.lower is None and index.upper is None and index.step is None:
-            return frame.picked
+            return _taken_whole(frame.picked, node)
         if accessor != "loc":
             return None
     elif is_row_selection(index):
@@ -102,7 +109,7 @@ def of_subscript(frame: Value, node: ast.Subscript, accessor: str | None, origin
 def of_attribute(frame: Value, node: ast.Attribute) -> Picked | None:
     """``df.values`` holds every column of ``df``; ``df.price`` the column ``price``."""
     if node.attr == ALL_VALUES:
-        return frame.picked
+        return _taken_whole(frame.picked, node)
     if node.attr in _NOT_COLUMNS or not frame.sources or frame.instance_of is not None or frame.made_by is not None:
         return None
     return read(frame, [node.attr], node)

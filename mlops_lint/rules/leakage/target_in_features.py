@@ -15,7 +15,9 @@ import ast
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.analysis.values import DataArg, Picked
+from mlops_lint.analysis.arguments import argument
+from mlops_lint.analysis.values import DataArg, Event, Picked, Value
+from mlops_lint.catalog import ApiEntry
 from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding, Options, Rule
 
@@ -44,6 +46,28 @@ def _built_from(features: Picked, label: str) -> tuple[str, ast.expr] | None:
     return None
 
 
+def _estimator(module: AnalyzedModule, holder: ast.Call, entry: ApiEntry | None) -> Value | None:
+    """The estimator a search or cross-validation call is given (its ``estimator-param``)."""
+    if entry is None or entry.get("estimator-param") is None:
+        return None
+    node = argument(holder, entry.get("estimator-position"), entry.get("estimator-param"))
+    return module.dataflow.value_of(node) if node is not None else None
+
+
+def _picks_columns_itself(module: AnalyzedModule, event: Event) -> bool:
+    """Whether what is trained is a pipeline or column transformer, which may select its own
+    columns from a whole frame (``ColumnTransformer([...], remainder="drop")``): what reaches the
+    model is then not known."""
+    model: Value | None
+    if event.kind == "cross-validate":
+        model = _estimator(module, event.call, event.entry)
+    else:
+        model = event.receiver
+        if model is not None and model.instance_of is not None and model.instance_of.role == "search" and model.made_by is not None:
+            model = _estimator(module, model.made_by, model.instance_of)
+    return model is None or (model.instance_of is not None and model.instance_of.role == "pipeline")
+
+
 class TargetInFeatures(Rule):
     code = "MLO106"
     fields = ("target", "target_line", "features", "features_line", "how")
@@ -66,6 +90,8 @@ class TargetInFeatures(Rule):
             # A frame as loaded (or after a pop) is named by the fit's argument, not by the loader call.
             loaded = isinstance(picked.node, ast.Call) and picked.node in picked.frame
             selection = picked.node if picked.node is not None and not loaded else features.node
+            if _picks_columns_itself(module, event):
+                continue
             if _holds(picked, label):
                 how, where = f"holds the target column '{label}' itself", selection
             else:
