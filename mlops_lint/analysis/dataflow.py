@@ -66,7 +66,7 @@ from mlops_lint.analysis.column_picks import same_row_reads
 from mlops_lint.analysis.class_balancing import class_draws
 from mlops_lint.analysis.columns import drop as drop_columns
 from mlops_lint.analysis.columns import labels as labels_of
-from mlops_lint.analysis.columns import reads_labels, written_labels
+from mlops_lint.analysis.columns import reads_labels, select_rows, written_labels
 from mlops_lint.analysis.columns import write as write_columns
 from mlops_lint.analysis.interpreter import Function
 from mlops_lint.analysis.names import dotted_name
@@ -181,7 +181,14 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
         if node is part.split:
             parts = self.positional_splits.parts_of(part.split)
             self.emit(Event("split", node, None, (DataArg(part.base, cut, "data"),), self.next_seq(), parts=parts))
-        return evolve(value, roles=frozenset({part.role}), split_nodes=value.split_nodes | {part.split})
+        roles = frozenset({part.role})
+
+        def of_part(data: Value) -> Value:
+            return evolve(data, roles=roles, split_nodes=data.split_nodes | {part.split})
+
+        whole = of_part(value)
+        # A frame with columns written by label: each column is of that part too (a later read by label).
+        return select_rows(value.columns, whole, of_part) if value.columns is not None else whole
 
     def update_in_place(self, target: ast.expr, value: Value, scope: Scope) -> None:
         """``rows.append(x)`` / ``d["k"].update(y)``: the variable holding the container now holds ``value``."""
