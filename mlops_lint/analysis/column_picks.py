@@ -202,8 +202,8 @@ def same_row_reads(expression: ast.expr, frame: str, origin: Origin) -> frozense
                 return
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             visit(node.func.value, lagged or _lags(node))
-            for child in [*node.args, *(k.value for k in node.keywords)]:
-                visit(child, lagged)
+            for argument in [*node.args, *(k.value for k in node.keywords)]:
+                visit(argument, lagged)
             return
         if isinstance(node, (ast.Lambda, ast.FunctionDef)):
             return

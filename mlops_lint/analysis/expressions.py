@@ -129,9 +129,9 @@ class ExpressionSemantics(Interpreter):
         value = pick(columns if columns is not None else base)
         if columns is None and frame.columns is not None and selects_rows(node.slice, accessor):
             value = select_rows(frame.columns, value, pick)
-        picked = column_picks.of_subscript(frame, node, accessor, origin)
-        if picked is not None:
-            value = evolve(value, picked=picked)
+        taken = column_picks.of_subscript(frame, node, accessor, origin)
+        if taken is not None:
+            value = evolve(value, picked=taken)
         return self.split_part(node, value, frame)
 
     def _lambda(self, node: ast.Lambda, scope: Scope) -> Value:

@@ -24,12 +24,13 @@ from mlops_lint.engine.rule import Finding, Options, Rule
 _KINDS = ("fit", "search-fit", "cross-validate")
 
 
-def _target_label(target: DataArg) -> tuple[str, Picked] | None:
+def _target_label(target: DataArg) -> tuple[str, Picked, ast.expr] | None:
+    """The one column ``y`` is, its frame's facts and where it was taken."""
     picked = target.value.picked
     if picked is None or picked.labels is None or len(picked.labels) != 1 or picked.node is None:
         return None
     [label] = picked.labels
-    return label, picked
+    return label, picked, picked.node
 
 
 def _holds(features: Picked, label: str) -> bool:
@@ -83,7 +84,7 @@ class TargetInFeatures(Rule):
             found = _target_label(target)
             if found is None:
                 continue
-            label, taken = found
+            label, taken, taken_at = found
             picked = features.value.picked
             if picked.frame.isdisjoint(taken.frame):
                 continue  # features and target of different frames
@@ -99,13 +100,13 @@ class TargetInFeatures(Rule):
                 if built is None:
                     continue
                 how, where = f"holds '{built[0]}', computed from the target column '{label}' at the same row", built[1]
-            key = (id(where), id(taken.node))
+            key = (id(where), id(taken_at))
             if key in reported:
                 continue
             reported.add(key)
             yield Finding(
                 event.node,
-                {"target": taken.node, "target_line": LineRef(taken.node), "features": selection,
+                {"target": taken_at, "target_line": LineRef(taken_at), "features": selection,
                  "features_line": LineRef(where), "how": how},
-                related=(("target", taken.node), ("features", where)),
+                related=(("target", taken_at), ("features", where)),
             )
