@@ -271,8 +271,10 @@ class CallSemantics(Interpreter):
             dropped = dropped_labels(node, self._origin_in(scope))
             if dropped is not None:
                 smaller = drop_columns(receiver, dropped) if receiver.columns is not None else derive([receiver, *args, *keywords.values()], method)
-                smaller = evolve(smaller, picked=column_picks.without(receiver, dropped, node))
-                if literal(keyword(node, "inplace")) is True:
+                in_place = literal(keyword(node, "inplace")) is True
+                # A drop in place names no new selection: the frame keeps being named by its variable.
+                smaller = evolve(smaller, picked=column_picks.without(receiver, dropped, None if in_place else node))
+                if in_place:
                     self.bind(func.value, smaller, scope, origin=func.value if isinstance(func.value, ast.Subscript) else None)
                     return EMPTY
                 return smaller
