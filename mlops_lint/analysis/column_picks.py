@@ -24,7 +24,7 @@ import ast
 
 from mlops_lint.analysis.columns import Origin, is_row_selection, labels
 from mlops_lint.analysis.names import dotted_name
-from mlops_lint.analysis.values import Picked, Value
+from mlops_lint.analysis.values import Derivation, Picked, Value
 
 # DataFrame methods whose result has every column of the frame they are called on (rows may differ).
 KEEPS_COLUMNS = frozenset({
@@ -63,14 +63,16 @@ def without(frame: Value, dropped: list[str], node: ast.expr | None) -> Picked:
                   tuple(entry for entry in before.same_row if entry[0] not in dropped))
 
 
-def written(frame: Value | None, new: Value, labels_written: list[str], reads: frozenset[str], write: ast.expr) -> Picked:
-    """The frame ``new`` after ``frame[labels_written] = expression`` whose value reads ``reads`` at the same row."""
+def written(frame: Value | None, new: Value, labels_written: list[str], derived: tuple[frozenset[str], bool], write: ast.expr) -> Picked:
+    """The frame ``new`` after ``frame[labels_written] = expression``, whose value reads the columns
+    ``derived[0]`` at the same row (``derived[1]``: and shifts rows somewhere)."""
+    reads, shifted = derived
     before = frame.picked if frame is not None else None
     same_row = tuple(entry for entry in (before.same_row if before is not None else ()) if entry[0] not in labels_written)
     if len(labels_written) == 1 and reads - set(labels_written):
         # Several columns written at once (``df[cols] = sc.fit_transform(df[cols])``) each come from
         # their own input, not knowable here: only a single column's reads are recorded.
-        same_row += ((labels_written[0], reads, write),)
+        same_row += (Derivation(labels_written[0], reads, write, shifted),)
     if before is None:
         return Picked(new.sources, None, False, frozenset(), None, same_row)
     kept = before.labels | set(labels_written) if before.labels is not None else None
@@ -190,17 +192,22 @@ def _lags(call: ast.Call) -> bool:
     return False
 
 
-def same_row_reads(expression: ast.expr, frame: str, origin: Origin) -> frozenset[str]:
-    """The columns of ``frame`` that ``expression`` reads at the same row, not through a lag."""
+def same_row_reads(expression: ast.expr, frame: str, origin: Origin) -> tuple[frozenset[str], bool]:
+    """The columns of ``frame`` that ``expression`` reads at the same row, not through a lag; and
+    whether it shifts rows anywhere (a label built with ``shift(-1)``)."""
     found: set[str] = set()
+    shifted = False
 
     def visit(node: ast.AST, lagged: bool) -> None:
+        nonlocal shifted
         if not lagged:
             read_here = _label_read(node, frame, origin)
             if read_here:
                 found.update(read_here)
                 return
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == _LAG:
+                shifted = True
             visit(node.func.value, lagged or _lags(node))
             for argument in [*node.args, *(k.value for k in node.keywords)]:
                 visit(argument, lagged)
@@ -213,5 +220,5 @@ def same_row_reads(expression: ast.expr, frame: str, origin: Origin) -> frozense
     try:
         visit(expression, False)
     except RecursionError:  # an expression nested beyond the stack: nothing known
-        return frozenset()
-    return frozenset(found)
+        return frozenset(), True
+    return frozenset(found), shifted

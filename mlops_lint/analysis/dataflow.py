@@ -329,8 +329,8 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
                     labels, partial = written
                     replaced = partial or (origin is not None and reads_labels(origin, frame, labels, origin_of))
                     new = write_columns(old, labels, value, replaced)
-                    reads = same_row_reads(origin, frame, origin_of) if origin is not None else frozenset()
-                    scope.env[frame] = evolve(new, picked=column_picks.written(old, new, labels, reads, target))
+                    derived = same_row_reads(origin, frame, origin_of) if origin is not None else (frozenset(), True)
+                    scope.env[frame] = evolve(new, picked=column_picks.written(old, new, labels, derived, target))
                 else:
                     scope.env[frame] = derive([old, value]) if old is not None else value.as_data()
             self.emit(Event("store", target, None, (DataArg(target, value, "value"),), self.next_seq(), receiver=old))

@@ -154,7 +154,7 @@ class Picked:
     were taken by label (``df[["a", "b"]]``); None with ``whole``: every column of the frame but
     ``dropped`` (a frame as loaded, ``df.drop(columns=[...])``); None without ``whole``: not known.
     ``node`` is where the columns were taken. ``same_row`` has, per column written into the frame
-    by label, the frame's columns its value reads at the same row (not through a lag) and the write.
+    by label, how it was computed from the frame's other columns (``Derivation``).
     """
 
     frame: AbstractSet[Hashable]
@@ -162,7 +162,17 @@ class Picked:
     whole: bool
     dropped: frozenset[str]
     node: ast.expr | None
-    same_row: tuple[tuple[str, frozenset[str], ast.expr], ...] = ()
+    same_row: tuple["Derivation", ...] = ()
+
+
+class Derivation(NamedTuple):
+    """Column ``label`` written at ``write`` from the frame's columns ``reads`` at the same row (not
+    through a lag); ``shifted``: its expression also shifts rows (``df["c"].shift(-1)``)."""
+
+    label: str
+    reads: frozenset[str]
+    write: ast.expr
+    shifted: bool
 
 
 EMPTY = Value()

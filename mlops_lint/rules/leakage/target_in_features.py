@@ -41,9 +41,22 @@ def _holds(features: Picked, label: str) -> bool:
 
 def _built_from(features: Picked, label: str) -> tuple[str, ast.expr] | None:
     """The first feature column written from ``label`` at the same row, and where it was written."""
-    for written, reads, write in features.same_row:
-        if label in reads and written != label and _holds(features, written):
-            return written, write
+    for derivation in features.same_row:
+        if label in derivation.reads and derivation.label != label and _holds(features, derivation.label):
+            return derivation.label, derivation.write
+    return None
+
+
+def _source_of_target(features: Picked, target: Picked, label: str) -> tuple[str, ast.expr] | None:
+    """A feature column the target was computed from at the same row (``df["log_price"] =
+    np.log(df["price"])`` while the features keep ``price``), and where. A target that also shifts
+    rows (``df["Close"].shift(-1) > df["Close"]``) is a forecasting label: today's value is a fair
+    feature for it."""
+    for derivation in target.same_row:
+        if derivation.label == label and not derivation.shifted:
+            source = next((read for read in sorted(derivation.reads) if read != label and _holds(features, read)), None)
+            if source is not None:
+                return source, derivation.write
     return None
 
 
@@ -95,11 +108,12 @@ class TargetInFeatures(Rule):
                 continue
             if _holds(picked, label):
                 how, where = f"holds the target column '{label}' itself", selection
-            else:
-                built = _built_from(picked, label)
-                if built is None:
-                    continue
+            elif (built := _built_from(picked, label)) is not None:
                 how, where = f"holds '{built[0]}', computed from the target column '{label}' at the same row", built[1]
+            elif (source := _source_of_target(picked, taken, label)) is not None:
+                how, where = f"holds '{source[0]}', from which the target column '{label}' is computed at the same row", source[1]
+            else:
+                continue
             key = (id(where), id(taken_at))
             if key in reported:
                 continue
