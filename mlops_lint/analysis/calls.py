@@ -11,9 +11,11 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from mlops_lint.analysis import column_picks
 from mlops_lint.analysis.arguments import any_holds, argument, keyword, literal
 from mlops_lint.analysis.columns import drop as drop_columns
 from mlops_lint.analysis.columns import dropped_labels, select_rows
+from mlops_lint.analysis.columns import labels as labels_of
 from mlops_lint.analysis.statistics import computes_statistic
 from mlops_lint.analysis.interpreter import Function, Interpreter
 from mlops_lint.analysis.user_transformers import user_transformers
@@ -112,7 +114,7 @@ class CallSemantics(Interpreter):
         role = entry.role
         inputs = [*args, *keywords.values()]
         if role == "loader":  # read from disk: a new lineage, whatever the path argument was
-            return Value(sources=frozenset({node}), calls=frozenset({qualified}))
+            return Value(sources=frozenset({node}), calls=frozenset({qualified}), picked=column_picks.loaded(node))
         # A class (StandardScaler) makes an object; so does one reached through a prefix entry.
         if entry.is_class or (called != entry.qualname and called.rsplit(".", 1)[-1][:1].isupper()):
             return derive(inputs, qualified, instance_of=entry, made_by=node)
@@ -181,6 +183,8 @@ class CallSemantics(Interpreter):
                     return derive([data], qualified, roles=frozenset({role}), split_nodes=frozenset({node}))
 
                 element = part(value)
+                if value.picked is not None:  # the rows of a frame: the same columns
+                    element = evolve(element, picked=value.picked)
                 # the rows of a frame with columns written by label: it still knows what each holds
                 elements.append(select_rows(value.columns, element, part) if value.columns is not None else element)
         return evolve(derive(args, qualified), elements=tuple(elements))
@@ -263,16 +267,24 @@ class CallSemantics(Interpreter):
             return self.split_part(node, derive([receiver, *args], method), receiver)
         if name == "copy" and not node.args and not node.keywords and receiver.columns is not None:
             return receiver  # df.copy(): the same columns, each holding what it held
-        if name == "drop" and receiver.columns is not None:
+        if name == "drop" and entry is None and not receiver.fitted:
             dropped = dropped_labels(node, self._origin_in(scope))
             if dropped is not None:
-                smaller = drop_columns(receiver, dropped)
-                if literal(keyword(node, "inplace")) is True:
-                    self.bind(func.value, smaller, scope)
+                smaller = drop_columns(receiver, dropped) if receiver.columns is not None else derive([receiver, *args, *keywords.values()], method)
+                in_place = literal(keyword(node, "inplace")) is True
+                # A drop in place names no new selection: the frame keeps being named by its variable.
+                smaller = evolve(smaller, picked=column_picks.without(receiver, dropped, None if in_place else node))
+                if in_place:
+                    self.bind(func.value, smaller, scope, origin=func.value if isinstance(func.value, ast.Subscript) else None)
                     return EMPTY
                 return smaller
         if entry is None and method_entry is not None and method_entry.get("returns") == "weighted-parts":
             return self._weighted_parts(node, method_entry, receiver, args, method)
+        if name == "pop" and entry is None and receiver.sources and len(node.args) == 1 and not node.keywords:
+            popped = labels_of(node.args[0], self._origin_in(scope))
+            if popped is not None and len(popped) == 1:  # y = df.pop("y"): the column, and a frame without it
+                self.rebind(func.value, evolve(receiver, picked=column_picks.without(receiver, popped, None)), scope)
+                return evolve(derive([receiver, *args], method), picked=column_picks.read(receiver, popped, node))
         if name == "fit_resample" and entry is not None:
             return self._resample(node, entry, args, keywords, method, receiver=receiver)
         if name == "split" and entry is not None and entry.role == "cv-splitter":
@@ -283,6 +295,8 @@ class CallSemantics(Interpreter):
         if entry is None and keyword(node, "inplace") is not None and literal(keyword(node, "inplace")) is True:
             # df.fillna(v, inplace=True), df[c].fillna(v, inplace=True): the data now holds the result.
             result = derive([receiver, *args, *keywords.values()], method)
+            if receiver.picked is not None and name in column_picks.KEEPS_COLUMNS:
+                result = evolve(result, picked=receiver.picked)
             self.bind(func.value, result, scope, origin=func.value if isinstance(func.value, ast.Subscript) else None)
             return EMPTY
         if method_entry is not None and method_entry.role == "metric":  # model.score(X, y): a number
@@ -296,6 +310,8 @@ class CallSemantics(Interpreter):
         if entry is not None or receiver.fitted:
             # A method of an object (predict, score, get_params): its result comes from the arguments.
             return derive([*args, *keywords.values()], method)
+        if receiver.picked is not None and name in column_picks.KEEPS_COLUMNS:  # df.dropna(): the same columns
+            return evolve(derive([receiver, *args, *keywords.values()], method), picked=receiver.picked)
         return derive([receiver, *args, *keywords.values()], method)
 
     def _x_arg(self, node: ast.Call, args: list[Value], keywords: dict[str | None, Value]) -> tuple[DataArg, ...]:

@@ -61,10 +61,12 @@ import heapq
 from functools import cached_property
 from typing import TYPE_CHECKING, Iterable
 
+from mlops_lint.analysis import column_picks
+from mlops_lint.analysis.column_picks import same_row_reads
 from mlops_lint.analysis.class_balancing import class_draws
 from mlops_lint.analysis.columns import drop as drop_columns
 from mlops_lint.analysis.columns import labels as labels_of
-from mlops_lint.analysis.columns import reads_labels, written_labels
+from mlops_lint.analysis.columns import reads_labels, select_rows, written_labels
 from mlops_lint.analysis.columns import write as write_columns
 from mlops_lint.analysis.interpreter import Function
 from mlops_lint.analysis.names import dotted_name
@@ -179,7 +181,14 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
         if node is part.split:
             parts = self.positional_splits.parts_of(part.split)
             self.emit(Event("split", node, None, (DataArg(part.base, cut, "data"),), self.next_seq(), parts=parts))
-        return evolve(value, roles=frozenset({part.role}), split_nodes=value.split_nodes | {part.split})
+        roles = frozenset({part.role})
+
+        def of_part(data: Value) -> Value:
+            return evolve(data, roles=roles, split_nodes=data.split_nodes | {part.split})
+
+        whole = of_part(value)
+        # A frame with columns written by label: each column is of that part too (a later read by label).
+        return select_rows(value.columns, whole, of_part) if value.columns is not None else whole
 
     def update_in_place(self, target: ast.expr, value: Value, scope: Scope) -> None:
         """``rows.append(x)`` / ``d["k"].update(y)``: the variable holding the container now holds ``value``."""
@@ -279,6 +288,8 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
                     dropped = labels_of(target.slice, self._origin_in(scope))
                     if key is not None and frame is not None and frame.columns is not None and dropped is not None:
                         scope.env[key] = drop_columns(frame, dropped)
+                    if key is not None and frame is not None and dropped is not None:
+                        scope.env[key] = evolve(scope.env.get(key, frame), picked=column_picks.without(frame, dropped, target))
         elif isinstance(node, ast.Raise):
             for child in (node.exc, node.cause):
                 if child is not None:
@@ -317,7 +328,9 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
                 if written is not None:
                     labels, partial = written
                     replaced = partial or (origin is not None and reads_labels(origin, frame, labels, origin_of))
-                    scope.env[frame] = write_columns(old, labels, value, replaced)
+                    new = write_columns(old, labels, value, replaced)
+                    derived = same_row_reads(origin, frame, origin_of) if origin is not None else (frozenset(), True)
+                    scope.env[frame] = evolve(new, picked=column_picks.written(old, new, labels, derived, target))
                 else:
                     scope.env[frame] = derive([old, value]) if old is not None else value.as_data()
             self.emit(Event("store", target, None, (DataArg(target, value, "value"),), self.next_seq(), receiver=old))

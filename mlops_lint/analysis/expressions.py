@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 
+from mlops_lint.analysis import column_picks
 from mlops_lint.analysis.columns import ACCESSORS, Origin, attribute_read, column_read, select_rows, selects_rows
 from mlops_lint.analysis.interpreter import Interpreter
 from mlops_lint.analysis.scope import Scope
@@ -128,6 +129,9 @@ class ExpressionSemantics(Interpreter):
         value = pick(columns if columns is not None else base)
         if columns is None and frame.columns is not None and selects_rows(node.slice, accessor):
             value = select_rows(frame.columns, value, pick)
+        taken = column_picks.of_subscript(frame, node, accessor, origin)
+        if taken is not None:
+            value = evolve(value, picked=taken)
         return self.split_part(node, value, frame)
 
     def _lambda(self, node: ast.Lambda, scope: Scope) -> Value:
@@ -164,7 +168,8 @@ class ExpressionSemantics(Interpreter):
         if base.columns is not None:
             column = attribute_read(base, node.attr)
             if column is not None:
-                return column
+                picked = column_picks.of_attribute(base, node)
+                return evolve(column, picked=picked) if picked is not None else column
         if made_by is not None and cls is not None and node.attr in cls.get("outcome-attrs", ()):
             value = base.as_data()
             return evolve(value, sources=value.sources | {("outcome", made_by)})
@@ -174,6 +179,10 @@ class ExpressionSemantics(Interpreter):
                 self.emit(Event("check", node, read, (DataArg(node.value, base, "object"),), self.next_seq()))
             elif read.role == "labels" and cls is None:
                 return EMPTY
+        elif base.sources:
+            picked = column_picks.of_attribute(base, node)
+            if picked is not None:
+                return evolve(base.as_data(), picked=picked)
         return base.as_data()
 
     def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp, scope: Scope) -> Value:

@@ -71,6 +71,8 @@ class Value:
     - ``columns``: for a data frame whose columns were written by label (``df["a_s"] = ...``), what
       each written column holds apart from the rest of the frame (``analysis/columns.py``); the
       value itself is the whole frame. Like ``origin``, it does not flow on into derived values.
+    - ``picked``: which columns of a frame the value holds, by label, where known (``Picked``,
+      ``analysis/column_picks.py``). Kept by row selections and splits; not by derived values.
     """
 
     sources: AbstractSet[Hashable] = frozenset()  # plain or shared (analysis/lineage.py)
@@ -86,6 +88,7 @@ class Value:
     made_by: ast.Call | None = None
     origin: ast.expr | None = None
     columns: "Columns | None" = None
+    picked: "Picked | None" = None
 
     @property
     def role(self) -> str | None:
@@ -113,12 +116,13 @@ class Value:
         item = self.item.fingerprint() if self.item is not None else None
         columns = self.columns.fingerprint() if self.columns is not None else None
         return (self.sources, self.fits, self.roles, self.split_nodes, id(self.instance_of), self.fitted, elements, item, self.function,
-                self.made_by, columns)
+                self.made_by, columns, self.picked)
 
     def as_data(self) -> "Value":
         """The value seen as data flowing on: without tuple structure, object identity or origin."""
         if (self.elements is None and self.item is None and self.instance_of is None and not self.fitted
-                and self.function is None and self.made_by is None and self.origin is None and self.columns is None):
+                and self.function is None and self.made_by is None and self.origin is None and self.columns is None
+                and self.picked is None):
             return self
         if not (self.sources or self.fits or self.roles or self.calls or self.split_nodes):
             return EMPTY
@@ -140,6 +144,35 @@ class Columns:
 
     def fingerprint(self) -> tuple[object, ...]:
         return (self.base.fingerprint(), tuple((label, value.fingerprint(), replaced) for label, value, replaced in self.written))
+
+
+@dataclass(frozen=True)
+class Picked:
+    """Which columns of a frame a value holds, by label (``analysis/column_picks.py``).
+
+    ``frame`` is the frame's lineage (its ``sources``). ``labels`` are the columns held when they
+    were taken by label (``df[["a", "b"]]``); None with ``whole``: every column of the frame but
+    ``dropped`` (a frame as loaded, ``df.drop(columns=[...])``); None without ``whole``: not known.
+    ``node`` is where the columns were taken. ``same_row`` has, per column written into the frame
+    by label, how it was computed from the frame's other columns (``Derivation``).
+    """
+
+    frame: AbstractSet[Hashable]
+    labels: frozenset[str] | None
+    whole: bool
+    dropped: frozenset[str]
+    node: ast.expr | None
+    same_row: tuple["Derivation", ...] = ()
+
+
+class Derivation(NamedTuple):
+    """Column ``label`` written at ``write`` from the frame's columns ``reads`` at the same row (not
+    through a lag); ``shifted``: its expression also shifts rows (``df["c"].shift(-1)``)."""
+
+    label: str
+    reads: frozenset[str]
+    write: ast.expr
+    shifted: bool
 
 
 EMPTY = Value()
@@ -225,6 +258,7 @@ def join(values: Iterable[Value]) -> Value:
         sources=sources, fits=fits, roles=roles, calls=calls, split_nodes=splits, instance_of=instance, fitted=fitted,
         elements=elements, item=item, function=function, made_by=made_by, origin=origin,
         columns=first.columns if first.columns is not None and all(v.columns is first.columns for v in rest) else None,
+        picked=first.picked if first.picked is not None and all(v.picked is first.picked for v in rest) else None,
     )
     return new
 
