@@ -103,8 +103,8 @@ def test_a_new_project_marker_between_the_file_and_the_given_folder_is_seen(tmp_
 
 
 def test_creating_the_missing_package_of_an_imported_module_changes_the_cached_answer(tmp_path):
-    # helpers/ does not exist: its modules are recorded absent, and the warm check skips the stat
-    # of each file of a missing folder (cache/answers.py). Creating the folder and the module is seen.
+    # helpers/ does not exist: its modules are recorded absent, and the warm check reads absences
+    # from folder listings, not a stat each (cache/answers.py). Creating the folder and module is seen.
     root = _project(tmp_path, None)
     (root / "train.py").write_text(TRAIN.replace("from utils import prepare", "from helpers.prep import prepare"))
     base = tmp_path / "cache"
