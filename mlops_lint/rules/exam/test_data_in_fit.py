@@ -216,6 +216,6 @@ def _graded_test_split(facts: HeldOut, grading: Grading) -> ast.AST | None:
         return None
     for arg in grading.data:
         origin = facts.test_origin(arg.value, only=False)
-        if origin is not None and origin in facts.test_splits:
+        if origin is not None and facts.is_test_split(origin):
             return origin
     return None
