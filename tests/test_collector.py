@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import gc
 
 from mlops_lint.catalog import load_catalog
@@ -46,3 +48,30 @@ def test_a_lint_runs_with_the_collector_paused_and_reenables_it(monkeypatch):
     assert [(d.code, d.location.start.line) for d in found] == [("MLO101", 4)]
     assert states == [False]
     assert gc.isenabled()
+
+
+def test_a_linted_tree_is_freed_by_reference_counting_not_left_to_the_collector(monkeypatch):
+    """The module, its dataflow and its indexes refer to each other; the engine releases them
+    (``AnalyzedModule.release``) so the tree does not wait for a collection of every object."""
+    import weakref
+
+    import mlops_lint.engine.lint as engine
+
+    trees: list[weakref.ref[ast.Module]] = []
+    real = engine.parse_document
+
+    def watched(document):
+        parsed = real(document)
+        trees.append(weakref.ref(parsed.tree))
+        return parsed
+
+    monkeypatch.setattr(engine, "parse_document", watched)
+    monkeypatch.setattr(engine, "young_garbage_only", contextlib.nullcontext)
+    gc.disable()
+    try:
+        found = lint_document(SourceDocument("leaky.py", LEAKY), load_catalog(), LintOptions(selected=frozenset({"MLO101"})))
+        assert [(d.code, d.location.start.line) for d in found] == [("MLO101", 4)]
+        assert len(trees) == 1
+        assert trees[0]() is None  # no collection ran: reference counting freed it
+    finally:
+        gc.enable()

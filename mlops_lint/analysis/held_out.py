@@ -100,6 +100,14 @@ class HeldOut:
         """The splits whose held-out part is a test set, in flow order."""
         return tuple(sorted((node for node, kind in self._kinds.items() if kind == TEST_SET), key=self._order.__getitem__))
 
+    def is_test_split(self, split: ast.AST) -> bool:
+        """Whether ``split`` is one of ``test_splits`` (asked per grading: a set, not the tuple)."""
+        return split in self._test_split_set
+
+    @cached_property
+    def _test_split_set(self) -> frozenset[ast.AST]:
+        return frozenset(self.test_splits)
+
     def split_input(self, split: ast.AST) -> Value:
         """The data a split was given (joined over its evaluations)."""
         return self._inputs.get(split, EMPTY)

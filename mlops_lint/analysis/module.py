@@ -12,7 +12,7 @@ from mlops_lint.analysis.names import ImportTable
 from mlops_lint.analysis.project import OWNER, ProjectLink, complete_imports
 from mlops_lint.analysis.resolve import Resolver
 from mlops_lint.analysis.values import Value
-from mlops_lint.analysis.walk import children, walk
+from mlops_lint.analysis.walk import walk_with_parents
 from mlops_lint.catalog import ApiEntry, Catalog
 from mlops_lint.source.source_map import CellMap
 
@@ -44,7 +44,8 @@ class AnalyzedModule:
     @cached_property
     def nodes(self) -> list[ast.AST]:
         """Every node of the tree but contexts and operators, walked once for all rules (analysis/walk.py)."""
-        return walk(self.tree)
+        nodes, self.__dict__["parents"] = walk_with_parents(self.tree)  # the same pass finds them: see parents
+        return nodes
 
     @cached_property
     def nodes_by_type(self) -> dict[type, list[ast.AST]]:
@@ -56,8 +57,13 @@ class AnalyzedModule:
 
     @cached_property
     def parents(self) -> dict[ast.AST, ast.AST]:
-        """Each node's parent (contexts and operators have none: they are shared singletons)."""
-        return {child: node for node in self.nodes for child in children(node)}
+        """Each node's parent (contexts and operators have none: they are shared singletons).
+
+        Found by the walk of ``nodes``, which nearly every module needs anyway: a second pass
+        reading every node's fields again cost a twentieth of a long module's lint.
+        """
+        self.nodes  # noqa: B018  # sets parents
+        return self.__dict__["parents"]  # type: ignore[no-any-return]
 
     def nodes_of(self, *types: type[N]) -> list[N]:
         """The nodes of exactly these classes (not subclasses), in walk order."""
@@ -124,3 +130,21 @@ class AnalyzedModule:
     def dataflow(self) -> DataFlow:
         """The module's dataflow (values, fits, splits, roles), computed once for every rule."""
         return DataFlow(self)
+
+    def release(self) -> None:
+        """Let go of the tree, of everything computed from it and of the project link, once the lint is over.
+
+        The dataflow, the resolver, the project link (and any closure of a rule that kept the
+        module) refer back to the module: kept, the module, its tree and its whole analysis form
+        reference cycles that only the cyclic collector frees, by a pass over every one of their
+        objects (a tenth of a long module's lint, see engine/collector.py). Released, reference
+        counting frees them at once. The module is then an empty one.
+        """
+        for name in _COMPUTED:
+            self.__dict__.pop(name, None)
+        self._shared.clear()
+        self.project = None
+        self.tree = ast.Module(body=[], type_ignores=[])
+
+
+_COMPUTED = tuple(name for name, member in vars(AnalyzedModule).items() if isinstance(member, cached_property))

@@ -41,6 +41,30 @@ def walk(tree: ast.AST) -> list[ast.AST]:
     return nodes
 
 
+def walk_with_parents(tree: ast.AST) -> tuple[list[ast.AST], dict[ast.AST, ast.AST]]:
+    """``walk(tree)`` and each node's parent (``tree`` has none), found in the same pass."""
+    nodes = [tree]
+    parents: dict[ast.AST, ast.AST] = {}
+    append = nodes.append
+    node_class = ast.AST
+    fields_of = _child_fields.get
+    for node in nodes:
+        fields = fields_of(node.__class__)
+        if fields is None:
+            fields = _fields(node.__class__)
+        for name in fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, node_class):
+                        append(item)
+                        parents[item] = node
+            elif isinstance(value, node_class):
+                append(value)
+                parents[value] = node
+    return nodes, parents
+
+
 def children(node: ast.AST) -> list[ast.AST]:
     """The direct child nodes of ``node`` (contexts and operators left out, as in ``walk``)."""
     fields = _child_fields.get(node.__class__)

@@ -178,11 +178,51 @@ def _regular_file_digest(path: str) -> str | None:
 
 
 def _depends_unchanged(depends: list[Any]) -> bool:
-    """Whether every project file the recorded run read still reads the same (or is still absent)."""
+    """Whether every project file the recorded run read still reads the same (or is still absent).
+
+    Most entries are modules looked for and absent (``matplotlib.py``, ``matplotlib/pyplot/__init__.py``
+    beside each script that imports matplotlib: ten per file on the examples corpus), and a failed
+    stat each was most of a replayed warm run. On POSIX, an entry recorded absent is still absent
+    when its folder is surely not there, or lists no name that could be it (compared case-folded,
+    ASCII names only, so that a case-insensitive file system cannot hide a match): each folder is
+    listed once. Anything else, and any folder that cannot be listed, is checked with a stat.
+    """
+    listings: dict[str, frozenset[str] | bool] = {}  # a folder's names, case-folded; False: no such folder; True: unknown
+
+    def listing(folder: str) -> frozenset[str] | bool:
+        known = listings.get(folder)
+        if known is None:
+            parent, _, name = folder.rpartition("/")
+            if name and not may_exist(parent or "/", name):
+                known = False
+            else:
+                try:
+                    known = frozenset(entry.casefold() for entry in os.listdir(folder))
+                except (FileNotFoundError, NotADirectoryError):
+                    known = False
+                except (OSError, ValueError):
+                    known = True
+            listings[folder] = known
+        return known
+
+    def may_exist(folder: str, name: str) -> bool:
+        known = listings.get(folder)
+        if known is None:
+            known = listing(folder)
+        if known is True or known is False:
+            return known
+        return not name.isascii() or name.casefold() in known
+
+    posix = os.sep == "/" and os.altsep is None
     for entry in depends:
         if type(entry) is not list or len(entry) != 2 or type(entry[0]) is not str:
             return False
-        if _regular_file_digest(entry[0]) != entry[1]:
+        path = entry[0]
+        if entry[1] is None and posix and path[:1] == "/":
+            folder, _, name = path.rpartition("/")
+            if not may_exist(folder or "/", name):
+                continue  # still absent
+        if _regular_file_digest(path) != entry[1]:
             return False
     return True
 

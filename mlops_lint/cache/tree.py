@@ -20,10 +20,13 @@ the linted paths (their ``.gitignore``, ``.git/info/exclude``) are the record's 
 from __future__ import annotations
 
 import os
-from typing import Any
 from fnmatch import fnmatchcase
 
 from mlops_lint.cache.fingerprint import settled, signature
+
+TYPE_CHECKING = False  # not typing's: a replayed warm run (replay.py) never loads typing
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_FOLDERS = 5000
 IGNORE_FILES = (".gitignore",)

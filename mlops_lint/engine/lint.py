@@ -217,17 +217,20 @@ def _lint_document(document: SourceDocument, catalog: Catalog, options: LintOpti
     analyzed = AnalyzedModule(
         path=document.path, text=parsed.text, tree=parsed.tree, catalog=catalog, cell_map=document.cell_map
     )
-    if options.project is None:
-        diagnostics = _run_rules(analyzed, options)
-    else:
-        from mlops_lint.project.model import project_for
-
-        project = project_for(options.project, catalog)
-        with project.session(document.path) as reads:
-            analyzed.project = link = project.link(document.path)
-            link.module = analyzed
+    try:
+        if options.project is None:
             diagnostics = _run_rules(analyzed, options)
-        project.found[document.path] = project.dependencies(reads, document.path)
+        else:
+            from mlops_lint.project.model import project_for
+
+            project = project_for(options.project, catalog)
+            with project.session(document.path) as reads:
+                analyzed.project = link = project.link(document.path)
+                link.module = analyzed
+                diagnostics = _run_rules(analyzed, options)
+            project.found[document.path] = project.dependencies(reads, document.path)
+    finally:
+        analyzed.release()  # freed by reference counting, not by a collection (engine/collector.py)
     if suppressions is not None and suppressions.noqa and diagnostics:
         diagnostics = [d for d in diagnostics if not suppressions.covers(d.code, d.location.start.line)]
     diagnostics = [_to_cells(document, d) for d in [*syntax, *diagnostics]]

@@ -26,13 +26,12 @@ def taken_names(module: AnalyzedModule) -> frozenset[str]:
 def _taken_names(module: AnalyzedModule) -> frozenset[str]:
     names: set[str] = {node.id for node in module.nodes_of(ast.Name)}
     names.update(module.imports.bindings)
-    for node in module.nodes:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.arg):
-            names.add(node.arg)
-        elif isinstance(node, ast.alias):
-            names.add((node.asname or node.name).split(".")[0])
+    # The module's type index, not a pass over every node.
+    names.update(definition.name for definition in module.nodes_of(ast.FunctionDef))
+    names.update(definition.name for definition in module.nodes_of(ast.AsyncFunctionDef))
+    names.update(definition.name for definition in module.nodes_of(ast.ClassDef))
+    names.update(node.arg for node in module.nodes_of(ast.arg))
+    names.update((node.asname or node.name).split(".")[0] for node in module.nodes_of(ast.alias))
     return frozenset(names)
 
 
@@ -46,9 +45,9 @@ def _top_level_imports(module: AnalyzedModule) -> list[ast.Import | ast.ImportFr
 
 def fresh_name(module: AnalyzedModule, stem: str, also_taken: set[str] | frozenset[str] = frozenset()) -> str:
     """``stem``, or ``stem_2``, ``stem_3`` …: the first that nothing in the module spells."""
-    taken = taken_names(module) | also_taken
+    taken = taken_names(module)  # not copied into a union: a fix per finding would copy every name
     name, number = stem, 2
-    while name in taken:
+    while name in taken or name in also_taken:
         name, number = f"{stem}_{number}", number + 1
     return name
 

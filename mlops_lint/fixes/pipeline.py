@@ -177,7 +177,7 @@ def fit_inside_pipeline(context: FixContext, fit: ast.Call, sink: ast.Call) -> P
     raw = dict(zip(targets, sources))  # X_scaled → X; X, y (resampled) → X, y
     fitted = set(targets)
     # Every read of the fitted names after the fit must be the data of a cross-validation.
-    later = fit_place.after()
+    later = fit_place.following()
     if mentioned(fit_place.functions_before, fitted | set(sources)):
         return None
     evaluations: dict[int, Evaluation] = {}

@@ -52,7 +52,7 @@ def untouched(shape: Shape, names: set[str], later: set[str], sink: ast.Call) ->
     """``names`` unused between the fit and the split; ``later`` read nowhere after the fit moves
     (past the split, in functions defined before the fit, or in the split beside its data arguments)."""
     between = shape.fit.body[shape.fit.index + 1: shape.split.index]
-    if mentioned(between, names | later) or mentioned(shape.split.after(), later):
+    if mentioned(between, names | later) or mentioned(shape.split.following(), later):
         return False
     if mentioned(shape.fit.functions_before, later):
         return False

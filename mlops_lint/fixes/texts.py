@@ -9,7 +9,9 @@ came from, so writing back copies untouched lines (magics included) exactly as t
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Sequence
 
 from mlops_lint.diagnostics import Position, TextEdit
@@ -97,8 +99,10 @@ class NotebookText:
         shown = cls.shown(document)
         return replace(shown, cells=tuple(_saved(cell, original_sources.get(cell.number, "")) for cell in shown.cells))
 
-    @property
+    @cached_property
     def starts(self) -> list[int]:
+        """Each cell's first module line; computed once per instance (each fix proposal in a notebook
+        places its edits: per edit, this was a pass over every cell)."""
         starts, line = [], 1
         for cell in self.cells:
             starts.append(line)
@@ -118,7 +122,8 @@ class NotebookText:
     def _place(self, edit: TextEdit) -> tuple[int, TextEdit]:
         """The cell an edit lands in, and the edit in that cell's coordinates."""
         starts = self.starts
-        index = max(i for i, start in enumerate(starts) if start <= edit.start.line) if edit.start.line >= 1 else 0
+        # The last cell starting at or before the line (starts ascend): a bisection, not a scan.
+        index = bisect_right(starts, edit.start.line) - 1 if edit.start.line >= 1 else 0
         cell = self.cells[index]
         first, after = starts[index], starts[index] + len(cell.lines)
         end = edit.end
@@ -128,7 +133,9 @@ class NotebookText:
 
     def _cell_of(self, line: int) -> int:
         starts = self.starts
-        index = max((i for i, start in enumerate(starts) if start <= line), default=len(starts) - 1)
+        index = bisect_right(starts, line) - 1
+        if index < 0:
+            index = len(starts) - 1
         return self.cells[index].number
 
     def check(self, edits: Sequence[TextEdit]) -> None:

@@ -100,3 +100,20 @@ def test_a_new_project_marker_between_the_file_and_the_given_folder_is_seen(tmp_
     assert _check(root, base, ".") == [f"app/train.py:{SPLIT_LINE}"]
     (root / "app" / "pyproject.toml").write_text("")
     assert _check(root, base, ".") == []
+
+
+def test_creating_the_missing_package_of_an_imported_module_changes_the_cached_answer(tmp_path):
+    # helpers/ does not exist: its modules are recorded absent, and the warm check reads absences
+    # from folder listings, not a stat each (cache/answers.py). Creating the folder and module is seen.
+    root = _project(tmp_path, None)
+    (root / "train.py").write_text(TRAIN.replace("from utils import prepare", "from helpers.prep import prepare"))
+    base = tmp_path / "cache"
+    for _ in range(2):  # the second one is answered from the record
+        assert _check(root, base, "train.py") == []
+    (root / "helpers").mkdir()
+    (root / "helpers" / "prep.py").write_text(LEAKY)
+    for _ in range(2):
+        assert _check(root, base, "train.py") == LEAK
+    (root / "helpers" / "prep.py").unlink()
+    (root / "helpers").rmdir()
+    assert _check(root, base, "train.py") == []

@@ -107,6 +107,7 @@ class TestDataInFit(Rule):
         flow = module.dataflow
         graded: list[tuple[Grading, ast.AST]] | None = None  # each grading's test split, found once for all searches
         signatures: dict[tuple[ast.Call, frozenset[str]], object] = {}
+        by_signature: dict[frozenset[str], dict[object, list[tuple[Grading, ast.AST, ast.Call]]]] = {}
 
         def signature(model: ast.Call, keys: frozenset[str]) -> object:
             if (model, keys) not in signatures:
@@ -134,14 +135,21 @@ class TestDataInFit(Rule):
                     if grading.model is not None and grading.model.made_by is not None and grading.seq is not None
                     and (split := _graded_test_split(facts, grading)) is not None
                 ]
+            if keys not in by_signature:
+                # The gradings by how their model is built (under these keys), in order: a search then
+                # meets only those built like its estimator, not every later grading (quadratic).
+                index: dict[object, list[tuple[Grading, ast.AST, ast.Call]]] = {}
+                for grading, split in graded:
+                    model = grading.model.made_by if grading.model is not None else None
+                    if model is not None:
+                        index.setdefault(signature(model, keys), []).append((grading, split, model))
+                by_signature[keys] = index
             holds: dict[ast.AST, bool] = {}
-            for grading, split in graded:
+            for grading, split, model in by_signature[keys].get(wanted, ()):
                 if grading.seq is None or grading.seq < event.seq:
                     continue  # graded before the search could tell anything
-                model = grading.model.made_by if grading.model is not None else None
-                # The model's build is compared first: it is memoised, while whether the search's data
-                # holds the split's test rows is a walk over the dataflow.
-                if model is None or model is built or signature(model, keys) != wanted or not _sets_a_key(model, keys, module):
+                # Whether the search's data holds the split's test rows is a walk over the dataflow: last.
+                if model is built or not _sets_a_key(model, keys, module):
                     continue
                 if split not in holds:
                     holds[split] = facts.holds_rows_of(fit.data, split)
@@ -208,6 +216,6 @@ def _graded_test_split(facts: HeldOut, grading: Grading) -> ast.AST | None:
         return None
     for arg in grading.data:
         origin = facts.test_origin(arg.value, only=False)
-        if origin is not None and origin in facts.test_splits:
+        if origin is not None and facts.is_test_split(origin):
             return origin
     return None
