@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 _FILLERS = frozenset({"fillna", "replace", "map", "where", "mask", "clip", "combine_first", "update", "nan_to_num", "select"})
 # Calls that pass a number through unchanged in kind (abs(x.min()), float(x.std()), np.sqrt(x.var())).
 _NUMERIC = frozenset({"abs", "float", "int", "round", "sqrt", "absolute", "item", "to_dict", "astype", "tolist", "to_numpy"})
+# Accessors whose subscript selects rows (and columns) of a frame or an array.
+_ROW_ACCESSORS = frozenset({"loc", "iloc", "at", "iat"})
 _SCALING = (ast.Div, ast.Mult, ast.FloorDiv, ast.Pow)
 _MAX_NAME_HOPS = 3
 
@@ -67,6 +69,17 @@ def label(call: ast.Call) -> str:
     first = call.args[0] if call.args else None
     shown = ast.unparse(first) if isinstance(first, ast.Constant) and isinstance(first.value, (str, int, float)) else ""
     return f"{name}({shown})"
+
+
+def _writes_rows(target: ast.expr) -> bool:
+    """``df.loc[mask, c] = v``, ``X.iloc[:, 0] = v``, ``X[X == 0] = v``: a write into rows of data (not
+    a key of a dict of results, ``scores["auc"] = v``)."""
+    if not isinstance(target, ast.Subscript):
+        return False
+    if isinstance(target.value, ast.Attribute) and target.value.attr in _ROW_ACCESSORS:
+        return True
+    index = target.slice.elts[0] if isinstance(target.slice, ast.Tuple) and target.slice.elts else target.slice
+    return isinstance(index, (ast.Compare, ast.BoolOp)) or (isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.Invert))
 
 
 class StatisticUses:
@@ -139,8 +152,10 @@ class StatisticUses:
                 return False
             if isinstance(parent, ast.AugAssign) and parent.value is node:
                 return isinstance(parent.op, _SCALING)
-            if isinstance(parent, ast.Assign) and parent.value is node and pure and hops < _MAX_NAME_HOPS:
-                return any(self._applied_name(target, parent, hops) for target in parent.targets)
+            if isinstance(parent, ast.Assign) and parent.value is node and pure:
+                if any(_writes_rows(target) for target in parent.targets):
+                    return True  # df.loc[df[c] == 0, c] = median: filled into the rows it selects
+                return hops < _MAX_NAME_HOPS and any(self._applied_name(target, parent, hops) for target in parent.targets)
             return False
 
     @cached_property
