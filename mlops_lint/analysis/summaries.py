@@ -53,23 +53,49 @@ class FunctionSummaries(Interpreter):
 
     def call_function(self, node: ast.Call, function: Function, args: list[Value],
                       keywords: dict[str | None, Value], scope: Scope) -> Value:
+        return self._invoke(node, function, args, keywords, None)[0]
+
+    def call_method(self, node: ast.Call, function: Function, receiver: str, args: list[Value],
+                    keywords: dict[str | None, Value], scope: Scope) -> Value:
+        """``self.prepare(df)`` inside a method of the same class: the method runs with the object's
+        attributes as the caller knows them (``self.X``), and those it writes are the caller's
+        afterwards, so data held in attributes flows from method to method in the order they are called."""
+        positional = [*function.args.posonlyargs, *function.args.args]
+        if not positional:
+            return derive([*args, *keywords.values()])
+        prefix, own = receiver + ".", positional[0].arg + "."
+        known = {own + key[len(prefix):]: value for key, value in scope.env.items() if key.startswith(prefix)}
+        result, written = self._invoke(node, function, [scope.lookup(receiver) or EMPTY, *args], keywords, known)
+        for attribute, value in written.items():
+            scope.env[prefix + attribute] = value
+        return result
+
+    def _invoke(self, node: ast.Call, function: Function, args: list[Value], keywords: dict[str | None, Value],
+                attributes: dict[str, Value] | None) -> tuple[Value, dict[str, Value]]:
+        """Run ``function`` with these arguments; its result. For a method (``attributes``: the
+        object's, as the caller knows them), also the attributes of the object that it wrote."""
         everything = [*args, *keywords.values()]
         if function in self._active or len(self._active) >= _MAX_INLINE_DEPTH:
-            return derive(everything)
+            return derive(everything), {}
         parameters = self._parameters(function)
         env: dict[str, Value] = {}
         positional = [*function.args.posonlyargs, *function.args.args]
-        for parameter, value, expr in zip(positional, args, node.args):
+        # An object or a class passed implicitly (self.m(x), a classmethod) comes before the call's own arguments.
+        given_exprs: list[ast.expr | None] = [None] * max(0, len(args) - len(node.args))
+        given_exprs += node.args
+        for parameter, value, expr in zip(positional, args, given_exprs):
             env[parameter.arg] = _with_literal(value, expr)
         for parameter in parameters:
             if parameter.arg in keywords:
                 given = next((k.value for k in node.keywords if k.arg == parameter.arg), None)
                 env[parameter.arg] = _with_literal(keywords[parameter.arg], given)
             env.setdefault(parameter.arg, EMPTY)
+        if attributes:
+            env.update(attributes)
         key = (function, tuple(sorted((name, value.fingerprint(), _literal(value)) for name, value in env.items())))
         known = self._memo.get(key)
         if known is not None:
-            return known
+            return known, self._written.get(key, {})
         self._active.append(function)
         inner = Scope(env, parent=self._functions.get(function, self._globals), owner=function)
         self.run_body(function.body, inner)
@@ -80,6 +106,19 @@ class FunctionSummaries(Interpreter):
         tuples = [r for r in inner.returns if r.elements is not None]
         if tuples and result.elements is None and len({len(r.elements) for r in tuples if r.elements is not None}) == 1:
             result = evolve(result, elements=join(tuples).elements)
+        written: dict[str, Value] = {}
+        if attributes is not None and positional:
+            own = positional[0].arg + "."
+            written = {name[len(own):]: value for name, value in inner.env.items()
+                       if name.startswith(own) and attributes.get(name) is not value}
         if not self._quiet:  # a body run quietly (inside a lambda) published no events: run it again
             self._memo[key] = result
-        return result
+            if written:
+                self._written[key] = written
+        return result, written
+
+    @property
+    def _written(self) -> dict[tuple[object, ...], dict[str, Value]]:
+        """Per memoised call: the attributes of the object that the body wrote."""
+        return self.__dict__.setdefault("_written_attributes", {})  # type: ignore[no-any-return]
+
