@@ -208,7 +208,9 @@ class StatisticUses:
     @cached_property
     def _functions(self) -> dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]]:
         found: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = {}
-        for node in (*self._module.nodes_of(ast.FunctionDef), *self._module.nodes_of(ast.AsyncFunctionDef)):
+        functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = [*self._module.nodes_of(ast.FunctionDef),
+                                                                     *self._module.nodes_of(ast.AsyncFunctionDef)]
+        for node in functions:
             found.setdefault(node.name, []).append(node)
         return found
 
