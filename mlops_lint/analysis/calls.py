@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from mlops_lint.analysis.module import AnalyzedModule
 
 FIT_METHODS = frozenset({"fit", "partial_fit"})
+# Method names the interpreter gives a meaning of their own (a fit, a transform, a split, a resample).
+_PROTOCOL = FIT_METHODS | {"fit_transform", "transform", "fit_resample", "split", "predict", "predict_proba", "score"}
 # Methods of Python's containers that put their arguments into the container they are called on.
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update"})
 # Iteration helpers whose items are (built from) the items of their arguments.
@@ -101,7 +103,11 @@ class CallSemantics(Interpreter):
         return derive([*args, *keywords.values()])
 
     def _own_method(self, func: ast.Attribute, scope: "Scope") -> Function | None:
-        """``self.prepare`` called in a method of a class that defines ``prepare``: that method."""
+        """``self.prepare`` called in a method of a class that defines ``prepare``: that method. Not
+        the names of the fit/transform protocol (``self.fit(X)`` in a user-written transformer stays
+        a fit, as the rules know it) nor of the catalog's methods."""
+        if func.attr in _PROTOCOL or func.attr in self.module.catalog.methods:
+            return None
         owner = scope.owner
         if type(func.value) is not ast.Name or not isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return None
