@@ -191,3 +191,55 @@ def test_splits_by_position_or_mask_give_their_parts_roles_and_one_split_event()
     assert [role for _, role in by_mask.parts] == [TRAIN, TEST] and by_mask.node.lineno == 6
     # every part carries the split's identity, its first part
     assert flow.value_of(targets["test"]).split_nodes == frozenset({by_slice.node})
+
+
+METHODS = """
+import pandas as pd
+
+class Prep:
+    def build(self, frame):
+        self.learn(frame)
+        scaled = frame / self.top
+        return scaled
+
+    def learn(self, frame):
+        self.top = frame.max()
+
+class Scaler:
+    def fit(self, X):
+        self.mean_ = X.mean()
+        return self
+
+    def fit_transform(self, X):
+        return self.fit(X).transform(X)
+
+def fill(frame, column):
+    frame[column] = frame[column].fillna(frame[column].median())
+
+def filled_copy(frame, column):
+    frame = frame.copy()
+    frame[column] = frame[column].fillna(0)
+    return frame
+
+raw = pd.read_csv("a.csv")
+fill(raw, "a")
+after_fill = raw
+kept = pd.read_csv("b.csv")
+filled_copy(kept, "a")
+after_copy = kept
+"""
+
+
+def test_an_attribute_written_by_a_method_called_on_self_reaches_the_caller():
+    module, targets = analyse(METHODS)
+    assert {fit.kind for fit in module.dataflow.value_of(targets["scaled"]).fits} == {"statistic"}
+
+
+def test_self_fit_in_a_user_written_transformer_stays_a_fit():
+    module, _ = analyse(METHODS)
+    assert [ast.unparse(event.node) for event in module.dataflow.events_of("fit")] == ["self.fit(X)"]
+
+
+def test_a_helper_that_writes_into_its_parameter_changes_the_callers_frame_unless_it_rebinds_it():
+    assert {fit.kind for fit in value(METHODS, "after_fill").fits} == {"statistic"}
+    assert value(METHODS, "after_copy").fits == frozenset()

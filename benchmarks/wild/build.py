@@ -7,7 +7,9 @@ Reads ``corpus.tsv`` next to this script and writes each listed file to
 ``git --git-dir=<mirror> show <commit>:<path>``. Mirrors are bare git directories named
 ``<owner>+<name>`` under --mirrors (default /work/.mirror), the git directory possibly nested one
 level (``repo/`` or ``repo/.git``), as the session's fetch tool leaves them. No network access:
-a missing mirror or commit is reported with the clone that would supply it.
+a missing mirror or commit is reported with the clone that would supply it. Each repository's
+folder gets an empty ``.git`` folder, as its clone has one: the project root that resolves the
+imports between its files.
 """
 
 from __future__ import annotations
@@ -77,6 +79,9 @@ def build(mirrors: Path, dest: Path, entries: list[CorpusFile]) -> list[str]:
         target = dest / entry.folder / entry.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(shown.stdout)
+        # A clone's top folder holds .git: mlops-lint takes it as the project's root, so that a script
+        # in modeling/ imports src/ as in the repository (an empty folder marks it as well).
+        (dest / entry.folder / ".git").mkdir(exist_ok=True)
     return problems
 
 

@@ -24,8 +24,11 @@ from mlops_lint.catalog import ApiEntry
 
 if TYPE_CHECKING:
     from mlops_lint.analysis.scope import Scope
+    from mlops_lint.analysis.module import AnalyzedModule
 
 FIT_METHODS = frozenset({"fit", "partial_fit"})
+# Method names the interpreter gives a meaning of their own (a fit, a transform, a split, a resample).
+_PROTOCOL = FIT_METHODS | {"fit_transform", "transform", "fit_resample", "split", "predict", "predict_proba", "score"}
 # Methods of Python's containers that put their arguments into the container they are called on.
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update"})
 # Iteration helpers whose items are (built from) the items of their arguments.
@@ -59,6 +62,10 @@ class CallSemantics(Interpreter):
             keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords}
             names = self.module.qualified_names(func)
             if not names:
+                own = self._own_method(func, scope)
+                if own is not None and type(func.value) is ast.Name:
+                    self._emit_call(node, None, args, keywords, receiver, own)
+                    return self.call_method(node, own, func.value.id, args, keywords, scope)
                 method = self.callee(node, receiver)
                 self._emit_call(node, method, args, keywords, receiver)
                 return self._method(node, func, receiver, method, args, keywords, scope)
@@ -94,6 +101,23 @@ class CallSemantics(Interpreter):
         if isinstance(func, ast.Name) and callee is None:
             return self._builtin(func.id, args, keywords)
         return derive([*args, *keywords.values()])
+
+    def _own_method(self, func: ast.Attribute, scope: "Scope") -> Function | None:
+        """``self.prepare`` called in a method of a class that defines ``prepare``: that method. Not
+        the names of the fit/transform protocol (``self.fit(X)`` in a user-written transformer stays
+        a fit, as the rules know it) nor of the catalog's methods."""
+        if func.attr in _PROTOCOL or func.attr in self.module.catalog.methods:
+            return None
+        owner = scope.owner
+        if type(func.value) is not ast.Name or not isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        positional = [*owner.args.posonlyargs, *owner.args.args]
+        if not positional or positional[0].arg != func.value.id:
+            return None
+        cls = self.module.parents.get(owner)
+        if not isinstance(cls, ast.ClassDef):
+            return None
+        return self.module.shared(_methods_by_class).get(cls, {}).get(func.attr)
 
     def _emit_call(self, node: ast.Call, entry: ApiEntry | None, args: list[Value], keywords: dict[str | None, Value],
                    receiver: Value | None, function: Function | None = None) -> None:
@@ -384,3 +408,13 @@ class CallSemantics(Interpreter):
             columns = tuple(join([row.elements[i] for row in rows if row.elements is not None]) for i in range(width))
             return evolve(join(rows).as_data(), elements=columns)
         return join(rows).as_data()
+
+
+def _methods_by_class(module: "AnalyzedModule") -> dict[ast.ClassDef, dict[str, Function]]:
+    """The methods each class of the module defines in its body (indexed once per module); static
+    methods take no object and are left out."""
+    found: dict[ast.ClassDef, dict[str, Function]] = {}
+    for cls in module.nodes_of(ast.ClassDef):
+        found[cls] = {node.name: node for node in cls.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                      and not any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)}
+    return found

@@ -47,7 +47,11 @@ environment and merge; a loop body runs once and merges with the state before it
 "__main__":`` is an ordinary branch. Functions of the module are analysed once on their own
 (parameters as fresh lineage, globals as they stand at the end of the module, an enclosing
 function's variables as they stand at its end) and followed at call
-sites with the arguments' values (memoised per argument values; recursion is cut off).
+sites with the arguments' values (memoised per argument values; recursion is cut off). A call
+``self.m(...)`` in a method of a class that defines ``m`` is followed the same way, with the
+object's attributes (``self.X``) as the caller knows them, and the attributes it writes are the
+caller's afterwards; a parameter that a function writes into (``frame[c] = ...``) without ever
+rebinding its name is the caller's object, changed (``analysis/summaries.py``).
 Subscript/attribute writes (``df["a"] = ...``, ``df.loc[:, c] = ...``) update the whole frame; by
 label, the frame also knows what each written column holds, so a later read of other columns by
 label does not carry what was written (``analysis/columns.py``).

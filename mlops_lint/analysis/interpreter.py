@@ -55,6 +55,10 @@ class Interpreter:
                       keywords: dict[str | None, Value], scope: Scope) -> Value:
         raise NotImplementedError
 
+    def call_method(self, node: ast.Call, function: Function, receiver: str, args: list[Value],
+                    keywords: dict[str | None, Value], scope: Scope) -> Value:
+        raise NotImplementedError
+
     def run_body(self, body: list[ast.stmt], scope: Scope) -> None:
         raise NotImplementedError
 

@@ -7,7 +7,9 @@ its output reach a model.
   ``OrdinalEncoder`` without ``min_frequency``/``max_categories``), and for a pipeline built from
   a literal list of steps (``stages-param``) none of which learns (``VectorAssembler``, ``Tokenizer``);
   for a transformer class of the module, whether its ``fit`` keeps a statistic of its data on
-  ``self`` (``analysis/user_transformers.py``).
+  ``self`` (``analysis/user_transformers.py``); a stateless transformer learns nothing, and a
+  scikit-learn pipeline (``ColumnTransformer``, ``make_pipeline``) learns only when one of the steps
+  found in its constructor's arguments does.
 - ``feature_fits(flow)``: the fits whose output is in the features a model is fitted or
   cross-validated on (not only its target).
 - ``only_shown_fits(flow)``: the fits whose output is printed, drawn (catalog role ``plot``) or
@@ -35,6 +37,8 @@ _LEARNING_STEPS = frozenset({"transformer", "supervised-selector", "pipeline"})
 _LOOKING = frozenset({"statistic", "spread", "data-check", "labels", "time-evidence", "look-ahead"})
 # Calls that pass the data on: where their result goes next is an event of its own.
 _PASSING = frozenset({"row-stacker"})
+# Pipelines nested in pipelines, followed at most this deep.
+_MAX_NESTING = 3
 
 
 def _given(made_by: ast.Call | None, names: list[str]) -> bool:
@@ -44,6 +48,8 @@ def _given(made_by: ast.Call | None, names: list[str]) -> bool:
 
 
 def _learns(entry: ApiEntry, made_by: ast.Call | None) -> bool:
+    if entry.role == "stateless-transformer":
+        return False
     fixed_by = entry.get("fixed-by")
     if fixed_by and _given(made_by, fixed_by):
         return False
@@ -82,7 +88,38 @@ def learns_from_data(fit: Fit, module: AnalyzedModule) -> bool:
             stage.instance_of is not None and stage.instance_of.role in _LEARNING_STEPS and _learns(stage.instance_of, stage.made_by)
             for stage in stages
         )
+    if entry.role == "pipeline" and fit.made_by is not None:
+        return _parts_learn(fit.made_by, module, _MAX_NESTING)
     return _learns(entry, fit.made_by)
+
+
+def _parts_learn(constructor: ast.Call, module: AnalyzedModule, depth: int) -> bool:
+    """Whether one step given to a pipeline's constructor (``ColumnTransformer([("enc", OrdinalEncoder(),
+    cols), ...])``, ``make_pipeline(...)``) learns from the rows: steps are the objects found in its
+    arguments, built there or bound to a name; labels and column selections are no step. A step the
+    catalog does not know learns, as far as anyone can tell."""
+    pending: list[ast.AST] = [*constructor.args, *(k.value for k in constructor.keywords)]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Tuple, ast.List)):
+            pending.extend(node.elts)
+            continue
+        if isinstance(node, ast.Name):
+            origin = module.dataflow.value_of(node).origin
+            if not isinstance(origin, ast.Call):
+                continue  # a list of columns, a mask: no step
+            node = origin
+        if not isinstance(node, ast.Call):
+            continue
+        entry = module.callee(node)
+        if entry is None or depth == 0:
+            return True
+        if entry.role == "pipeline":
+            if _parts_learn(node, module, depth - 1):
+                return True
+        elif _learns(entry, node):
+            return True
+    return False
 
 
 def _use(event: Event) -> str | None:

@@ -35,7 +35,10 @@ if TYPE_CHECKING:
 # Data methods and numpy functions that put a value into the rows: filling, replacing, mapping.
 _FILLERS = frozenset({"fillna", "replace", "map", "where", "mask", "clip", "combine_first", "update", "nan_to_num", "select"})
 # Calls that pass a number through unchanged in kind (abs(x.min()), float(x.std()), np.sqrt(x.var())).
-_NUMERIC = frozenset({"abs", "float", "int", "round", "sqrt", "absolute", "item", "to_dict", "astype", "tolist", "to_numpy"})
+# A lookup in a dictionary of statistics (stats.get("mean")) passes them on too.
+_NUMERIC = frozenset({"abs", "float", "int", "round", "sqrt", "absolute", "item", "to_dict", "astype", "tolist", "to_numpy", "get"})
+# Accessors whose subscript selects rows (and columns) of a frame or an array.
+_ROW_ACCESSORS = frozenset({"loc", "iloc", "at", "iat"})
 _SCALING = (ast.Div, ast.Mult, ast.FloorDiv, ast.Pow)
 _MAX_NAME_HOPS = 3
 
@@ -69,6 +72,17 @@ def label(call: ast.Call) -> str:
     return f"{name}({shown})"
 
 
+def _writes_rows(target: ast.expr) -> bool:
+    """``df.loc[mask, c] = v``, ``X.iloc[:, 0] = v``, ``X[X == 0] = v``: a write into rows of data (not
+    a key of a dict of results, ``scores["auc"] = v``)."""
+    if not isinstance(target, ast.Subscript):
+        return False
+    if isinstance(target.value, ast.Attribute) and target.value.attr in _ROW_ACCESSORS:
+        return True
+    index = target.slice.elts[0] if isinstance(target.slice, ast.Tuple) and target.slice.elts else target.slice
+    return isinstance(index, (ast.Compare, ast.BoolOp)) or (isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.Invert))
+
+
 class StatisticUses:
     """Whether each statistic call of a module is put into the rows (see the module docstring);
     one syntactic look per call, names indexed once per module."""
@@ -76,6 +90,7 @@ class StatisticUses:
     def __init__(self, module: AnalyzedModule) -> None:
         self._module = module
         self._applied: dict[ast.Call, bool] = {}  # asked once per (fit, sink): answered once per call
+        self._function_loads: dict[ast.AST, dict[str, list[ast.Name]]] = {}
 
     @cached_property
     def _loads(self) -> dict[str, list[ast.Name]]:
@@ -136,11 +151,14 @@ class StatisticUses:
                 if name in _NUMERIC:
                     node = parent
                     continue
-                return False
+                return pure and hops < _MAX_NAME_HOPS and self._applied_parameter(parent, node, hops)
             if isinstance(parent, ast.AugAssign) and parent.value is node:
                 return isinstance(parent.op, _SCALING)
-            if isinstance(parent, ast.Assign) and parent.value is node and pure and hops < _MAX_NAME_HOPS:
-                return any(self._applied_name(target, parent, hops) for target in parent.targets)
+            if isinstance(parent, ast.Assign) and parent.value is node and pure:
+                if any(_writes_rows(target) for target in parent.targets):
+                    return True  # df.loc[df[c] == 0, c] = median: filled into the rows it selects
+                return hops < _MAX_NAME_HOPS and any(self._applied_name(target, parent, hops) or self._applied_attribute(target, hops)
+                                                     for target in parent.targets)
             return False
 
     @cached_property
@@ -171,3 +189,58 @@ class StatisticUses:
         after = (assign.lineno, assign.col_offset)
         return any(self._applied_from(use, hops + 1) for use in self._loads.get(target.id, ())
                    if (use.lineno, use.col_offset) > after)
+
+    @cached_property
+    def _attribute_loads(self) -> dict[str, list[ast.Attribute]]:
+        """``self.stats`` read anywhere in the module, by dotted name (methods run in the order they
+        are called, not written: positions say nothing)."""
+        found: dict[str, list[ast.Attribute]] = {}
+        for node in self._module.nodes_of(ast.Attribute):
+            if isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name):
+                found.setdefault(f"{node.value.id}.{node.attr}", []).append(node)
+        return found
+
+    def _applied_attribute(self, target: ast.expr, hops: int) -> bool:
+        if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
+            return False
+        return any(self._applied_from(use, hops + 1) for use in self._attribute_loads.get(f"{target.value.id}.{target.attr}", ()))
+
+    @cached_property
+    def _functions(self) -> dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]]:
+        found: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = {}
+        functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = [*self._module.nodes_of(ast.FunctionDef),
+                                                                     *self._module.nodes_of(ast.AsyncFunctionDef)]
+        for node in functions:
+            found.setdefault(node.name, []).append(node)
+        return found
+
+    def _applied_parameter(self, call: ast.Call, argument: ast.AST, hops: int) -> bool:
+        """``engineer(df, stats)`` with a function of this module (or a method, ``self.engineer``):
+        whether its body puts the parameter that received the statistic into the rows."""
+        func = call.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+        defined = self._functions.get(name or "", [])
+        if len(defined) != 1:
+            return False  # unknown, or several candidates: silence over a guess
+        function = defined[0]
+        positional = [*function.args.posonlyargs, *function.args.args]
+        if isinstance(func, ast.Attribute) and positional and positional[0].arg in ("self", "cls"):
+            positional = positional[1:]
+        parameter: str | None = None
+        if isinstance(argument, ast.keyword):
+            parameter = argument.arg
+        else:
+            index = next((i for i, given in enumerate(call.args) if given is argument), len(positional))
+            parameter = positional[index].arg if index < len(positional) else None
+        if parameter is None:
+            return False
+        return any(self._applied_from(use, hops + 1) for use in self._loads_in(function).get(parameter, ()))
+
+    def _loads_in(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, list[ast.Name]]:
+        known = self._function_loads.get(function)
+        if known is None:
+            known = self._function_loads[function] = {}
+            for node in ast.walk(function):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                    known.setdefault(node.id, []).append(node)
+        return known

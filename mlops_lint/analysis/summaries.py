@@ -1,7 +1,9 @@
 """Functions of the module: analysed once on their own, and followed at each call site.
 
 At a call site the body runs with the arguments' values (memoised per function and argument
-values), so a helper that scales and returns passes its fit on to the caller. Recursion and
+values), so a helper that scales and returns passes its fit on to the caller; a helper that
+writes into a frame it was given (and never rebinds) changes the caller's frame, and a method
+called on ``self`` hands the attributes it writes back to its caller (``Effects``). Recursion and
 nesting deeper than ``_MAX_INLINE_DEPTH`` return a plain derivation of the arguments instead.
 Mixed into the interpreter of ``dataflow.py``.
 """
@@ -9,6 +11,7 @@ Mixed into the interpreter of ``dataflow.py``.
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 
 from mlops_lint.analysis.columns import labels as labels_of
 from mlops_lint.analysis.interpreter import Function, Interpreter
@@ -53,23 +56,53 @@ class FunctionSummaries(Interpreter):
 
     def call_function(self, node: ast.Call, function: Function, args: list[Value],
                       keywords: dict[str | None, Value], scope: Scope) -> Value:
+        result, effects = self._invoke(node, function, args, keywords, None)
+        _apply_mutations(node, function, len(args), effects.mutated, scope)
+        return result
+
+    def call_method(self, node: ast.Call, function: Function, receiver: str, args: list[Value],
+                    keywords: dict[str | None, Value], scope: Scope) -> Value:
+        """``self.prepare(df)`` inside a method of the same class: the method runs with the object's
+        attributes as the caller knows them (``self.X``), and those it writes are the caller's
+        afterwards, so data held in attributes flows from method to method in the order they are called."""
+        positional = [*function.args.posonlyargs, *function.args.args]
+        if not positional:
+            return derive([*args, *keywords.values()])
+        prefix, own = receiver + ".", positional[0].arg + "."
+        known = {own + key[len(prefix):]: value for key, value in scope.env.items() if key.startswith(prefix)}
+        result, effects = self._invoke(node, function, [scope.lookup(receiver) or EMPTY, *args], keywords, known)
+        for attribute, value in effects.attributes.items():
+            scope.env[prefix + attribute] = value
+        _apply_mutations(node, function, len(args) + 1, effects.mutated, scope)
+        return result
+
+    def _invoke(self, node: ast.Call, function: Function, args: list[Value], keywords: dict[str | None, Value],
+                attributes: dict[str, Value] | None) -> tuple[Value, Effects]:
+        """Run ``function`` with these arguments: its result, and its effects on what it was given
+        (``Effects``). ``attributes``: for a method, the object's, as the caller knows them."""
         everything = [*args, *keywords.values()]
         if function in self._active or len(self._active) >= _MAX_INLINE_DEPTH:
-            return derive(everything)
+            return derive(everything), _NO_EFFECTS
         parameters = self._parameters(function)
         env: dict[str, Value] = {}
         positional = [*function.args.posonlyargs, *function.args.args]
-        for parameter, value, expr in zip(positional, args, node.args):
+        # An object or a class passed implicitly (self.m(x), a classmethod) comes before the call's own arguments.
+        given_exprs: list[ast.expr | None] = [None] * max(0, len(args) - len(node.args))
+        given_exprs += node.args
+        for parameter, value, expr in zip(positional, args, given_exprs):
             env[parameter.arg] = _with_literal(value, expr)
         for parameter in parameters:
             if parameter.arg in keywords:
                 given = next((k.value for k in node.keywords if k.arg == parameter.arg), None)
                 env[parameter.arg] = _with_literal(keywords[parameter.arg], given)
             env.setdefault(parameter.arg, EMPTY)
+        if attributes:
+            env.update(attributes)
         key = (function, tuple(sorted((name, value.fingerprint(), _literal(value)) for name, value in env.items())))
         known = self._memo.get(key)
         if known is not None:
-            return known
+            return known, self._effects.get(key, _NO_EFFECTS)
+        passed_in = dict(env)
         self._active.append(function)
         inner = Scope(env, parent=self._functions.get(function, self._globals), owner=function)
         self.run_body(function.body, inner)
@@ -80,6 +113,67 @@ class FunctionSummaries(Interpreter):
         tuples = [r for r in inner.returns if r.elements is not None]
         if tuples and result.elements is None and len({len(r.elements) for r in tuples if r.elements is not None}) == 1:
             result = evolve(result, elements=join(tuples).elements)
+        rebound = self._rebound_names.get(function)
+        if rebound is None:
+            rebound = self._rebound_names[function] = _rebound(function)
+        mutated = {p.arg: inner.env[p.arg] for p in parameters
+                   if p.arg not in rebound and inner.env.get(p.arg, passed_in[p.arg]) is not passed_in[p.arg]}
+        written: dict[str, Value] = {}
+        if attributes is not None and positional:
+            own = positional[0].arg + "."
+            written = {name[len(own):]: value for name, value in inner.env.items()
+                       if name.startswith(own) and attributes.get(name) is not value}
+        effects = Effects(mutated, written) if mutated or written else _NO_EFFECTS
         if not self._quiet:  # a body run quietly (inside a lambda) published no events: run it again
             self._memo[key] = result
-        return result
+            if effects is not _NO_EFFECTS:
+                self._effects[key] = effects
+        return result, effects
+
+    @property
+    def _rebound_names(self) -> dict[Function, frozenset[str]]:
+        return self.__dict__.setdefault("_rebound", {})  # type: ignore[no-any-return]
+
+    @property
+    def _effects(self) -> dict[tuple[object, ...], Effects]:
+        """Per memoised call: its effects, when it had any."""
+        return self.__dict__.setdefault("_call_effects", {})  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Effects:
+    """What a call did to what it was given, besides returning: ``mutated``, the parameters whose
+    object it changed in place (``frame[c] = ...``, ``frame.fillna(..., inplace=True)``), never
+    rebinding their name; ``attributes``, for a method, the attributes of its object that it wrote."""
+
+    mutated: dict[str, Value]
+    attributes: dict[str, Value]
+
+
+_NO_EFFECTS = Effects({}, {})
+
+
+def _rebound(function: Function) -> frozenset[str]:
+    """The names ``function`` binds anywhere in its body (``frame = frame.copy()``): a parameter among
+    them may no longer be the caller's object, so changes to it are not the caller's."""
+    return frozenset(node.id for node in ast.walk(function) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store))
+
+
+def _apply_mutations(node: ast.Call, function: Function, given: int, mutated: dict[str, Value], scope: Scope) -> None:
+    """``fill(df, "age")`` whose body writes into its parameter: the caller's ``df`` now holds what was written."""
+    if not mutated or any(isinstance(a, ast.Starred) for a in node.args):
+        return
+    positional = [*function.args.posonlyargs, *function.args.args]
+    shift = given - len(node.args)  # an object or class passed implicitly comes first
+    names: dict[str, ast.expr] = {k.arg: k.value for k in node.keywords if k.arg is not None}
+    for index, expr in enumerate(node.args):
+        if 0 <= index + shift < len(positional):
+            names[positional[index + shift].arg] = expr
+    for parameter, value in mutated.items():
+        passed = names.get(parameter)
+        if isinstance(passed, ast.Name):
+            holder: Scope | None = scope
+            while holder is not None and passed.id not in holder.env:
+                holder = holder.parent
+            (holder or scope).env[passed.id] = value
+

@@ -21,20 +21,22 @@ from typing import Any, Callable, Iterator
 
 from mlops_lint.analysis.leakage_facts import learns_from_data, only_shown_fits
 from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.analysis.project import owner_of
 from mlops_lint.analysis.values import DataArg, Event, Fit
 from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding
 
 
-def _statement(module: AnalyzedModule, node: ast.AST) -> ast.AST:
+def _only_shown_fits(module: AnalyzedModule) -> frozenset[Fit]:
+    return only_shown_fits(module.dataflow)
+
+
+def _statement_line(module: AnalyzedModule, node: ast.AST) -> int:
+    """The first line of the statement holding ``node`` (several statements may share it: ``a = 1; b = 2``)."""
     parents = module.parents
     while not isinstance(node, ast.stmt) and node in parents:
         node = parents[node]
-    return node
-
-
-def _only_shown_fits(module: AnalyzedModule) -> frozenset[Fit]:
-    return only_shown_fits(module.dataflow)
+    return getattr(node, "lineno", 0)
 
 
 _SinkTest = Callable[[Event], bool]
@@ -107,12 +109,16 @@ def leaks_before_split(module: AnalyzedModule, relevant: Callable[[Fit], bool], 
         elif sink.node is not leak.sink.node and sink.node not in leak.later:
             leak.later.append(sink.node)
     # Fits of one object on the same data whose first sink is the same, and statistics of the same
-    # data in one statement ((X - X.mean()) / X.std()): one finding.
+    # data in statements that start on one line ((X - X.mean()) / X.std(), lo = X.min(); hi = X.max()):
+    # one finding, whose message's line is then the line of each.
     by_object: dict[tuple[object, ...], _Leak] = {}
     for leak in sorted(by_fit.values(), key=lambda found: (found.sink.seq, found.fit.seq)):
         fit = leak.fit
         assert fit.data_node is not None
-        maker = _statement(module, fit.node) if fit.kind == "statistic" else fit.made_by or fit.node
+        maker: object = fit.made_by or fit.node
+        if fit.kind == "statistic":
+            owner = owner_of(fit.node, module)
+            maker = ("statistic", owner.path, _statement_line(owner, fit.node))
         key = (leak.sink.node, maker, ast.dump(fit.data_node))
         first = by_object.get(key)
         if first is None:

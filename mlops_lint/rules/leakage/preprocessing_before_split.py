@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.analysis.project import owner_of
 from mlops_lint.analysis.leakage_facts import feature_fits
 from mlops_lint.analysis.statistics import StatisticUses
 from mlops_lint.analysis.statistics import label as statistic_label
@@ -44,7 +45,9 @@ class PreprocessingBeforeSplit(Rule):
             # it is put into the rows of the features (not a sample size, a mask, a shift, the target).
             # Both facts are read once per module, and only in modules that reach a split with one.
             if fit.kind == "statistic":
-                return fit in module.shared(_feature_fits) and module.shared(StatisticUses).applied(fit.node, fit.entry)
+                # A helper of another module computed it: that module's syntax says how it is used.
+                uses = owner_of(fit.node, module).shared(StatisticUses)
+                return fit in module.shared(_feature_fits) and uses.applied(fit.node, fit.entry)
             return _is_fitted_preprocessing(fit)
 
         yield from leaks_before_split(module, relevant, "transformer", _describe)
