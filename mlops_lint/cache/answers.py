@@ -121,13 +121,7 @@ def _records(request: RunRequest, create: bool) -> Path | None:
 
 
 def _load(path: Path, key: str) -> dict[str, Any] | None:
-    data = folder.read_file(path)
-    if data is None:
-        return None
-    try:
-        record = json.loads(data)
-    except (ValueError, RecursionError):  # RecursionError: nested beyond the parser's stack
-        return None
+    record = folder.read_json(path)
     valid = (
         type(record) is dict and record.get("kind") == KIND and record.get("key") == key
         and type(record.get("probes")) is list

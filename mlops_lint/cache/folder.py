@@ -21,6 +21,10 @@ import stat
 import sys
 from pathlib import Path
 
+TYPE_CHECKING = False  # typing is not loaded on a replayed warm run (cache/replay.py)
+if TYPE_CHECKING:
+    from typing import Any
+
 ENVIRONMENT_VARIABLE = "MLOPS_LINT_CACHE_DIR"
 RUNS = "runs"
 _GITIGNORE = b"# Created by mlops-lint: a cache, never to be committed\n*\n"
@@ -143,6 +147,20 @@ def read_file(path: Path, owners: frozenset[int] | None = None) -> bytes | None:
         return None
     finally:
         os.close(handle)
+
+
+def read_json(path: Path) -> Any:
+    """The JSON value of a cache file that ``read_file`` accepts, None when it is missing, not
+    ours, truncated, not JSON, or nested beyond the parser's stack. Callers check every field."""
+    data = read_file(path)
+    if data is None:
+        return None
+    import json
+
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError):
+        return None
 
 
 def write_file(path: Path, data: bytes) -> None:

@@ -102,13 +102,7 @@ def replay(argv: list[str]) -> None:
     from mlops_lint.catalog.locate import catalog_dir
 
     key = _key(argv, tool_fingerprint(catalog_dir()))
-    data = folder.read_file(runs / f"replay-{key}.json")
-    if data is None:
-        return
-    try:
-        document = json.loads(data)
-    except (ValueError, RecursionError):  # RecursionError: nested beyond the parser's stack
-        return
+    document = folder.read_json(runs / f"replay-{key}.json")
     if not _valid(document, key) or answers.load_valid(runs, document["run"]) is None:
         return
     summary = ""

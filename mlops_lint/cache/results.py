@@ -95,13 +95,7 @@ class LintCache:
     digest = staticmethod(digest)
 
     def _load(self) -> dict[str, list[Any]]:
-        data = folder.read_file(self.file)
-        if data is None:
-            return {}
-        try:
-            document = json.loads(data)
-        except (ValueError, RecursionError):  # truncated, not ours, or nested beyond the parser's stack
-            return {}
+        document = folder.read_json(self.file)
         if (type(document) is not dict or document.get("kind") != KIND or document.get("tool") != self.tool
                 or type(document.get("files")) is not dict):
             return {}

@@ -50,13 +50,7 @@ class SummaryCache:
         self.used: dict[str, Any] = {}
 
     def _load(self) -> dict[str, Any]:
-        data = folder.read_file(self.file)
-        if data is None:
-            return {}
-        try:
-            document = json.loads(data)
-        except (ValueError, RecursionError):  # truncated, not ours, or nested beyond the parser's stack
-            return {}
+        document = folder.read_json(self.file)
         if (type(document) is not dict or document.get("kind") != KIND or document.get("tool") != self.tool
                 or type(document.get("modules")) is not dict):
             return {}
