@@ -17,6 +17,7 @@ from mlops_lint.catalog import ApiEntry
 
 if TYPE_CHECKING:
     from mlops_lint.analysis.module import AnalyzedModule
+    from mlops_lint.analysis.summaries import Effects
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -35,7 +36,9 @@ class Interpreter:
     events: list[Event]
     _values: dict[ast.AST, Value]
     _active: list[Function]
-    _memo: dict[tuple[object, ...], Value]
+    # A followed call, by function and argument values: its result and its effects (summaries.py).
+    _memo: dict[tuple[object, ...], tuple[Value, Effects]]
+    _rebound: dict[Function, frozenset[str]]  # per function: the parameters its body assigns anew
     _globals: Scope
     _quiet: int  # > 0 while evaluating code whose events are not published (a lambda's body)
     # Each function met, with the scope its body reads free names from: the enclosing function's

@@ -101,7 +101,7 @@ class FunctionSummaries(Interpreter):
         key = (function, tuple(sorted((name, value.fingerprint(), _literal(value)) for name, value in env.items())))
         known = self._memo.get(key)
         if known is not None:
-            return known, self._effects.get(key, _NO_EFFECTS)
+            return known
         passed_in = dict(env)
         self._active.append(function)
         inner = Scope(env, parent=self._functions.get(function, self._globals), owner=function)
@@ -113,9 +113,9 @@ class FunctionSummaries(Interpreter):
         tuples = [r for r in inner.returns if r.elements is not None]
         if tuples and result.elements is None and len({len(r.elements) for r in tuples if r.elements is not None}) == 1:
             result = evolve(result, elements=join(tuples).elements)
-        rebound = self._rebound_names.get(function)
+        rebound = self._rebound.get(function)
         if rebound is None:
-            rebound = self._rebound_names[function] = _rebound(function)
+            rebound = self._rebound[function] = _rebound(function)
         mutated = {p.arg: inner.env[p.arg] for p in parameters
                    if p.arg not in rebound and inner.env.get(p.arg, passed_in[p.arg]) is not passed_in[p.arg]}
         written: dict[str, Value] = {}
@@ -125,19 +125,8 @@ class FunctionSummaries(Interpreter):
                        if name.startswith(own) and attributes.get(name) is not value}
         effects = Effects(mutated, written) if mutated or written else _NO_EFFECTS
         if not self._quiet:  # a body run quietly (inside a lambda) published no events: run it again
-            self._memo[key] = result
-            if effects is not _NO_EFFECTS:
-                self._effects[key] = effects
+            self._memo[key] = (result, effects)
         return result, effects
-
-    @property
-    def _rebound_names(self) -> dict[Function, frozenset[str]]:
-        return self.__dict__.setdefault("_rebound", {})  # type: ignore[no-any-return]
-
-    @property
-    def _effects(self) -> dict[tuple[object, ...], Effects]:
-        """Per memoised call: its effects, when it had any."""
-        return self.__dict__.setdefault("_call_effects", {})  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
