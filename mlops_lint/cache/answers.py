@@ -257,7 +257,7 @@ def _still_true(path: Path, record: dict[str, Any], probes_checked: bool = False
         record["tree"] = tree.shape(record["paths"], record["exclude"], started_ns)
         refreshed = True
     if refreshed:
-        _write(path, record)
+        folder.write_json(path, record)
     return True
 
 
@@ -338,16 +338,9 @@ class RunRecorder:
             "depends": [[path, known] for path, known in sorted(depends.items())], "roots": roots, "given": list(given),
         }
         record["tree"] = tree.shape(paths, list(exclude), self.started_ns)
-        _write(records / f"{key}.json", record)
+        folder.write_json(records / f"{key}.json", record)
         _prune(records)
         last_record = (records, key)
-
-
-def _write(path: Path, record: dict[str, Any]) -> None:
-    try:
-        folder.write_file(path, json.dumps(record, separators=(",", ":")).encode("ascii"))
-    except OSError as problem:
-        folder.explain(problem)
 
 
 def _prune(records: Path) -> None:

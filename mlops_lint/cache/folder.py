@@ -163,6 +163,19 @@ def read_json(path: Path) -> Any:
         return None
 
 
+def write_json(path: Path, document: object) -> bool:
+    """Replace a cache file with ``document`` as compact ASCII JSON (``write_file``); False when it
+    could not be written (a full disk or a read-only home only loses the speed-up, said with -v)."""
+    import json
+
+    try:
+        write_file(path, json.dumps(document, separators=(",", ":")).encode("ascii"))
+    except OSError as problem:
+        explain(problem)
+        return False
+    return True
+
+
 def write_file(path: Path, data: bytes) -> None:
     """Replace ``path`` atomically (a concurrent reader sees the old or the new file, never half)."""
     from mlops_lint.atomic import replace_file

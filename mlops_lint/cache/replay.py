@@ -150,7 +150,4 @@ def remember(text: str, status: int, summary: str = "") -> None:
 
     key = _key(_armed, tool_fingerprint(catalog_dir()))
     document = {"format": FORMAT, "kind": KIND, "key": key, "run": run_key, "stdout": text, "exit": status, "summary": parts}
-    try:
-        folder.write_file(runs / f"replay-{key}.json", json.dumps(document, separators=(",", ":")).encode("ascii"))
-    except OSError as problem:
-        folder.explain(problem)
+    folder.write_json(runs / f"replay-{key}.json", document)

@@ -159,13 +159,9 @@ class LintCache:
         # Merge what another run may have saved since we loaded, then replace atomically.
         entries = {**self._load(), **self.changed}
         document = {"format": 2, "kind": KIND, "tool": self.tool, "files": entries}
-        try:
-            folder.write_file(self.file, json.dumps(document, separators=(",", ":")).encode("ascii"))
-        except OSError as problem:  # a full disk or a read-only home only loses the speed-up
-            folder.explain(problem)
-            return
-        self.entries = entries
-        self.changed = {}
+        if folder.write_json(self.file, document):
+            self.entries = entries
+            self.changed = {}
 
 
 def results_cache(

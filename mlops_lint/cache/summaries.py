@@ -19,7 +19,6 @@ saved, then replace the file atomically.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -81,12 +80,8 @@ class SummaryCache:
                 break
             kept[key] = entry
         document = {"format": 1, "kind": KIND, "tool": self.tool, "modules": kept}
-        try:
-            folder.write_file(self.file, json.dumps(document, separators=(",", ":")).encode("ascii"))
-        except OSError as problem:  # a full disk or a read-only home only loses the speed-up
-            folder.explain(problem)
-            return
-        self.entries = kept
+        if folder.write_json(self.file, document):
+            self.entries = kept
 
 
 def summary_cache(base: Path | None, project_root: Path, catalog_dir: Path) -> SummaryCache | None:
