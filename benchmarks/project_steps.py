@@ -19,20 +19,19 @@ summary is made, so what step 1 holds is the sources' bytes and the summaries.
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import statistics
 import sys
 import tempfile
 import time
 import tracemalloc
-import warnings
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from floor import parse_all  # noqa: E402
 from project_incremental import write_project  # noqa: E402
 
 from mlops_lint.catalog import load_catalog  # noqa: E402
@@ -51,18 +50,6 @@ def _cpu_since(start: float) -> float:
     return time.process_time() - start
 
 
-def _floor(files: list[str]) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for path in files:
-            with open(path, "rb") as handle:
-                data = handle.read()
-            try:
-                ast.parse(data)
-            except (SyntaxError, ValueError):
-                pass
-
-
 def measure(folder: Path, runs: int) -> dict[str, Any]:
     catalog = load_catalog()
     files = [f for f in discover([str(folder)], DEFAULT_EXCLUDES) if f.endswith(".py")]
@@ -70,7 +57,7 @@ def measure(folder: Path, runs: int) -> dict[str, Any]:
     found: list[Diagnostic] = []
     for _ in range(runs):
         start = time.process_time()
-        _floor(files)
+        parse_all(files)
         times["floor"].append(_cpu_since(start))
         start = time.process_time()
         sources = gather(files, given=[str(folder)], catalog=catalog)
