@@ -102,6 +102,15 @@ class Client:
             "cellTextDocuments": [{"uri": c, "languageId": "python", "version": 1, "text": t} for c, t in zip(cells, texts)],
         })
 
+    def code_actions(self, uri: str, diagnostic: dict[str, Any], only: list[str] | None = None,
+                     about: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+        """The code actions offered at ``diagnostic``'s range (about it, unless ``about`` says otherwise)."""
+        context: dict[str, Any] = {"diagnostics": [diagnostic] if about is None else about}
+        if only is not None:
+            context["only"] = only
+        answer = self.request("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": diagnostic["range"], "context": context})
+        return answer["result"]  # type: ignore[no-any-return]
+
     def cell_diagnostics(self, cells: list[str]) -> dict[str, list[dict[str, Any]]]:
         """The next diagnostics published for each cell (cells are published in any order)."""
         return {cell: self.diagnostics(cell)["params"]["diagnostics"] for cell in cells}
@@ -173,9 +182,7 @@ def test_a_fixable_finding_offers_its_fix_as_a_code_action(client, tmp_path):
             "X = StandardScaler().fit_transform(X)\nX_train, X_test, y_train, y_test = train_test_split(X, y)\n")
     client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
     [diagnostic] = client.diagnostics(uri)["params"]["diagnostics"]
-    actions = client.request("textDocument/codeAction", {
-        "textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]},
-    })["result"]
+    actions = client.code_actions(uri, diagnostic)
     [action] = [a for a in actions if a["kind"] == "quickfix"]
     assert action["title"].startswith("Split first") and action["title"].endswith("(unsafe)") and not action.get("isPreferred")
     edits = action["edit"]["changes"][uri]
@@ -201,10 +208,8 @@ def test_incremental_change_and_save_republish(client, tmp_path):
     [again] = client.diagnostics(uri)["params"]["diagnostics"]
     assert again == diagnostic
     # After incremental edits the code action still finds the finding and its fix.
-    actions = client.request("textDocument/codeAction", {
-        "textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]},
-    })
-    assert [action["kind"] for action in actions["result"]] == ["quickfix"]  # its fix is unsafe: fix-all has none
+    actions = client.code_actions(uri, diagnostic)
+    assert [action["kind"] for action in actions] == ["quickfix"]  # its fix is unsafe: fix-all has none
 
 
 def test_config_of_the_project_applies(client, tmp_path):
@@ -390,10 +395,7 @@ def test_every_fixable_fixture_gets_the_fix_of_check_fix_as_a_code_action(client
         path.write_text(text, encoding="utf-8")
         fixed_by_cli = {}
         for diagnostic in diagnostics:
-            actions = client.request("textDocument/codeAction", {
-                "textDocument": {"uri": uri}, "range": diagnostic["range"],
-                "context": {"diagnostics": [diagnostic], "only": ["quickfix"]},
-            })["result"]
+            actions = client.code_actions(uri, diagnostic, only=["quickfix"])
             if not actions:
                 continue
             [action] = actions
@@ -421,13 +423,9 @@ def test_fix_all_is_the_safe_fixes_of_check_fix(client, tmp_path):
     client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
     [diagnostic] = client.diagnostics(uri)["params"]["diagnostics"]
     assert (diagnostic["code"], diagnostic["range"]["start"]["line"]) == ("MLO301", 4)
-    [quick] = client.request("textDocument/codeAction", {
-        "textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic], "only": ["quickfix"]},
-    })["result"]
+    [quick] = client.code_actions(uri, diagnostic, only=["quickfix"])
     assert quick["title"] == "Seed the CV splitter where it is built" and quick["isPreferred"]
-    [fix_all] = client.request("textDocument/codeAction", {
-        "textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [], "only": ["source.fixAll"]},
-    })["result"]
+    [fix_all] = client.code_actions(uri, diagnostic, only=["source.fixAll"], about=[])
     assert fix_all["kind"] == "source.fixAll.mlops-lint"
     (tmp_path / "tune.py").write_text(text)
     run_cli("check", "--fix", "tune.py", cwd=tmp_path)
@@ -449,9 +447,7 @@ def test_a_notebook_cells_quick_fix_edits_the_cells_it_touches(client, tmp_path)
     received = client.cell_diagnostics(cells)
     [diagnostic] = received[cells[2]]
     assert (diagnostic["code"], diagnostic["range"]["start"]["line"]) == ("MLO101", 0)
-    [action] = client.request("textDocument/codeAction", {
-        "textDocument": {"uri": cells[2]}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]},
-    })["result"]
+    [action] = client.code_actions(cells[2], diagnostic)
     changes = action["edit"]["changes"]
     assert sorted(changes) == sorted(cells)
     assert _apply(texts[0], changes[cells[0]]).endswith("StandardScaler\nfrom sklearn.pipeline import make_pipeline\n%matplotlib inline")
@@ -488,10 +484,7 @@ def test_every_fixable_notebook_fixture_gets_its_fixes_as_cell_code_actions(clie
         fixed_codes = set()
         for cell, diagnostics in published.items():
             for diagnostic in diagnostics:
-                actions = client.request("textDocument/codeAction", {
-                    "textDocument": {"uri": cell}, "range": diagnostic["range"],
-                    "context": {"diagnostics": [diagnostic], "only": ["quickfix"]},
-                })["result"]
+                actions = client.code_actions(cell, diagnostic, only=["quickfix"])
                 if not actions:
                     continue
                 [action] = actions
