@@ -42,7 +42,11 @@ def walk(tree: ast.AST) -> list[ast.AST]:
 
 
 def walk_with_parents(tree: ast.AST) -> tuple[list[ast.AST], dict[ast.AST, ast.AST]]:
-    """``walk(tree)`` and each node's parent (``tree`` has none), found in the same pass."""
+    """``walk(tree)`` and each node's parent (``tree`` has none), found in the same pass.
+
+    A copy of ``walk``'s loop, not ``walk`` with a flag: it runs once per module over every node,
+    and ``walk`` serves the many sub-tree walks that need no parents, so neither pays the other's
+    per-node branch or dictionary writes."""
     nodes = [tree]
     parents: dict[ast.AST, ast.AST] = {}
     append = nodes.append
