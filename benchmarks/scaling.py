@@ -1,12 +1,12 @@
 """How the cost of one file grows with its length: synthetic modules from realistic templates, 1k to 64k lines.
 
-    python benchmarks/scaling.py [--runs 3] [--max-lines 65536] [--timeout 60] [--templates a,b]
+    python benchmarks/scaling.py [--runs 3] [--max-lines 65536] [--timeout 60] [--templates a,b] [--select ALL]
 
 Each template is a typical block of ML training code (a leaky script, a seeded search that logs
 its results, a Keras loop, a pandas feature pipeline, a notebook mixing them in cells) repeated,
 with the same names as a long notebook reuses them, until the module has about 1k, 4k, 16k and
 64k lines. For each module, a fresh process lints it with the real engine (``run``, one process,
-no cache, default rules) after a warm-up on a small file, and times it (CPU time, median of
+no cache, default rules or ``--select``'s) after a warm-up on a small file, and times it (CPU time, median of
 ``--runs``; a run longer than 5 s is not repeated), then times the floor of the same file: read it
 and ``ast.parse`` it (for a notebook: read, ``json.loads`` and parse the joined code cells). Peak
 RSS is the growth of the process's peak while linting, per line.
@@ -210,7 +210,7 @@ def _floor(path: Path) -> None:
         ast.parse(data)
 
 
-def measure(path: Path, runs: int) -> dict:
+def measure(path: Path, runs: int, select: tuple[str, ...] | None = None) -> dict:
     """Runs in a fresh process: lint ``path`` (after a warm-up), then its floor; CPU seconds and RSS."""
     import resource
     import warnings
@@ -220,13 +220,13 @@ def measure(path: Path, runs: int) -> dict:
     warnings.simplefilter("ignore")
     warm_up = path.with_name("warm_up" + path.suffix)
     warm_up.write_text(python_module("leaky script", 40) if path.suffix == ".py" else notebook(60), encoding="utf-8")
-    run(RunRequest(paths=(str(warm_up),), jobs=1))  # imports every rule and analysis module
+    run(RunRequest(paths=(str(warm_up),), jobs=1, select=select))  # imports every rule and analysis module
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     times: list[float] = []
     findings = 0
     while len(times) < runs:
         start = time.process_time()
-        findings = len(run(RunRequest(paths=(str(path),), jobs=1)))
+        findings = len(run(RunRequest(paths=(str(path),), jobs=1, select=select)))
         times.append(time.process_time() - start)
         if times[-1] > REPEAT_BELOW_SECONDS:
             break
@@ -259,10 +259,12 @@ def main() -> int:
     parser.add_argument("--max-lines", type=int, default=SIZES[-1])
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds for one module's measurement (default 60)")
     parser.add_argument("--templates", help="comma-separated subset of: " + ", ".join([*TEMPLATES, "notebook"]))
+    parser.add_argument("--select", help="comma-separated rule codes, or ALL (default: the default rules)")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # internal: the measuring process
     args = parser.parse_args()
+    select = tuple(args.select.split(",")) if args.select else None
     if args.measure is not None:
-        print(json.dumps(measure(args.measure, args.runs)))
+        print(json.dumps(measure(args.measure, args.runs, select)))
         return 0
     sys.stdout.reconfigure(line_buffering=True)
     names = [*TEMPLATES, NOTEBOOK]
@@ -271,7 +273,7 @@ def main() -> int:
         names = [n for n in names if any(n.startswith(w) for w in wanted)]
     sizes = [s for s in SIZES if s <= args.max_lines]
     print(f"CPU time, median of up to {args.runs} runs (1 when a run takes over {REPEAT_BELOW_SECONDS:g} s); "
-          f"Python {sys.version.split()[0]}\n")
+          f"rules: {args.select or 'default'}; Python {sys.version.split()[0]}\n")
     print("| template | lines | lint s | floor s | × floor | µs/line | peak RSS growth MiB | KiB/line | findings |")
     print("|---|---|---|---|---|---|---|---|---|")
     summary = []
@@ -289,6 +291,8 @@ def main() -> int:
                 path.write_text(notebook(size) if name == NOTEBOOK else python_module(name, size), encoding="utf-8")
                 lines = code_lines(path)
                 command = [sys.executable, str(Path(__file__).resolve()), "--measure", str(path), "--runs", str(args.runs)]
+                if args.select:
+                    command += ["--select", args.select]
                 try:
                     done = subprocess.run(command, capture_output=True, text=True, timeout=args.timeout, env=environment)
                 except subprocess.TimeoutExpired:
