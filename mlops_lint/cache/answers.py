@@ -18,7 +18,8 @@ unchanged, and otherwise runs normally:
 - each file is unchanged: its stat signature, when settled, else its content digest
   (fingerprint.py);
 - each other file of a project that the analysis read or looked for (``utils.py`` imported by a
-  linted ``train.py``: project/dependencies.py) reads the same, or is still absent; and when the
+  linted ``train.py``: project/dependencies.py) reads the same, or is still absent (one stat of
+  the folder that would hold it, while that folder is unchanged: absences.py); and when the
   folders changed shape, each linted file still belongs to the project folder it had
   (``setup.cfg`` is probed above the linted paths for that reason too).
 
@@ -34,7 +35,7 @@ import os
 import stat
 from pathlib import Path
 
-from mlops_lint.cache import folder, tree
+from mlops_lint.cache import absences, folder, tree
 from mlops_lint.cache.fingerprint import FORMAT, digest, hash_parts, settled, signature, tool_fingerprint
 
 # codec (and with it the diagnostics' classes) loads only to decode or encode diagnostics: a
@@ -129,7 +130,7 @@ def _load(path: Path, key: str) -> dict[str, Any] | None:
         and type(record.get("paths")) is list and all(type(p) is str for p in record["paths"])
         and type(record.get("files")) is list and type(record.get("diagnostics")) is list
         and type(record.get("warnings")) is list and all(type(w) is str for w in record["warnings"])
-        and type(record.get("depends")) is list and type(record.get("roots")) is list
+        and type(record.get("depends")) is list and type(record.get("absent")) is list and type(record.get("roots")) is list
         and type(record.get("given")) is list and all(type(g) is str for g in record["given"])
     )
     return record if valid else None
@@ -171,16 +172,20 @@ def _regular_file_digest(path: str) -> str | None:
     return _read_digest(path)
 
 
-def _depends_unchanged(depends: list[Any]) -> bool:
+def _depends_unchanged(depends: list[Any], absent: list[Any]) -> bool:
     """Whether every project file the recorded run read still reads the same (or is still absent).
 
     Most entries are modules looked for and absent (``matplotlib.py``, ``matplotlib/pyplot/__init__.py``
-    beside each script that imports matplotlib: ten per file on the examples corpus), and a failed
-    stat each was most of a replayed warm run. On POSIX, an entry recorded absent is still absent
-    when its folder is surely not there, or lists no name that could be it (compared case-folded,
-    ASCII names only, so that a case-insensitive file system cannot hide a match): each folder is
-    listed once. Anything else, and any folder that cannot be listed, is checked with a stat.
+    beside each script that imports matplotlib: ten per file on the examples corpus). Those whose
+    folder keeps its signature are still absent without a look (``absent``: absences.py). For the
+    others, on POSIX, an entry recorded absent is still absent when its folder is surely not there,
+    or lists no name that could be it (compared case-folded, ASCII names only, so that a
+    case-insensitive file system cannot hide a match): each folder is listed once. Anything else,
+    and any folder that cannot be listed, is checked with a stat.
     """
+    unvouched = absences.unvouched(absent)
+    if unvouched is None:
+        return False
     listings: dict[str, frozenset[str] | bool] = {}  # a folder's names, case-folded; False: no such folder; True: unknown
 
     def listing(folder: str) -> frozenset[str] | bool:
@@ -208,7 +213,7 @@ def _depends_unchanged(depends: list[Any]) -> bool:
         return not name.isascii() or name.casefold() in known
 
     posix = os.sep == "/" and os.altsep is None
-    for entry in depends:
+    for entry in (*depends, *([path, None] for path in unvouched)):
         if type(entry) is not list or len(entry) != 2 or type(entry[0]) is not str:
             return False
         path = entry[0]
@@ -244,7 +249,7 @@ def _still_true(path: Path, record: dict[str, Any], probes_checked: bool = False
 
     started_ns = time.time_ns()
     unchanged, refreshed = _files_unchanged(record["files"])
-    if not unchanged or not _depends_unchanged(record["depends"]):
+    if not unchanged or not _depends_unchanged(record["depends"], record["absent"]):
         return False
     if type(record.get("tree")) is not list or not tree.unchanged(record["tree"]):
         from mlops_lint.discovery import discover
@@ -331,11 +336,14 @@ class RunRecorder:
             return
         key = _key(self.request, cache.tool)
         paths = [p for p in self.request.paths if p != "-"]
+        absent, loose = absences.group(sorted(path for path, known in depends.items() if known is None))
+        unvouched = set(loose)
         record: dict[str, object] = {
             "format": FORMAT, "kind": KIND, "key": key, "probes": self.probes, "exclude": list(exclude),
             "paths": paths, "files": files,
             "tree": None, "diagnostics": [codec.encode(d) for d in diagnostics], "warnings": list(warnings),
-            "depends": [[path, known] for path, known in sorted(depends.items())], "roots": roots, "given": list(given),
+            "depends": [[path, known] for path, known in sorted(depends.items()) if known is not None or path in unvouched],
+            "absent": absent, "roots": roots, "given": list(given),
         }
         record["tree"] = tree.shape(paths, list(exclude), self.started_ns)
         folder.write_json(records / f"{key}.json", record)

@@ -1,0 +1,106 @@
+"""Project modules recorded absent, vouched for by one stat of the folder that would hold them.
+
+A run record (answers.py) lists every project module the analysis looked for, and nearly all of
+them are absent: ``matplotlib.py``, ``matplotlib/__init__.py``, ``matplotlib/pyplot.py``... beside
+each script that imports matplotlib (3,465 of the examples corpus's 3,484 entries). Each such path
+is absent because one name is missing from a folder that exists: ``matplotlib`` from the script's
+folder. A folder's stat signature (fingerprint.py) changes whenever a name is added to it, removed
+or renamed, so while the folder keeps the signature it had when the name was seen missing, every
+path through that name is still absent: a warm run checks them all with one ``os.stat`` of the
+folder instead of listing it, and it parses a shorter record (paths are kept relative to it).
+
+A group is only made when the folder's signature is settled (its last change is older than the
+file system's clock can blur: fingerprint.SETTLE_SECONDS) and the same before and after the
+missing names were looked up; names are looked up with ``lstat``, so a dangling symlink (whose
+target may appear without its folder changing) is never counted as missing. When a folder's
+signature has changed, its paths are checked one by one again (answers.py), so a run that only
+added an unrelated file to the folder is still answered from its record.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+
+from mlops_lint.cache.fingerprint import settled, signature
+
+TYPE_CHECKING = False  # typing is not loaded on a replayed warm run (replay.py)
+if TYPE_CHECKING:
+    from typing import Any
+
+_FOLDER, _MISSING, _OTHER = "folder", "missing", "other"
+
+
+def _kind(path: str) -> str:
+    try:
+        mode = os.lstat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return _MISSING
+    except (OSError, ValueError):
+        return _OTHER  # unknown: never vouched for
+    return _FOLDER if stat.S_ISDIR(mode) else _OTHER
+
+
+def group(paths: list[str]) -> tuple[list[list[Any]], list[str]]:
+    """``([[folder, signature, [path relative to folder, ...]], ...], paths left to check one by one)``.
+
+    Called when a run is recorded, for the paths its analysis found absent.
+    """
+    import time
+
+    kinds: dict[str, str] = {}
+
+    def kind(path: str) -> str:
+        known = kinds.get(path)
+        if known is None:
+            known = kinds[path] = _kind(path)
+        return known
+
+    by_folder: dict[str, dict[str, list[str]]] = {}  # folder -> missing name -> paths through it
+    loose: list[str] = []
+    for path in paths:
+        if not os.path.isabs(path) or os.path.normpath(path) != path or kind(path) != _MISSING:
+            loose.append(path)  # present again already (the next check says so), or not a plain path
+            continue
+        missing, parent = path, os.path.dirname(path)
+        while parent != missing and kind(parent) == _MISSING:
+            missing, parent = parent, os.path.dirname(parent)
+        if parent == missing or kind(parent) != _FOLDER:
+            loose.append(path)
+            continue
+        by_folder.setdefault(parent, {}).setdefault(os.path.basename(missing), []).append(path)
+    now_ns = time.time_ns()
+    groups: list[list[Any]] = []
+    for folder, names in by_folder.items():
+        through = [path for paths_through in names.values() for path in paths_through]
+        try:
+            before = os.stat(folder)
+            # Looked up again after the folder's stat: a name added meanwhile changes its signature.
+            still_missing = all(_kind(os.path.join(folder, name)) == _MISSING for name in names)
+            after = os.stat(folder)
+        except (OSError, ValueError):
+            still_missing = False
+        if still_missing and settled(before, now_ns) and signature(before) == signature(after):
+            start = len(folder) + (not folder.endswith(os.sep))
+            groups.append([folder, signature(before), [path[start:] for path in through]])
+        else:
+            loose.extend(through)
+    return groups, loose
+
+
+def unvouched(groups: list[Any]) -> list[str] | None:
+    """The paths of the groups whose folder's signature changed (to check one by one); None when
+    ``groups`` is not what ``group`` makes (the record is then not trusted)."""
+    paths: list[str] = []
+    for entry in groups:
+        if (type(entry) is not list or len(entry) != 3 or type(entry[0]) is not str or type(entry[1]) is not list
+                or type(entry[2]) is not list or not all(type(name) is str for name in entry[2])):
+            return None
+        folder, recorded, relative = entry
+        try:
+            if signature(os.stat(folder)) == recorded:
+                continue
+        except (OSError, ValueError):
+            pass
+        paths.extend(os.path.join(folder, name) for name in relative)
+    return paths
