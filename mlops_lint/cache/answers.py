@@ -33,7 +33,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-from pathlib import Path
 
 from mlops_lint.cache import absences, folder, tree
 from mlops_lint.cache.fingerprint import FORMAT, digest, hash_parts, settled, signature, tool_fingerprint
@@ -111,17 +110,17 @@ def _probe_paths(request: RunRequest) -> list[str]:
     return paths
 
 
-def _records(request: RunRequest, create: bool) -> Path | None:
-    base = folder.base_folder(request.cache_dir)
+def _records(request: RunRequest, create: bool) -> str | None:
+    base = folder.base_path(request.cache_dir)
     if base is None:
         return None
     try:
-        return folder.trusted_folder(base, folder.RUNS, create=create)
+        return folder.trusted_path(base, folder.RUNS, create=create)
     except (folder.UntrustedFolder, OSError):
         return None  # the full run says why, with --verbose
 
 
-def _load(path: Path, key: str) -> dict[str, Any] | None:
+def _load(path: str, key: str) -> dict[str, Any] | None:
     record = folder.read_json(path)
     valid = (
         type(record) is dict and record.get("kind") == KIND and record.get("key") == key
@@ -236,10 +235,10 @@ def _roots_unchanged(given: list[str], roots: list[Any]) -> bool:
 
 
 # The record this process last wrote or answered from (its runs folder and key), for replay.py.
-last_record: tuple[Path, str] | None = None
+last_record: tuple[str, str] | None = None
 
 
-def _still_true(path: Path, record: dict[str, Any], probes_checked: bool = False) -> bool:
+def _still_true(path: str, record: dict[str, Any], probes_checked: bool = False) -> bool:
     """Whether everything the recorded run depended on is unchanged (refreshing the record's signatures)."""
     if not probes_checked:
         for probe in record["probes"]:
@@ -266,9 +265,9 @@ def _still_true(path: Path, record: dict[str, Any], probes_checked: bool = False
     return True
 
 
-def load_valid(records: Path, key: str) -> dict[str, Any] | None:
+def load_valid(records: str, key: str) -> dict[str, Any] | None:
     """The record ``key`` in ``records`` if it still holds (its probes, files and discovery), else None."""
-    path = records / f"{key}.json"
+    path = os.path.join(records, f"{key}.json")
     record = _load(path, key)
     return record if record is not None and _still_true(path, record) else None
 
@@ -291,10 +290,10 @@ class RunRecorder:
         global last_record
         if not self.eligible or (records := _records(self.request, create=False)) is None:
             return None
-        from mlops_lint.catalog.locate import catalog_dir
+        from mlops_lint.catalog.locate import catalog_path
 
-        key = _key(self.request, tool_fingerprint(catalog_dir()))
-        path = records / f"{key}.json"
+        key = _key(self.request, tool_fingerprint(catalog_path()))
+        path = os.path.join(records, f"{key}.json")
         record = _load(path, key)
         # The probes were just taken for this request: comparing them checks the same paths, once.
         if record is None or record["probes"] != self.probes or not _still_true(path, record, probes_checked=True):
@@ -346,12 +345,12 @@ class RunRecorder:
             "absent": absent, "roots": roots, "given": list(given),
         }
         record["tree"] = tree.shape(paths, list(exclude), self.started_ns)
-        folder.write_json(records / f"{key}.json", record)
+        folder.write_json(os.path.join(records, f"{key}.json"), record)
         _prune(records)
         last_record = (records, key)
 
 
-def _prune(records: Path) -> None:
+def _prune(records: str) -> None:
     try:
         entries = sorted(os.scandir(records), key=lambda e: e.stat(follow_symlinks=False).st_mtime_ns, reverse=True)
         for entry in entries[KEEP_RECORDS:]:

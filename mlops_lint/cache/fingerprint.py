@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
+
+TYPE_CHECKING = False  # neither typing nor pathlib is loaded on a replayed warm run (replay.py)
+if TYPE_CHECKING:
+    from mlops_lint.cache.folder import StrPath
 
 try:  # hashlib's own blake2b, without loading OpenSSL: a replayed run (replay.py) needs nothing else
     from _blake2 import blake2b as blake2b
@@ -22,7 +25,7 @@ except ImportError:  # pragma: no cover - an interpreter without the builtin mod
 
 FORMAT = 3  # of every cache file; bump when a layout changes
 SETTLE_SECONDS = 2
-PACKAGE = Path(__file__).resolve().parent.parent
+PACKAGE = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 
 
 def digest(data: bytes) -> str:
@@ -46,7 +49,7 @@ def settled(info: os.stat_result, now_ns: int) -> bool:
     return max(info.st_mtime_ns, info.st_ctime_ns) < now_ns - SETTLE_SECONDS * 1_000_000_000
 
 
-def tree_fingerprint(root: Path, suffixes: tuple[str, ...], content: bool) -> str:
+def tree_fingerprint(root: StrPath, suffixes: tuple[str, ...], content: bool) -> str:
     """A hash of every file under ``root`` with one of ``suffixes``: by bytes, or by stat signature.
 
     Each file's path relative to ``root`` goes into the hash, then its bytes or signature, in the
@@ -85,7 +88,7 @@ def _fingerprint_folder(folder: str, relative: str, suffixes: tuple[str, ...], c
             _fingerprint_folder(entry.path, relative + entry.name + os.sep, suffixes, content, parts)
 
 
-def tool_fingerprint(catalog_dir: Path) -> str:
+def tool_fingerprint(catalog_dir: StrPath) -> str:
     """The hash of the tool: its version, its own code, the Python that runs it, and the catalog's bytes."""
     from mlops_lint import __version__
 
