@@ -180,7 +180,8 @@ def test_an_unchanged_command_is_replayed_before_the_command_line_loads(tmp_path
 def test_a_replayed_command_loads_only_what_its_checks_need(tmp_path):
     # Start-up is most of a replayed run: each of these cost more than the replay's own checks.
     tree = _tree(tmp_path / "tree", with_config=True)
-    unneeded = ["click", "pathlib", "typing", "urllib.parse", "fnmatch", "dataclasses", "mlops_lint.cli", "mlops_lint.catalog.load"]
+    unneeded = ["click", "pathlib", "typing", "json", "re", "urllib.parse", "fnmatch", "dataclasses", "mlops_lint.cli",
+                "mlops_lint.catalog.load"]
     probe = (
         "import sys\n"
         "before = set(sys.modules)\n"

@@ -30,7 +30,6 @@ ignores, as validated JSON (codec.py).
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 
@@ -67,6 +66,8 @@ _NOT_KEYED = ("stdin", "fix", "use_cache", "cache_dir", "jobs", "observer")
 
 
 def _key(request: RunRequest, tool: str) -> str:
+    import json  # not on a replayed run's path (it loads re): jsontext.py
+
     fields = {name: value for name, value in vars(request).items() if name not in _NOT_KEYED}
     return hash_parts(str(FORMAT).encode(), tool.encode(), os.fsencode(os.getcwd()),
                       json.dumps(fields, sort_keys=True, default=str).encode("utf-8", "surrogateescape"))

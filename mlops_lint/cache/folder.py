@@ -179,11 +179,11 @@ def read_json(path: StrPath) -> Any:
     data = read_file(path)
     if data is None:
         return None
-    import json
+    from mlops_lint.cache.jsontext import loads
 
     try:
-        return json.loads(data)
-    except (ValueError, RecursionError):
+        return loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return None
 
 

@@ -16,7 +16,6 @@ Anything unexpected means a normal run.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -65,7 +64,7 @@ def _base(argv: list[str]) -> str | None:
 
 def _key(argv: list[str], tool: str) -> str:
     context = [argv, os.getcwd(), sys.stdout.encoding, sys.stdout.errors, os.environ.get("NO_COLOR")]
-    return hash_parts(str(FORMAT).encode(), tool.encode(), json.dumps(context).encode("utf-8", "surrogateescape"))
+    return hash_parts(str(FORMAT).encode(), tool.encode(), ascii(context).encode())  # not json: it loads re
 
 
 def _runs(argv: list[str], create: bool) -> str | None:
