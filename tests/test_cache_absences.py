@@ -82,14 +82,15 @@ def test_an_unrelated_file_in_a_vouching_folder_still_lets_the_record_answer(tmp
 def test_absences_are_grouped_under_the_deepest_folder_that_exists(tmp_path, settled):
     (tmp_path / "pkg").mkdir()
     wanted = [str(tmp_path / "pkg" / "mod.py"), str(tmp_path / "pkg" / "helpers" / "prep" / "__init__.py"),
-              str(tmp_path / "pkg" / "helpers.py")]
+              str(tmp_path / "pkg" / "helpers.py"), str(tmp_path / "pkg" / "helpers" / "clean.py")]
     groups, loose = absences.group(wanted)
     assert loose == []
-    assert groups == [[str(tmp_path / "pkg"), fingerprint.signature(os.stat(tmp_path / "pkg")),
-                       ["mod.py", os.path.join("helpers", "prep", "__init__.py"), "helpers.py"]]]
-    assert absences.unvouched(groups) == []
-    (tmp_path / "pkg" / "other.txt").write_text("")
-    assert absences.unvouched(groups) == wanted  # the folder changed: every path is checked again
+    assert groups == [[str(tmp_path / "pkg"), fingerprint.signature(os.stat(tmp_path / "pkg")), ["helpers", "helpers.py", "mod.py"]]]
+    assert absences.still_absent(groups)
+    (tmp_path / "pkg" / "other.txt").write_text("")  # the folder changed: each missing name is looked up again
+    assert absences.still_absent(groups)
+    (tmp_path / "pkg" / "helpers").mkdir()
+    assert not absences.still_absent(groups)
 
 
 def test_what_a_folder_cannot_vouch_for_is_left_to_check_one_by_one(tmp_path, monkeypatch):
@@ -105,6 +106,7 @@ def test_what_a_folder_cannot_vouch_for_is_left_to_check_one_by_one(tmp_path, mo
     assert groups == [] and loose == [dangling, present, relative, fresh]
 
 
-@pytest.mark.parametrize("groups", [[["folder", [1], "not a list"]], [["folder", [1]]], [[1, [1], []]], ["folder"], [["f", 1, []]]])
+@pytest.mark.parametrize("groups", [[["/", [1], "not a list"]], [["/", [1]]], [[1, [1], []]], ["/"], [["/", 1, []]],
+                                    [["/", [1], [""]]], [["/", [1], ["a/b"]]]])
 def test_a_malformed_group_makes_the_record_untrusted(groups):
-    assert absences.unvouched(groups) is None
+    assert not absences.still_absent(groups)

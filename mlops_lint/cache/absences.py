@@ -7,14 +7,16 @@ is absent because one name is missing from a folder that exists: ``matplotlib`` 
 folder. A folder's stat signature (fingerprint.py) changes whenever a name is added to it, removed
 or renamed, so while the folder keeps the signature it had when the name was seen missing, every
 path through that name is still absent: a warm run checks them all with one ``os.stat`` of the
-folder instead of listing it, and it parses a shorter record (paths are kept relative to it).
+folder instead of listing it, and it parses a shorter record (only the missing names are kept:
+211 for those 3,465 paths).
 
 A group is only made when the folder's signature is settled (its last change is older than the
 file system's clock can blur: fingerprint.SETTLE_SECONDS) and the same before and after the
 missing names were looked up; names are looked up with ``lstat``, so a dangling symlink (whose
 target may appear without its folder changing) is never counted as missing. When a folder's
-signature has changed, its paths are checked one by one again (answers.py), so a run that only
-added an unrelated file to the folder is still answered from its record.
+signature has changed, each of its missing names is looked up again: a run that only added an
+unrelated file to the folder is still answered from its record, and one where a missing name
+appeared is not (even if the module below it is still absent: a full run then says).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ def _kind(path: str) -> str:
 
 
 def group(paths: list[str]) -> tuple[list[list[Any]], list[str]]:
-    """``([[folder, signature, [path relative to folder, ...]], ...], paths left to check one by one)``.
+    """``([[folder, signature, [missing name, ...]], ...], paths left to check one by one)``.
 
     Called when a run is recorded, for the paths its analysis found absent.
     """
@@ -81,26 +83,25 @@ def group(paths: list[str]) -> tuple[list[list[Any]], list[str]]:
         except (OSError, ValueError):
             still_missing = False
         if still_missing and settled(before, now_ns) and signature(before) == signature(after):
-            start = len(folder) + (not folder.endswith(os.sep))
-            groups.append([folder, signature(before), [path[start:] for path in through]])
+            groups.append([folder, signature(before), sorted(names)])
         else:
             loose.extend(through)
     return groups, loose
 
 
-def unvouched(groups: list[Any]) -> list[str] | None:
-    """The paths of the groups whose folder's signature changed (to check one by one); None when
-    ``groups`` is not what ``group`` makes (the record is then not trusted)."""
-    paths: list[str] = []
+def still_absent(groups: list[Any]) -> bool:
+    """Whether every path of every group is still absent: its folder has the same signature, or
+    each missing name is still missing. False too when ``groups`` is not what ``group`` makes."""
     for entry in groups:
         if (type(entry) is not list or len(entry) != 3 or type(entry[0]) is not str or type(entry[1]) is not list
-                or type(entry[2]) is not list or not all(type(name) is str for name in entry[2])):
-            return None
-        folder, recorded, relative = entry
+                or type(entry[2]) is not list or not all(type(name) is str and name for name in entry[2])):
+            return False
+        folder, recorded, names = entry
         try:
             if signature(os.stat(folder)) == recorded:
                 continue
         except (OSError, ValueError):
             pass
-        paths.extend(os.path.join(folder, name) for name in relative)
-    return paths
+        if not all(os.sep not in name and _kind(os.path.join(folder, name)) == _MISSING for name in names):
+            return False
+    return True

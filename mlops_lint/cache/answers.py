@@ -176,15 +176,14 @@ def _depends_unchanged(depends: list[Any], absent: list[Any]) -> bool:
     """Whether every project file the recorded run read still reads the same (or is still absent).
 
     Most entries are modules looked for and absent (``matplotlib.py``, ``matplotlib/pyplot/__init__.py``
-    beside each script that imports matplotlib: ten per file on the examples corpus). Those whose
-    folder keeps its signature are still absent without a look (``absent``: absences.py). For the
-    others, on POSIX, an entry recorded absent is still absent when its folder is surely not there,
+    beside each script that imports matplotlib: ten per file on the examples corpus). Most are
+    grouped by the folder that would hold them (``absent``: absences.py): one stat of it, while it
+    is unchanged. For the others, on POSIX, an entry recorded absent is still absent when its folder is surely not there,
     or lists no name that could be it (compared case-folded, ASCII names only, so that a
     case-insensitive file system cannot hide a match): each folder is listed once. Anything else,
     and any folder that cannot be listed, is checked with a stat.
     """
-    unvouched = absences.unvouched(absent)
-    if unvouched is None:
+    if not absences.still_absent(absent):
         return False
     listings: dict[str, frozenset[str] | bool] = {}  # a folder's names, case-folded; False: no such folder; True: unknown
 
@@ -213,7 +212,7 @@ def _depends_unchanged(depends: list[Any], absent: list[Any]) -> bool:
         return not name.isascii() or name.casefold() in known
 
     posix = os.sep == "/" and os.altsep is None
-    for entry in (*depends, *([path, None] for path in unvouched)):
+    for entry in depends:
         if type(entry) is not list or len(entry) != 2 or type(entry[0]) is not str:
             return False
         path = entry[0]
