@@ -178,10 +178,10 @@ def _depends_unchanged(depends: list[Any], absent: list[Any]) -> bool:
     Most entries are modules looked for and absent (``matplotlib.py``, ``matplotlib/pyplot/__init__.py``
     beside each script that imports matplotlib: ten per file on the examples corpus). Most are
     grouped by the folder that would hold them (``absent``: absences.py): one stat of it, while it
-    is unchanged. For the others, on POSIX, an entry recorded absent is still absent when its folder is surely not there,
-    or lists no name that could be it (compared case-folded, ASCII names only, so that a
-    case-insensitive file system cannot hide a match): each folder is listed once. Anything else,
-    and any folder that cannot be listed, is checked with a stat.
+    is unchanged. For the others, on POSIX, an entry recorded absent is still absent when its
+    folder is surely not there, or lists no name that could be it (compared case-folded, ASCII
+    names only, so that a case-insensitive file system cannot hide a match): each folder is listed
+    once. Anything else, and any folder that cannot be listed, is checked with a stat.
     """
     if not absences.still_absent(absent):
         return False
