@@ -33,9 +33,9 @@ if TYPE_CHECKING:
 _FOLDER, _MISSING, _OTHER = "folder", "missing", "other"
 
 
-def _kind(path: str) -> str:
+def _kind(path: str, follow: bool = False) -> str:
     try:
-        mode = os.lstat(path).st_mode
+        mode = os.stat(path).st_mode if follow else os.lstat(path).st_mode
     except (FileNotFoundError, NotADirectoryError):
         return _MISSING
     except (OSError, ValueError):
@@ -50,34 +50,48 @@ def group(paths: list[str]) -> tuple[list[list[Any]], list[str]]:
     """
     import time
 
-    kinds: dict[str, str] = {}
+    # For a folder above a path: the deepest folder that exists at or above it, and the name
+    # missing under that one on the way there (None when the folder itself exists); None when
+    # there is no such folder to vouch. Resolved from the root down, each folder once, so that
+    # nothing below a missing name is looked up; the missing names themselves are looked up
+    # again below, after their folder's first stat.
+    holders: dict[str, tuple[str, str | None] | None] = {}
 
-    def kind(path: str) -> str:
-        known = kinds.get(path)
-        if known is None:
-            known = kinds[path] = _kind(path)
-        return known
+    def holder(folder: str) -> tuple[str, str | None] | None:
+        if folder in holders:
+            return holders[folder]
+        above = os.path.dirname(folder)
+        outer = holder(above) if above != folder else (folder, None)  # the root
+        found: tuple[str, str | None] | None = None
+        if outer is not None and outer[1] is not None:
+            found = outer  # below a missing name: missing too
+        elif outer is not None:
+            # A link to a folder may hold the names too: its signature (os.stat's) changes with its target.
+            kind = _kind(folder, follow=True) if above != folder else _FOLDER
+            if kind == _FOLDER:
+                found = (folder, None)
+            elif kind == _MISSING:
+                found = (above, os.path.basename(folder))
+        holders[folder] = found
+        return found
 
     by_folder: dict[str, dict[str, list[str]]] = {}  # folder -> missing name -> paths through it
     loose: list[str] = []
     for path in paths:
-        if not os.path.isabs(path) or os.path.normpath(path) != path or kind(path) != _MISSING:
-            loose.append(path)  # present again already (the next check says so), or not a plain path
-            continue
-        missing, parent = path, os.path.dirname(path)
-        while parent != missing and kind(parent) == _MISSING:
-            missing, parent = parent, os.path.dirname(parent)
-        if parent == missing or kind(parent) != _FOLDER:
+        parent = os.path.dirname(path)
+        found = holder(parent) if os.path.isabs(path) and os.path.normpath(path) == path and parent != path else None
+        if found is None:
             loose.append(path)
             continue
-        by_folder.setdefault(parent, {}).setdefault(os.path.basename(missing), []).append(path)
+        folder, name = found
+        by_folder.setdefault(folder, {}).setdefault(name if name is not None else os.path.basename(path), []).append(path)
     now_ns = time.time_ns()
     groups: list[list[Any]] = []
     for folder, names in by_folder.items():
         through = [path for paths_through in names.values() for path in paths_through]
         try:
             before = os.stat(folder)
-            # Looked up again after the folder's stat: a name added meanwhile changes its signature.
+            # Looked up after the folder's first stat: a name added meanwhile changes its signature.
             still_missing = all(_kind(os.path.join(folder, name)) == _MISSING for name in names)
             after = os.stat(folder)
         except (OSError, ValueError):
