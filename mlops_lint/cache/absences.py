@@ -8,7 +8,7 @@ folder. A folder's stat signature (fingerprint.py) changes whenever a name is ad
 or renamed, so while the folder keeps the signature it had when the name was seen missing, every
 path through that name is still absent: a warm run checks them all with one ``os.stat`` of the
 folder instead of listing it, and it parses a shorter record (only the missing names are kept:
-211 for those 3,465 paths).
+274 for those 3,465 paths).
 
 A group is only made when the folder's signature is settled (its last change is older than the
 file system's clock can blur: fingerprint.SETTLE_SECONDS) and the same before and after the
