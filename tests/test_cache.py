@@ -167,6 +167,20 @@ def test_an_edited_rule_module_changes_the_key(tmp_path, monkeypatch):
     assert fingerprint.tool_fingerprint(catalog_dir()) != before
 
 
+def test_the_tool_counts_a_settled_file_by_its_signature_and_a_fresh_one_by_its_bytes(tmp_path, monkeypatch):
+    # Two copies with the same bytes: the same fingerprint by bytes, not by signature (inodes differ).
+    copies = [tmp_path / "one", tmp_path / "two"]
+    for copy in copies:
+        copy.mkdir()
+        (copy / "rule.toml").write_text("[rule]\ncode = 'MLO101'\n")
+    now_ns = time.time_ns()
+    monkeypatch.setattr(fingerprint, "SETTLE_SECONDS", 3600)  # both just written: may change again unseen
+    by_bytes = {fingerprint.tree_fingerprint(copy, (".toml",), now_ns) for copy in copies}
+    monkeypatch.setattr(fingerprint, "SETTLE_SECONDS", -3600)
+    by_signature = {fingerprint.tree_fingerprint(copy, (".toml",), now_ns) for copy in copies}
+    assert len(by_bytes) == 1 and len(by_signature) == 2
+
+
 def test_corrupt_cache_is_ignored_and_replaced(tmp_path):
     (tmp_path / "a.py").write_text(LEAKY)
     cache = _cache(tmp_path / "cache")

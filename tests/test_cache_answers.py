@@ -177,6 +177,29 @@ def test_an_unchanged_command_is_replayed_before_the_command_line_loads(tmp_path
 
 
 @pytest.mark.integration
+def test_a_replayed_command_loads_only_what_its_checks_need(tmp_path):
+    # Start-up is most of a replayed run: each of these cost more than the replay's own checks.
+    tree = _tree(tmp_path / "tree", with_config=True)
+    unneeded = ["click", "pathlib", "typing", "json", "re", "urllib.parse", "fnmatch", "dataclasses", "mlops_lint.cli",
+                "mlops_lint.catalog.load"]
+    probe = (
+        "import sys\n"
+        "before = set(sys.modules)\n"
+        "from mlops_lint.cache import fingerprint\n"
+        "fingerprint.SETTLE_SECONDS = -3600\n"  # the files are seconds old: let their signatures vouch, as days-old ones do
+        "from mlops_lint.__main__ import main\n"
+        "sys.argv = ['mlops-lint', 'check', '--output-format', 'concise', '.']\n"
+        "try:\n    main()\n"
+        f"finally:\n    print(sorted(set(sys.modules) - before & {set(unneeded)!r}), file=sys.stderr)\n"
+    )
+    for _ in range(3):  # recorded, then replayed
+        result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tree,
+                                env={**os.environ, "MLOPS_LINT_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.stdout and result.returncode == 1
+    assert result.stderr.splitlines()[-1] == "[]"
+
+
+@pytest.mark.integration
 @pytest.mark.parametrize("change", ["a file edited in place, same size", "a file added to an empty folder", "the configuration edited"])
 def test_a_change_is_never_replayed(tmp_path, change):
     tree = _tree(tmp_path / "tree", with_config=True)

@@ -18,7 +18,8 @@ unchanged, and otherwise runs normally:
 - each file is unchanged: its stat signature, when settled, else its content digest
   (fingerprint.py);
 - each other file of a project that the analysis read or looked for (``utils.py`` imported by a
-  linted ``train.py``: project/dependencies.py) reads the same, or is still absent; and when the
+  linted ``train.py``: project/dependencies.py) reads the same, or is still absent (one stat of
+  the folder that would hold it, while that folder is unchanged: absences.py); and when the
   folders changed shape, each linted file still belongs to the project folder it had
   (``setup.cfg`` is probed above the linted paths for that reason too).
 
@@ -29,12 +30,10 @@ ignores, as validated JSON (codec.py).
 
 from __future__ import annotations
 
-import json
 import os
 import stat
-from pathlib import Path
 
-from mlops_lint.cache import folder, tree
+from mlops_lint.cache import absences, folder, tree
 from mlops_lint.cache.fingerprint import FORMAT, digest, hash_parts, settled, signature, tool_fingerprint
 
 # codec (and with it the diagnostics' classes) loads only to decode or encode diagnostics: a
@@ -67,6 +66,8 @@ _NOT_KEYED = ("stdin", "fix", "use_cache", "cache_dir", "jobs", "observer")
 
 
 def _key(request: RunRequest, tool: str) -> str:
+    import json  # not on a replayed run's path (it loads re): jsontext.py
+
     fields = {name: value for name, value in vars(request).items() if name not in _NOT_KEYED}
     return hash_parts(str(FORMAT).encode(), tool.encode(), os.fsencode(os.getcwd()),
                       json.dumps(fields, sort_keys=True, default=str).encode("utf-8", "surrogateescape"))
@@ -110,17 +111,17 @@ def _probe_paths(request: RunRequest) -> list[str]:
     return paths
 
 
-def _records(request: RunRequest, create: bool) -> Path | None:
-    base = folder.base_folder(request.cache_dir)
+def _records(request: RunRequest, create: bool) -> str | None:
+    base = folder.base_path(request.cache_dir)
     if base is None:
         return None
     try:
-        return folder.trusted_folder(base, folder.RUNS, create=create)
+        return folder.trusted_path(base, folder.RUNS, create=create)
     except (folder.UntrustedFolder, OSError):
         return None  # the full run says why, with --verbose
 
 
-def _load(path: Path, key: str) -> dict[str, Any] | None:
+def _load(path: str, key: str) -> dict[str, Any] | None:
     record = folder.read_json(path)
     valid = (
         type(record) is dict and record.get("kind") == KIND and record.get("key") == key
@@ -129,7 +130,7 @@ def _load(path: Path, key: str) -> dict[str, Any] | None:
         and type(record.get("paths")) is list and all(type(p) is str for p in record["paths"])
         and type(record.get("files")) is list and type(record.get("diagnostics")) is list
         and type(record.get("warnings")) is list and all(type(w) is str for w in record["warnings"])
-        and type(record.get("depends")) is list and type(record.get("roots")) is list
+        and type(record.get("depends")) is list and type(record.get("absent")) is list and type(record.get("roots")) is list
         and type(record.get("given")) is list and all(type(g) is str for g in record["given"])
     )
     return record if valid else None
@@ -171,16 +172,19 @@ def _regular_file_digest(path: str) -> str | None:
     return _read_digest(path)
 
 
-def _depends_unchanged(depends: list[Any]) -> bool:
+def _depends_unchanged(depends: list[Any], absent: list[Any]) -> bool:
     """Whether every project file the recorded run read still reads the same (or is still absent).
 
     Most entries are modules looked for and absent (``matplotlib.py``, ``matplotlib/pyplot/__init__.py``
-    beside each script that imports matplotlib: ten per file on the examples corpus), and a failed
-    stat each was most of a replayed warm run. On POSIX, an entry recorded absent is still absent
-    when its folder is surely not there, or lists no name that could be it (compared case-folded,
-    ASCII names only, so that a case-insensitive file system cannot hide a match): each folder is
-    listed once. Anything else, and any folder that cannot be listed, is checked with a stat.
+    beside each script that imports matplotlib: ten per file on the examples corpus). Most are
+    grouped by the folder that would hold them (``absent``: absences.py): one stat of it, while it
+    is unchanged. For the others, on POSIX, an entry recorded absent is still absent when its
+    folder is surely not there, or lists no name that could be it (compared case-folded, ASCII
+    names only, so that a case-insensitive file system cannot hide a match): each folder is listed
+    once. Anything else, and any folder that cannot be listed, is checked with a stat.
     """
+    if not absences.still_absent(absent):
+        return False
     listings: dict[str, frozenset[str] | bool] = {}  # a folder's names, case-folded; False: no such folder; True: unknown
 
     def listing(folder: str) -> frozenset[str] | bool:
@@ -231,10 +235,10 @@ def _roots_unchanged(given: list[str], roots: list[Any]) -> bool:
 
 
 # The record this process last wrote or answered from (its runs folder and key), for replay.py.
-last_record: tuple[Path, str] | None = None
+last_record: tuple[str, str] | None = None
 
 
-def _still_true(path: Path, record: dict[str, Any], probes_checked: bool = False) -> bool:
+def _still_true(path: str, record: dict[str, Any], probes_checked: bool = False) -> bool:
     """Whether everything the recorded run depended on is unchanged (refreshing the record's signatures)."""
     if not probes_checked:
         for probe in record["probes"]:
@@ -244,7 +248,7 @@ def _still_true(path: Path, record: dict[str, Any], probes_checked: bool = False
 
     started_ns = time.time_ns()
     unchanged, refreshed = _files_unchanged(record["files"])
-    if not unchanged or not _depends_unchanged(record["depends"]):
+    if not unchanged or not _depends_unchanged(record["depends"], record["absent"]):
         return False
     if type(record.get("tree")) is not list or not tree.unchanged(record["tree"]):
         from mlops_lint.discovery import discover
@@ -261,9 +265,9 @@ def _still_true(path: Path, record: dict[str, Any], probes_checked: bool = False
     return True
 
 
-def load_valid(records: Path, key: str) -> dict[str, Any] | None:
+def load_valid(records: str, key: str) -> dict[str, Any] | None:
     """The record ``key`` in ``records`` if it still holds (its probes, files and discovery), else None."""
-    path = records / f"{key}.json"
+    path = os.path.join(records, f"{key}.json")
     record = _load(path, key)
     return record if record is not None and _still_true(path, record) else None
 
@@ -286,10 +290,10 @@ class RunRecorder:
         global last_record
         if not self.eligible or (records := _records(self.request, create=False)) is None:
             return None
-        from mlops_lint.catalog.locate import catalog_dir
+        from mlops_lint.catalog.locate import catalog_path
 
-        key = _key(self.request, tool_fingerprint(catalog_dir()))
-        path = records / f"{key}.json"
+        key = _key(self.request, tool_fingerprint(catalog_path()))
+        path = os.path.join(records, f"{key}.json")
         record = _load(path, key)
         # The probes were just taken for this request: comparing them checks the same paths, once.
         if record is None or record["probes"] != self.probes or not _still_true(path, record, probes_checked=True):
@@ -331,19 +335,22 @@ class RunRecorder:
             return
         key = _key(self.request, cache.tool)
         paths = [p for p in self.request.paths if p != "-"]
+        absent, loose = absences.group(sorted(path for path, known in depends.items() if known is None))
+        unvouched = set(loose)
         record: dict[str, object] = {
             "format": FORMAT, "kind": KIND, "key": key, "probes": self.probes, "exclude": list(exclude),
             "paths": paths, "files": files,
             "tree": None, "diagnostics": [codec.encode(d) for d in diagnostics], "warnings": list(warnings),
-            "depends": [[path, known] for path, known in sorted(depends.items())], "roots": roots, "given": list(given),
+            "depends": [[path, known] for path, known in sorted(depends.items()) if known is not None or path in unvouched],
+            "absent": absent, "roots": roots, "given": list(given),
         }
         record["tree"] = tree.shape(paths, list(exclude), self.started_ns)
-        folder.write_json(records / f"{key}.json", record)
+        folder.write_json(os.path.join(records, f"{key}.json"), record)
         _prune(records)
         last_record = (records, key)
 
 
-def _prune(records: Path) -> None:
+def _prune(records: str) -> None:
     try:
         entries = sorted(os.scandir(records), key=lambda e: e.stat(follow_symlinks=False).st_mtime_ns, reverse=True)
         for entry in entries[KEEP_RECORDS:]:

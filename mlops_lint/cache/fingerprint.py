@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
+
+TYPE_CHECKING = False  # neither typing nor pathlib is loaded on a replayed warm run (replay.py)
+if TYPE_CHECKING:
+    from mlops_lint.cache.folder import StrPath
 
 try:  # hashlib's own blake2b, without loading OpenSSL: a replayed run (replay.py) needs nothing else
     from _blake2 import blake2b as blake2b
@@ -22,7 +25,7 @@ except ImportError:  # pragma: no cover - an interpreter without the builtin mod
 
 FORMAT = 3  # of every cache file; bump when a layout changes
 SETTLE_SECONDS = 2
-PACKAGE = Path(__file__).resolve().parent.parent
+PACKAGE = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 
 
 def digest(data: bytes) -> str:
@@ -46,20 +49,22 @@ def settled(info: os.stat_result, now_ns: int) -> bool:
     return max(info.st_mtime_ns, info.st_ctime_ns) < now_ns - SETTLE_SECONDS * 1_000_000_000
 
 
-def tree_fingerprint(root: Path, suffixes: tuple[str, ...], content: bool) -> str:
-    """A hash of every file under ``root`` with one of ``suffixes``: by bytes, or by stat signature.
+def tree_fingerprint(root: StrPath, suffixes: tuple[str, ...], now_ns: int) -> str:
+    """A hash of every file under ``root`` with one of ``suffixes``: by stat signature when it is
+    settled at ``now_ns``, else by bytes (a file changed twice within one clock tick can keep its
+    signature: the rule above, as for linted files).
 
-    Each file's path relative to ``root`` goes into the hash, then its bytes or signature, in the
+    Each file's path relative to ``root`` goes into the hash, then its signature or bytes, in the
     order of a top-down ``os.walk`` with sorted names (a folder's files, then its sub-folders').
     The relative paths are built while descending: ``os.path.relpath`` per file was a fifth of a
     replayed warm run's own work (replay.py), which fingerprints the tool every time.
     """
     parts: list[bytes] = []
-    _fingerprint_folder(os.fspath(root), "", suffixes, content, parts)
+    _fingerprint_folder(os.fspath(root), "", suffixes, now_ns, parts)
     return hash_parts(*parts)
 
 
-def _fingerprint_folder(folder: str, relative: str, suffixes: tuple[str, ...], content: bool, parts: list[bytes]) -> None:
+def _fingerprint_folder(folder: str, relative: str, suffixes: tuple[str, ...], now_ns: int, parts: list[bytes]) -> None:
     try:
         with os.scandir(folder) as entries:
             listed = sorted(entries, key=lambda entry: entry.name)
@@ -75,25 +80,33 @@ def _fingerprint_folder(folder: str, relative: str, suffixes: tuple[str, ...], c
             folders.append(entry)
         elif entry.name.endswith(suffixes):
             parts.append(os.fsencode(relative + entry.name))
-            if content:
-                with open(entry.path, "rb") as handle:
-                    parts.append(handle.read())
+            info = os.stat(entry.path)
+            if settled(info, now_ns):
+                parts.append(b"signature %d %d %d %d %d" % (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev))
             else:
-                parts.append(repr(signature(os.stat(entry.path))).encode())
+                with open(entry.path, "rb") as handle:
+                    parts.append(b"bytes " + handle.read())
     for entry in folders:
         if entry.name != "__pycache__" and not entry.is_symlink():  # os.walk follows no links to folders
-            _fingerprint_folder(entry.path, relative + entry.name + os.sep, suffixes, content, parts)
+            _fingerprint_folder(entry.path, relative + entry.name + os.sep, suffixes, now_ns, parts)
 
 
-def tool_fingerprint(catalog_dir: Path) -> str:
-    """The hash of the tool: its version, its own code, the Python that runs it, and the catalog's bytes."""
+def tool_fingerprint(catalog_dir: StrPath) -> str:
+    """The hash of the tool: its version, its own code, the Python that runs it, and its catalog.
+
+    An edited rule in a development checkout keeps the version: its sources' fingerprint changes.
+    The catalog's files counted by their bytes until this version, a fifth of a replayed warm run's
+    own work: a stat signature is as good a proof that a file is unchanged (above).
+    """
+    import time
+
     from mlops_lint import __version__
 
+    now_ns = time.time_ns()
     return hash_parts(
         str(FORMAT).encode(),
         __version__.encode(),
         sys.version.encode(),
-        # An edited rule in a development checkout keeps the version: its sources' signature changes.
-        tree_fingerprint(PACKAGE, (".py",), content=False).encode(),
-        tree_fingerprint(catalog_dir, (".toml",), content=True).encode(),
+        tree_fingerprint(PACKAGE, (".py",), now_ns).encode(),
+        tree_fingerprint(catalog_dir, (".toml",), now_ns).encode(),
     )

@@ -19,11 +19,16 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from pathlib import Path
 
-TYPE_CHECKING = False  # typing is not loaded on a replayed warm run (cache/replay.py)
+# Neither typing nor pathlib is loaded on a replayed warm run (cache/replay.py): pathlib alone
+# (with urllib.parse, ipaddress and fnmatch) cost a fifth of the replay's own time, so the replay
+# works with ``str`` paths (``base_path``, ``trusted_path``) and the Path functions wrap them.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from pathlib import Path
+    from typing import Any, Union
+
+    StrPath = Union[str, "os.PathLike[str]"]
 
 ENVIRONMENT_VARIABLE = "MLOPS_LINT_CACHE_DIR"
 RUNS = "runs"
@@ -37,21 +42,29 @@ class UntrustedFolder(Exception):
     """The cache folder may not be used; the message says which folder and why."""
 
 
-def base_folder(explicit: Path | None = None) -> Path | None:
+def base_folder(explicit: StrPath | None = None) -> Path | None:
     """``--cache-dir``, else the environment's choice, else the platform's user cache folder."""
+    from pathlib import Path
+
+    base = base_path(explicit)
+    return None if base is None else Path(base)
+
+
+def base_path(explicit: StrPath | None = None) -> str | None:
+    """``base_folder`` as a ``str``."""
     if explicit is not None:
-        return Path(os.path.abspath(explicit))
+        return os.path.abspath(explicit)
     for variable, suffix in ((ENVIRONMENT_VARIABLE, ""), ("XDG_CACHE_HOME", "mlops-lint")):
         value = os.environ.get(variable)
         # The XDG specification says a relative path there is invalid and must be ignored.
         if value and (os.path.isabs(value) or variable == ENVIRONMENT_VARIABLE):
-            return Path(os.path.abspath(value), suffix)
+            return os.path.join(os.path.abspath(value), suffix) if suffix else os.path.abspath(value)
     if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"], "mlops-lint", "Cache")
-    try:
-        return Path.home() / ".cache" / "mlops-lint"
-    except RuntimeError:  # no home folder at all: no cache
+        return os.path.join(os.environ["LOCALAPPDATA"], "mlops-lint", "Cache")
+    home = os.path.expanduser("~")
+    if home[:1] == "~":  # no home folder at all: no cache
         return None
+    return os.path.join(home, ".cache", "mlops-lint")
 
 
 def project_name(root: Path) -> str:
@@ -66,21 +79,25 @@ def _current_user() -> int | None:
     return getuid() if getuid is not None else None
 
 
-def _check_symlinks(path: Path) -> None:
-    """No component of ``path`` is a symlink, except root's (a system's layout: /tmp on macOS)."""
-    current = Path(path.anchor)
-    for part in path.parts[1:]:
-        current = current / part
+def _check_symlinks(path: str) -> None:
+    """No component of ``path`` (absolute) is a symlink, except root's (a system's layout: /tmp on macOS)."""
+    drive, rest = os.path.splitdrive(path)
+    if os.altsep:
+        rest = rest.replace(os.altsep, os.sep)
+    current = drive + os.sep
+    parts = [part for part in rest.split(os.sep) if part and part != "."]  # as pathlib reads them
+    for index, part in enumerate(parts):
+        current = os.path.join(current, part)
         try:
             info = os.lstat(current)
         except FileNotFoundError:
             return  # the rest is created by us, as real folders
         # Only root can have made a root-owned link, and only root could change where it leads.
-        if stat.S_ISLNK(info.st_mode) and (info.st_uid != 0 or current == path):
+        if stat.S_ISLNK(info.st_mode) and (info.st_uid != 0 or index == len(parts) - 1):
             raise UntrustedFolder(f"{current} is a symlink")
 
 
-def _check_folder(path: Path, shared_base: bool) -> None:
+def _check_folder(path: str, shared_base: bool) -> None:
     # The symlinks on the way were judged by _check_symlinks: the base may be a root-owned link.
     info = os.stat(path) if shared_base else os.lstat(path)
     if stat.S_ISLNK(info.st_mode):
@@ -103,11 +120,18 @@ def _check_folder(path: Path, shared_base: bool) -> None:
 
 def trusted_folder(base: Path, name: str, create: bool) -> Path:
     """``base/name``, checked (and created, private, when ``create``); raises UntrustedFolder or OSError."""
-    folder = base / name
+    from pathlib import Path
+
+    return Path(trusted_path(os.fspath(base), name, create))
+
+
+def trusted_path(base: str, name: str, create: bool) -> str:
+    """``trusted_folder`` with ``str`` paths."""
+    folder = os.path.join(base, name)
     _check_symlinks(folder)
-    if create and not base.exists():
+    if create and not os.path.exists(base):
         os.makedirs(base, mode=0o700, exist_ok=True)
-        _write_new(base / ".gitignore", _GITIGNORE)  # in case the base was put inside a repository
+        _write_new(os.path.join(base, ".gitignore"), _GITIGNORE)  # in case the base was put inside a repository
     _check_folder(base, shared_base=True)
     if create:
         try:
@@ -118,7 +142,7 @@ def trusted_folder(base: Path, name: str, create: bool) -> Path:
     return folder
 
 
-def _write_new(path: Path, data: bytes) -> None:
+def _write_new(path: str, data: bytes) -> None:
     """Create ``path``, never through an existing name (a symlink there is left alone)."""
     try:
         handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
@@ -128,7 +152,7 @@ def _write_new(path: Path, data: bytes) -> None:
         stream.write(data)
 
 
-def read_file(path: Path, owners: frozenset[int] | None = None) -> bytes | None:
+def read_file(path: StrPath, owners: frozenset[int] | None = None) -> bytes | None:
     """The bytes of a regular file owned by the current user (or one of ``owners``), else None
     (missing, a symlink, someone else's, too large)."""
     try:
@@ -149,21 +173,21 @@ def read_file(path: Path, owners: frozenset[int] | None = None) -> bytes | None:
         os.close(handle)
 
 
-def read_json(path: Path) -> Any:
+def read_json(path: StrPath) -> Any:
     """The JSON value of a cache file that ``read_file`` accepts, None when it is missing, not
     ours, truncated, not JSON, or nested beyond the parser's stack. Callers check every field."""
     data = read_file(path)
     if data is None:
         return None
-    import json
+    from mlops_lint.cache.jsontext import loads
 
     try:
-        return json.loads(data)
-    except (ValueError, RecursionError):
+        return loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return None
 
 
-def write_json(path: Path, document: object) -> bool:
+def write_json(path: StrPath, document: object) -> bool:
     """Replace a cache file with ``document`` as compact ASCII JSON (``write_file``); False when it
     could not be written (a full disk or a read-only home only loses the speed-up, said with -v)."""
     import json
@@ -176,11 +200,13 @@ def write_json(path: Path, document: object) -> bool:
     return True
 
 
-def write_file(path: Path, data: bytes) -> None:
+def write_file(path: StrPath, data: bytes) -> None:
     """Replace ``path`` atomically (a concurrent reader sees the old or the new file, never half)."""
+    from pathlib import Path
+
     from mlops_lint.atomic import replace_file
 
-    replace_file(path, data, mode=0o600)
+    replace_file(Path(path), data, mode=0o600)
 
 
 def explain(problem: Exception) -> None:

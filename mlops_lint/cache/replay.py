@@ -16,11 +16,9 @@ Anything unexpected means a normal run.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
-from pathlib import Path
 
 from mlops_lint.cache import answers, folder
 from mlops_lint.cache.fingerprint import FORMAT, hash_parts, tool_fingerprint
@@ -54,27 +52,27 @@ def _eligible(argv: list[str]) -> bool:
     return True
 
 
-def _base(argv: list[str]) -> Path | None:
+def _base(argv: list[str]) -> str | None:
     explicit = None
     for index, arg in enumerate(argv):
         if arg == "--cache-dir" and index + 1 < len(argv):
-            explicit = Path(argv[index + 1])
+            explicit = argv[index + 1]
         elif arg.startswith("--cache-dir="):
-            explicit = Path(arg.split("=", 1)[1])
-    return folder.base_folder(explicit)
+            explicit = arg.split("=", 1)[1]
+    return folder.base_path(explicit)
 
 
 def _key(argv: list[str], tool: str) -> str:
     context = [argv, os.getcwd(), sys.stdout.encoding, sys.stdout.errors, os.environ.get("NO_COLOR")]
-    return hash_parts(str(FORMAT).encode(), tool.encode(), json.dumps(context).encode("utf-8", "surrogateescape"))
+    return hash_parts(str(FORMAT).encode(), tool.encode(), ascii(context).encode())  # not json: it loads re
 
 
-def _runs(argv: list[str], create: bool) -> Path | None:
+def _runs(argv: list[str], create: bool) -> str | None:
     base = _base(argv)
     if base is None:
         return None
     try:
-        return folder.trusted_folder(base, folder.RUNS, create=create)
+        return folder.trusted_path(base, folder.RUNS, create=create)
     except (folder.UntrustedFolder, OSError):
         return None
 
@@ -99,10 +97,10 @@ def replay(argv: list[str]) -> None:
     runs = _runs(argv, create=False)
     if runs is None:
         return
-    from mlops_lint.catalog.locate import catalog_dir
+    from mlops_lint.catalog.locate import catalog_path
 
-    key = _key(argv, tool_fingerprint(catalog_dir()))
-    document = folder.read_json(runs / f"replay-{key}.json")
+    key = _key(argv, tool_fingerprint(catalog_path()))
+    document = folder.read_json(os.path.join(runs, f"replay-{key}.json"))
     if not _valid(document, key) or answers.load_valid(runs, document["run"]) is None:
         return
     summary = ""
@@ -146,8 +144,8 @@ def remember(text: str, status: int, summary: str = "") -> None:
         text.encode(sys.stdout.encoding or "utf-8", sys.stdout.errors or "strict")
     except (UnicodeError, LookupError):
         return  # printed by click's own fallbacks: not replayed
-    from mlops_lint.catalog.locate import catalog_dir
+    from mlops_lint.catalog.locate import catalog_path
 
-    key = _key(_armed, tool_fingerprint(catalog_dir()))
+    key = _key(_armed, tool_fingerprint(catalog_path()))
     document = {"format": FORMAT, "kind": KIND, "key": key, "run": run_key, "stdout": text, "exit": status, "summary": parts}
-    folder.write_json(runs / f"replay-{key}.json", document)
+    folder.write_json(os.path.join(runs, f"replay-{key}.json"), document)

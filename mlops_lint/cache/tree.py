@@ -20,7 +20,6 @@ the linted paths (their ``.gitignore``, ``.git/info/exclude``) are the record's 
 from __future__ import annotations
 
 import os
-from fnmatch import fnmatchcase
 
 from mlops_lint.cache.fingerprint import settled, signature
 
@@ -34,6 +33,8 @@ IGNORE_FILES = (".gitignore",)
 
 def shape(roots: list[str], exclude: list[str], since_ns: int) -> list[list[object]] | None:
     """[[path, signature], ...] of the folders under ``roots`` and their ignore files, or None."""
+    from fnmatch import fnmatchcase  # only when recording: fnmatch loads re, which a replay need not
+
     globs = [os.path.normcase(glob.rstrip("/")) for glob in exclude]
     entries: list[list[object]] = []
     seen: set[str] = set()
