@@ -434,6 +434,53 @@ def test_fix_all_is_the_safe_fixes_of_check_fix(client, tmp_path):
     assert _apply(text, fix_all["edit"]["changes"][uri]) == expected == _apply(text, quick["edit"]["changes"][uri])
 
 
+def test_the_fixes_offered_are_those_of_the_text_the_editor_holds_after_each_edit(client, tmp_path):
+    # Fixes are proposed when code actions are asked for, once per version: an edit must not leave
+    # the fixes of the text before it on offer.
+    text = ("from sklearn.model_selection import GridSearchCV, KFold\nfrom sklearn.svm import SVC\n\n"
+            "folds = KFold(n_splits=5, shuffle=True)\nsearch = GridSearchCV(SVC(), {'C': [1, 10]}, cv=folds)\n")
+    uri = (tmp_path / "tune.py").as_uri()
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
+    [before] = client.diagnostics(uri)["params"]["diagnostics"]
+    [quick] = client.code_actions(uri, before, only=["quickfix"])
+    [edit] = quick["edit"]["changes"][uri]
+    assert (before["range"]["start"]["line"], edit["range"]["start"]["line"]) == (4, 3)
+
+    # Two lines above: the finding and the line its fix edits move down by two.
+    moved = "import os\nimport sys\n" + text
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
+                                             "contentChanges": [{"range": {"start": {"line": 0, "character": 0},
+                                                                           "end": {"line": 0, "character": 0}},
+                                                                 "text": "import os\nimport sys\n"}]})
+    [after] = client.diagnostics(uri)["params"]["diagnostics"]
+    assert after["range"]["start"]["line"] == 6
+    assert client.code_actions(uri, before, only=["quickfix"]) == []  # no finding starts there any more
+    [quick] = client.code_actions(uri, after, only=["quickfix"])
+    assert _apply(moved, quick["edit"]["changes"][uri]) == moved.replace("shuffle=True)", "shuffle=True, random_state=0)")
+
+    # Seeded by hand: the finding and its fix are gone.
+    seeded = moved.replace("shuffle=True)", "shuffle=True, random_state=1)")
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": seeded}]})
+    assert client.diagnostics(uri)["params"]["diagnostics"] == []
+    assert client.code_actions(uri, after) == []
+
+
+def test_the_findings_linted_without_fixes_are_those_of_check(tmp_path, monkeypatch):
+    # The server lints on every change without proposing fixes: the same findings, only fixless.
+    from dataclasses import replace
+
+    from mlops_lint.integrations.lsp import lint_text
+
+    (tmp_path / "pyproject.toml").write_text('[tool.mlops-lint]\nselect = ["ALL"]\n')
+    monkeypatch.chdir(tmp_path)
+    fixtures = [*_fixable_fixtures(), *_fixable_notebooks()]
+    for number, fixture in enumerate(fixtures):
+        text, path = fixture.read_text(encoding="utf-8"), str(tmp_path / f"f{number}_{fixture.name}")
+        with_fixes = lint_text(path, text)
+        assert any(d.fix is not None for d in with_fixes), fixture
+        assert lint_text(path, text, fixes=False) == [replace(d, fix=None) for d in with_fixes], fixture
+
+
 def test_a_notebook_cells_quick_fix_edits_the_cells_it_touches(client, tmp_path):
     notebook = (tmp_path / "explore.ipynb").as_uri()
     cells = [f"vscode-notebook-cell:{tmp_path / 'explore.ipynb'}#C{n}" for n in (1, 2, 3)]
