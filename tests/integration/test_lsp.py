@@ -299,6 +299,32 @@ def test_a_fix_becomes_a_quick_fix_with_utf16_ranges():
     assert (text_edit.range.start.character, text_edit.range.end.character, text_edit.new_text) == (7, 8, "b")
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32"])
+def test_ranges_convert_to_the_client_units_as_pygls_converts_them(encoding):
+    # client_units skips pygls's count of units on ASCII lines: it must answer as pygls does everywhere,
+    # past a line's end and past the last line included.
+    from lsprotocol import types
+    from pygls.workspace import TextDocument
+
+    from mlops_lint.integrations.lsp import client_units
+
+    text = "x = 1\n𝒳 = f(a)  # é\n\nlast = 'ü'"
+    document = TextDocument("file:///t.py", text, position_codec=_codec(encoding))
+    convert = client_units(document)
+    for line in range(6):
+        for start in range(14):
+            for end in (start, start + 3, 40):
+                range_ = types.Range(start=types.Position(line=line, character=start), end=types.Position(line=line, character=end))
+                assert convert(range_) == document.position_codec.range_to_client_units(document.lines, range_), (line, start, end)
+
+
+def _codec(encoding: str):  # type: ignore[no-untyped-def]
+    from lsprotocol import types
+    from pygls.workspace import PositionCodec
+
+    return PositionCodec(types.PositionEncodingKind(encoding))
+
+
 def test_a_document_above_the_size_limit_gets_one_diagnostic_and_is_not_analysed(client, tmp_path):
     from mlops_lint.integrations.lint_jobs import MAX_DOCUMENT_BYTES
 
