@@ -25,7 +25,7 @@ from pygls.workspace import TextDocument
 from mlops_lint import __version__
 from mlops_lint.diagnostics import Applicability, Diagnostic, Location, Position, Severity, TextEdit
 from mlops_lint.integrations.jupyter_lsp import as_lintable
-from mlops_lint.integrations.lint_jobs import MAX_DOCUMENT_BYTES, Debouncer, Job, Outcome, size_above_limit
+from mlops_lint.integrations.lint_jobs import MAX_DOCUMENT_BYTES, Debouncer, Job, Outcome, Work, size_above_limit
 from mlops_lint.integrations.lint_jobs import start as start_lint
 
 log = logging.getLogger(__name__)
@@ -232,18 +232,23 @@ class Converted:
     place: EditPlace  # where the edits of its findings' fixes land
 
 
-@dataclass(frozen=True)
-class Fixed:
-    """The lint with fixes of one state of a document (``generation``: the lints asked for before it)."""
+# What is computed off the loop for a code action, kept per document and kind: its fixes, its fix-all.
+FIXES, FIX_ALL_EDITS = "fixes", "fix all"
+Stamp = tuple[int, tuple[object, ...]]  # the lints asked for a document so far, and its state
 
-    generation: int
-    state: tuple[object, ...]
-    converted: Converted
+
+@dataclass(frozen=True)
+class Kept:
+    """A code action's lint (or fix) of one state of a document, in the editor's terms."""
+
+    stamp: Stamp
+    value: object
 
 
 class MlopsLintServer(LanguageServer):
     """Lints each open document after every change, off the event loop (lint_jobs.py), and keeps the
-    last findings per document so code actions can find the fix behind a diagnostic."""
+    last findings per document; a code action about one lints the document again with its fixes
+    (or fixes it, for "fix all"), off the event loop too, once per state of the document."""
 
     def __init__(self, max_document_bytes: int = MAX_DOCUMENT_BYTES) -> None:
         super().__init__(
@@ -264,11 +269,11 @@ class MlopsLintServer(LanguageServer):
         self.snapshots: dict[str, Snapshot] = {}
         self._warm = False
         self._last_error: str | None = None
-        # Per document key: how many lints were asked for (a change of it, or of a module it imports),
-        # the lint with fixes of its latest state, and the one running.
+        # Per document key: how many lints were asked for (a change of it, or of a module it imports);
+        # per (key, kind): what a code action needs of its latest state, and the job computing it.
         self.generations: dict[str, int] = {}
-        self.fixed: dict[str, Fixed] = {}
-        self.fixing: dict[str, tuple[int, tuple[object, ...], Job]] = {}
+        self.kept: dict[tuple[str, str], Kept] = {}
+        self.running: dict[tuple[str, str], tuple[Stamp, Job]] = {}
 
     def _report_config_error(self, message: str) -> None:
         if message != self._last_error:  # once per distinct error, not on every keystroke
@@ -308,10 +313,14 @@ class MlopsLintServer(LanguageServer):
         self.lints.request(key)
 
     def _forget_fixes(self, key: str) -> None:
-        self.fixed.pop(key, None)
-        running = self.fixing.pop(key, None)
+        for kind in (FIXES, FIX_ALL_EDITS):
+            self._drop((key, kind))
+
+    def _drop(self, slot: tuple[str, str]) -> None:
+        self.kept.pop(slot, None)
+        running = self.running.pop(slot, None)
         if running is not None:
-            running[2].cancel()
+            running[1].cancel()
 
     def _dependents(self, path: str) -> list[str]:
         """The other open documents (text files and notebooks) that may import the module at ``path``."""
@@ -487,39 +496,59 @@ class MlopsLintServer(LanguageServer):
         return declared is not None and (not safe_only or Applicability(declared.safety) is Applicability.SAFE)
 
     async def _with_fixes(self, key: str) -> Converted | None:
-        """The findings of what the editor holds now, with their fixes: linted off the event loop
-        once per state of the document, then kept until the next lint of it is asked for."""
-        state = self._snapshot_state(key)
-        if state is None:
+        """The findings of what the editor holds now, with their fixes."""
+        def work(snapshot: Snapshot) -> Work:
+            return partial(lint_text, snapshot.path, snapshot.text, self._open_modules(key))
+
+        def convert(snapshot: Snapshot, outcome: Outcome) -> Converted:
+            return self._convert(key, snapshot, snapshot.to_document(outcome.diagnostics))
+
+        converted = await self._this_state(key, FIXES, work, convert)
+        return converted if isinstance(converted, Converted) else None
+
+    async def _this_state(self, key: str, kind: str, work: Callable[[Snapshot], Work],
+                          convert: Callable[[Snapshot, Outcome], object]) -> object:
+        """``convert`` of the outcome of ``work`` on what the editor holds now (None if it changes
+        meanwhile): computed off the event loop once per state of the document, then kept until
+        the next lint of it is asked for."""
+        stamp = self._stamp(key)
+        if stamp is None:
             return None
-        generation = self.generations.get(key, 0)
-        fixed = self.fixed.get(key)
-        if fixed is not None and (fixed.generation, fixed.state) == (generation, state):
-            return fixed.converted
-        running = self.fixing.get(key)
-        if running is None or running[:2] != (generation, state):
+        slot = (key, kind)
+        kept = self.kept.get(slot)
+        if kept is not None and kept.stamp == stamp:
+            return kept.value
+        running = self.running.get(slot)
+        if running is None or running[0] != stamp:
             snapshot = self._snapshot(key)
             if snapshot is None or size_above_limit("".join(d.source for d in snapshot.documents), self.max_document_bytes):
                 return None
-            self._forget_fixes(key)
+            self._drop(slot)
             self.warm_up()
-            job = start_lint(partial(lint_text, snapshot.path, snapshot.text, self._open_modules(key)))
-            running = self.fixing[key] = (generation, state, job)
-            job.future.add_done_callback(partial(self._fixes_done, key, snapshot, running))
-        await asyncio.shield(running[2].future)
-        fixed = self.fixed.get(key)
-        return fixed.converted if fixed is not None and (fixed.generation, fixed.state) == (generation, state) else None
+            running = self.running[slot] = (stamp, start_lint(work(snapshot)))
+            running[1].future.add_done_callback(partial(self._done, slot, snapshot, running, convert))
+        await asyncio.shield(running[1].future)
+        kept = self.kept.get(slot)
+        return kept.value if kept is not None and kept.stamp == stamp else None
 
-    def _fixes_done(self, key: str, snapshot: Snapshot, running: tuple[int, tuple[object, ...], Job],
-                    future: asyncio.Future[Outcome | None]) -> None:
-        if self.fixing.get(key) is not running:
+    def _stamp(self, key: str) -> Stamp | None:
+        state = self._snapshot_state(key)
+        return None if state is None else (self.generations.get(key, 0), state)
+
+    def _done(self, slot: tuple[str, str], snapshot: Snapshot, running: tuple[Stamp, Job],
+              convert: Callable[[Snapshot, Outcome], object], future: asyncio.Future[Outcome | None]) -> None:
+        if self.running.get(slot) is not running:
             return  # superseded: a newer lint of the document was asked for
-        del self.fixing[key]
+        del self.running[slot]
         outcome = future.result()
-        current = (self.generations.get(key, 0), self._snapshot_state(key)) == running[:2]
-        if outcome is None or outcome.run_error is not None or outcome.failure is not None or not current:
+        if outcome is None or self._stamp(slot[0]) != running[0]:
             return
-        self.fixed[key] = Fixed(running[0], running[1], self._convert(key, snapshot, snapshot.to_document(outcome.diagnostics)))
+        if outcome.run_error is not None:
+            self._report_config_error(outcome.run_error)
+        elif outcome.failure is not None:
+            log.error("%s of %s failed: %s", slot[1], snapshot.path, outcome.failure)
+        else:
+            self.kept[slot] = Kept(running[0], convert(snapshot, outcome))
 
     async def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
         """A quick fix per fixable finding asked about, and "fix all" for a Python document."""
@@ -550,28 +579,24 @@ class MlopsLintServer(LanguageServer):
         are documents of their own, and a virtual document stands for a notebook)."""
         if uri not in self.published or self.workspace.get_notebook_document(cell_uri=uri) is not None:
             return None
-        document = self.workspace.get_text_document(uri)
         path = to_fs_path(uri) or uri
-        if as_lintable(path, document.source).cell_starts or path.endswith(".ipynb"):
+        if as_lintable(path, self.workspace.get_text_document(uri).source).cell_starts or path.endswith(".ipynb"):
             return None
-        # It runs --fix on the event loop: only when the findings have a safe fix to make.
-        converted = await self._with_fixes(uri)
-        if converted is None or not any(ours.fix is not None and ours.fix.applicability is Applicability.SAFE
-                                        for ours, _ in converted.pairs.get(uri, [])):
-            return None
-        from mlops_lint.run import RunError
 
-        try:
-            edits = fix_all_edits(path, document.source)
-        except RunError as error:
-            self._report_config_error(str(error))
-            return None
-        if not edits:
-            return None
-        target = Target(uri, client_units(document))
-        changes = [types.TextEdit(range=target.to_client(_lsp_range(e.start, e.end)), new_text=e.new_text) for e in edits]
-        return types.CodeAction(title="mlops-lint: fix all safely fixable findings", kind=FIX_ALL,
-                                edit=types.WorkspaceEdit(changes={uri: changes}))
+        def work(snapshot: Snapshot) -> Work:
+            return partial(fix_all_edits, path, snapshot.text)
+
+        def convert(snapshot: Snapshot, outcome: Outcome) -> types.CodeAction | None:
+            if not outcome.edits:
+                return None  # no finding with a safe fix
+            target = Target(uri, client_units(snapshot.documents[0]))
+            changes = [types.TextEdit(range=target.to_client(_lsp_range(e.start, e.end)), new_text=e.new_text)
+                       for e in outcome.edits]
+            return types.CodeAction(title="mlops-lint: fix all safely fixable findings", kind=FIX_ALL,
+                                    edit=types.WorkspaceEdit(changes={uri: changes}))
+
+        action = await self._this_state(uri, FIX_ALL_EDITS, work, convert)
+        return action if isinstance(action, types.CodeAction) else None
 
 
 def _key(diagnostic: types.Diagnostic) -> tuple[object, int, int]:
@@ -638,8 +663,8 @@ def build_server() -> MlopsLintServer:
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: MlopsLintServer, params: Any) -> None:
         ls.lints.forget_all()
-        for key in list(ls.fixing):
-            ls._forget_fixes(key)
+        for slot in list(ls.running):
+            ls._drop(slot)
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,

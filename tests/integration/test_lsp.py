@@ -471,6 +471,8 @@ def test_the_fixes_offered_are_those_of_the_text_the_editor_holds_after_each_edi
     [quick] = client.code_actions(uri, before, only=["quickfix"])
     [edit] = quick["edit"]["changes"][uri]
     assert (before["range"]["start"]["line"], edit["range"]["start"]["line"]) == (4, 3)
+    [fix_all] = client.code_actions(uri, before, only=["source.fixAll"], about=[])
+    assert fix_all["edit"]["changes"][uri][0]["range"]["start"]["line"] == 3
 
     # Two lines above: the finding and the line its fix edits move down by two.
     moved = "import os\nimport sys\n" + text
@@ -482,13 +484,42 @@ def test_the_fixes_offered_are_those_of_the_text_the_editor_holds_after_each_edi
     assert after["range"]["start"]["line"] == 6
     assert client.code_actions(uri, before, only=["quickfix"]) == []  # no finding starts there any more
     [quick] = client.code_actions(uri, after, only=["quickfix"])
-    assert _apply(moved, quick["edit"]["changes"][uri]) == moved.replace("shuffle=True)", "shuffle=True, random_state=0)")
+    seeded_by_the_fix = moved.replace("shuffle=True)", "shuffle=True, random_state=0)")
+    assert _apply(moved, quick["edit"]["changes"][uri]) == seeded_by_the_fix
+    [fix_all] = client.code_actions(uri, after, only=["source.fixAll"], about=[])
+    assert _apply(moved, fix_all["edit"]["changes"][uri]) == seeded_by_the_fix
 
     # Seeded by hand: the finding and its fix are gone.
     seeded = moved.replace("shuffle=True)", "shuffle=True, random_state=1)")
     client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": seeded}]})
     assert client.diagnostics(uri)["params"]["diagnostics"] == []
     assert client.code_actions(uri, after) == []
+    assert client.code_actions(uri, after, only=["source.fixAll"], about=[]) == []
+
+
+def test_requests_are_answered_while_fix_all_runs(client, tmp_path):
+    # "Fix all" runs --fix on the whole document: off the event loop, like a lint.
+    uri, other = (tmp_path / "long.py").as_uri(), (tmp_path / "other.py").as_uri()
+    body = ("from sklearn.model_selection import GridSearchCV, KFold\nfrom sklearn.svm import SVC\n"
+            "folds = KFold(n_splits=5, shuffle=True)\nsearch = GridSearchCV(SVC(), {'C': [1, 10]}, cv=folds)\n"
+            + "".join(f"scaler_{n} = StandardScaler().fit(X_train)\nprint(scaler_{n}.mean_)\n" for n in range(3000)))
+    for name, text in ((other, LEAKY), (uri, body)):
+        client.notify("textDocument/didOpen", {"textDocument": {"uri": name, "languageId": "python", "version": 1, "text": text}})
+        client.diagnostics(name)
+    client.send({"id": 1000, "method": "textDocument/codeAction", "params": {
+        "textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+        "context": {"diagnostics": [], "only": ["source.fixAll"]},
+    }})
+    answer = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": other}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+        "context": {"diagnostics": []},
+    })
+    assert answer["result"] == []
+    # The answer came first: fix-all of the long module had not answered yet.
+    assert all(m.get("id") != 1000 for m in [*client.unclaimed, *client.incoming.queue])
+    [fix_all] = client.wait(lambda m: m.get("id") == 1000)["result"]
+    [edit] = fix_all["edit"]["changes"][uri]
+    assert edit["range"]["start"]["line"] == 2 and "random_state=0" in edit["newText"]
 
 
 def test_the_findings_linted_without_fixes_are_those_of_check(tmp_path, monkeypatch):
