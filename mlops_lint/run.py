@@ -102,6 +102,9 @@ class RunRequest:
     # Texts that stand for files on disk when the project's other modules are read: an editor's
     # open buffers, as (path, bytes). The files linted are the paths (and stdin) all the same.
     overlay: tuple[tuple[str, bytes], ...] = ()
+    # False: the findings come without their fixes (the language server's lint on every keystroke);
+    # such a run neither reads nor fills the cache, whose findings carry their fixes.
+    propose_fixes: bool = True
 
 
 @dataclass(frozen=True)
@@ -219,6 +222,8 @@ def _counted(paths: Iterable[str], tally: _Tally) -> Iterator[str]:
 def run_request(request: RunRequest) -> RunResult:
     """Lint (and with ``request.fix``, first fix) the files of ``request``."""
     recorder = None
+    if not request.propose_fixes:
+        request = replace(request, use_cache=False)
     if request.use_cache:
         from mlops_lint.cache.answers import RunRecorder
 
@@ -261,7 +266,7 @@ def run_request(request: RunRequest) -> RunResult:
     observer.configuration(settings.source)
     max_size = request.max_file_size or settings.max_file_size
     options = LintOptions(selected=selected, rule_options=settings.rule_options,
-                          project=_project_options(request, max_size))
+                          project=_project_options(request, max_size), propose_fixes=request.propose_fixes)
     exclude = (*(request.exclude if request.exclude is not None else settings.exclude),
                *settings.extend_exclude, *request.extend_exclude)
     tally.stage("configuration")

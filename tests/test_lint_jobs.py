@@ -37,6 +37,18 @@ def test_a_job_returns_the_lints_diagnostics():
 
 
 @pytest.mark.integration
+def test_a_job_that_fixes_returns_its_edits():
+    from mlops_lint.diagnostics import Position, TextEdit
+
+    edits = (TextEdit(Position(2, 0), Position(3, 0), "folds = KFold(random_state=0)  # é𝒳\n"), TextEdit(Position(9, 4), Position(9, 4), ""))
+
+    async def scenario():
+        return await start(lambda: edits).future
+
+    assert asyncio.run(scenario()) == Outcome(edits=edits)
+
+
+@pytest.mark.integration
 def test_a_job_reports_a_configuration_error_and_a_failure():
     from mlops_lint.run import RunError
 

@@ -38,6 +38,9 @@ class LintOptions:
     # The run's projects: a file's imports of its project's other modules are read and followed
     # (mlops_lint/project/). None: each file alone.
     project: ProjectOptions | None = None
+    # False: findings come without their fixes (a fix is proposed per finding, a sixth of a lint);
+    # the language server asks for them only when the editor asks for code actions.
+    propose_fixes: bool = True
 
 
 def engine_diagnostic(catalog: Catalog, code: str, path: str, message: str, line: int = 1, column: int = 0) -> Diagnostic:
@@ -85,7 +88,8 @@ def _place(module: AnalyzedModule, node: ast.AST) -> Location:
     return _location(other.path, other.lines, node)
 
 
-def _diagnostic(spec: RuleSpec, module: AnalyzedModule, finding: Finding, options: dict[str, Any]) -> Diagnostic:
+def _diagnostic(spec: RuleSpec, module: AnalyzedModule, finding: Finding, options: dict[str, Any],
+                propose_fixes: bool = True) -> Diagnostic:
     from mlops_lint.engine.elsewhere import other_file_line
     from mlops_lint.engine.message import render_fields
 
@@ -103,7 +107,7 @@ def _diagnostic(spec: RuleSpec, module: AnalyzedModule, finding: Finding, option
     # The catalog's `fix` declares that the rule has a fixer (mlops_lint/fixes/, a registry test
     # pairs them); the finding is fixable only when the fixer hands over its edits, here and now.
     # A fixer edits this file: a finding with a place in another file is not offered one.
-    if spec.fix is not None and all(r.location.path == module.path for r in related):
+    if propose_fixes and spec.fix is not None and all(r.location.path == module.path for r in related):
         from mlops_lint.fixes.propose import propose
 
         fix = propose(spec, module, finding, options, fields)
@@ -168,7 +172,7 @@ def _run_rules(module: AnalyzedModule, options: LintOptions) -> list[Diagnostic]
                 engine_diagnostic(catalog, "MLO003", module.path, f"internal error in {code} ({type(error).__name__}: {error})")
             )
             continue
-        diagnostics.extend(_diagnostic(spec, module, finding, rule_options) for finding in findings)
+        diagnostics.extend(_diagnostic(spec, module, finding, rule_options, options.propose_fixes) for finding in findings)
     return diagnostics
 
 

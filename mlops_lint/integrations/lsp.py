@@ -2,10 +2,14 @@
 
 Documents are linted after each change, off the event loop, and only the lint of what the editor
 holds now is ever published (lint_jobs.py); a document above the size limit is not analysed.
+The lint on a change proposes no fixes (a sixth of its cost): when the editor asks for code
+actions about a finding whose rule has a fixer, the document is linted once more with its fixes,
+off the event loop too, and that lint is kept for the document's version.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -21,7 +25,7 @@ from pygls.workspace import TextDocument
 from mlops_lint import __version__
 from mlops_lint.diagnostics import Applicability, Diagnostic, Location, Position, Severity, TextEdit
 from mlops_lint.integrations.jupyter_lsp import as_lintable
-from mlops_lint.integrations.lint_jobs import MAX_DOCUMENT_BYTES, Debouncer, Job, Outcome, size_above_limit
+from mlops_lint.integrations.lint_jobs import MAX_DOCUMENT_BYTES, Debouncer, Job, Outcome, Work, size_above_limit
 from mlops_lint.integrations.lint_jobs import start as start_lint
 
 log = logging.getLogger(__name__)
@@ -68,17 +72,19 @@ def too_large(path: str, size: int, limit: int) -> Diagnostic:
     return engine_diagnostic(load_catalog(), "MLO002", path, detail(size, limit))
 
 
-def lint_text(path: str, text: str, overlay: tuple[tuple[str, bytes], ...] = ()) -> list[Diagnostic]:
+def lint_text(path: str, text: str, overlay: tuple[tuple[str, bytes], ...] = (), fixes: bool = True) -> list[Diagnostic]:
     """Lint an unsaved buffer exactly as `mlops-lint check - --stdin-filename PATH` would (config included).
 
     ``overlay``: the editor's other open buffers, (path, bytes), read instead of the disk when the
-    buffer imports a module of its project (mlops_lint/project/).
+    buffer imports a module of its project (mlops_lint/project/). ``fixes``: False leaves every
+    finding without its fix (the findings themselves are the same).
     """
     from mlops_lint.run import RunRequest, run
 
     # A lone surrogate (JSON allows "\ud800") becomes bytes the decoder reports as MLO002, not a crash.
     data = text.encode("utf-8", "surrogatepass")
-    return run(RunRequest(paths=("-",), stdin_filename=_as_given_on_the_command_line(path), stdin=data, overlay=overlay))
+    return run(RunRequest(paths=("-",), stdin_filename=_as_given_on_the_command_line(path), stdin=data, overlay=overlay,
+                          propose_fixes=fixes))
 
 
 def _as_given_on_the_command_line(path: str) -> str:
@@ -94,7 +100,17 @@ def _as_given_on_the_command_line(path: str) -> str:
 def client_units(document: TextDocument) -> Callable[[types.Range], types.Range]:
     """The document's conversion of ranges to the client's units, its lines split once: pygls's own
     ``range_to_client_units`` splits the whole text for every range (300 ms for 557 findings)."""
-    return partial(document.position_codec.range_to_client_units, document.lines)
+    lines = document.lines
+    to_client = document.position_codec.position_to_client_units
+
+    def position(at: types.Position) -> types.Position:
+        # On an ASCII line a code point is one unit in every encoding: pygls's answer (the column,
+        # at most the line's length) without its count of the units (10 µs a range, 20 ms a lint).
+        if at.line < len(lines) and (line := lines[at.line]).isascii():
+            return at if at.character <= len(line) else types.Position(line=at.line, character=len(line))
+        return to_client(lines, at)
+
+    return lambda range_: types.Range(start=position(range_.start), end=position(range_.end))
 
 
 def _code_points(location: Location) -> types.Range:
@@ -130,10 +146,6 @@ def to_lsp(diagnostic: Diagnostic, target_of: Callable[[Location], Target]) -> t
 # Where a fix's edit lands: its edits are in the lines of what was linted (a notebook's cells
 # joined into one module); this gives the document (uri) and the edit in that document's lines.
 EditPlace = Callable[[TextEdit], "tuple[str, TextEdit] | None"]
-
-
-def _whole_document(uri: str) -> EditPlace:
-    return lambda edit: (uri, edit)
 
 
 def _lsp_range(start: Position, end: Position) -> types.Range:
@@ -208,9 +220,35 @@ def _state(version: Any, documents: tuple[TextDocument, ...]) -> tuple[object, .
     return (version, *((document.uri, document.version, id(document.source)) for document in documents))
 
 
+Pairs = list[tuple[Diagnostic, types.Diagnostic]]  # our diagnostic, and the LSP diagnostic made of it
+
+
+@dataclass(frozen=True)
+class Converted:
+    """One lint of a snapshot in the editor's terms: per document uri, its findings and their LSP form."""
+
+    pairs: dict[str, Pairs]
+    versions: dict[str, int | None]
+    place: EditPlace  # where the edits of its findings' fixes land
+
+
+# What is computed off the loop for a code action, kept per document and kind: its fixes, its fix-all.
+FIXES, FIX_ALL_EDITS = "fixes", "fix all"
+Stamp = tuple[int, tuple[object, ...]]  # the lints asked for a document so far, and its state
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A code action's lint (or fix) of one state of a document, in the editor's terms."""
+
+    stamp: Stamp
+    value: object
+
+
 class MlopsLintServer(LanguageServer):
     """Lints each open document after every change, off the event loop (lint_jobs.py), and keeps the
-    last findings per document so code actions can find the fix behind a diagnostic."""
+    last findings per document; a code action about one lints the document again with its fixes
+    (or fixes it, for "fix all"), off the event loop too, once per state of the document."""
 
     def __init__(self, max_document_bytes: int = MAX_DOCUMENT_BYTES) -> None:
         super().__init__(
@@ -224,15 +262,18 @@ class MlopsLintServer(LanguageServer):
                 save=True,
             ),
         )
-        # uri → (our diagnostic, the LSP diagnostic published for it), for .py documents only:
-        # fix edits are in module coordinates, which for a notebook span several cell documents.
-        self.published: dict[str, list[tuple[Diagnostic, types.Diagnostic]]] = {}
+        # uri → (our diagnostic, without its fix, and the LSP diagnostic published for it)
+        self.published: dict[str, Pairs] = {}
         self.max_document_bytes = max_document_bytes
         self.lints = Debouncer(self._begin, self._finish)
         self.snapshots: dict[str, Snapshot] = {}
         self._warm = False
-        self.places: dict[str, EditPlace] = {}  # uri → where the edits of its findings' fixes land
         self._last_error: str | None = None
+        # Per document key: how many lints were asked for (a change of it, or of a module it imports);
+        # per (key, kind): what a code action needs of its latest state, and the job computing it.
+        self.generations: dict[str, int] = {}
+        self.kept: dict[tuple[str, str], Kept] = {}
+        self.running: dict[tuple[str, str], tuple[Stamp, Job]] = {}
 
     def _report_config_error(self, message: str) -> None:
         if message != self._last_error:  # once per distinct error, not on every keystroke
@@ -259,11 +300,27 @@ class MlopsLintServer(LanguageServer):
 
     def schedule(self, uri: str) -> None:
         notebook = self.workspace.get_notebook_document(cell_uri=uri)
-        self.lints.request(notebook.uri if notebook is not None else uri)
+        self.request_lint(notebook.uri if notebook is not None else uri)
         path = to_fs_path(uri) if notebook is None else None
         if path and path.endswith(".py"):
             for key in self._dependents(path):  # their findings may follow data into this module
-                self.lints.request(key)
+                self.request_lint(key)
+
+    def request_lint(self, key: str) -> None:
+        """Lint the document ``key`` soon; its fixes of an earlier lint are dropped (they may have changed)."""
+        self.generations[key] = self.generations.get(key, 0) + 1
+        self._forget_fixes(key)
+        self.lints.request(key)
+
+    def _forget_fixes(self, key: str) -> None:
+        for kind in (FIXES, FIX_ALL_EDITS):
+            self._drop((key, kind))
+
+    def _drop(self, slot: tuple[str, str]) -> None:
+        self.kept.pop(slot, None)
+        running = self.running.pop(slot, None)
+        if running is not None:
+            running[1].cancel()
 
     def _dependents(self, path: str) -> list[str]:
         """The other open documents (text files and notebooks) that may import the module at ``path``."""
@@ -301,6 +358,8 @@ class MlopsLintServer(LanguageServer):
 
     def close(self, key: str) -> None:
         self.lints.forget(key)
+        self._forget_fixes(key)
+        self.generations.pop(key, None)
         self.snapshots.pop(key, None)
 
     def _snapshot(self, key: str) -> Snapshot | None:
@@ -352,7 +411,7 @@ class MlopsLintServer(LanguageServer):
             return None
         self.warm_up()
         self.snapshots[key] = snapshot
-        return start_lint(partial(lint_text, snapshot.path, snapshot.text, self._open_modules(key)))
+        return start_lint(partial(lint_text, snapshot.path, snapshot.text, self._open_modules(key), fixes=False))
 
     def _open_modules(self, key: str) -> tuple[tuple[str, bytes], ...]:
         """The other open Python files' texts as the editor holds them (what a lint reads instead of the disk)."""
@@ -383,6 +442,13 @@ class MlopsLintServer(LanguageServer):
         self._publish(key, snapshot, snapshot.to_document(outcome.diagnostics))
 
     def _publish(self, key: str, snapshot: Snapshot, found: list[Diagnostic]) -> None:
+        converted = self._convert(key, snapshot, found)
+        for uri, pairs in converted.pairs.items():
+            self.published[uri] = pairs
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                uri=uri, diagnostics=[lsp for _, lsp in pairs], version=converted.versions[uri]))
+
+    def _convert(self, key: str, snapshot: Snapshot, found: list[Diagnostic]) -> Converted:
         documents = snapshot.documents
         if self.workspace.get_notebook_document(notebook_uri=key) is None:
             [document] = documents
@@ -392,13 +458,8 @@ class MlopsLintServer(LanguageServer):
             def target_here(location: Location) -> Target:
                 return target if os.path.abspath(location.path) == here else self._target_elsewhere(location)
 
-            pairs = [(d, to_lsp(d, target_here)) for d in found]
-            self.published[key] = pairs
-            self.places[key] = lambda edit: (key, snapshot.edit_to_document(edit))
-            self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=key, diagnostics=[lsp for _, lsp in pairs], version=document.version)
-            )
-            return
+            return Converted({key: [(d, to_lsp(d, target_here)) for d in found]}, {key: document.version},
+                             lambda edit: (key, snapshot.edit_to_document(edit)))
 
         targets = [Target(document.uri, client_units(document)) for document in documents]
 
@@ -410,67 +471,137 @@ class MlopsLintServer(LanguageServer):
             return targets[min((location.cell or 1), len(documents)) - 1]
 
         # The engine read the notebook as nbformat JSON; its cell numbers count the cells we passed (code only).
-        per_cell: dict[str, list[tuple[Diagnostic, types.Diagnostic]]] = {d.uri: [] for d in documents}
+        per_cell: dict[str, Pairs] = {d.uri: [] for d in documents}
         for diagnostic in found:
             per_cell[target_of(diagnostic.location).uri].append((diagnostic, to_lsp(diagnostic, target_of)))
-        versions = {d.uri: d.version for d in documents}
-        place = _cell_place([d.uri for d in documents], [d.source for d in documents])
-        for uri, pairs in per_cell.items():
-            self.published[uri], self.places[uri] = pairs, place
-            self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=uri, diagnostics=[lsp for _, lsp in pairs], version=versions[uri])
-            )
+        return Converted(per_cell, {d.uri: d.version for d in documents},
+                         _cell_place([d.uri for d in documents], [d.source for d in documents]))
 
     def _target(self, uri: str) -> Target | None:
         if uri not in self.workspace.text_documents:
             return None
         return Target(uri, client_units(self.workspace.get_text_document(uri)))
 
-    def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
+    def _key_of(self, uri: str) -> str:
+        """The document a lint reads ``uri`` in: its notebook for a cell, else itself."""
+        notebook = self.workspace.get_notebook_document(cell_uri=uri)
+        return notebook.uri if notebook is not None else uri
+
+    def _fixable(self, diagnostic: Diagnostic, safe_only: bool = False) -> bool:
+        """Whether the finding's rule has a fixer (``safe_only``: a safe one), as the catalog declares."""
+        from mlops_lint.catalog import load_catalog
+
+        spec = load_catalog().rules.get(diagnostic.code)
+        declared = spec.fix if spec is not None else None
+        return declared is not None and (not safe_only or Applicability(declared.safety) is Applicability.SAFE)
+
+    async def _with_fixes(self, key: str) -> Converted | None:
+        """The findings of what the editor holds now, with their fixes."""
+        def work(snapshot: Snapshot) -> Work:
+            return partial(lint_text, snapshot.path, snapshot.text, self._open_modules(key))
+
+        def convert(snapshot: Snapshot, outcome: Outcome) -> Converted:
+            return self._convert(key, snapshot, snapshot.to_document(outcome.diagnostics))
+
+        converted = await self._this_state(key, FIXES, work, convert)
+        return converted if isinstance(converted, Converted) else None
+
+    async def _this_state(self, key: str, kind: str, work: Callable[[Snapshot], Work],
+                          convert: Callable[[Snapshot, Outcome], object]) -> object:
+        """``convert`` of the outcome of ``work`` on what the editor holds now (None if it changes
+        meanwhile): computed off the event loop once per state of the document, then kept until
+        the next lint of it is asked for."""
+        stamp = self._stamp(key)
+        if stamp is None:
+            return None
+        slot = (key, kind)
+        kept = self.kept.get(slot)
+        if kept is not None and kept.stamp == stamp:
+            return kept.value
+        running = self.running.get(slot)
+        if running is None or running[0] != stamp:
+            snapshot = self._snapshot(key)
+            if snapshot is None or size_above_limit("".join(d.source for d in snapshot.documents), self.max_document_bytes):
+                return None
+            self._drop(slot)
+            self.warm_up()
+            running = self.running[slot] = (stamp, start_lint(work(snapshot)))
+            running[1].future.add_done_callback(partial(self._done, slot, snapshot, running, convert))
+        await asyncio.shield(running[1].future)
+        kept = self.kept.get(slot)
+        return kept.value if kept is not None and kept.stamp == stamp else None
+
+    def _stamp(self, key: str) -> Stamp | None:
+        state = self._snapshot_state(key)
+        return None if state is None else (self.generations.get(key, 0), state)
+
+    def _done(self, slot: tuple[str, str], snapshot: Snapshot, running: tuple[Stamp, Job],
+              convert: Callable[[Snapshot, Outcome], object], future: asyncio.Future[Outcome | None]) -> None:
+        if self.running.get(slot) is not running:
+            return  # superseded: a newer lint of the document was asked for
+        del self.running[slot]
+        outcome = future.result()
+        if outcome is None or self._stamp(slot[0]) != running[0]:
+            return
+        if outcome.run_error is not None:
+            self._report_config_error(outcome.run_error)
+        elif outcome.failure is not None:
+            log.error("%s of %s failed: %s", slot[1], snapshot.path, outcome.failure)
+        else:
+            self.kept[slot] = Kept(running[0], convert(snapshot, outcome))
+
+    async def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
         """A quick fix per fixable finding asked about, and "fix all" for a Python document."""
         uri = params.text_document.uri
         only = params.context.only
         actions: list[types.CodeAction] = []
+        published = self.published.get(uri, [])
         if not only or any(kind == types.CodeActionKind.QuickFix or types.CodeActionKind.QuickFix.startswith(kind) for kind in only):
             wanted = {(d.code, d.range.start.line, d.range.start.character) for d in params.context.diagnostics
                       if d.source == SOURCE}
-            place = self.places.get(uri, _whole_document(uri))
-            for ours, published in self.published.get(uri, []):
-                if (published.code, published.range.start.line, published.range.start.character) in wanted:
-                    action = quick_fix(ours, published, place, self._target)
-                    if action is not None:
-                        actions.append(action)
-        if not only or any(FIX_ALL.startswith(kind) for kind in only):
-            fix_all = self._fix_all(uri)
+            # Linted again with fixes only when a finding asked about has a rule with a fixer.
+            if any(_key(lsp) in wanted and self._fixable(ours) for ours, lsp in published):
+                converted = await self._with_fixes(self._key_of(uri))
+                if converted is not None:
+                    for ours, lsp in converted.pairs.get(uri, []):
+                        if _key(lsp) in wanted:
+                            action = quick_fix(ours, lsp, converted.place, self._target)
+                            if action is not None:
+                                actions.append(action)
+        if (not only or any(FIX_ALL.startswith(kind) for kind in only)) and any(self._fixable(ours, True) for ours, _ in published):
+            fix_all = await self._fix_all(uri)
             if fix_all is not None:
                 actions.append(fix_all)
         return actions
 
-    def _fix_all(self, uri: str) -> types.CodeAction | None:
+    async def _fix_all(self, uri: str) -> types.CodeAction | None:
         """Every safe fix of the document, as one edit: only for a Python file (a notebook's cells
         are documents of their own, and a virtual document stands for a notebook)."""
         if uri not in self.published or self.workspace.get_notebook_document(cell_uri=uri) is not None:
             return None
-        # It runs --fix on the event loop: only when the published findings have a safe fix to make.
-        if not any(ours.fix is not None and ours.fix.applicability is Applicability.SAFE for ours, _ in self.published[uri]):
-            return None
-        document = self.workspace.get_text_document(uri)
         path = to_fs_path(uri) or uri
-        if as_lintable(path, document.source).cell_starts or path.endswith(".ipynb"):
+        if as_lintable(path, self.workspace.get_text_document(uri).source).cell_starts or path.endswith(".ipynb"):
             return None
-        from mlops_lint.run import RunError
 
-        try:
-            edits = fix_all_edits(path, document.source)
-        except RunError as error:
-            self._report_config_error(str(error))
-            return None
-        if not edits:
-            return None
-        target = Target(uri, client_units(document))
-        changes = [types.TextEdit(range=target.to_client(_lsp_range(e.start, e.end)), new_text=e.new_text) for e in edits]
-        return types.CodeAction(title="mlops-lint: fix all safely fixable findings", kind=FIX_ALL,
-                                edit=types.WorkspaceEdit(changes={uri: changes}))
+        def work(snapshot: Snapshot) -> Work:
+            return partial(fix_all_edits, path, snapshot.text)
+
+        def convert(snapshot: Snapshot, outcome: Outcome) -> types.CodeAction | None:
+            if not outcome.edits:
+                return None  # no finding with a safe fix
+            target = Target(uri, client_units(snapshot.documents[0]))
+            changes = [types.TextEdit(range=target.to_client(_lsp_range(e.start, e.end)), new_text=e.new_text)
+                       for e in outcome.edits]
+            return types.CodeAction(title="mlops-lint: fix all safely fixable findings", kind=FIX_ALL,
+                                    edit=types.WorkspaceEdit(changes={uri: changes}))
+
+        action = await self._this_state(uri, FIX_ALL_EDITS, work, convert)
+        return action if isinstance(action, types.CodeAction) else None
+
+
+def _key(diagnostic: types.Diagnostic) -> tuple[object, int, int]:
+    """What identifies a published diagnostic in a code action request: its code and where it starts."""
+    return diagnostic.code, diagnostic.range.start.line, diagnostic.range.start.character
 
 
 def _cell_place(uris: list[str], sources: list[str]) -> EditPlace:
@@ -505,7 +636,7 @@ def build_server() -> MlopsLintServer:
         ls.schedule(params.text_document.uri)
 
     def lint_notebook(ls: MlopsLintServer, params: Any) -> None:
-        ls.lints.request(params.notebook_document.uri)
+        ls.request_lint(params.notebook_document.uri)
 
     # Opening, editing and saving all mean the same: lint what the editor now holds.
     for event in (types.TEXT_DOCUMENT_DID_OPEN, types.TEXT_DOCUMENT_DID_CHANGE, types.TEXT_DOCUMENT_DID_SAVE):
@@ -532,13 +663,15 @@ def build_server() -> MlopsLintServer:
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: MlopsLintServer, params: Any) -> None:
         ls.lints.forget_all()
+        for slot in list(ls.running):
+            ls._drop(slot)
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]),
     )
-    def code_action(ls: MlopsLintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-        return ls.code_actions(params)
+    async def code_action(ls: MlopsLintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+        return await ls.code_actions(params)
 
     return server
 

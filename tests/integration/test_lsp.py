@@ -299,6 +299,32 @@ def test_a_fix_becomes_a_quick_fix_with_utf16_ranges():
     assert (text_edit.range.start.character, text_edit.range.end.character, text_edit.new_text) == (7, 8, "b")
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32"])
+def test_ranges_convert_to_the_client_units_as_pygls_converts_them(encoding):
+    # client_units skips pygls's count of units on ASCII lines: it must answer as pygls does everywhere,
+    # past a line's end and past the last line included.
+    from lsprotocol import types
+    from pygls.workspace import TextDocument
+
+    from mlops_lint.integrations.lsp import client_units
+
+    text = "x = 1\n𝒳 = f(a)  # é\n\nlast = 'ü'"
+    document = TextDocument("file:///t.py", text, position_codec=_codec(encoding))
+    convert = client_units(document)
+    for line in range(6):
+        for start in range(14):
+            for end in (start, start + 3, 40):
+                range_ = types.Range(start=types.Position(line=line, character=start), end=types.Position(line=line, character=end))
+                assert convert(range_) == document.position_codec.range_to_client_units(document.lines, range_), (line, start, end)
+
+
+def _codec(encoding: str):  # type: ignore[no-untyped-def]
+    from lsprotocol import types
+    from pygls.workspace import PositionCodec
+
+    return PositionCodec(types.PositionEncodingKind(encoding))
+
+
 def test_a_document_above_the_size_limit_gets_one_diagnostic_and_is_not_analysed(client, tmp_path):
     from mlops_lint.integrations.lint_jobs import MAX_DOCUMENT_BYTES
 
@@ -432,6 +458,84 @@ def test_fix_all_is_the_safe_fixes_of_check_fix(client, tmp_path):
     expected = (tmp_path / "tune.py").read_text()
     assert "KFold(n_splits=5, shuffle=True, random_state=0)" in expected
     assert _apply(text, fix_all["edit"]["changes"][uri]) == expected == _apply(text, quick["edit"]["changes"][uri])
+
+
+def test_the_fixes_offered_are_those_of_the_text_the_editor_holds_after_each_edit(client, tmp_path):
+    # Fixes are proposed when code actions are asked for, once per version: an edit must not leave
+    # the fixes of the text before it on offer.
+    text = ("from sklearn.model_selection import GridSearchCV, KFold\nfrom sklearn.svm import SVC\n\n"
+            "folds = KFold(n_splits=5, shuffle=True)\nsearch = GridSearchCV(SVC(), {'C': [1, 10]}, cv=folds)\n")
+    uri = (tmp_path / "tune.py").as_uri()
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
+    [before] = client.diagnostics(uri)["params"]["diagnostics"]
+    [quick] = client.code_actions(uri, before, only=["quickfix"])
+    [edit] = quick["edit"]["changes"][uri]
+    assert (before["range"]["start"]["line"], edit["range"]["start"]["line"]) == (4, 3)
+    [fix_all] = client.code_actions(uri, before, only=["source.fixAll"], about=[])
+    assert fix_all["edit"]["changes"][uri][0]["range"]["start"]["line"] == 3
+
+    # Two lines above: the finding and the line its fix edits move down by two.
+    moved = "import os\nimport sys\n" + text
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
+                                             "contentChanges": [{"range": {"start": {"line": 0, "character": 0},
+                                                                           "end": {"line": 0, "character": 0}},
+                                                                 "text": "import os\nimport sys\n"}]})
+    [after] = client.diagnostics(uri)["params"]["diagnostics"]
+    assert after["range"]["start"]["line"] == 6
+    assert client.code_actions(uri, before, only=["quickfix"]) == []  # no finding starts there any more
+    [quick] = client.code_actions(uri, after, only=["quickfix"])
+    seeded_by_the_fix = moved.replace("shuffle=True)", "shuffle=True, random_state=0)")
+    assert _apply(moved, quick["edit"]["changes"][uri]) == seeded_by_the_fix
+    [fix_all] = client.code_actions(uri, after, only=["source.fixAll"], about=[])
+    assert _apply(moved, fix_all["edit"]["changes"][uri]) == seeded_by_the_fix
+
+    # Seeded by hand: the finding and its fix are gone.
+    seeded = moved.replace("shuffle=True)", "shuffle=True, random_state=1)")
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": seeded}]})
+    assert client.diagnostics(uri)["params"]["diagnostics"] == []
+    assert client.code_actions(uri, after) == []
+    assert client.code_actions(uri, after, only=["source.fixAll"], about=[]) == []
+
+
+def test_requests_are_answered_while_fix_all_runs(client, tmp_path):
+    # "Fix all" runs --fix on the whole document: off the event loop, like a lint.
+    uri, other = (tmp_path / "long.py").as_uri(), (tmp_path / "other.py").as_uri()
+    body = ("from sklearn.model_selection import GridSearchCV, KFold\nfrom sklearn.svm import SVC\n"
+            "folds = KFold(n_splits=5, shuffle=True)\nsearch = GridSearchCV(SVC(), {'C': [1, 10]}, cv=folds)\n"
+            + "".join(f"scaler_{n} = StandardScaler().fit(X_train)\nprint(scaler_{n}.mean_)\n" for n in range(3000)))
+    for name, text in ((other, LEAKY), (uri, body)):
+        client.notify("textDocument/didOpen", {"textDocument": {"uri": name, "languageId": "python", "version": 1, "text": text}})
+        client.diagnostics(name)
+    client.send({"id": 1000, "method": "textDocument/codeAction", "params": {
+        "textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+        "context": {"diagnostics": [], "only": ["source.fixAll"]},
+    }})
+    answer = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": other}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+        "context": {"diagnostics": []},
+    })
+    assert answer["result"] == []
+    # The answer came first: fix-all of the long module had not answered yet.
+    assert all(m.get("id") != 1000 for m in [*client.unclaimed, *client.incoming.queue])
+    [fix_all] = client.wait(lambda m: m.get("id") == 1000)["result"]
+    [edit] = fix_all["edit"]["changes"][uri]
+    assert edit["range"]["start"]["line"] == 2 and "random_state=0" in edit["newText"]
+
+
+def test_the_findings_linted_without_fixes_are_those_of_check(tmp_path, monkeypatch):
+    # The server lints on every change without proposing fixes: the same findings, only fixless.
+    from dataclasses import replace
+
+    from mlops_lint.integrations.lsp import lint_text
+
+    (tmp_path / "pyproject.toml").write_text('[tool.mlops-lint]\nselect = ["ALL"]\n')
+    monkeypatch.chdir(tmp_path)
+    fixtures = [*_fixable_fixtures(), *_fixable_notebooks()]
+    for number, fixture in enumerate(fixtures):
+        text, path = fixture.read_text(encoding="utf-8"), str(tmp_path / f"f{number}_{fixture.name}")
+        with_fixes = lint_text(path, text)
+        assert any(d.fix is not None for d in with_fixes), fixture
+        assert lint_text(path, text, fixes=False) == [replace(d, fix=None) for d in with_fixes], fixture
 
 
 def test_a_notebook_cells_quick_fix_edits_the_cells_it_touches(client, tmp_path):
