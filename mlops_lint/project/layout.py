@@ -50,6 +50,10 @@ class Layout:
         self._roots: dict[str, str] = {}
         self._real: dict[str, str] = {}
         self._files: dict[str, bool] = {}
+        self._folders: dict[str, bool] = {}
+        # (dotted, roots, project) → the module file and every file probed for it: the files of a
+        # folder ask for the same names (``plt.plot``: 18 probes), each file again for each call.
+        self._found: dict[tuple[str, tuple[str, ...], str], tuple[Found | None, tuple[str, ...]]] = {}
 
     def project_root(self, path: str) -> str:
         """The project folder of the file ``path`` (absolute)."""
@@ -85,7 +89,20 @@ class Layout:
     def is_file(self, path: str) -> bool:
         known = self._files.get(path)
         if known is None:
-            known = self._files[path] = path in self._closed if self._closed is not None else os.path.isfile(path)
+            if self._closed is not None:
+                known = path in self._closed
+            else:
+                # A file is in a folder: ``matplotlib/pyplot/show.py`` is not looked for beside each
+                # script once ``matplotlib/`` is known to be absent there.
+                known = self._is_folder(os.path.dirname(path)) and os.path.isfile(path)
+            self._files[path] = known
+        return known
+
+    def _is_folder(self, path: str) -> bool:
+        known = self._folders.get(path)
+        if known is None:
+            parent = os.path.dirname(path)
+            known = self._folders[path] = (parent == path or self._is_folder(parent)) and os.path.isdir(path)
         return known
 
     def import_roots(self, path: str, added: Sequence[str] = ()) -> tuple[str, ...]:
@@ -110,6 +127,16 @@ class Layout:
         ``probed`` collects every file whose presence decided the answer (for the results cache:
         a module created later must change it).
         """
+        key = (dotted, tuple(roots), root)
+        known = self._found.get(key)
+        if known is None:
+            tried: list[str] = []
+            known = self._found[key] = (self._find(dotted, roots, root, tried), tuple(tried))
+        if probed is not None:
+            probed.extend(known[1])
+        return known[0]
+
+    def _find(self, dotted: str, roots: Sequence[str], root: str, probed: list[str]) -> Found | None:
         parts = dotted.split(".")
         if not parts[0] or parts[0] in self._never or not all(parts):
             return None
@@ -117,8 +144,7 @@ class Layout:
             for base in roots:
                 stem = os.path.join(base, *parts[:length])
                 for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
-                    if probed is not None:
-                        probed.append(candidate)
+                    probed.append(candidate)
                     if self.is_file(candidate) and self.in_project(candidate, root):
                         return Found(candidate, tuple(parts[length:]))
         return None
