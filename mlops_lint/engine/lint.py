@@ -154,7 +154,7 @@ def _run_rules(module: AnalyzedModule, options: LintOptions) -> list[Diagnostic]
         rule_options = {**spec.option_defaults(), **options.rule_options.get(code, {})}
         try:
             findings = list(cls().check(module, rule_options))
-            if module.project is not None:
+            if findings and module.project is not None:
                 from mlops_lint.engine.elsewhere import localise
 
                 its_own = _own_findings(catalog, code, options)
