@@ -23,6 +23,7 @@ from typing import Iterable, Sequence
 
 MARKERS = ("pyproject.toml", "setup.cfg", ".git")
 _SOURCE_FOLDER = "src"
+_INIT = os.sep + "__init__.py"
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,8 @@ class Layout:
         for length in range(len(parts), 0, -1):
             for base in roots:
                 stem = os.path.join(base, *parts[:length])
-                for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
+                # A name's parts are identifiers (an import's grammar): no separator, no drive.
+                for candidate in (stem + ".py", stem + _INIT):
                     probed.append(candidate)
                     if self.is_file(candidate) and self.in_project(candidate, root):
                         return Found(candidate, tuple(parts[length:]))

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 _KEPT = 128
 _MAX_ROUNDS = 3
 _SYS_PATH = frozenset({"sys.path.append", "sys.path.insert"})
+_SYS_PATH_METHODS = frozenset(name.rsplit(".", 1)[1] for name in _SYS_PATH)
 _PATH_WRAPPERS = frozenset({"os.path.abspath", "os.path.realpath", "os.path.normpath", "pathlib.Path", "str"})
 
 
@@ -69,8 +70,11 @@ def sys_path_additions(module: AnalyzedModule) -> tuple[str, ...]:
     front: list[str] = []
     back: list[str] = []
     for call in module.nodes_of(ast.Call):
+        func = call.func
+        if type(func) is not ast.Attribute or func.attr not in _SYS_PATH_METHODS:
+            continue  # most calls: not worth spelling out
         # Spelt as written: the import table is completed from these very roots.
-        name = dotted_name(call.func)
+        name = dotted_name(func)
         if name not in _SYS_PATH or not call.args:
             continue
         inserted = name == "sys.path.insert"
