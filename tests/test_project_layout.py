@@ -44,3 +44,12 @@ def test_a_package_of_the_catalog_is_never_a_project_module(tmp_path):
     probed: list[str] = []
     assert _layout(str(tmp_path)).find("sklearn.svm", (str(tmp_path),), str(tmp_path), probed) is None
     assert probed == []
+
+
+def test_a_closed_layout_finds_its_files_without_the_disk(tmp_path):
+    root = str(tmp_path)  # empty on disk: only the layout's file list has the module
+    module = os.path.join(root, "pkg", "prep.py")
+    layout = Layout([root], frozenset(), frozenset({module}))
+    probed: list[str] = []
+    assert layout.find("pkg.prep.clean", (root,), root, probed) == Found(module, ("clean",))
+    assert probed == [*_candidates(root, "pkg", "prep", "clean"), module]

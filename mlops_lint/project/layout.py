@@ -141,13 +141,30 @@ class Layout:
         parts = dotted.split(".")
         if not parts[0] or parts[0] in self._never or not all(parts):
             return None
+        # Per root: the folders base/a, base/a/b, ... of the name's prefixes, and how many of them
+        # (from the root down) exist: a candidate in a deeper folder is absent without a lookup
+        # (matplotlib/ is not beside most scripts). Every candidate is still listed in ``probed``.
+        stems: list[list[str]] = []
+        depths: list[int] = []
+        for base in roots:
+            # A name's parts are identifiers (an import's grammar): no separator, no drive.
+            folders = [os.path.join(base, parts[0])]
+            for part in parts[1:]:
+                folders.append(folders[-1] + os.sep + part)
+            depth = -1  # how many of base, base/a, base/a/b, ... are folders, minus one
+            if self._closed is not None:
+                depth = len(parts)  # a closed layout never asks the disk: its file list answers
+            while depth < len(parts) and self._is_folder(base if depth < 0 else folders[depth]):
+                depth += 1
+            stems.append(folders)
+            depths.append(depth)
         for length in range(len(parts), 0, -1):
-            for base in roots:
-                stem = os.path.join(base, *parts[:length])
-                # A name's parts are identifiers (an import's grammar): no separator, no drive.
-                for candidate in (stem + ".py", stem + _INIT):
+            for folders, depth in zip(stems, depths):
+                stem = folders[length - 1]
+                # stem.py lies in the folder of length - 1 parts; stem/__init__.py in that of length.
+                for candidate, folder in ((stem + ".py", length - 1), (stem + _INIT, length)):
                     probed.append(candidate)
-                    if self.is_file(candidate) and self.in_project(candidate, root):
+                    if folder <= depth and self.is_file(candidate) and self.in_project(candidate, root):
                         return Found(candidate, tuple(parts[length:]))
         return None
 
