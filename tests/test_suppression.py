@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from harness import notebook_json, run_check, without_summary
-from mlops_lint.engine.suppression import read_suppressions
+from mlops_lint.engine.suppression import read_suppressions, skips_file
 
 HEADER = """\
 from sklearn.model_selection import train_test_split
@@ -79,6 +79,18 @@ def test_skip_file(tmp_path):
     assert concise(tmp_path, "# mlops-lint: skip-file\n" + HEADER + SPLIT + "\n") == (0, [])
     assert concise(tmp_path, HEADER + SPLIT + "\n# MLOPS-LINT:  skip-file\n") == (0, [])
     assert concise(tmp_path, "x = '# mlops-lint: skip-file'\n" + HEADER + SPLIT + "\n")[0] == 1
+
+
+def test_skip_file_is_read_before_the_parse(tmp_path):
+    # The file is skipped before it is parsed: not even its syntax error is reported.
+    assert concise(tmp_path, "# mlops-lint: skip-file\nimport sklearn\nx = (\n") == (0, [])
+    assert concise(tmp_path, "import sklearn\nx = (\n")[1] == ["train.py:2:5 MLO001"]
+
+
+def test_skips_file_reads_comments_only():
+    assert skips_file("import numpy\n# Mlops-Lint: skip-file\n")
+    assert not skips_file("x = '# mlops-lint: skip-file'\n")  # inside a string: not a comment
+    assert not skips_file("x = 1  # noqa\n")
 
 
 def test_noqa_in_a_notebook_cell(tmp_path):

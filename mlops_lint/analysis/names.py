@@ -32,6 +32,7 @@ class ImportTable:
                     if alias.name != "*":
                         self._bind(alias.asname or alias.name, f"{node.module}.{alias.name}")
         self._meanings = {local: frozenset(names) for local, names in self.bindings.items()}
+        self._chains: dict[ast.Attribute, frozenset[str]] = {}  # each attribute chain's answer (cleared by rebind)
 
     def _bind(self, local: str, qualified: str) -> None:
         self.bindings.setdefault(local, set()).add(qualified)
@@ -44,14 +45,19 @@ class ImportTable:
             names.discard(drop)
         names.update(meanings)
         self._meanings[local] = frozenset(names)
+        self._chains.clear()
 
     def qualified_names(self, node: ast.AST) -> frozenset[str]:
         """Every qualified name an expression may denote (empty when it is not an imported name)."""
         if type(node) is ast.Name:
             return self._meanings.get(node.id, _NONE)
         if type(node) is ast.Attribute:
-            bases = self.qualified_names(node.value)
-            return frozenset(f"{base}.{node.attr}" for base in bases) if bases else _NONE
+            # Asked again for the same chain by the dataflow, the resolver and rules: one answer per node.
+            known = self._chains.get(node)
+            if known is None:
+                bases = self.qualified_names(node.value)
+                known = self._chains[node] = frozenset(f"{base}.{node.attr}" for base in bases) if bases else _NONE
+            return known
         return _NONE
 
 

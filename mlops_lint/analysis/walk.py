@@ -12,11 +12,30 @@ import ast
 
 # Fields whose nodes are contexts and operators: read through the parent, never walked to.
 _NOT_WALKED = frozenset({"ctx", "op", "ops"})
+# Fields that never hold a node, by the grammar (Python.asdl), of the most common classes: a Name
+# or a Constant (half of all nodes) then has no field left to read. Per class, not per field name:
+# ``name`` is a string in a FunctionDef but a node in 3.12's TypeAlias.
+_SCALARS: dict[type[ast.AST], frozenset[str]] = {
+    ast.Name: frozenset({"id"}),
+    ast.Attribute: frozenset({"attr"}),
+    ast.Constant: frozenset({"value", "kind"}),
+    ast.keyword: frozenset({"arg"}),
+    ast.arg: frozenset({"arg", "type_comment"}),
+    ast.alias: frozenset({"name", "asname"}),
+    ast.ImportFrom: frozenset({"module", "level"}),
+    ast.FunctionDef: frozenset({"name", "type_comment"}),
+    ast.AsyncFunctionDef: frozenset({"name", "type_comment"}),
+    ast.ClassDef: frozenset({"name"}),
+    ast.Assign: frozenset({"type_comment"}),
+    ast.FormattedValue: frozenset({"conversion"}),
+    ast.comprehension: frozenset({"is_async"}),
+}
 _child_fields: dict[type[ast.AST], tuple[str, ...]] = {}
 
 
 def _fields(cls: type[ast.AST]) -> tuple[str, ...]:
-    fields = _child_fields[cls] = tuple(name for name in cls._fields if name not in _NOT_WALKED)
+    scalars = _SCALARS.get(cls, frozenset())
+    fields = _child_fields[cls] = tuple(name for name in cls._fields if name not in _NOT_WALKED and name not in scalars)
     return fields
 
 

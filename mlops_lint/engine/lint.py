@@ -13,7 +13,7 @@ from mlops_lint.engine.parse import parse_document
 from mlops_lint.engine.registry import rule_classes
 from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding
-from mlops_lint.engine.suppression import read_suppressions
+from mlops_lint.engine.suppression import read_suppressions, skips_file
 from mlops_lint.source import SourceDocument, SourceError, read_document
 
 if TYPE_CHECKING:
@@ -154,7 +154,7 @@ def _run_rules(module: AnalyzedModule, options: LintOptions) -> list[Diagnostic]
         rule_options = {**spec.option_defaults(), **options.rule_options.get(code, {})}
         try:
             findings = list(cls().check(module, rule_options))
-            if module.project is not None:
+            if findings and module.project is not None:
                 from mlops_lint.engine.elsewhere import localise
 
                 its_own = _own_findings(catalog, code, options)
@@ -203,8 +203,7 @@ def lint_document(document: SourceDocument, catalog: Catalog, options: LintOptio
 
 
 def _lint_document(document: SourceDocument, catalog: Catalog, options: LintOptions) -> list[Diagnostic]:
-    suppressions = read_suppressions(document.text) if options.honour_noqa else None
-    if suppressions is not None and suppressions.skip_file:
+    if options.honour_noqa and skips_file(document.text):
         return []
     parsed = parse_document(document)
     syntax = [
@@ -235,8 +234,11 @@ def _lint_document(document: SourceDocument, catalog: Catalog, options: LintOpti
             project.found[document.path] = project.dependencies(reads, document.path)
     finally:
         analyzed.release()  # freed by reference counting, not by a collection (engine/collector.py)
-    if suppressions is not None and suppressions.noqa and diagnostics:
-        diagnostics = [d for d in diagnostics if not suppressions.covers(d.code, d.location.start.line)]
+    if options.honour_noqa and diagnostics:
+        # Tokenizing costs about as much as parsing: only for the few files with findings.
+        suppressions = read_suppressions(document.text)
+        if suppressions.noqa:
+            diagnostics = [d for d in diagnostics if not suppressions.covers(d.code, d.location.start.line)]
     diagnostics = [_to_cells(document, d) for d in [*syntax, *diagnostics]]
     return sorted(diagnostics, key=Diagnostic.sort_key)
 

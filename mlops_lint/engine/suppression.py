@@ -59,6 +59,15 @@ def _comments(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
     return comments, spans
 
 
+def skips_file(text: str) -> bool:
+    """Whether a ``# mlops-lint: skip-file`` comment ends the file's lint before it is parsed.
+
+    A comment is a part of the text: without the pattern anywhere in it, no comment has it, and
+    the text is not tokenized (``read_suppressions`` is needed only once there are findings).
+    """
+    return SKIP_FILE.search(text) is not None and read_suppressions(text).skip_file
+
+
 def read_suppressions(text: str) -> Suppressions:
     # Tokenizing costs about as much as parsing; most files have no suppression comment at all.
     if not _MAYBE.search(text):

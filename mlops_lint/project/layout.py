@@ -23,6 +23,7 @@ from typing import Iterable, Sequence
 
 MARKERS = ("pyproject.toml", "setup.cfg", ".git")
 _SOURCE_FOLDER = "src"
+_INIT = os.sep + "__init__.py"
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,10 @@ class Layout:
         self._roots: dict[str, str] = {}
         self._real: dict[str, str] = {}
         self._files: dict[str, bool] = {}
+        self._folders: dict[str, bool] = {}
+        # (dotted, roots, project) → the module file and every file probed for it: the files of a
+        # folder ask for the same names (``plt.plot``: 18 probes), each file again for each call.
+        self._found: dict[tuple[str, tuple[str, ...], str], tuple[Found | None, tuple[str, ...]]] = {}
 
     def project_root(self, path: str) -> str:
         """The project folder of the file ``path`` (absolute)."""
@@ -85,7 +90,20 @@ class Layout:
     def is_file(self, path: str) -> bool:
         known = self._files.get(path)
         if known is None:
-            known = self._files[path] = path in self._closed if self._closed is not None else os.path.isfile(path)
+            if self._closed is not None:
+                known = path in self._closed
+            else:
+                # A file is in a folder: ``matplotlib/pyplot/show.py`` is not looked for beside each
+                # script once ``matplotlib/`` is known to be absent there.
+                known = self._is_folder(os.path.dirname(path)) and os.path.isfile(path)
+            self._files[path] = known
+        return known
+
+    def _is_folder(self, path: str) -> bool:
+        known = self._folders.get(path)
+        if known is None:
+            parent = os.path.dirname(path)
+            known = self._folders[path] = (parent == path or self._is_folder(parent)) and os.path.isdir(path)
         return known
 
     def import_roots(self, path: str, added: Sequence[str] = ()) -> tuple[str, ...]:
@@ -110,16 +128,43 @@ class Layout:
         ``probed`` collects every file whose presence decided the answer (for the results cache:
         a module created later must change it).
         """
+        key = (dotted, tuple(roots), root)
+        known = self._found.get(key)
+        if known is None:
+            tried: list[str] = []
+            known = self._found[key] = (self._find(dotted, roots, root, tried), tuple(tried))
+        if probed is not None:
+            probed.extend(known[1])
+        return known[0]
+
+    def _find(self, dotted: str, roots: Sequence[str], root: str, probed: list[str]) -> Found | None:
         parts = dotted.split(".")
         if not parts[0] or parts[0] in self._never or not all(parts):
             return None
+        # Per root: the folders base/a, base/a/b, ... of the name's prefixes, and how many of them
+        # (from the root down) exist: a candidate in a deeper folder is absent without a lookup
+        # (matplotlib/ is not beside most scripts). Every candidate is still listed in ``probed``.
+        stems: list[list[str]] = []
+        depths: list[int] = []
+        for base in roots:
+            # A name's parts are identifiers (an import's grammar): no separator, no drive.
+            folders = [os.path.join(base, parts[0])]
+            for part in parts[1:]:
+                folders.append(folders[-1] + os.sep + part)
+            depth = -1  # how many of base, base/a, base/a/b, ... are folders, minus one
+            if self._closed is not None:
+                depth = len(parts)  # a closed layout never asks the disk: its file list answers
+            while depth < len(parts) and self._is_folder(base if depth < 0 else folders[depth]):
+                depth += 1
+            stems.append(folders)
+            depths.append(depth)
         for length in range(len(parts), 0, -1):
-            for base in roots:
-                stem = os.path.join(base, *parts[:length])
-                for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
-                    if probed is not None:
-                        probed.append(candidate)
-                    if self.is_file(candidate) and self.in_project(candidate, root):
+            for folders, depth in zip(stems, depths):
+                stem = folders[length - 1]
+                # stem.py lies in the folder of length - 1 parts; stem/__init__.py in that of length.
+                for candidate, folder in ((stem + ".py", length - 1), (stem + _INIT, length)):
+                    probed.append(candidate)
+                    if folder <= depth and self.is_file(candidate) and self.in_project(candidate, root):
                         return Found(candidate, tuple(parts[length:]))
         return None
 

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 _KEPT = 128
 _MAX_ROUNDS = 3
 _SYS_PATH = frozenset({"sys.path.append", "sys.path.insert"})
+_SYS_PATH_METHODS = frozenset(name.rsplit(".", 1)[1] for name in _SYS_PATH)
 _PATH_WRAPPERS = frozenset({"os.path.abspath", "os.path.realpath", "os.path.normpath", "pathlib.Path", "str"})
 
 
@@ -69,8 +70,11 @@ def sys_path_additions(module: AnalyzedModule) -> tuple[str, ...]:
     front: list[str] = []
     back: list[str] = []
     for call in module.nodes_of(ast.Call):
+        func = call.func
+        if type(func) is not ast.Attribute or func.attr not in _SYS_PATH_METHODS:
+            continue  # most calls: not worth spelling out
         # Spelt as written: the import table is completed from these very roots.
-        name = dotted_name(call.func)
+        name = dotted_name(func)
         if name not in _SYS_PATH or not call.args:
             continue
         inserted = name == "sys.path.insert"
@@ -176,6 +180,7 @@ class ModuleLink:
         self.path = path  # absolute
         self.module: AnalyzedModule | None = None
         self._found: dict[str, tuple[Found | None, tuple[str, ...]]] = {}
+        self._recorded: dict[str, int] = {}  # dotted → ``Project.recording`` when its absences were last recorded
 
     @cached_property
     def root(self) -> str:
@@ -193,8 +198,12 @@ class ModuleLink:
             found = self.project.layout.find(dotted, self.roots, self.root, probed)
             absent = tuple(p for p in probed if found is None or p != found.path)
             known = self._found[dotted] = (found, absent)
-        for path in known[1]:
-            self.project.record(path, None)  # its absence decided the answer: a file created there changes it
+        # Its absences decided the answer (a file created there changes it): recorded, unless the
+        # recorders are those that took them at the last lookup (a module looks a name up per call).
+        if known[1] and self._recorded.get(dotted) != self.project.recording:
+            for path in known[1]:
+                self.project.record(path, None)
+            self._recorded[dotted] = self.project.recording
         return known[0]
 
     def _loaded(self, dotted: str) -> tuple[Loaded, tuple[str, ...]] | None:
@@ -255,6 +264,9 @@ class Project:
         self.layout = Layout(options.given, frozenset(api_packages(catalog)), closed)
         self._modules: OrderedDict[str, Loaded] = OrderedDict()
         self._recorders: list[Recorder] = []
+        # Changes whenever a recorder is pushed or popped: the same stamp means the same recorders,
+        # which already hold whatever was recorded under it (``Recorder.add`` keeps the first answer).
+        self.recording = 0
         self._pinned: set[str] = set()
         self._running: dict[str, list[str]] = {}  # module set up now → modules set up inside it
         self._cut: set[str] = set()
@@ -270,25 +282,33 @@ class Project:
         for recorder in self._recorders:
             recorder.add(path, known)
 
+    def _push(self, recorder: Recorder) -> None:
+        self._recorders.append(recorder)
+        self.recording += 1
+
+    def _pop(self) -> None:
+        self._recorders.pop()
+        self.recording += 1
+
     @contextmanager
     def working_for(self, loaded: Loaded) -> Iterator[None]:
         """Whatever is read from here on is a dependency of ``loaded`` too."""
-        self._recorders.append(loaded.deps)
+        self._push(loaded.deps)
         try:
             yield
         finally:
-            self._recorders.pop()
+            self._pop()
 
     @contextmanager
     def session(self, path: str) -> Iterator[Recorder]:
         """The analysis of file ``path``: the modules it needs stay loaded, and what it reads is recorded."""
         recorder = Recorder()
-        self._recorders.append(recorder)
+        self._push(recorder)
         pinned = set(self._pinned)
         try:
             yield recorder
         finally:
-            self._recorders.pop()
+            self._pop()
             self._pinned = pinned
             while len(self._modules) > _KEPT:
                 oldest = next((p for p in self._modules if p not in self._pinned), None)

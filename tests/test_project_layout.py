@@ -1,0 +1,55 @@
+"""Module lookups of project/layout.py: what is found, and every file whose absence decided it."""
+
+from __future__ import annotations
+
+import os
+
+from mlops_lint.project.layout import Found, Layout
+
+
+def _layout(root: str) -> Layout:
+    return Layout([root], frozenset({"sklearn"}))
+
+
+def _candidates(base: str, *parts: str) -> list[str]:
+    stem = os.path.join(base, *parts)
+    return [stem + ".py", os.path.join(stem, "__init__.py")]
+
+
+def test_a_name_under_an_absent_folder_records_every_probe(tmp_path):
+    root = str(tmp_path)
+    probed: list[str] = []
+    assert _layout(root).find("helpers.load.clean", (root,), root, probed) is None
+    # No stat inside the absent helpers/ folder, but each file that would change the answer is listed.
+    assert probed == [*_candidates(root, "helpers", "load", "clean"), *_candidates(root, "helpers", "load"),
+                      *_candidates(root, "helpers")]
+
+
+def test_a_module_inside_a_folder_without_init_is_found(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "prep.py").write_text("def clean(df):\n    return df\n")
+    root = str(tmp_path)
+    layout = _layout(root)
+    probed: list[str] = []
+    found = layout.find("pkg.prep.clean", (root,), root, probed)
+    assert found == Found(os.path.join(root, "pkg", "prep.py"), ("clean",))
+    assert probed == [*_candidates(root, "pkg", "prep", "clean"), os.path.join(root, "pkg", "prep.py")]
+    again: list[str] = []  # answered from the memo: the same module, the same probes
+    assert layout.find("pkg.prep.clean", (root,), root, again) == found
+    assert again == probed
+
+
+def test_a_package_of_the_catalog_is_never_a_project_module(tmp_path):
+    (tmp_path / "sklearn.py").write_text("")
+    probed: list[str] = []
+    assert _layout(str(tmp_path)).find("sklearn.svm", (str(tmp_path),), str(tmp_path), probed) is None
+    assert probed == []
+
+
+def test_a_closed_layout_finds_its_files_without_the_disk(tmp_path):
+    root = str(tmp_path)  # empty on disk: only the layout's file list has the module
+    module = os.path.join(root, "pkg", "prep.py")
+    layout = Layout([root], frozenset(), frozenset({module}))
+    probed: list[str] = []
+    assert layout.find("pkg.prep.clean", (root,), root, probed) == Found(module, ("clean",))
+    assert probed == [*_candidates(root, "pkg", "prep", "clean"), module]
