@@ -440,11 +440,15 @@ def test_every_fixable_fixture_gets_the_fix_of_check_fix_as_a_code_action(client
     assert offered >= len(fixtures)
 
 
+# MLO301 on line 5 (the search), its fix on line 4 (where the folds are built).
+UNSEEDED_FOLDS = ("from sklearn.model_selection import GridSearchCV, KFold\nfrom sklearn.svm import SVC\n\n"
+                  "folds = KFold(n_splits=5, shuffle=True)\nsearch = GridSearchCV(SVC(), {'C': [1, 10]}, cv=folds)\n")
+
+
 def test_fix_all_is_the_safe_fixes_of_check_fix(client, tmp_path):
     from harness import run_cli
 
-    text = ("from sklearn.model_selection import GridSearchCV, KFold\nfrom sklearn.svm import SVC\n\n"
-            "folds = KFold(n_splits=5, shuffle=True)\nsearch = GridSearchCV(SVC(), {'C': [1, 10]}, cv=folds)\n")
+    text = UNSEEDED_FOLDS
     uri = (tmp_path / "tune.py").as_uri()
     client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
     [diagnostic] = client.diagnostics(uri)["params"]["diagnostics"]
@@ -463,8 +467,7 @@ def test_fix_all_is_the_safe_fixes_of_check_fix(client, tmp_path):
 def test_the_fixes_offered_are_those_of_the_text_the_editor_holds_after_each_edit(client, tmp_path):
     # Fixes are proposed when code actions are asked for, once per version: an edit must not leave
     # the fixes of the text before it on offer.
-    text = ("from sklearn.model_selection import GridSearchCV, KFold\nfrom sklearn.svm import SVC\n\n"
-            "folds = KFold(n_splits=5, shuffle=True)\nsearch = GridSearchCV(SVC(), {'C': [1, 10]}, cv=folds)\n")
+    text = UNSEEDED_FOLDS
     uri = (tmp_path / "tune.py").as_uri()
     client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
     [before] = client.diagnostics(uri)["params"]["diagnostics"]
