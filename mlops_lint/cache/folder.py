@@ -125,6 +125,18 @@ def trusted_folder(base: Path, name: str, create: bool) -> Path:
     return Path(trusted_path(os.fspath(base), name, create))
 
 
+def project_folder(base: Path | None, project_root: Path) -> Path | None:
+    """The project's cache folder under ``base``, created; None when there is no base or the folder
+    may not be used (said with ``--verbose``: the run goes on uncached)."""
+    if base is None:
+        return None
+    try:
+        return trusted_folder(base, project_name(project_root), create=True)
+    except (UntrustedFolder, OSError) as problem:
+        explain(problem)
+        return None
+
+
 def trusted_path(base: str, name: str, create: bool) -> str:
     """``trusted_folder`` with ``str`` paths."""
     folder = os.path.join(base, name)

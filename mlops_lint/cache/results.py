@@ -174,12 +174,8 @@ def results_cache(
     max_file_size: int | None = None,
 ) -> LintCache | None:
     """The project's results index for this configuration, or None when its folder may not be used."""
-    if base is None:
-        return None
-    try:
-        project = folder.trusted_folder(base, folder.project_name(project_root), create=True)
-    except (folder.UntrustedFolder, OSError) as problem:
-        folder.explain(problem)
+    project = folder.project_folder(base, project_root)
+    if project is None:
         return None
     key = configuration_key(selected, rule_options, honour_noqa, max_file_size)
     return LintCache(project / f"results-{key}.json", tool_fingerprint(catalog_dir))

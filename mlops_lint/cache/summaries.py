@@ -86,11 +86,7 @@ class SummaryCache:
 
 def summary_cache(base: Path | None, project_root: Path, catalog_dir: Path) -> SummaryCache | None:
     """The project's summaries, or None when its cache folder may not be used."""
-    if base is None:
-        return None
-    try:
-        project = folder.trusted_folder(base, folder.project_name(project_root), create=True)
-    except (folder.UntrustedFolder, OSError) as problem:
-        folder.explain(problem)
+    project = folder.project_folder(base, project_root)
+    if project is None:
         return None
     return SummaryCache(project / "summaries.json", tool_fingerprint(catalog_dir))
