@@ -18,7 +18,15 @@ def main() -> None:
     replay(sys.argv[1:])
     from mlops_lint.cli import main as command_line
 
-    command_line(prog_name="mlops-lint")
+    try:
+        command_line(prog_name="mlops-lint")
+    finally:
+        # Everything the run loaded (catalog, rules, project model, cache) lives until the process
+        # ends: the interpreter's last collection would walk it all only to find no garbage
+        # (~13 ms of a 1.1 s cold run on the examples). Frozen objects are skipped by that pass.
+        import gc
+
+        gc.freeze()
 
 
 if __name__ == "__main__":

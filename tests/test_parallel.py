@@ -65,6 +65,32 @@ def test_a_dying_worker_neither_hangs_nor_loses_files(tmp_path, monkeypatch):
     assert renderer("concise")(pooled) == renderer("concise")(serial)
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="the catalog is inherited through fork")
+def test_forked_workers_use_the_parents_catalog(tmp_path, monkeypatch):
+    """A forked worker must not load the catalog again: with loading broken, the workers still lint
+    every file (a worker whose initializer fails breaks the pool, and the parent lints the rest)."""
+    write_sample_tree(tmp_path)
+    serial, _ = _lint_tree(tmp_path, 1, monkeypatch)
+    parent = os.getpid()
+    linted_in_parent = []
+    real = parallel.lint_with_dependencies
+
+    def recording(document, *rest):
+        if os.getpid() == parent:
+            linted_in_parent.append(document.path)
+        return real(document, *rest)
+
+    def no_catalog(*args):
+        raise AssertionError("a forked worker loaded the catalog")
+
+    monkeypatch.setattr("mlops_lint.catalog.load_catalog", no_catalog)
+    monkeypatch.setattr(parallel, "lint_with_dependencies", recording)
+    pooled, pools = _lint_tree(tmp_path, 2, monkeypatch)
+    assert pools == 1
+    assert linted_in_parent == []
+    assert renderer("concise")(pooled) == renderer("concise")(serial)
+
+
 def test_few_files_stay_in_process(tmp_path, monkeypatch):
     write_sample_tree(tmp_path, copies=1)
     few = sorted(tmp_path.rglob("*.py"))[: parallel.PARALLEL_THRESHOLD - 1]

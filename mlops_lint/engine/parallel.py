@@ -129,14 +129,17 @@ def lint_source(
 _WORKER: tuple[Catalog, LintOptions] | None = None
 
 
-def _init_worker(catalog_dir: str | None, options: LintOptions) -> None:
+def _init_worker(catalog_dir: str | None, options: LintOptions, inherited: Catalog | None = None) -> None:
     global _WORKER
     from pathlib import Path
 
     from mlops_lint.catalog import load_catalog
     from mlops_lint.engine.registry import rule_classes
 
-    catalog = load_catalog(Path(catalog_dir) if catalog_dir else None)  # a forked worker finds it cached
+    # A forked worker is handed the parent's catalog as it is (fork passes initargs without
+    # pickling); loading it again cost each worker 8 ms of CPU, ~20 ms of wall before its first
+    # chunk. Elsewhere (spawn) the worker loads its own.
+    catalog = inherited if inherited is not None else load_catalog(Path(catalog_dir) if catalog_dir else None)
     rule_classes()
     _WORKER = (catalog, options)
     # What was loaded so far lives as long as the worker: keep it out of every collection.
@@ -301,8 +304,10 @@ def _in_pool(
 
     in_flight: deque[tuple[list[_Task], Future[list[_Result]]]] = deque()
     leftovers: list[list[_Task]] = []
-    with ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_init_worker,
-                             initargs=(catalog_dir, options)) as pool:
+    context = _context()
+    inherited = catalog if context.get_start_method() == "fork" else None
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                             initargs=(catalog_dir, options, inherited)) as pool:
         broken = False
         for chunk in _chunks(tasks):
             if broken:
