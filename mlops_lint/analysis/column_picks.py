@@ -9,13 +9,16 @@
 - dropping by label (``df.drop(columns=[...])``, ``df.drop(c, axis=1)``, ``del df[c]``, ``df.pop(c)``),
   ``df.loc[:, df.columns != c]``, ``~df.columns.isin([...])`` and ``[c for c in df.columns if c != t]``
   hold the frame's columns but those;
-- selecting rows, splitting, ``df.values``, ``df.copy()`` and the methods of ``KEEPS_COLUMNS`` keep
-  the record; a column written by label adds its label; anything else forgets it (silence).
+- selecting rows, splitting, ``df.values``, ``df.copy()`` and the other methods of the catalog's
+  frame fact ``keeps-columns`` (``rules/frames.toml``) keep the record; a column written by label adds its label; anything else forgets it (silence).
 
 A column written by label also records the frame's columns its value reads *at the same row*
 (``df["roll"] = df["load"].rolling(24).mean()`` reads ``load``, window and all, current row
 included), unless a lag stands between (``df["load"].shift(1)``, ``rolling(..., closed="left")``).
 Only the written expression itself is read: a column read through another variable is not seen.
+
+Which attribute and method names mean what (``values``, ``shape``, ``shift``, ``rolling`` …) is
+library knowledge: the catalog's ``FrameFacts``, passed in by the dataflow.
 """
 
 from __future__ import annotations
@@ -25,20 +28,7 @@ import ast
 from mlops_lint.analysis.columns import Origin, is_row_selection, labels
 from mlops_lint.analysis.names import dotted_name
 from mlops_lint.analysis.values import Derivation, Picked, Value
-
-# DataFrame methods whose result has every column of the frame they are called on (rows may differ).
-KEEPS_COLUMNS = frozenset({
-    "dropna", "fillna", "ffill", "bfill", "interpolate", "copy", "reset_index", "sort_values", "sort_index",
-    "astype", "replace", "round", "clip", "abs", "drop_duplicates", "head", "tail", "query", "to_numpy",
-    "infer_objects", "convert_dtypes", "assign", "merge", "join",
-})
-# Frame attributes that are not columns (``df.shape``), or that hold every column (``df.values``).
-_NOT_COLUMNS = frozenset({"loc", "iloc", "at", "iat", "T", "index", "columns", "shape", "dtypes", "size", "ndim",
-                          "empty", "axes", "str", "dt", "cat", "name", "plot"})
-ALL_VALUES = "values"
-# Calls between a column read and the written value that take the value of earlier rows only.
-_LAG = "shift"
-_WINDOWS = frozenset({"rolling", "expanding", "ewm"})
+from mlops_lint.catalog.model import FrameFacts
 
 
 def loaded(call: ast.Call) -> Picked:
@@ -108,11 +98,11 @@ def of_subscript(frame: Value, node: ast.Subscript, accessor: str | None, origin
     return None
 
 
-def of_attribute(frame: Value, node: ast.Attribute) -> Picked | None:
+def of_attribute(frame: Value, node: ast.Attribute, frames: FrameFacts) -> Picked | None:
     """``df.values`` holds every column of ``df``; ``df.price`` the column ``price``."""
-    if node.attr == ALL_VALUES:
+    if node.attr in frames.all_columns:
         return _taken_whole(frame.picked, node)
-    if node.attr in _NOT_COLUMNS or not frame.sources or frame.instance_of is not None or frame.made_by is not None:
+    if node.attr in frames.not_columns or not frame.sources or frame.instance_of is not None or frame.made_by is not None:
         return None
     return read(frame, [node.attr], node)
 
@@ -167,7 +157,7 @@ def excluded_labels(index: ast.expr, origin: Origin) -> list[str] | None:
     return None
 
 
-def _label_read(node: ast.AST, frame: str, origin: Origin) -> list[str]:
+def _label_read(node: ast.AST, frame: str, origin: Origin, frames: FrameFacts) -> list[str]:
     """The labels ``node`` reads from the frame variable ``frame`` (``df["a"]``, ``df.loc[:, "a"]``, ``df.a``)."""
     if isinstance(node, ast.Subscript):
         base, index = node.value, node.slice
@@ -175,24 +165,24 @@ def _label_read(node: ast.AST, frame: str, origin: Origin) -> list[str]:
             base, index = base.value, index.elts[1]
         if dotted_name(base) == frame:
             return labels(index, origin) or []
-    elif isinstance(node, ast.Attribute) and node.attr not in _NOT_COLUMNS and dotted_name(node.value) == frame:
+    elif isinstance(node, ast.Attribute) and node.attr not in frames.not_columns and dotted_name(node.value) == frame:
         return [node.attr]
     return []
 
 
-def _lags(call: ast.Call) -> bool:
+def _lags(call: ast.Call, frames: FrameFacts) -> bool:
     """A call on a column that leaves out the current row: ``shift(k)`` (k > 0 or not a literal,
     a negative k reads later rows: not the same row either), a window closed on the left."""
     assert isinstance(call.func, ast.Attribute)
-    if call.func.attr == _LAG:
+    if call.func.attr in frames.lags:
         return True
-    if call.func.attr in _WINDOWS:
+    if call.func.attr in frames.windows:
         closed = next((k.value for k in call.keywords if k.arg == "closed"), None)
         return isinstance(closed, ast.Constant) and closed.value in ("left", "neither")
     return False
 
 
-def same_row_reads(expression: ast.expr, frame: str, origin: Origin) -> tuple[frozenset[str], bool]:
+def same_row_reads(expression: ast.expr, frame: str, origin: Origin, frames: FrameFacts) -> tuple[frozenset[str], bool]:
     """The columns of ``frame`` that ``expression`` reads at the same row, not through a lag; and
     whether it shifts rows anywhere (a label built with ``shift(-1)``)."""
     found: set[str] = set()
@@ -201,14 +191,14 @@ def same_row_reads(expression: ast.expr, frame: str, origin: Origin) -> tuple[fr
     def visit(node: ast.AST, lagged: bool) -> None:
         nonlocal shifted
         if not lagged:
-            read_here = _label_read(node, frame, origin)
+            read_here = _label_read(node, frame, origin, frames)
             if read_here:
                 found.update(read_here)
                 return
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            if node.func.attr == _LAG:
+            if node.func.attr in frames.lags:
                 shifted = True
-            visit(node.func.value, lagged or _lags(node))
+            visit(node.func.value, lagged or _lags(node, frames))
             for argument in [*node.args, *(k.value for k in node.keywords)]:
                 visit(argument, lagged)
             return

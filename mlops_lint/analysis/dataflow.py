@@ -334,7 +334,7 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
                     labels, partial = written
                     replaced = partial or (origin is not None and reads_labels(origin, frame, labels, origin_of))
                     new = write_columns(old, labels, value, replaced)
-                    derived = same_row_reads(origin, frame, origin_of) if origin is not None else (frozenset(), True)
+                    derived = same_row_reads(origin, frame, origin_of, self.module.catalog.frames) if origin is not None else (frozenset(), True)
                     scope.env[frame] = evolve(new, picked=column_picks.written(old, new, labels, derived, target))
                 else:
                     scope.env[frame] = derive([old, value]) if old is not None else value.as_data()

@@ -168,7 +168,7 @@ class ExpressionSemantics(Interpreter):
         if base.columns is not None:
             column = attribute_read(base, node.attr)
             if column is not None:
-                picked = column_picks.of_attribute(base, node)
+                picked = column_picks.of_attribute(base, node, self.module.catalog.frames)
                 return evolve(column, picked=picked) if picked is not None else column
         if made_by is not None and cls is not None and node.attr in cls.get("outcome-attrs", ()):
             value = base.as_data()
@@ -180,7 +180,7 @@ class ExpressionSemantics(Interpreter):
             elif read.role == "labels" and cls is None:
                 return EMPTY
         elif base.sources:
-            picked = column_picks.of_attribute(base, node)
+            picked = column_picks.of_attribute(base, node, self.module.catalog.frames)
             if picked is not None:
                 return evolve(base.as_data(), picked=picked)
         return base.as_data()
