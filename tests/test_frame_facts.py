@@ -34,6 +34,8 @@ CASES = {
     "all_columns": ('Ridge().fit(houses.values, houses["price"])\n', [5], []),
     # houses.index is the frame's index, not the column "index" that reset_index made
     "not_columns": ('houses = houses.reset_index()\nRidge().fit(houses[["rooms", "index"]], houses.index)\n', [], [6]),
+    # a column written through .loc is a column of the frame itself, computed from the target at the same row
+    "indexers": ('houses.loc[:, "copied"] = houses["price"] * 1\nRidge().fit(houses[["rooms", "copied"]], houses["price"])\n', [6], []),
     # shift(1) before the window: the feature reads past rows of the target only
     "lags": ('houses["before"] = houses["price"].shift(1).rolling(3).mean()\nRidge().fit(houses[["rooms", "before"]], houses["price"])\n', [], [6]),
     # a window closed on the left leaves out the current row

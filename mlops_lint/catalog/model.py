@@ -89,6 +89,7 @@ class FrameFacts:
 
     keeps_columns: frozenset[str] = frozenset()
     not_columns: frozenset[str] = frozenset()
+    indexers: frozenset[str] = frozenset()
     all_columns: frozenset[str] = frozenset()
     lags: frozenset[str] = frozenset()
     windows: frozenset[str] = frozenset()
