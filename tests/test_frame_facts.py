@@ -61,6 +61,25 @@ def test_each_frame_fact_changes_a_finding(fact):
     assert mlo106_lines(without(catalog, fact), body) == without_fact
 
 
+FILLED_THROUGH_ILOC = HEAD + '''from sklearn.model_selection import train_test_split
+
+median = houses["age"].median()
+missing = houses["age"].isna()
+houses.iloc[missing.values, 3] = median
+X_train, X_test, y_train, y_test = train_test_split(houses[["age", "rooms"]], houses["price"], random_state=0)
+Ridge().fit(X_train, y_train)
+'''
+
+
+def test_a_statistic_written_through_an_indexer_is_put_into_the_rows():
+    """``indexers`` also tell the statistics (MLO101) that ``df.iloc[rows, c] = median`` fills rows."""
+    only_mlo101 = LintOptions(selected=frozenset({"MLO101"}))
+    catalog = load_catalog()
+    found = lint_source("train.py", FILLED_THROUGH_ILOC.encode(), catalog, only_mlo101, None)
+    assert [(d.code, d.location.start.line) for d in found] == [("MLO101", 10)]
+    assert lint_source("train.py", FILLED_THROUGH_ILOC.encode(), without(catalog, "indexers"), only_mlo101, None) == []
+
+
 def test_every_frame_fact_has_a_case():
     assert set(CASES) == {f.name for f in fields(FrameFacts)}
 
