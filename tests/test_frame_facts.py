@@ -35,7 +35,9 @@ CASES = {
     # houses.index is the frame's index, not the column "index" that reset_index made
     "not_columns": ('houses = houses.reset_index()\nRidge().fit(houses[["rooms", "index"]], houses.index)\n', [], [6]),
     # a column written through .loc is a column of the frame itself, computed from the target at the same row
-    "indexers": ('houses.loc[:, "copied"] = houses["price"] * 1\nRidge().fit(houses[["rooms", "copied"]], houses["price"])\n', [6], []),
+    "label_indexers": ('houses.loc[:, "copied"] = houses["price"] * 1\nRidge().fit(houses[["rooms", "copied"]], houses["price"])\n', [6], []),
+    # .iloc[:, :] takes every column of the frame (without the fact: an attribute "iloc", no column)
+    "position_indexers": ('Ridge().fit(houses.iloc[:, :], houses["price"])\n', [5], []),
     # shift(1) before the window: the feature reads past rows of the target only
     "lags": ('houses["before"] = houses["price"].shift(1).rolling(3).mean()\nRidge().fit(houses[["rooms", "before"]], houses["price"])\n', [], [6]),
     # a window closed on the left leaves out the current row
@@ -61,27 +63,27 @@ def test_each_frame_fact_changes_a_finding(fact):
     assert mlo106_lines(without(catalog, fact), body) == without_fact
 
 
-FILLED_THROUGH_ILOC = HEAD + '''from sklearn.model_selection import train_test_split
+FILLED_THROUGH_AT = HEAD + '''from sklearn.model_selection import train_test_split
 
 median = houses["age"].median()
 missing = houses["age"].isna()
-houses.iloc[missing.values, 3] = median
+houses.at[missing.idxmax(), "age"] = median
 X_train, X_test, y_train, y_test = train_test_split(houses[["age", "rooms"]], houses["price"], random_state=0)
 Ridge().fit(X_train, y_train)
 '''
 
 
-def test_a_statistic_written_through_an_indexer_is_put_into_the_rows():
-    """``indexers`` also tell the statistics (MLO101) that ``df.iloc[rows, c] = median`` fills rows."""
+def test_a_statistic_written_through_a_cell_indexer_is_put_into_the_rows():
+    """``cell-indexers``: ``df.at[row, c] = median`` fills rows of the frame (MLO101)."""
     only_mlo101 = LintOptions(selected=frozenset({"MLO101"}))
     catalog = load_catalog()
-    found = lint_source("train.py", FILLED_THROUGH_ILOC.encode(), catalog, only_mlo101, None)
+    found = lint_source("train.py", FILLED_THROUGH_AT.encode(), catalog, only_mlo101, None)
     assert [(d.code, d.location.start.line) for d in found] == [("MLO101", 10)]
-    assert lint_source("train.py", FILLED_THROUGH_ILOC.encode(), without(catalog, "indexers"), only_mlo101, None) == []
+    assert lint_source("train.py", FILLED_THROUGH_AT.encode(), without(catalog, "cell_indexers"), only_mlo101, None) == []
 
 
 def test_every_frame_fact_has_a_case():
-    assert set(CASES) == {f.name for f in fields(FrameFacts)}
+    assert set(CASES) | {"cell_indexers"} == {f.name for f in fields(FrameFacts) if f.init}
 
 
 @pytest.fixture

@@ -76,7 +76,7 @@ def _taken_whole(picked: Picked | None, node: ast.expr) -> Picked | None:
     return Picked(picked.frame, None, True, picked.dropped, node, picked.same_row)
 
 
-def of_subscript(frame: Value, node: ast.Subscript, accessor: str | None, origin: Origin) -> Picked | None:
+def of_subscript(frame: Value, node: ast.Subscript, accessor: str | None, origin: Origin, frames: FrameFacts) -> Picked | None:
     """What ``frame[index]`` (``frame.loc[index]``, ``frame.iloc[index]``) holds, where known."""
     index = node.slice
     if accessor is not None:
@@ -85,7 +85,7 @@ def of_subscript(frame: Value, node: ast.Subscript, accessor: str | None, origin
         index = index.elts[1]
         if isinstance(index, ast.Slice) and index.lower is None and index.upper is None and index.step is None:
             return _taken_whole(frame.picked, node)
-        if accessor != "loc":
+        if accessor not in frames.label_indexers:
             return None
     elif is_row_selection(index):
         return frame.picked  # df[mask], df[:n]: rows
@@ -161,7 +161,7 @@ def _label_read(node: ast.AST, frame: str, origin: Origin, frames: FrameFacts) -
     """The labels ``node`` reads from the frame variable ``frame`` (``df["a"]``, ``df.loc[:, "a"]``, ``df.a``)."""
     if isinstance(node, ast.Subscript):
         base, index = node.value, node.slice
-        if isinstance(base, ast.Attribute) and base.attr == "loc" and isinstance(index, ast.Tuple) and len(index.elts) == 2:
+        if isinstance(base, ast.Attribute) and base.attr in frames.label_indexers and isinstance(index, ast.Tuple) and len(index.elts) == 2:
             base, index = base.value, index.elts[1]
         if dotted_name(base) == frame:
             return labels(index, origin) or []

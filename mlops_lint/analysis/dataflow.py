@@ -97,7 +97,7 @@ def _store_key(target: ast.expr, frames: FrameFacts) -> str | None:
     while True:
         if isinstance(target, ast.Subscript):
             target = target.value
-        elif isinstance(target, ast.Attribute) and (target.attr in frames.indexers or target.attr in frames.all_columns):
+        elif isinstance(target, ast.Attribute) and (target.attr in frames.any_indexers or target.attr in frames.all_columns):
             target = target.value
         else:
             return dotted_name(target)
@@ -330,10 +330,10 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
             old = self._lookup_key(frame, scope) if frame is not None else None
             if frame is not None:
                 origin_of = self._origin_in(scope)
-                written = written_labels(target, origin_of)
+                written = written_labels(target, origin_of, self.module.catalog.frames)
                 if written is not None:
                     labels, partial = written
-                    replaced = partial or (origin is not None and reads_labels(origin, frame, labels, origin_of))
+                    replaced = partial or (origin is not None and reads_labels(origin, frame, labels, origin_of, self.module.catalog.frames))
                     new = write_columns(old, labels, value, replaced)
                     derived = same_row_reads(origin, frame, origin_of, self.module.catalog.frames) if origin is not None else (frozenset(), True)
                     scope.env[frame] = evolve(new, picked=column_picks.written(old, new, labels, derived, target))

@@ -156,7 +156,7 @@ class StatisticUses:
             if isinstance(parent, ast.AugAssign) and parent.value is node:
                 return isinstance(parent.op, _SCALING)
             if isinstance(parent, ast.Assign) and parent.value is node and pure:
-                if any(_writes_rows(target, self._module.catalog.frames.indexers) for target in parent.targets):
+                if any(_writes_rows(target, self._module.catalog.frames.any_indexers) for target in parent.targets):
                     return True  # df.loc[df[c] == 0, c] = median: filled into the rows it selects
                 return hops < _MAX_NAME_HOPS and any(self._applied_name(target, parent, hops) or self._applied_attribute(target, hops)
                                                      for target in parent.targets)

@@ -180,8 +180,10 @@ def _frame_facts(path: Path, data: bytes, read: Callable[[Path, bytes], dict[str
         facts = check_frame_facts(read(path, data))
     except SchemaError as error:
         raise CatalogError(f"{path.name}: {error}") from None
-    return FrameFacts(keeps_columns=facts["keeps-columns"], not_columns=facts["not-columns"], indexers=facts["indexers"],
-                      all_columns=facts["all-columns"], lags=facts["lags"], windows=facts["windows"])
+    return FrameFacts(keeps_columns=facts["keeps-columns"], not_columns=facts["not-columns"],
+                      label_indexers=facts["label-indexers"], position_indexers=facts["position-indexers"],
+                      cell_indexers=facts["cell-indexers"], all_columns=facts["all-columns"], lags=facts["lags"],
+                      windows=facts["windows"])
 
 
 def _resolve_aliases(api: dict[str, ApiEntry], aliases: dict[str, tuple[str, str]]) -> None:

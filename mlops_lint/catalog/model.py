@@ -89,10 +89,19 @@ class FrameFacts:
 
     keeps_columns: frozenset[str] = frozenset()
     not_columns: frozenset[str] = frozenset()
-    indexers: frozenset[str] = frozenset()
+    label_indexers: frozenset[str] = frozenset()
+    position_indexers: frozenset[str] = frozenset()
+    cell_indexers: frozenset[str] = frozenset()
     all_columns: frozenset[str] = frozenset()
     lags: frozenset[str] = frozenset()
     windows: frozenset[str] = frozenset()
+    # Derived once: the indexers of rows and columns (label and position), and every indexer.
+    indexers: frozenset[str] = field(init=False)
+    any_indexers: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "indexers", self.label_indexers | self.position_indexers)
+        object.__setattr__(self, "any_indexers", self.indexers | self.cell_indexers)
 
 
 @dataclass(frozen=True)
