@@ -24,11 +24,14 @@ library knowledge: the catalog's ``FrameFacts``, passed in by the dataflow.
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from mlops_lint.analysis.columns import Origin, is_row_selection, labels
 from mlops_lint.analysis.names import dotted_name
 from mlops_lint.analysis.values import Derivation, Picked, Value
-from mlops_lint.catalog.model import FrameFacts
+
+if TYPE_CHECKING:
+    from mlops_lint.catalog.model import FrameFacts
 
 
 def loaded(call: ast.Call) -> Picked:

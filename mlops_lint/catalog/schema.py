@@ -332,14 +332,14 @@ FACTS = {key.name: key for key in (
 # --- frame facts: rules/frames.toml (catalog-level, by name; no entry, no role) ----------------------
 
 FRAME_KEYS = {key.name: key for key in (
-    Key("keeps-columns", "list of strings", "methods whose result has every column of the frame they are called on, rows aside (`df.dropna()`, `df.merge(other)`): the result keeps the frame's column facts (MLO101/MLO102 target-in-features)", _strings),
+    Key("keeps-columns", "list of strings", "methods whose result has every column of the frame they are called on, rows aside (`df.dropna()`, `df.merge(other)`): the result keeps the frame's column facts (MLO106 target-in-features)", _strings),
     Key("not-columns", "list of strings", "attributes that are no column (`df.shape`, `df.loc`, `df.str`): `df.<name>` reads no column of that name", _strings),
     Key("label-indexers", "list of strings", "attributes indexed by rows and columns by label (`df.loc[mask, \"c\"]`): the columns read or written are those labels; a write through any indexer (`df.loc[:, \"c\"] = v`) writes into the frame itself", _strings),
     Key("position-indexers", "list of strings", "attributes indexed by rows and columns by position (`df.iloc[:, 0]`, `df.iloc[:n]`): rows and column positions, no labels", _strings),
     Key("cell-indexers", "list of strings", "attributes indexed one cell at a time (`df.at[i, \"c\"]`, `df.iat[0, 1]`): a write through one writes rows of the frame", _strings),
     Key("all-columns", "list of strings", "attributes that hold every column of the frame (`df.values`)", _strings),
-    Key("lags", "list of strings", "methods that take the values of other rows only (`shift`): a column read through one is not read at the same row (MLO105), and a label built with one shifts rows", _strings),
-    Key("windows", "list of strings", "window methods (`rolling`): a column read through one with `closed=\"left\"` or `\"neither\"` is not read at the same row (MLO105)", _strings),
+    Key("lags", "list of strings", "methods that take the values of other rows only (`shift`): a column read through one is not read at the same row (MLO106), and a label built with one shifts rows", _strings),
+    Key("windows", "list of strings", "window methods (`rolling`): a column read through one with `closed=\"left\"` or `\"neither\"` is not read at the same row (MLO106)", _strings),
 )}
 
 
