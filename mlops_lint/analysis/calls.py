@@ -319,7 +319,7 @@ class CallSemantics(Interpreter):
         if entry is None and keyword(node, "inplace") is not None and literal(keyword(node, "inplace")) is True:
             # df.fillna(v, inplace=True), df[c].fillna(v, inplace=True): the data now holds the result.
             result = derive([receiver, *args, *keywords.values()], method)
-            if receiver.picked is not None and name in column_picks.KEEPS_COLUMNS:
+            if receiver.picked is not None and name in self.module.catalog.frames.keeps_columns:
                 result = evolve(result, picked=receiver.picked)
             self.bind(func.value, result, scope, origin=func.value if isinstance(func.value, ast.Subscript) else None)
             return EMPTY
@@ -334,7 +334,7 @@ class CallSemantics(Interpreter):
         if entry is not None or receiver.fitted:
             # A method of an object (predict, score, get_params): its result comes from the arguments.
             return derive([*args, *keywords.values()], method)
-        if receiver.picked is not None and name in column_picks.KEEPS_COLUMNS:  # df.dropna(): the same columns
+        if receiver.picked is not None and name in self.module.catalog.frames.keeps_columns:  # df.dropna(): the same columns
             return evolve(derive([receiver, *args, *keywords.values()], method), picked=receiver.picked)
         return derive([receiver, *args, *keywords.values()], method)
 

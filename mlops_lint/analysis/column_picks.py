@@ -9,36 +9,29 @@
 - dropping by label (``df.drop(columns=[...])``, ``df.drop(c, axis=1)``, ``del df[c]``, ``df.pop(c)``),
   ``df.loc[:, df.columns != c]``, ``~df.columns.isin([...])`` and ``[c for c in df.columns if c != t]``
   hold the frame's columns but those;
-- selecting rows, splitting, ``df.values``, ``df.copy()`` and the methods of ``KEEPS_COLUMNS`` keep
-  the record; a column written by label adds its label; anything else forgets it (silence).
+- selecting rows, splitting, ``df.values``, ``df.copy()`` and the other methods of the catalog's
+  frame fact ``keeps-columns`` (``rules/frames.toml``) keep the record; a column written by label adds its label; anything else forgets it (silence).
 
 A column written by label also records the frame's columns its value reads *at the same row*
 (``df["roll"] = df["load"].rolling(24).mean()`` reads ``load``, window and all, current row
 included), unless a lag stands between (``df["load"].shift(1)``, ``rolling(..., closed="left")``).
 Only the written expression itself is read: a column read through another variable is not seen.
+
+Which attribute and method names mean what (``values``, ``shape``, ``shift``, ``rolling`` …) is
+library knowledge: the catalog's ``FrameFacts``, passed in by the dataflow.
 """
 
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from mlops_lint.analysis.columns import Origin, is_row_selection, labels
 from mlops_lint.analysis.names import dotted_name
 from mlops_lint.analysis.values import Derivation, Picked, Value
 
-# DataFrame methods whose result has every column of the frame they are called on (rows may differ).
-KEEPS_COLUMNS = frozenset({
-    "dropna", "fillna", "ffill", "bfill", "interpolate", "copy", "reset_index", "sort_values", "sort_index",
-    "astype", "replace", "round", "clip", "abs", "drop_duplicates", "head", "tail", "query", "to_numpy",
-    "infer_objects", "convert_dtypes", "assign", "merge", "join",
-})
-# Frame attributes that are not columns (``df.shape``), or that hold every column (``df.values``).
-_NOT_COLUMNS = frozenset({"loc", "iloc", "at", "iat", "T", "index", "columns", "shape", "dtypes", "size", "ndim",
-                          "empty", "axes", "str", "dt", "cat", "name", "plot"})
-ALL_VALUES = "values"
-# Calls between a column read and the written value that take the value of earlier rows only.
-_LAG = "shift"
-_WINDOWS = frozenset({"rolling", "expanding", "ewm"})
+if TYPE_CHECKING:
+    from mlops_lint.catalog.model import FrameFacts
 
 
 def loaded(call: ast.Call) -> Picked:
@@ -86,7 +79,7 @@ def _taken_whole(picked: Picked | None, node: ast.expr) -> Picked | None:
     return Picked(picked.frame, None, True, picked.dropped, node, picked.same_row)
 
 
-def of_subscript(frame: Value, node: ast.Subscript, accessor: str | None, origin: Origin) -> Picked | None:
+def of_subscript(frame: Value, node: ast.Subscript, accessor: str | None, origin: Origin, frames: FrameFacts) -> Picked | None:
     """What ``frame[index]`` (``frame.loc[index]``, ``frame.iloc[index]``) holds, where known."""
     index = node.slice
     if accessor is not None:
@@ -95,7 +88,7 @@ def of_subscript(frame: Value, node: ast.Subscript, accessor: str | None, origin
         index = index.elts[1]
         if isinstance(index, ast.Slice) and index.lower is None and index.upper is None and index.step is None:
             return _taken_whole(frame.picked, node)
-        if accessor != "loc":
+        if accessor not in frames.label_indexers:
             return None
     elif is_row_selection(index):
         return frame.picked  # df[mask], df[:n]: rows
@@ -108,11 +101,11 @@ def of_subscript(frame: Value, node: ast.Subscript, accessor: str | None, origin
     return None
 
 
-def of_attribute(frame: Value, node: ast.Attribute) -> Picked | None:
+def of_attribute(frame: Value, node: ast.Attribute, frames: FrameFacts) -> Picked | None:
     """``df.values`` holds every column of ``df``; ``df.price`` the column ``price``."""
-    if node.attr == ALL_VALUES:
+    if node.attr in frames.all_columns:
         return _taken_whole(frame.picked, node)
-    if node.attr in _NOT_COLUMNS or not frame.sources or frame.instance_of is not None or frame.made_by is not None:
+    if node.attr in frames.not_columns or not frame.sources or frame.instance_of is not None or frame.made_by is not None:
         return None
     return read(frame, [node.attr], node)
 
@@ -167,32 +160,32 @@ def excluded_labels(index: ast.expr, origin: Origin) -> list[str] | None:
     return None
 
 
-def _label_read(node: ast.AST, frame: str, origin: Origin) -> list[str]:
+def _label_read(node: ast.AST, frame: str, origin: Origin, frames: FrameFacts) -> list[str]:
     """The labels ``node`` reads from the frame variable ``frame`` (``df["a"]``, ``df.loc[:, "a"]``, ``df.a``)."""
     if isinstance(node, ast.Subscript):
         base, index = node.value, node.slice
-        if isinstance(base, ast.Attribute) and base.attr == "loc" and isinstance(index, ast.Tuple) and len(index.elts) == 2:
+        if isinstance(base, ast.Attribute) and base.attr in frames.label_indexers and isinstance(index, ast.Tuple) and len(index.elts) == 2:
             base, index = base.value, index.elts[1]
         if dotted_name(base) == frame:
             return labels(index, origin) or []
-    elif isinstance(node, ast.Attribute) and node.attr not in _NOT_COLUMNS and dotted_name(node.value) == frame:
+    elif isinstance(node, ast.Attribute) and node.attr not in frames.not_columns and dotted_name(node.value) == frame:
         return [node.attr]
     return []
 
 
-def _lags(call: ast.Call) -> bool:
+def _lags(call: ast.Call, frames: FrameFacts) -> bool:
     """A call on a column that leaves out the current row: ``shift(k)`` (k > 0 or not a literal,
     a negative k reads later rows: not the same row either), a window closed on the left."""
     assert isinstance(call.func, ast.Attribute)
-    if call.func.attr == _LAG:
+    if call.func.attr in frames.lags:
         return True
-    if call.func.attr in _WINDOWS:
+    if call.func.attr in frames.windows:
         closed = next((k.value for k in call.keywords if k.arg == "closed"), None)
         return isinstance(closed, ast.Constant) and closed.value in ("left", "neither")
     return False
 
 
-def same_row_reads(expression: ast.expr, frame: str, origin: Origin) -> tuple[frozenset[str], bool]:
+def same_row_reads(expression: ast.expr, frame: str, origin: Origin, frames: FrameFacts) -> tuple[frozenset[str], bool]:
     """The columns of ``frame`` that ``expression`` reads at the same row, not through a lag; and
     whether it shifts rows anywhere (a label built with ``shift(-1)``)."""
     found: set[str] = set()
@@ -201,14 +194,14 @@ def same_row_reads(expression: ast.expr, frame: str, origin: Origin) -> tuple[fr
     def visit(node: ast.AST, lagged: bool) -> None:
         nonlocal shifted
         if not lagged:
-            read_here = _label_read(node, frame, origin)
+            read_here = _label_read(node, frame, origin, frames)
             if read_here:
                 found.update(read_here)
                 return
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            if node.func.attr == _LAG:
+            if node.func.attr in frames.lags:
                 shifted = True
-            visit(node.func.value, lagged or _lags(node))
+            visit(node.func.value, lagged or _lags(node, frames))
             for argument in [*node.args, *(k.value for k in node.keywords)]:
                 visit(argument, lagged)
             return

@@ -21,11 +21,13 @@ Labels are literal strings, literal lists of them, or names bound to such a list
 from __future__ import annotations
 
 import ast
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from mlops_lint.analysis.values import EMPTY, Columns, Value, derive, evolve
 
-ACCESSORS = frozenset({"loc", "iloc"})
+if TYPE_CHECKING:
+    from mlops_lint.catalog.model import FrameFacts
+
 # Reads a label list from a name: the expression the name was bound from (``Value.origin``).
 Origin = Callable[[ast.expr], ast.expr | None]
 
@@ -81,12 +83,12 @@ def selects_rows(index: ast.expr, accessor: str | None) -> bool:
 
 # --- writes -------------------------------------------------------------------------------------
 
-def written_labels(target: ast.Subscript, origin: Origin) -> tuple[list[str], bool] | None:
+def written_labels(target: ast.Subscript, origin: Origin, frames: FrameFacts) -> tuple[list[str], bool] | None:
     """For ``df[labels] = v`` / ``df.loc[rows, labels] = v``: the labels and whether the write
     certainly replaces existing columns (a partial ``loc`` write); None for other writes."""
     base = target.value
-    if isinstance(base, ast.Attribute) and base.attr in ACCESSORS:
-        if base.attr != "loc" or not isinstance(target.slice, ast.Tuple) or len(target.slice.elts) != 2:
+    if isinstance(base, ast.Attribute) and base.attr in frames.indexers:
+        if base.attr not in frames.label_indexers or not isinstance(target.slice, ast.Tuple) or len(target.slice.elts) != 2:
             return None
         rows, columns = target.slice.elts
         found = labels(columns, origin)
@@ -97,7 +99,7 @@ def written_labels(target: ast.Subscript, origin: Origin) -> tuple[list[str], bo
     return (found, False) if found is not None else None
 
 
-def reads_labels(expression: ast.expr, frame: str, wanted: list[str], origin: Origin) -> bool:
+def reads_labels(expression: ast.expr, frame: str, wanted: list[str], origin: Origin, frames: FrameFacts) -> bool:
     """Whether ``expression`` reads one of ``wanted`` from ``frame`` (``df[c] = f(df[c])``)."""
     from mlops_lint.analysis.names import dotted_name
 
@@ -105,7 +107,7 @@ def reads_labels(expression: ast.expr, frame: str, wanted: list[str], origin: Or
         if isinstance(node, ast.Subscript):
             base = node.value
             index = node.slice
-            if isinstance(base, ast.Attribute) and base.attr in ACCESSORS and isinstance(index, ast.Tuple) and len(index.elts) == 2:
+            if isinstance(base, ast.Attribute) and base.attr in frames.indexers and isinstance(index, ast.Tuple) and len(index.elts) == 2:
                 base, index = base.value, index.elts[1]
             if dotted_name(base) == frame and set(labels(index, origin) or ()) & set(wanted):
                 return True
@@ -147,7 +149,7 @@ def select_rows(columns: Columns, whole: Value, pick: Callable[[Value], Value]) 
     return evolve(whole, columns=Columns(base, written))
 
 
-def column_read(frame: Value, index: ast.expr, accessor: str | None, origin: Origin) -> Value | None:
+def column_read(frame: Value, index: ast.expr, accessor: str | None, origin: Origin, frames: FrameFacts) -> Value | None:
     """What ``frame[index]`` (``accessor``: ``frame.loc[index]``/``frame.iloc[index]``) reads when it
     reads columns of a frame with written columns; None when it is not such a read."""
     columns = frame.columns
@@ -158,7 +160,7 @@ def column_read(frame: Value, index: ast.expr, accessor: str | None, origin: Ori
         if not isinstance(index, ast.Tuple) or len(index.elts) != 2:
             return None
         column_index = index.elts[1]
-    if accessor == "iloc":
+    if accessor in frames.position_indexers:
         return read_positions(columns) if _is_positions(column_index) else None
     found = labels(column_index, origin)
     return read_labels(columns, found) if found is not None else None

@@ -81,8 +81,8 @@ from mlops_lint.analysis.values import EMPTY, DataArg, Event, Part, Value, deriv
 
 if TYPE_CHECKING:
     from mlops_lint.analysis.module import AnalyzedModule
+    from mlops_lint.catalog.model import FrameFacts
 
-_FRAME_ACCESSORS = frozenset({"loc", "iloc", "at", "iat", "values"})
 # try/except, and try/except* where the interpreter has it (Python 3.11+)
 _TRY: tuple[type[ast.Try], ...] = (ast.Try, getattr(ast, "TryStar", ast.Try))
 
@@ -91,12 +91,13 @@ def _seq(event: Event) -> int:
     return event.seq
 
 
-def _store_key(target: ast.expr) -> str | None:
-    """The variable a subscript/attribute write updates: ``df`` for ``df.loc[:, c]``, ``self.X``."""
+def _store_key(target: ast.expr, frames: FrameFacts) -> str | None:
+    """The variable a subscript/attribute write updates: ``df`` for ``df.loc[:, c]`` (and the frame's
+    other indexers, ``df.values[...]``: the catalog's frame facts), ``self.X``."""
     while True:
         if isinstance(target, ast.Subscript):
             target = target.value
-        elif isinstance(target, ast.Attribute) and target.attr in _FRAME_ACCESSORS:
+        elif isinstance(target, ast.Attribute) and (target.attr in frames.any_indexers or target.attr in frames.all_columns):
             target = target.value
         else:
             return dotted_name(target)
@@ -197,7 +198,7 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
 
     def update_in_place(self, target: ast.expr, value: Value, scope: Scope) -> None:
         """``rows.append(x)`` / ``d["k"].update(y)``: the variable holding the container now holds ``value``."""
-        key = _store_key(target)
+        key = _store_key(target, self.module.catalog.frames)
         if key is not None:
             scope.env[key] = value
 
@@ -288,7 +289,7 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
                 if isinstance(target, ast.Name):
                     scope.env.pop(target.id, None)
                 elif isinstance(target, ast.Subscript):  # del df["c"]: the frame without that column
-                    key = _store_key(target)
+                    key = _store_key(target, self.module.catalog.frames)
                     frame = scope.lookup(key) if key is not None else None
                     dropped = labels_of(target.slice, self._origin_in(scope))
                     if key is not None and frame is not None and frame.columns is not None and dropped is not None:
@@ -325,16 +326,16 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
             # df["a"] = ... / df.loc[:, cols] = ...: the frame now holds what was written into it;
             # by label, it knows which columns hold what (analysis/columns.py).
             self.expr(target.slice, scope)
-            frame = _store_key(target)
+            frame = _store_key(target, self.module.catalog.frames)
             old = self._lookup_key(frame, scope) if frame is not None else None
             if frame is not None:
                 origin_of = self._origin_in(scope)
-                written = written_labels(target, origin_of)
+                written = written_labels(target, origin_of, self.module.catalog.frames)
                 if written is not None:
                     labels, partial = written
-                    replaced = partial or (origin is not None and reads_labels(origin, frame, labels, origin_of))
+                    replaced = partial or (origin is not None and reads_labels(origin, frame, labels, origin_of, self.module.catalog.frames))
                     new = write_columns(old, labels, value, replaced)
-                    derived = same_row_reads(origin, frame, origin_of) if origin is not None else (frozenset(), True)
+                    derived = same_row_reads(origin, frame, origin_of, self.module.catalog.frames) if origin is not None else (frozenset(), True)
                     scope.env[frame] = evolve(new, picked=column_picks.written(old, new, labels, derived, target))
                 else:
                     scope.env[frame] = derive([old, value]) if old is not None else value.as_data()

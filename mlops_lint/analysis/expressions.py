@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 
 from mlops_lint.analysis import column_picks
-from mlops_lint.analysis.columns import ACCESSORS, Origin, attribute_read, column_read, select_rows, selects_rows
+from mlops_lint.analysis.columns import Origin, attribute_read, column_read, select_rows, selects_rows
 from mlops_lint.analysis.interpreter import Interpreter
 from mlops_lint.analysis.scope import Scope
 from mlops_lint.analysis.values import EMPTY, DataArg, Event, Value, derive, evolve, join
@@ -98,7 +98,7 @@ class ExpressionSemantics(Interpreter):
     def _subscript(self, node: ast.Subscript, scope: Scope) -> Value:
         target = node.value
         accessor = None
-        if type(target) is ast.Attribute and target.attr in ACCESSORS:  # df.loc[...]: the frame itself
+        if type(target) is ast.Attribute and target.attr in self.module.catalog.frames.indexers:  # df.loc[...]: the frame itself
             frame = self.expr(target.value, scope)
             base = self._attribute(target, frame)
             self._record(target, base)
@@ -112,7 +112,7 @@ class ExpressionSemantics(Interpreter):
             if -len(base.elements) <= node.slice.value < len(base.elements):
                 return base.elements[node.slice.value]
         origin = self._origin_in(scope)
-        columns = column_read(frame, node.slice, accessor, origin)
+        columns = column_read(frame, node.slice, accessor, origin, self.module.catalog.frames)
         # The values are the base's: the index adds lineage, roles and column picks (selection
         # fits), not the fits of whatever computed it (rows picked by a scaled mask are raw).
         picked = frozenset(fit for fit in index.fits if fit.kind == "select")
@@ -129,7 +129,7 @@ class ExpressionSemantics(Interpreter):
         value = pick(columns if columns is not None else base)
         if columns is None and frame.columns is not None and selects_rows(node.slice, accessor):
             value = select_rows(frame.columns, value, pick)
-        taken = column_picks.of_subscript(frame, node, accessor, origin)
+        taken = column_picks.of_subscript(frame, node, accessor, origin, self.module.catalog.frames)
         if taken is not None:
             value = evolve(value, picked=taken)
         return self.split_part(node, value, frame)
@@ -168,7 +168,7 @@ class ExpressionSemantics(Interpreter):
         if base.columns is not None:
             column = attribute_read(base, node.attr)
             if column is not None:
-                picked = column_picks.of_attribute(base, node)
+                picked = column_picks.of_attribute(base, node, self.module.catalog.frames)
                 return evolve(column, picked=picked) if picked is not None else column
         if made_by is not None and cls is not None and node.attr in cls.get("outcome-attrs", ()):
             value = base.as_data()
@@ -180,7 +180,7 @@ class ExpressionSemantics(Interpreter):
             elif read.role == "labels" and cls is None:
                 return EMPTY
         elif base.sources:
-            picked = column_picks.of_attribute(base, node)
+            picked = column_picks.of_attribute(base, node, self.module.catalog.frames)
             if picked is not None:
                 return evolve(base.as_data(), picked=picked)
         return base.as_data()

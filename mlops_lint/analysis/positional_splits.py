@@ -42,7 +42,6 @@ from mlops_lint.analysis.values import TEST, TRAIN, VALIDATION
 if TYPE_CHECKING:
     from mlops_lint.analysis.module import AnalyzedModule
 
-_ACCESSORS = frozenset({"iloc", "loc"})
 _LENGTHS = frozenset({"shape", "size"})
 _EARLIER = (ast.Lt, ast.LtE)
 _LATER = (ast.Gt, ast.GtE)
@@ -253,7 +252,8 @@ class PositionalSplits:
         base: ast.expr = node.value
         index = node.slice
         accessor = None
-        if isinstance(base, ast.Attribute) and base.attr in _ACCESSORS:
+        frames = self._module.catalog.frames
+        if isinstance(base, ast.Attribute) and base.attr in frames.indexers:
             accessor, base = base.attr, base.value
         if isinstance(index, ast.Tuple) and index.elts and isinstance(index.elts[0], ast.Slice):
             index = index.elts[0]  # scaled[0:k, :]: the rows
@@ -268,7 +268,7 @@ class PositionalSplits:
                 # a middle part is a split's only when a head ends where it starts (_slices)
                 return _Candidate(node, base, self._scope_of(node), "middle", index.lower)
             return None
-        if accessor == "iloc":
+        if accessor in frames.position_indexers:
             return None
         if isinstance(index, ast.Compare) and len(index.ops) == 1:
             return _Candidate(node, base, self._scope_of(node), "mask", index)

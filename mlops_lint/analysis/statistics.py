@@ -30,6 +30,8 @@ from mlops_lint.analysis.arguments import any_holds
 from mlops_lint.catalog import ApiEntry
 
 if TYPE_CHECKING:
+    from collections.abc import Set as AbstractSet
+
     from mlops_lint.analysis.module import AnalyzedModule
 
 # Data methods and numpy functions that put a value into the rows: filling, replacing, mapping.
@@ -38,7 +40,6 @@ _FILLERS = frozenset({"fillna", "replace", "map", "where", "mask", "clip", "comb
 # A lookup in a dictionary of statistics (stats.get("mean")) passes them on too.
 _NUMERIC = frozenset({"abs", "float", "int", "round", "sqrt", "absolute", "item", "to_dict", "astype", "tolist", "to_numpy", "get"})
 # Accessors whose subscript selects rows (and columns) of a frame or an array.
-_ROW_ACCESSORS = frozenset({"loc", "iloc", "at", "iat"})
 _SCALING = (ast.Div, ast.Mult, ast.FloorDiv, ast.Pow)
 _MAX_NAME_HOPS = 3
 
@@ -72,12 +73,12 @@ def label(call: ast.Call) -> str:
     return f"{name}({shown})"
 
 
-def _writes_rows(target: ast.expr) -> bool:
+def _writes_rows(target: ast.expr, indexers: AbstractSet[str]) -> bool:
     """``df.loc[mask, c] = v``, ``X.iloc[:, 0] = v``, ``X[X == 0] = v``: a write into rows of data (not
     a key of a dict of results, ``scores["auc"] = v``)."""
     if not isinstance(target, ast.Subscript):
         return False
-    if isinstance(target.value, ast.Attribute) and target.value.attr in _ROW_ACCESSORS:
+    if isinstance(target.value, ast.Attribute) and target.value.attr in indexers:  # the catalog's frame facts
         return True
     index = target.slice.elts[0] if isinstance(target.slice, ast.Tuple) and target.slice.elts else target.slice
     return isinstance(index, (ast.Compare, ast.BoolOp)) or (isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.Invert))
@@ -155,7 +156,7 @@ class StatisticUses:
             if isinstance(parent, ast.AugAssign) and parent.value is node:
                 return isinstance(parent.op, _SCALING)
             if isinstance(parent, ast.Assign) and parent.value is node and pure:
-                if any(_writes_rows(target) for target in parent.targets):
+                if any(_writes_rows(target, self._module.catalog.frames.any_indexers) for target in parent.targets):
                     return True  # df.loc[df[c] == 0, c] = median: filled into the rows it selects
                 return hops < _MAX_NAME_HOPS and any(self._applied_name(target, parent, hops) or self._applied_attribute(target, hops)
                                                      for target in parent.targets)

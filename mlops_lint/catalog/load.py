@@ -9,12 +9,14 @@ from typing import Any, Callable
 
 from mlops_lint.catalog import snapshot, toml
 from mlops_lint.catalog.locate import catalog_dir
-from mlops_lint.catalog.model import ApiEntry, Catalog, Example, FixSpec, OptionSpec, RuleSpec
+from mlops_lint.catalog.model import ApiEntry, Catalog, Example, FixSpec, FrameFacts, OptionSpec, RuleSpec
 from mlops_lint.catalog.schema import (
-    DOCS_KEYS, EXAMPLE_KEYS, FIX_KEYS, OPTION_KEYS, RULE_KEYS, SchemaError, check_alias, check_api_entry, check_table,
+    DOCS_KEYS, EXAMPLE_KEYS, FIX_KEYS, OPTION_KEYS, RULE_KEYS, SchemaError, check_alias, check_api_entry, check_frame_facts,
+    check_table,
 )
 
 CODE_PATTERN = re.compile(r"^MLO\d{3}$")
+FRAMES_FILE = "frames.toml"
 _REQUIRED = ("code", "name", "antipattern", "summary", "severity", "default", "message")
 
 
@@ -98,16 +100,22 @@ def load_catalog(directory: Path | None = None) -> Catalog:
     root = directory or catalog_dir()
     rule_files = [(path, path.read_bytes()) for path in sorted(root.glob("MLO*.toml"))]
     api_files = [(path, path.read_bytes()) for path in sorted((root / "api").glob("*.toml"))]
-    names = {path: path.relative_to(root).as_posix() for path, _ in rule_files + api_files}
-    key = snapshot.snapshot_key([(names[path], data) for path, data in rule_files + api_files])
+    frame_path = root / FRAMES_FILE
+    try:
+        frame_file = (frame_path, frame_path.read_bytes())
+    except OSError:
+        raise CatalogError(f"{FRAMES_FILE}: missing (the frame facts are part of the catalog)") from None
+    files = rule_files + api_files + [frame_file]
+    names = {path: path.relative_to(root).as_posix() for path, _ in files}
+    key = snapshot.snapshot_key([(names[path], data) for path, data in files])
     tables = snapshot.load(key)
     if tables is not None and set(tables) == set(names.values()):
         try:
-            return _parse(rule_files, api_files, lambda path, _data: tables[names[path]])
+            return _parse(rule_files, api_files, lambda path, _data: tables[names[path]], frame_file)
         except Exception:  # a snapshot the validation refuses is no snapshot: parse the TOML
             pass
-    parsed = {names[path]: _read(path, data) for path, data in rule_files + api_files}
-    catalog = _parse(rule_files, api_files, lambda path, _data: parsed[names[path]])
+    parsed = {names[path]: _read(path, data) for path, data in files}
+    catalog = _parse(rule_files, api_files, lambda path, _data: parsed[names[path]], frame_file)
     snapshot.save(key, parsed)
     return catalog
 
@@ -148,8 +156,10 @@ def _parse(
     rule_files: list[tuple[Path, bytes]],
     api_files: list[tuple[Path, bytes]],
     read: Callable[[Path, bytes], dict[str, Any]] | None = None,
+    frame_file: tuple[Path, bytes] | None = None,
 ) -> Catalog:
-    """Validate the catalog's files into a Catalog; ``read`` gives each file's table (default: parse its TOML)."""
+    """Validate the catalog's files into a Catalog; ``read`` gives each file's table (default: parse its
+    TOML); without ``frame_file`` the catalog knows no frame facts."""
     read = read or _read
     rules: dict[str, RuleSpec] = {}
     for path, data in rule_files:
@@ -161,7 +171,19 @@ def _parse(
     for path, data in api_files:
         _api_entries(path, read(path, data), api, methods, aliases)
     _resolve_aliases(api, aliases)
-    return Catalog(rules=rules, api=api)
+    frames = _frame_facts(*frame_file, read) if frame_file is not None else FrameFacts()
+    return Catalog(rules=rules, api=api, frames=frames)
+
+
+def _frame_facts(path: Path, data: bytes, read: Callable[[Path, bytes], dict[str, Any]]) -> FrameFacts:
+    try:
+        facts = check_frame_facts(read(path, data))
+    except SchemaError as error:
+        raise CatalogError(f"{path.name}: {error}") from None
+    return FrameFacts(keeps_columns=facts["keeps-columns"], not_columns=facts["not-columns"],
+                      label_indexers=facts["label-indexers"], position_indexers=facts["position-indexers"],
+                      cell_indexers=facts["cell-indexers"], all_columns=facts["all-columns"], lags=facts["lags"],
+                      windows=facts["windows"])
 
 
 def _resolve_aliases(api: dict[str, ApiEntry], aliases: dict[str, tuple[str, str]]) -> None:

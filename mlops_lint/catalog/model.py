@@ -82,6 +82,28 @@ class ApiEntry:
         return self.facts.get(key, default)
 
 
+@dataclass(frozen=True, slots=True)
+class FrameFacts:
+    """What the dataflow knows of data frames by attribute and method name (``rules/frames.toml``):
+    catalog-level facts that give no call a role, so a name listed here resolves as before."""
+
+    keeps_columns: frozenset[str] = frozenset()
+    not_columns: frozenset[str] = frozenset()
+    label_indexers: frozenset[str] = frozenset()
+    position_indexers: frozenset[str] = frozenset()
+    cell_indexers: frozenset[str] = frozenset()
+    all_columns: frozenset[str] = frozenset()
+    lags: frozenset[str] = frozenset()
+    windows: frozenset[str] = frozenset()
+    # Derived once: the indexers of rows and columns (label and position), and every indexer.
+    indexers: frozenset[str] = field(init=False)
+    any_indexers: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "indexers", self.label_indexers | self.position_indexers)
+        object.__setattr__(self, "any_indexers", self.indexers | self.cell_indexers)
+
+
 @dataclass(frozen=True)
 class Catalog:
     """Every rule and every API entry; the lookup tables the resolver and the rules need are built
@@ -89,6 +111,7 @@ class Catalog:
 
     rules: dict[str, RuleSpec]
     api: dict[str, ApiEntry]
+    frames: FrameFacts = field(default_factory=FrameFacts)
 
     def by_name(self, name: str) -> RuleSpec | None:
         return next((spec for spec in self.rules.values() if spec.name == name), None)

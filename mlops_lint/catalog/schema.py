@@ -329,6 +329,37 @@ FACTS = {key.name: key for key in (
 )}
 
 
+# --- frame facts: rules/frames.toml (catalog-level, by name; no entry, no role) ----------------------
+
+FRAME_KEYS = {key.name: key for key in (
+    Key("keeps-columns", "list of strings", "methods whose result has every column of the frame they are called on, rows aside (`df.dropna()`, `df.merge(other)`): the result keeps the frame's column facts (MLO106 target-in-features)", _strings),
+    Key("not-columns", "list of strings", "attributes that are no column (`df.shape`, `df.loc`, `df.str`): `df.<name>` reads no column of that name", _strings),
+    Key("label-indexers", "list of strings", "attributes indexed by rows and columns by label (`df.loc[mask, \"c\"]`): the columns read or written are those labels; a write through any indexer (`df.loc[:, \"c\"] = v`) writes into the frame itself", _strings),
+    Key("position-indexers", "list of strings", "attributes indexed by rows and columns by position (`df.iloc[:, 0]`, `df.iloc[:n]`): rows and column positions, no labels", _strings),
+    Key("cell-indexers", "list of strings", "attributes indexed one cell at a time (`df.at[i, \"c\"]`, `df.iat[0, 1]`): a write through one writes rows of the frame", _strings),
+    Key("all-columns", "list of strings", "attributes that hold every column of the frame (`df.values`)", _strings),
+    Key("lags", "list of strings", "methods that take the values of other rows only (`shift`): a column read through one is not read at the same row (MLO106), and a label built with one shifts rows", _strings),
+    Key("windows", "list of strings", "window methods (`rolling`): a column read through one with `closed=\"left\"` or `\"neither\"` is not read at the same row (MLO106)", _strings),
+)}
+
+
+def check_frame_facts(data: dict[str, Any]) -> dict[str, frozenset[str]]:
+    """The frame facts of ``rules/frames.toml``, each a set of names; SchemaError names the key at fault."""
+    checked = {}
+    for name, value in data.items():
+        key = FRAME_KEYS.get(name)
+        if key is None:
+            raise SchemaError(f"unknown key '{name}'")
+        try:
+            checked[name] = frozenset(key.check(value))
+        except SchemaError as error:
+            raise SchemaError(f"key '{name}' {error}") from None
+    for name in FRAME_KEYS:
+        if name not in checked:
+            raise SchemaError(f"missing key '{name}'")
+    return checked
+
+
 SAME_AS = Key("same-as", "string", "the key is another name of this entry (an older module path: `sklearn.cross_validation.train_test_split`): the name finds that entry itself, with its role and every fact; it is the entry's only key", _string)
 
 
@@ -398,4 +429,6 @@ def readme_tables() -> str:
     out += ["", "### Facts (`api/*.toml`)", "", _row("fact", "value", "meaning", "roles"), _row("---", "---", "---", "---")]
     out += [_row(f"`{key.name}`", key.kind, key.meaning, ", ".join(f"`{r}`" for r in key.roles) or "any") for key in FACTS.values()]
     out += [_row(f"`{SAME_AS.name}`", SAME_AS.kind, SAME_AS.meaning, "none (an alias has no role)")]
+    out += ["", "### Frame facts (`frames.toml`)", "", _row("key", "value", "meaning"), _row("---", "---", "---")]
+    out += [_row(f"`{key.name}`", key.kind, key.meaning) for key in FRAME_KEYS.values()]
     return "\n".join(out) + "\n"
