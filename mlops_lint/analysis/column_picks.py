@@ -10,7 +10,8 @@
   ``df.loc[:, df.columns != c]``, ``~df.columns.isin([...])`` and ``[c for c in df.columns if c != t]``
   hold the frame's columns but those;
 - selecting rows, splitting, ``df.values``, ``df.copy()`` and the other methods of the catalog's
-  frame fact ``keeps-columns`` (``rules/frames.toml``) keep the record; a column written by label adds its label; anything else forgets it (silence).
+  frame fact ``keeps-columns`` (``rules/frames.toml``) keep the record; a column written by label
+  adds its label; anything else forgets it (silence).
 
 A column written by label also records the frame's columns its value reads *at the same row*
 (``df["roll"] = df["load"].rolling(24).mean()`` reads ``load``, window and all, current row
