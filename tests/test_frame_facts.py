@@ -125,3 +125,30 @@ def test_a_catalog_without_frames_file_is_an_error(rules):
     (rules / "frames.toml").unlink()
     with pytest.raises(CatalogError, match="frames.toml: missing"):
         load_catalog(rules)
+
+
+BALANCED_THROUGH_LOC = '''import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_val_score
+from sklearn.utils import resample
+
+loans = pd.read_csv("loans.csv")
+shrunk = resample(loans.loc[loans.defaulted == 0], replace=False, n_samples=2000, random_state=5)
+mixed = pd.concat([loans[loans.defaulted == 1], shrunk])
+cross_val_score(LogisticRegression(), mixed.drop(columns="defaulted"), mixed["defaulted"])
+'''
+
+
+def test_a_class_part_taken_through_a_label_indexer_is_a_class_part():
+    """``label-indexers``: ``df.loc[df.y == c]`` is the rows of one class of ``df``, as ``df[df.y == c]``
+    is: the two parts stack into hand-balanced classes (MLO103). Without the fact they are parts of
+    two different data (``loans.loc`` and ``loans``), and nothing is balanced."""
+    only_mlo103 = LintOptions(selected=frozenset({"MLO103"}))
+    catalog = load_catalog()
+
+    def lines(catalog: Catalog) -> list[tuple[str, int]]:
+        found = lint_source("train.py", BALANCED_THROUGH_LOC.encode(), catalog, only_mlo103, None)
+        return [(d.code, d.location.start.line) for d in found]
+
+    assert lines(catalog) == [("MLO103", 9)]
+    assert lines(without(catalog, "label_indexers")) == []

@@ -31,7 +31,6 @@ from mlops_lint.analysis.arguments import any_holds, keyword, literal
 if TYPE_CHECKING:
     from mlops_lint.analysis.module import AnalyzedModule
 
-_ACCESSORS = frozenset({"loc"})
 _CLASS_TESTS = (ast.Eq,)
 # Arguments of a draw that do not change how many rows of the class it keeps.
 _NOT_SIZE = frozenset({"random_state", "axis", "ignore_index", "stratify"})
@@ -39,12 +38,13 @@ _NOT_SIZE = frozenset({"random_state", "axis", "ignore_index", "stratify"})
 _ClassKey = tuple[str, str]  # (the data, the class column), as source text
 
 
-def _class_part(node: ast.expr) -> tuple[_ClassKey, object] | None:
-    """``(data, column), class`` of ``df[df.y == c]`` / ``df.loc[df.y == c]`` / ``X[y == c]``, else None."""
+def _class_part(node: ast.expr, label_indexers: frozenset[str]) -> tuple[_ClassKey, object] | None:
+    """``(data, column), class`` of ``df[df.y == c]`` / ``df.loc[df.y == c]`` / ``X[y == c]``, else None
+    (``label_indexers``: the catalog's frame fact, ``loc``)."""
     if not isinstance(node, ast.Subscript):
         return None
     base = node.value
-    if isinstance(base, ast.Attribute) and base.attr in _ACCESSORS:
+    if isinstance(base, ast.Attribute) and base.attr in label_indexers:
         base = base.value
     test = node.slice
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], _CLASS_TESTS)):
@@ -95,11 +95,11 @@ class _Syntax:
     def part_or_draw(self, node: ast.expr) -> tuple[_ClassKey, object, ast.Call | None] | None:
         """``(data, column), class, draw`` of a stacked element: a class part (draw None) or a draw of one."""
         node = self.resolve(node)
-        found = _class_part(node)
+        found = _class_part(node, self.module.catalog.frames.label_indexers)
         if found is not None:
             return found[0], found[1], None
         data = self.draw_data(node) if isinstance(node, ast.Call) else None
-        found = _class_part(self.resolve(data)) if data is not None else None
+        found = _class_part(self.resolve(data), self.module.catalog.frames.label_indexers) if data is not None else None
         return (found[0], found[1], node) if found is not None and isinstance(node, ast.Call) else None
 
 
