@@ -69,3 +69,13 @@ def test_lookup_gives_the_probes_made_in_vain_and_the_same_answer_again(tmp_path
     assert probed == [*absent, found.path]
     assert layout.lookup("helpers.clean", (root,), root) == (
         None, (*_candidates(root, "helpers", "clean"), *_candidates(root, "helpers")))
+
+
+def test_a_recorder_keeps_the_first_answer_for_a_path_recorded_absent_again():
+    from mlops_lint.project.dependencies import Recorder
+
+    recorder = Recorder()
+    recorder.add("/p/helpers.py", "digest-read")
+    recorder.add_absent(("/p/helpers.py", "/p/helpers/__init__.py"))
+    recorder.add_absent(("/p/helpers/__init__.py",))
+    assert recorder.files == {"/p/helpers.py": "digest-read", "/p/helpers/__init__.py": None}
