@@ -75,3 +75,33 @@ def test_a_linted_tree_is_freed_by_reference_counting_not_left_to_the_collector(
         assert trees[0]() is None  # no collection ran: reference counting freed it
     finally:
         gc.enable()
+
+
+def test_a_tree_still_held_after_the_lint_does_not_keep_its_statements(monkeypatch):
+    """Something may outlive the lint holding the tree's root: a recursive closure of the analysis
+    (a cycle, freed only by a collection) holding a scope whose owner is the module. Its
+    statements are still freed at release, not left for the collector to walk."""
+    import weakref
+
+    import mlops_lint.engine.lint as engine
+
+    held: list[ast.Module] = []
+    statements: list[weakref.ref[ast.stmt]] = []
+    real = engine.parse_document
+
+    def watched(document):
+        parsed = real(document)
+        held.append(parsed.tree)  # the stand-in for the cycle: outlives the lint
+        statements.extend(weakref.ref(statement) for statement in parsed.tree.body)
+        return parsed
+
+    monkeypatch.setattr(engine, "parse_document", watched)
+    monkeypatch.setattr(engine, "young_garbage_only", contextlib.nullcontext)
+    gc.disable()
+    try:
+        found = lint_document(SourceDocument("leaky.py", LEAKY), load_catalog(), LintOptions(selected=frozenset({"MLO101"})))
+        assert [(d.code, d.location.start.line) for d in found] == [("MLO101", 4)]
+        assert len(statements) == 4
+        assert [ref() for ref in statements] == [None] * 4
+    finally:
+        gc.enable()

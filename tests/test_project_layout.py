@@ -53,3 +53,29 @@ def test_a_closed_layout_finds_its_files_without_the_disk(tmp_path):
     probed: list[str] = []
     assert layout.find("pkg.prep.clean", (root,), root, probed) == Found(module, ("clean",))
     assert probed == [*_candidates(root, "pkg", "prep", "clean"), module]
+
+
+def test_lookup_gives_the_probes_made_in_vain_and_the_same_answer_again(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "prep.py").write_text("def clean(df):\n    return df\n")
+    root = str(tmp_path)
+    layout = _layout(root)
+    found, absent = layout.lookup("pkg.prep.clean", (root,), root)
+    assert found == Found(os.path.join(root, "pkg", "prep.py"), ("clean",))
+    assert absent == tuple(_candidates(root, "pkg", "prep", "clean"))  # the module file itself is not absent
+    assert layout.lookup("pkg.prep.clean", (root,), root)[1] is absent  # memoised: a link records it as is
+    probed: list[str] = []
+    assert layout.find("pkg.prep.clean", (root,), root, probed) == found
+    assert probed == [*absent, found.path]
+    assert layout.lookup("helpers.clean", (root,), root) == (
+        None, (*_candidates(root, "helpers", "clean"), *_candidates(root, "helpers")))
+
+
+def test_a_recorder_keeps_the_first_answer_for_a_path_recorded_absent_again():
+    from mlops_lint.project.dependencies import Recorder
+
+    recorder = Recorder()
+    recorder.add("/p/helpers.py", "digest-read")
+    recorder.add_absent(("/p/helpers.py", "/p/helpers/__init__.py"))
+    recorder.add_absent(("/p/helpers/__init__.py",))
+    assert recorder.files == {"/p/helpers.py": "digest-read", "/p/helpers/__init__.py": None}

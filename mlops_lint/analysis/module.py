@@ -139,12 +139,17 @@ class AnalyzedModule:
         reference cycles that only the cyclic collector frees, by a pass over every one of their
         objects (a tenth of a long module's lint, see engine/collector.py). Released, reference
         counting frees them at once. The module is then an empty one.
+
+        The tree's own statements are let go too: a recursive closure of the analysis outlives the
+        lint in a cycle of its own, and one that held a scope of the module held the whole tree
+        (a 5k-line notebook: 114k objects left to the collector, 13 % of its lint).
         """
         for name in _COMPUTED:
             self.__dict__.pop(name, None)
         self._shared.clear()
         self.project = None
-        self.tree = ast.Module(body=[], type_ignores=[])
+        tree, self.tree = self.tree, ast.Module(body=[], type_ignores=[])
+        tree.body = []
 
 
 _COMPUTED = tuple(name for name, member in vars(AnalyzedModule).items() if isinstance(member, cached_property))

@@ -57,6 +57,12 @@ class Recorder:
     def add(self, path: str, known: str | None) -> None:
         self.files.setdefault(path, known)
 
+    def add_absent(self, paths: tuple[str, ...]) -> None:
+        files = self.files
+        for path in paths:
+            if path not in files:
+                files[path] = None
+
     def merge(self, files: dict[str, str | None]) -> None:
         for path, known in files.items():
             self.files.setdefault(path, known)

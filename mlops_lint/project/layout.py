@@ -52,8 +52,8 @@ class Layout:
         self._real: dict[str, str] = {}
         self._files: dict[str, bool] = {}
         self._folders: dict[str, bool] = {}
-        # (dotted, roots, project) → the module file and every file probed for it: the files of a
-        # folder ask for the same names (``plt.plot``: 18 probes), each file again for each call.
+        # (dotted, roots, project) → the module file and the files probed in vain for it: the files
+        # of a folder ask for the same names (``plt.plot``: 18 probes), each file again for each call.
         self._found: dict[tuple[str, tuple[str, ...], str], tuple[Found | None, tuple[str, ...]]] = {}
 
     def project_root(self, path: str) -> str:
@@ -128,14 +128,23 @@ class Layout:
         ``probed`` collects every file whose presence decided the answer (for the results cache:
         a module created later must change it).
         """
-        key = (dotted, tuple(roots), root)
+        found, absent = self.lookup(dotted, tuple(roots), root)
+        if probed is not None:
+            probed.extend(absent)
+            if found is not None:
+                probed.append(found.path)
+        return found
+
+    def lookup(self, dotted: str, roots: tuple[str, ...], root: str) -> tuple[Found | None, tuple[str, ...]]:
+        """``find``'s answer, and the files probed in vain for it (the same tuple for the same question)."""
+        key = (dotted, roots, root)
         known = self._found.get(key)
         if known is None:
             tried: list[str] = []
-            known = self._found[key] = (self._find(dotted, roots, root, tried), tuple(tried))
-        if probed is not None:
-            probed.extend(known[1])
-        return known[0]
+            found = self._find(dotted, roots, root, tried)
+            absent = tuple(tried) if found is None else tuple(p for p in tried if p != found.path)
+            known = self._found[key] = (found, absent)
+        return known
 
     def _find(self, dotted: str, roots: Sequence[str], root: str, probed: list[str]) -> Found | None:
         parts = dotted.split(".")

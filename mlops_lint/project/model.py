@@ -179,7 +179,7 @@ class ModuleLink:
         self.project = project
         self.path = path  # absolute
         self.module: AnalyzedModule | None = None
-        self._found: dict[str, tuple[Found | None, tuple[str, ...]]] = {}
+        self._found: dict[str, tuple[Found | None, tuple[str, ...]]] = {}  # dotted → Layout.lookup's answer
         self._recorded: dict[str, int] = {}  # dotted → ``Project.recording`` when its absences were last recorded
 
     @cached_property
@@ -194,15 +194,11 @@ class ModuleLink:
     def _find(self, dotted: str) -> Found | None:
         known = self._found.get(dotted)
         if known is None:
-            probed: list[str] = []
-            found = self.project.layout.find(dotted, self.roots, self.root, probed)
-            absent = tuple(p for p in probed if found is None or p != found.path)
-            known = self._found[dotted] = (found, absent)
+            known = self._found[dotted] = self.project.layout.lookup(dotted, self.roots, self.root)
         # Its absences decided the answer (a file created there changes it): recorded, unless the
         # recorders are those that took them at the last lookup (a module looks a name up per call).
         if known[1] and self._recorded.get(dotted) != self.project.recording:
-            for path in known[1]:
-                self.project.record(path, None)
+            self.project.record_absent(known[1])
             self._recorded[dotted] = self.project.recording
         return known[0]
 
@@ -281,6 +277,11 @@ class Project:
     def record(self, path: str, known: str | None) -> None:
         for recorder in self._recorders:
             recorder.add(path, known)
+
+    def record_absent(self, paths: tuple[str, ...]) -> None:
+        """``record(path, None)`` for each path: a lookup's probes, thousands of them per run."""
+        for recorder in self._recorders:
+            recorder.add_absent(paths)
 
     def _push(self, recorder: Recorder) -> None:
         self._recorders.append(recorder)
