@@ -121,6 +121,8 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
         # analysed on its own, in the order met, which may meet nested functions: a worklist.
         self._functions = {}
         self._met: list[Function] = []
+        self._functions_found = {}
+        self._values_found = {}
         self.complete = True
         try:
             self._run_module()
@@ -130,6 +132,10 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
             self.complete = False
             self.events.clear()
             self._values.clear()
+        finally:
+            # Answers of this run only (analysis/project.py); kept, they would hold other modules alive.
+            self._functions_found.clear()
+            self._values_found.clear()
 
     def _run_module(self) -> None:
         self.run_body(self.module.tree.body, self._globals)

@@ -49,8 +49,10 @@ class ExpressionSemantics(Interpreter):
 
     def _name(self, name: str, scope: Scope) -> Value:
         value = scope.lookup(name)
-        if value is not None:
-            return value
+        return value if value is not None else self._unbound(name)
+
+    def _unbound(self, name: str) -> Value:
+        """A name no running scope binds: an import (nothing tracked), else a free name (a lineage of its own)."""
         if name in self.module.imports.bindings:
             return EMPTY
         return Value(sources=frozenset({("free", name)}))
