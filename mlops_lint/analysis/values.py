@@ -265,8 +265,33 @@ def join(values: Iterable[Value]) -> Value:
 
 def derive(inputs: Iterable[Value], call: tuple[str, ast.Call] | None = None, **changes: object) -> Value:
     """A new data value computed from ``inputs`` (their lineage, fits and roles flow on)."""
-    value = join([v.as_data() for v in inputs])
+    # ``join`` of the inputs' ``as_data()``, which have none of the object fields: only the five
+    # data fields to merge (the most common operation of the dataflow, so spelt out here).
+    data: list[Value] = []
+    for v in inputs:
+        v = v.as_data()
+        if v is not EMPTY and (not data or v is not data[0]):
+            data.append(v)
+    if not data:
+        value = EMPTY
+    elif len(data) == 1:
+        value = data[0]
+    else:
+        first = data[0]
+        sources, fits, roles, calls, splits = first.sources, first.fits, first.roles, first.calls, first.split_nodes
+        for v in data[1:]:
+            sources = union(sources, v.sources)
+            fits = union(fits, v.fits)
+            if v.roles and not v.roles <= roles:
+                roles = roles | v.roles
+            calls = union(calls, v.calls)
+            splits = union(splits, v.split_nodes)
+        if call is not None and not changes:
+            return _data(sources, fits, roles, union(calls, frozenset((call,))), splits)
+        value = _data(sources, fits, roles, calls, splits)
     if call is not None:
+        if not changes:
+            return _data(value.sources, value.fits, value.roles, union(value.calls, frozenset((call,))), value.split_nodes)
         changes.setdefault("calls", union(value.calls, frozenset((call,))))
     return evolve(value, **changes) if changes else value
 
