@@ -221,15 +221,23 @@ def evolve(value: Value, **changes: object) -> Value:
 
 def join(values: Iterable[Value]) -> Value:
     """The value that may be any of ``values`` (merged branches) or derives from all (an operation)."""
-    values = [v for v in values if v is not EMPTY]
-    if not values:
+    first: Value | None = None
+    rest: list[Value] = []
+    for v in values:
+        if v is EMPTY:
+            continue
+        if first is None:
+            first = v
+        elif v is not first:
+            rest.append(v)
+    if first is None:
         return EMPTY
-    first = values[0]
-    rest = [v for v in values[1:] if v is not first]
     if not rest:
         return first
     sources, fits, roles, calls, splits, fitted = first.sources, first.fits, first.roles, first.calls, first.split_nodes, first.fitted
     instance, function, made_by, origin = first.instance_of, first.function, first.made_by, first.origin
+    columns, picked, elements, item = first.columns, first.picked, first.elements, first.item
+    items = [item] if item is not None else []
     for v in rest:
         # Lineage sets share their parts past a small size (analysis/lineage.py): a long chain of
         # derivations must not copy its whole history at every step.
@@ -248,17 +256,21 @@ def join(values: Iterable[Value]) -> Value:
             made_by = None
         if v.origin is not origin:
             origin = None
-    elements = None
-    if first.elements is not None and all(v.elements is not None and len(v.elements) == len(first.elements) for v in rest):
-        elements = tuple(join(parts) for parts in zip(first.elements, *(v.elements for v in rest)))
-    items = [v.item for v in values if v.item is not None]
-    item = (items[0] if len(items) == 1 else join(items)) if items else None
+        if v.columns is not columns:
+            columns = None
+        if v.picked is not picked:
+            picked = None
+        if elements is not None and (v.elements is None or len(v.elements) != len(elements)):
+            elements = None
+        if v.item is not None:
+            items.append(v.item)
+    if elements is not None:
+        elements = tuple(join(parts) for parts in zip(elements, *(v.elements for v in rest)))
     new = _new(Value)
     new.__dict__.update(
         sources=sources, fits=fits, roles=roles, calls=calls, split_nodes=splits, instance_of=instance, fitted=fitted,
-        elements=elements, item=item, function=function, made_by=made_by, origin=origin,
-        columns=first.columns if first.columns is not None and all(v.columns is first.columns for v in rest) else None,
-        picked=first.picked if first.picked is not None and all(v.picked is first.picked for v in rest) else None,
+        elements=elements, item=(items[0] if len(items) == 1 else join(items)) if items else None, function=function,
+        made_by=made_by, origin=origin, columns=columns, picked=picked,
     )
     return new
 
