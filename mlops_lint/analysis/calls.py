@@ -369,7 +369,7 @@ class CallSemantics(Interpreter):
                 continue
             for element in arg.elts:
                 # the layer as it stands now: adapt() may come after the model is built
-                layer = scope.lookup(element.id) if isinstance(element, ast.Name) else self._values.get(element)
+                layer = scope.lookup(element.id) if isinstance(element, ast.Name) else self.value_of(element)
                 if layer is not None and layer.fitted and _in_fact(layer.instance_of, "applied-when-called"):
                     self.emit(Event("transform", node, layer.instance_of, self._x_arg(node, args, keywords), self.next_seq(), receiver=layer))
 

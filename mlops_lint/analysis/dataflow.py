@@ -72,7 +72,7 @@ from mlops_lint.analysis.columns import drop as drop_columns
 from mlops_lint.analysis.columns import labels as labels_of
 from mlops_lint.analysis.columns import reads_labels, select_rows, written_labels
 from mlops_lint.analysis.columns import write as write_columns
-from mlops_lint.analysis.interpreter import Function
+from mlops_lint.analysis.interpreter import Evaluations, Function
 from mlops_lint.analysis.names import dotted_name
 from mlops_lint.analysis.positional_splits import PositionalSplits
 from mlops_lint.analysis.project import ProjectCalls
@@ -146,7 +146,10 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
 
     # --- public -----------------------------------------------------------------------------
     def value_of(self, node: ast.AST) -> Value:
-        return self._values.get(node, EMPTY)
+        value = self._values.get(node, EMPTY)
+        if type(value) is Evaluations:
+            value = self._values[node] = join(value)
+        return value  # type: ignore[return-value]  # an Evaluations is replaced above
 
     def events_of(self, *kinds: str) -> list[Event]:
         """The events of these kinds, in flow order (indexed by kind once the flow is complete)."""

@@ -9,9 +9,9 @@ import ast
 
 from mlops_lint.analysis import column_picks
 from mlops_lint.analysis.columns import Origin, attribute_read, column_read, select_rows, selects_rows
-from mlops_lint.analysis.interpreter import Interpreter
+from mlops_lint.analysis.interpreter import Evaluations, Interpreter
 from mlops_lint.analysis.scope import Scope
-from mlops_lint.analysis.values import EMPTY, DataArg, Event, Value, derive, evolve, join
+from mlops_lint.analysis.values import EMPTY, DataArg, Event, Value, derive, evolve
 
 
 def _operands(node: ast.expr) -> list[ast.expr] | list[ast.expr | None]:
@@ -42,9 +42,7 @@ class ExpressionSemantics(Interpreter):
         if type(node) is ast.Constant:  # the most common leaf: nothing to learn or record
             return EMPTY
         value = self._evaluate(node, scope)
-        known = self._values.get(node)
-        if known is not value:
-            self._values[node] = value if known is None else join([known, value])
+        self._record(node, value)
         return value
 
     def _name(self, name: str, scope: Scope) -> Value:
@@ -158,9 +156,15 @@ class ExpressionSemantics(Interpreter):
         return origin
 
     def _record(self, node: ast.expr, value: Value) -> None:
+        """``value`` is one more value of ``node`` (its values are joined when read: ``value_of``)."""
         known = self._values.get(node)
-        if known is not value:
-            self._values[node] = value if known is None else join([known, value])
+        if known is None:
+            self._values[node] = value
+        elif isinstance(known, Evaluations):
+            if known[-1] is not value:
+                known.append(value)
+        elif known is not value:
+            self._values[node] = Evaluations((known, value))
 
     def _attribute(self, node: ast.Attribute, base: Value) -> Value:
         """``obj.attr`` read: data of the object; its outcome when the catalog says the attribute holds
