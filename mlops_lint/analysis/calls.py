@@ -31,6 +31,8 @@ FIT_METHODS = frozenset({"fit", "partial_fit"})
 _PROTOCOL = FIT_METHODS | {"fit_transform", "transform", "fit_resample", "split", "predict", "predict_proba", "score"}
 # Methods of Python's containers that put their arguments into the container they are called on.
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update"})
+# A call event's argument names (``DataArg.name``), for the usual number of positional arguments.
+_POSITIONS = tuple(str(i) for i in range(16))
 # Iteration helpers whose items are (built from) the items of their arguments.
 _ITER_BUILTINS = frozenset({"list", "tuple", "iter", "sorted", "reversed", "next"})
 
@@ -126,7 +128,7 @@ class CallSemantics(Interpreter):
                 and not any(v.made_by is not None for v in keywords.values()) \
                 and not (type(node.func) is ast.Name and node.func.id in self.module.function_names):
             return  # nothing any rule asks about: an unknown callee given no object
-        data = tuple(DataArg(expr, value, str(i)) for i, (expr, value) in enumerate(zip(node.args, args)))
+        data = tuple(map(DataArg, node.args, args, _POSITIONS if len(args) <= len(_POSITIONS) else map(str, range(len(args)))))
         if keywords:
             data += tuple(DataArg(k.value, keywords[k.arg], k.arg or "**") for k in node.keywords)
         self.emit(Event("call", node, entry, data, self.next_seq(), receiver=receiver, function=function))
