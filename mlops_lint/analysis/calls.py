@@ -19,7 +19,7 @@ from mlops_lint.analysis.columns import labels as labels_of
 from mlops_lint.analysis.statistics import computes_statistic
 from mlops_lint.analysis.interpreter import Function, Interpreter
 from mlops_lint.analysis.user_transformers import user_transformers
-from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, VALIDATION, DataArg, Event, Fit, Value, derive, evolve, join
+from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, VALIDATION, DataArg, Event, Fit, Value, derive, evolve, join, new_lineage
 from mlops_lint.catalog import ApiEntry
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class CallSemantics(Interpreter):
             receiver = self.expr(func.value, scope)
             args = [self.expr(a, scope) for a in node.args]
             keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords}
-            names = self.module.qualified_names(func)
+            names = self.module.imports.qualified_names(func)
             if not names:
                 own = self._own_method(func, scope)
                 if own is not None and type(func.value) is ast.Name:
@@ -97,7 +97,7 @@ class CallSemantics(Interpreter):
             written = user_transformers(self.module).by_name.get(func.id)
             if written is not None:  # class Scaler(TransformerMixin) with a fit that learns: Scaler() is a transformer
                 return derive([*args, *keywords.values()], (func.id, node), instance_of=written.entry, made_by=node)
-        names = self.module.qualified_names(func)
+        names = self.module.imports.qualified_names(func)
         if names:
             return derive([*args, *keywords.values()], (min(names), node))
         if isinstance(func, ast.Name) and callee is None:
@@ -145,7 +145,7 @@ class CallSemantics(Interpreter):
         if entry.is_class or (called != entry.qualname and called.rsplit(".", 1)[-1][:1].isupper()):
             return derive(inputs, qualified, instance_of=entry, made_by=node)
         if role == "metric":  # a score is a number about the data, not the data: nothing flows on
-            score = Value(sources=frozenset({node}), calls=frozenset({qualified}))
+            score = new_lineage(node, frozenset({qualified}))
             position = entry.get("thresholds-output")
             if position is None:
                 return score
@@ -326,7 +326,7 @@ class CallSemantics(Interpreter):
             self.bind(func.value, result, scope, origin=func.value if isinstance(func.value, ast.Subscript) else None)
             return EMPTY
         if method_entry is not None and method_entry.role == "metric":  # model.score(X, y): a number
-            return Value(sources=frozenset({node}), calls=frozenset({method}))
+            return new_lineage(node, frozenset({method}))
         if entry is None and receiver.sources and method_entry is not None and method_entry.role == "resample":
             if any_holds(node, method_entry.get("resamples-when", ())) or self._draws_per_class(node, method_entry):
                 return self._resample(node, method_entry, args, keywords, method, receiver=receiver)

@@ -11,7 +11,7 @@ from mlops_lint.analysis import column_picks
 from mlops_lint.analysis.columns import Origin, attribute_read, column_read, select_rows, selects_rows
 from mlops_lint.analysis.interpreter import Evaluations, Interpreter
 from mlops_lint.analysis.scope import Scope
-from mlops_lint.analysis.values import EMPTY, DataArg, Event, Value, derive, evolve
+from mlops_lint.analysis.values import EMPTY, DataArg, Event, Value, derive, evolve, new_lineage
 
 
 def _operands(node: ast.expr) -> list[ast.expr] | list[ast.expr | None]:
@@ -60,7 +60,7 @@ class ExpressionSemantics(Interpreter):
         """A name no running scope binds: an import (nothing tracked), else a free name (a lineage of its own)."""
         if name in self.module.imports.bindings:
             return EMPTY
-        return Value(sources=frozenset({("free", name)}))
+        return new_lineage(("free", name))
 
     def _evaluate(self, node: ast.expr, scope: Scope) -> Value:
         if type(node) is ast.Call:
@@ -111,7 +111,7 @@ class ExpressionSemantics(Interpreter):
         else:
             base = frame = self.expr(target, scope)
         index = self.expr(node.slice, scope)
-        if accessor is None and self.module.qualified_names(target):
+        if accessor is None and self.module.imports.qualified_names(target):
             return index.as_data()  # np.c_[a, b], np.r_[a, b]: the index is the data
         if base.elements is not None and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int):
             if -len(base.elements) <= node.slice.value < len(base.elements):

@@ -170,7 +170,7 @@ class ProjectCalls(ExpressionSemantics, CallSemantics, FunctionSummaries):
             return None
         if type(func) is ast.Name and scope.lookup(func.id) is not None:
             return None  # bound in this module: it shadows the import
-        names = self.module.qualified_names(func)
+        names = self.module.imports.qualified_names(func)
         if not names:
             return None
         key = (project, names)
@@ -210,7 +210,7 @@ class ProjectCalls(ExpressionSemantics, CallSemantics, FunctionSummaries):
 
     def _attribute(self, node: ast.Attribute, base: Value) -> Value:
         if base is EMPTY and self.module.project is not None:
-            names = self.module.qualified_names(node)
+            names = self.module.imports.qualified_names(node)
             found = self._project_value(self.module.project, names) if names else None  # import config; config.DATA
             if found is not None:
                 return found

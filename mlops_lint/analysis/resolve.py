@@ -128,7 +128,8 @@ class Resolver:
         module = self._module
         names = set(module.function_names)
         names.update(node.name for node in module.nodes_of(ast.ClassDef))
-        names.update(node.id for node in module.nodes_of(ast.Name) if node.ctx.__class__ is ast.Store)
+        store = ast.Store  # read once: the loop runs over every name of the module
+        names.update({node.id for node in module.nodes_of(ast.Name) if node.ctx.__class__ is store})
         return frozenset(names)
 
     # --- steps 4-5: methods -------------------------------------------------------------------

@@ -210,6 +210,12 @@ def _data(sources: AbstractSet[Hashable], fits: AbstractSet[Fit], roles: frozens
     return value
 
 
+def new_lineage(source: Hashable, calls: AbstractSet[tuple[str, ast.Call]] = frozenset()) -> Value:
+    """``Value(sources=frozenset({source}), calls=calls)``: data that starts a lineage (a load, a score,
+    a parameter, a free name), built as ``_data`` builds values."""
+    return _data(frozenset((source,)), frozenset(), frozenset(), calls, frozenset())
+
+
 def evolve(value: Value, **changes: object) -> Value:
     """``dataclasses.replace`` without its per-call introspection (this runs for most expressions)."""
     new = _new(Value)
