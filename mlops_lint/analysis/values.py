@@ -120,13 +120,23 @@ class Value:
 
     def as_data(self) -> "Value":
         """The value seen as data flowing on: without tuple structure, object identity or origin."""
+        # Asked at every use of a value in an operation: the answer is kept in the instance's dict
+        # (True for the value itself: a reference to itself would be a cycle); ``evolve`` drops it.
+        fields = self.__dict__
+        known = fields.get(_DATA_VIEW)
+        if known is not None:
+            return self if known is True else known
         if (self.elements is None and self.item is None and self.instance_of is None and not self.fitted
                 and self.function is None and self.made_by is None and self.origin is None and self.columns is None
                 and self.picked is None):
+            fields[_DATA_VIEW] = True
             return self
         if not (self.sources or self.fits or self.roles or self.calls or self.split_nodes):
-            return EMPTY
-        return _data(self.sources, self.fits, self.roles, self.calls, self.split_nodes)
+            view = EMPTY
+        else:
+            view = _data(self.sources, self.fits, self.roles, self.calls, self.split_nodes)
+        fields[_DATA_VIEW] = view
+        return view
 
 
 @dataclass(frozen=True)
@@ -195,6 +205,8 @@ def call_of(source: Hashable) -> ast.Call | None:
     return source if isinstance(source, ast.Call) else None
 
 
+# Where ``Value.as_data`` keeps its answer, beside the fields (never a field: not compared, not copied).
+_DATA_VIEW = "_data_view"
 # Values are built for most expressions of every module: a frozen dataclass's __init__ sets each
 # of its fields through object.__setattr__, so the hot paths fill the instance dict directly.
 _new = object.__new__
@@ -221,6 +233,7 @@ def evolve(value: Value, **changes: object) -> Value:
     new = _new(Value)
     fields = new.__dict__
     fields.update(value.__dict__)
+    fields.pop(_DATA_VIEW, None)  # the changes may make it another view
     fields.update(changes)
     return new
 
