@@ -131,7 +131,10 @@ class CallSemantics(Interpreter):
         data = tuple(map(DataArg, node.args, args, _POSITIONS if len(args) <= len(_POSITIONS) else map(str, range(len(args)))))
         if keywords:
             data += tuple(DataArg(k.value, keywords[k.arg], k.arg or "**") for k in node.keywords)
-        self.emit(Event("call", node, entry, data, self.next_seq(), receiver=receiver, function=function))
+        # next_seq and emit spelt out: a call event is most of a module's events.
+        self._seq += 1
+        if not self._quiet:
+            self.events.append(Event("call", node, entry, data, self._seq, receiver=receiver, function=function))
 
     # --- module-level functions and classes of the catalog -------------------------------------
     def _api_call(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str | None, Value], scope: "Scope") -> Value:

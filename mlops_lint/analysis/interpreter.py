@@ -46,6 +46,7 @@ class Interpreter:
     _rebound: dict[Function, frozenset[str]]  # per function: the parameters its body assigns anew
     _globals: Scope
     _quiet: int  # > 0 while evaluating code whose events are not published (a lambda's body)
+    _seq: int  # the last sequence number given (next_seq)
     # Each function met, with the scope its body reads free names from: the enclosing function's
     # (a closure sees its variables as they end up), else the module's.
     _functions: dict[Function, Scope]

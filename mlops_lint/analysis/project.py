@@ -188,9 +188,9 @@ class ProjectCalls(ExpressionSemantics, CallSemantics, FunctionSummaries):
         return found
 
     def _call(self, node: ast.Call, scope: Scope) -> Value:
-        target = self._project_function(node.func, scope)
+        target = self._project_function(node.func, scope) if self.module.project is not None else None
         if target is None:
-            return super()._call(node, scope)
+            return CallSemantics._call(self, node, scope)  # not super(): once per call evaluated
         args = [self.expr(a, scope) for a in node.args]
         keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords}
         self._emit_call(node, None, args, keywords, None, target.function)
