@@ -61,7 +61,7 @@ class CallSemantics(Interpreter):
         if isinstance(func, ast.Attribute):
             receiver = self.expr(func.value, scope)
             args = [self.expr(a, scope) for a in node.args]
-            keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords}
+            keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords} if node.keywords else {}  # no comprehension's frame
             names = self.module.imports.qualified_names(func)
             if not names:
                 own = self._own_method(func, scope)
@@ -77,8 +77,8 @@ class CallSemantics(Interpreter):
                 return self._api_call(node, entry, args, keywords, scope)
             # pd.to_datetime(...): a library function outside the catalog
             return derive([*args, *keywords.values()], (min(names), node))
-        args = [self.expr(a, scope) for a in node.args]
-        keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords}
+        args = [self.expr(a, scope) for a in node.args] if node.args else []
+        keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords} if node.keywords else {}
         callee = self.expr(func, scope) if not isinstance(func, ast.Name) else scope.lookup(func.id)
         if callee is not None and callee.function is not None:
             self._emit_call(node, None, args, keywords, None, callee.function)
