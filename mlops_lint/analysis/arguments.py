@@ -32,9 +32,11 @@ def argument(call: ast.Call, position: int | None, name: str | None) -> ast.expr
         return found
     if position is None or not 0 <= position < len(call.args):
         return None
-    if any(isinstance(arg, ast.Starred) for arg in call.args[: position + 1]):
-        return None
-    return call.args[position]
+    args = call.args
+    for index in range(position + 1):  # a loop, not any() over a generator: read at most calls the dataflow meets
+        if args[index].__class__ is ast.Starred:
+            return None
+    return args[position]
 
 
 def has_unpacking(call: ast.Call) -> bool:

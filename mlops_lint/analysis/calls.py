@@ -19,7 +19,7 @@ from mlops_lint.analysis.columns import labels as labels_of
 from mlops_lint.analysis.statistics import computes_statistic
 from mlops_lint.analysis.interpreter import Function, Interpreter
 from mlops_lint.analysis.user_transformers import user_transformers
-from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, VALIDATION, DataArg, Event, Fit, Value, derive, evolve, join
+from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, VALIDATION, DataArg, Event, Fit, Value, derive, evolve, join, new_lineage
 from mlops_lint.catalog import ApiEntry
 
 if TYPE_CHECKING:
@@ -31,6 +31,8 @@ FIT_METHODS = frozenset({"fit", "partial_fit"})
 _PROTOCOL = FIT_METHODS | {"fit_transform", "transform", "fit_resample", "split", "predict", "predict_proba", "score"}
 # Methods of Python's containers that put their arguments into the container they are called on.
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update"})
+# A call event's argument names (``DataArg.name``), for the usual number of positional arguments.
+_POSITIONS = tuple(str(i) for i in range(16))
 # Iteration helpers whose items are (built from) the items of their arguments.
 _ITER_BUILTINS = frozenset({"list", "tuple", "iter", "sorted", "reversed", "next"})
 
@@ -59,8 +61,8 @@ class CallSemantics(Interpreter):
         if isinstance(func, ast.Attribute):
             receiver = self.expr(func.value, scope)
             args = [self.expr(a, scope) for a in node.args]
-            keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords}
-            names = self.module.qualified_names(func)
+            keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords} if node.keywords else {}  # no comprehension's frame
+            names = self.module.imports.qualified_names(func)
             if not names:
                 own = self._own_method(func, scope)
                 if own is not None and type(func.value) is ast.Name:
@@ -75,8 +77,8 @@ class CallSemantics(Interpreter):
                 return self._api_call(node, entry, args, keywords, scope)
             # pd.to_datetime(...): a library function outside the catalog
             return derive([*args, *keywords.values()], (min(names), node))
-        args = [self.expr(a, scope) for a in node.args]
-        keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords}
+        args = [self.expr(a, scope) for a in node.args] if node.args else []
+        keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords} if node.keywords else {}
         callee = self.expr(func, scope) if not isinstance(func, ast.Name) else scope.lookup(func.id)
         if callee is not None and callee.function is not None:
             self._emit_call(node, None, args, keywords, None, callee.function)
@@ -95,7 +97,7 @@ class CallSemantics(Interpreter):
             written = user_transformers(self.module).by_name.get(func.id)
             if written is not None:  # class Scaler(TransformerMixin) with a fit that learns: Scaler() is a transformer
                 return derive([*args, *keywords.values()], (func.id, node), instance_of=written.entry, made_by=node)
-        names = self.module.qualified_names(func)
+        names = self.module.imports.qualified_names(func)
         if names:
             return derive([*args, *keywords.values()], (min(names), node))
         if isinstance(func, ast.Name) and callee is None:
@@ -126,10 +128,13 @@ class CallSemantics(Interpreter):
                 and not any(v.made_by is not None for v in keywords.values()) \
                 and not (type(node.func) is ast.Name and node.func.id in self.module.function_names):
             return  # nothing any rule asks about: an unknown callee given no object
-        data = tuple(DataArg(expr, value, str(i)) for i, (expr, value) in enumerate(zip(node.args, args)))
+        data = tuple(map(DataArg, node.args, args, _POSITIONS if len(args) <= len(_POSITIONS) else map(str, range(len(args)))))
         if keywords:
             data += tuple(DataArg(k.value, keywords[k.arg], k.arg or "**") for k in node.keywords)
-        self.emit(Event("call", node, entry, data, self.next_seq(), receiver=receiver, function=function))
+        # next_seq and emit spelt out: a call event is most of a module's events.
+        self._seq += 1
+        if not self._quiet:
+            self.events.append(Event("call", node, entry, data, self._seq, receiver=receiver, function=function))
 
     # --- module-level functions and classes of the catalog -------------------------------------
     def _api_call(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str | None, Value], scope: "Scope") -> Value:
@@ -143,7 +148,7 @@ class CallSemantics(Interpreter):
         if entry.is_class or (called != entry.qualname and called.rsplit(".", 1)[-1][:1].isupper()):
             return derive(inputs, qualified, instance_of=entry, made_by=node)
         if role == "metric":  # a score is a number about the data, not the data: nothing flows on
-            score = Value(sources=frozenset({node}), calls=frozenset({qualified}))
+            score = new_lineage(node, frozenset({qualified}))
             position = entry.get("thresholds-output")
             if position is None:
                 return score
@@ -324,7 +329,7 @@ class CallSemantics(Interpreter):
             self.bind(func.value, result, scope, origin=func.value if isinstance(func.value, ast.Subscript) else None)
             return EMPTY
         if method_entry is not None and method_entry.role == "metric":  # model.score(X, y): a number
-            return Value(sources=frozenset({node}), calls=frozenset({method}))
+            return new_lineage(node, frozenset({method}))
         if entry is None and receiver.sources and method_entry is not None and method_entry.role == "resample":
             if any_holds(node, method_entry.get("resamples-when", ())) or self._draws_per_class(node, method_entry):
                 return self._resample(node, method_entry, args, keywords, method, receiver=receiver)
@@ -369,7 +374,7 @@ class CallSemantics(Interpreter):
                 continue
             for element in arg.elts:
                 # the layer as it stands now: adapt() may come after the model is built
-                layer = scope.lookup(element.id) if isinstance(element, ast.Name) else self._values.get(element)
+                layer = scope.lookup(element.id) if isinstance(element, ast.Name) else self.value_of(element)
                 if layer is not None and layer.fitted and _in_fact(layer.instance_of, "applied-when-called"):
                     self.emit(Event("transform", node, layer.instance_of, self._x_arg(node, args, keywords), self.next_seq(), receiver=layer))
 

@@ -72,7 +72,7 @@ from mlops_lint.analysis.columns import drop as drop_columns
 from mlops_lint.analysis.columns import labels as labels_of
 from mlops_lint.analysis.columns import reads_labels, select_rows, written_labels
 from mlops_lint.analysis.columns import write as write_columns
-from mlops_lint.analysis.interpreter import Function
+from mlops_lint.analysis.interpreter import Evaluations, Function
 from mlops_lint.analysis.names import dotted_name
 from mlops_lint.analysis.positional_splits import PositionalSplits
 from mlops_lint.analysis.project import ProjectCalls
@@ -121,6 +121,8 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
         # analysed on its own, in the order met, which may meet nested functions: a worklist.
         self._functions = {}
         self._met: list[Function] = []
+        self._functions_found = {}
+        self._values_found = {}
         self.complete = True
         try:
             self._run_module()
@@ -130,6 +132,10 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
             self.complete = False
             self.events.clear()
             self._values.clear()
+        finally:
+            # Answers of this run only (analysis/project.py); kept, they would hold other modules alive.
+            self._functions_found.clear()
+            self._values_found.clear()
 
     def _run_module(self) -> None:
         self.run_body(self.module.tree.body, self._globals)
@@ -140,7 +146,10 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
 
     # --- public -----------------------------------------------------------------------------
     def value_of(self, node: ast.AST) -> Value:
-        return self._values.get(node, EMPTY)
+        value = self._values.get(node, EMPTY)
+        if type(value) is Evaluations:
+            value = self._values[node] = join(value)
+        return value  # type: ignore[return-value]  # an Evaluations is replaced above
 
     def events_of(self, *kinds: str) -> list[Event]:
         """The events of these kinds, in flow order (indexed by kind once the flow is complete)."""

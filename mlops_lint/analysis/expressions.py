@@ -9,9 +9,9 @@ import ast
 
 from mlops_lint.analysis import column_picks
 from mlops_lint.analysis.columns import Origin, attribute_read, column_read, select_rows, selects_rows
-from mlops_lint.analysis.interpreter import Interpreter
+from mlops_lint.analysis.interpreter import Evaluations, Interpreter
 from mlops_lint.analysis.scope import Scope
-from mlops_lint.analysis.values import EMPTY, DataArg, Event, Value, derive, evolve, join
+from mlops_lint.analysis.values import EMPTY, DataArg, Event, Value, derive, evolve, new_lineage
 
 
 def _operands(node: ast.expr) -> list[ast.expr] | list[ast.expr | None]:
@@ -39,25 +39,30 @@ class ExpressionSemantics(Interpreter):
     """The ``expr`` half of the interpreter; records the Value of every evaluated node."""
 
     def expr(self, node: ast.expr, scope: Scope) -> Value:
-        if type(node) is ast.Constant:  # the most common leaf: nothing to learn or record
+        # The hottest function of the dataflow: the two most common nodes first, and the recording
+        # of _record spelt out for a node evaluated for the first time.
+        cls = type(node)
+        if cls is ast.Constant:  # the most common leaf: nothing to learn or record
             return EMPTY
-        value = self._evaluate(node, scope)
+        value = self._name(node.id, scope) if cls is ast.Name else self._evaluate(node, scope)  # type: ignore[attr-defined]
         known = self._values.get(node)
-        if known is not value:
-            self._values[node] = value if known is None else join([known, value])
+        if known is None:
+            self._values[node] = value
+        elif known is not value:
+            self._record(node, value)
         return value
 
     def _name(self, name: str, scope: Scope) -> Value:
         value = scope.lookup(name)
-        if value is not None:
-            return value
+        return value if value is not None else self._unbound(name)
+
+    def _unbound(self, name: str) -> Value:
+        """A name no running scope binds: an import (nothing tracked), else a free name (a lineage of its own)."""
         if name in self.module.imports.bindings:
             return EMPTY
-        return Value(sources=frozenset({("free", name)}))
+        return new_lineage(("free", name))
 
     def _evaluate(self, node: ast.expr, scope: Scope) -> Value:
-        if type(node) is ast.Name:
-            return self._name(node.id, scope)
         if type(node) is ast.Call:
             return self.call(node, scope)
         if isinstance(node, ast.Attribute):
@@ -106,7 +111,7 @@ class ExpressionSemantics(Interpreter):
         else:
             base = frame = self.expr(target, scope)
         index = self.expr(node.slice, scope)
-        if accessor is None and self.module.qualified_names(target):
+        if accessor is None and self.module.imports.qualified_names(target):
             return index.as_data()  # np.c_[a, b], np.r_[a, b]: the index is the data
         if base.elements is not None and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int):
             if -len(base.elements) <= node.slice.value < len(base.elements):
@@ -156,9 +161,15 @@ class ExpressionSemantics(Interpreter):
         return origin
 
     def _record(self, node: ast.expr, value: Value) -> None:
+        """``value`` is one more value of ``node`` (its values are joined when read: ``value_of``)."""
         known = self._values.get(node)
-        if known is not value:
-            self._values[node] = value if known is None else join([known, value])
+        if known is None:
+            self._values[node] = value
+        elif isinstance(known, Evaluations):
+            if known[-1] is not value:
+                known.append(value)
+        elif known is not value:
+            self._values[node] = Evaluations((known, value))
 
     def _attribute(self, node: ast.Attribute, base: Value) -> Value:
         """``obj.attr`` read: data of the object; its outcome when the catalog says the attribute holds

@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
+class Evaluations(list[Value]):
+    """The values of a node evaluated more than once (a function's body runs on its own and at each
+    call site), joined when the node's value is first read: most such nodes are never read."""
+
+
 class Callee(Protocol):
     """``Resolver.callee``: the catalog entry a call invokes (``analysis/resolve.py``)."""
 
@@ -34,18 +39,22 @@ class Interpreter:
     module: AnalyzedModule
     callee: Callee
     events: list[Event]
-    _values: dict[ast.AST, Value]
+    _values: dict[ast.AST, Value | Evaluations]
     _active: list[Function]
     # A followed call, by function and argument values: its result and its effects (summaries.py).
     _memo: dict[tuple[object, ...], tuple[Value, Effects]]
     _rebound: dict[Function, frozenset[str]]  # per function: the parameters its body assigns anew
     _globals: Scope
     _quiet: int  # > 0 while evaluating code whose events are not published (a lambda's body)
+    _seq: int  # the last sequence number given (next_seq)
     # Each function met, with the scope its body reads free names from: the enclosing function's
     # (a closure sees its variables as they end up), else the module's.
     _functions: dict[Function, Scope]
 
     def expr(self, node: ast.expr, scope: Scope) -> Value:
+        raise NotImplementedError
+
+    def value_of(self, node: ast.AST) -> Value:
         raise NotImplementedError
 
     def call(self, node: ast.Call, scope: Scope) -> Value:

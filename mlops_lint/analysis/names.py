@@ -47,6 +47,10 @@ class ImportTable:
         self._meanings[local] = frozenset(names)
         self._chains.clear()
 
+    def meanings(self, local: str) -> frozenset[str]:
+        """Every qualified name the local name ``local`` may denote (empty when it is not imported)."""
+        return self._meanings.get(local, _NONE)
+
     def qualified_names(self, node: ast.AST) -> frozenset[str]:
         """Every qualified name an expression may denote (empty when it is not an imported name)."""
         if type(node) is ast.Name:

@@ -156,32 +156,41 @@ class ProjectCalls(ExpressionSemantics, CallSemantics, FunctionSummaries):
         return self.__dict__.setdefault("_via", {})  # type: ignore[no-any-return]
 
     # --- where a call or a name leads ------------------------------------------------------
+    # The answers of the project's links for this run of the interpreter, per (link, qualified
+    # names): a module calls the same helpers, and names the same libraries (``plt.plot``, each
+    # absent from the project), at many call sites; each answer takes sorted names and a lookup
+    # per name. Asking again within one run would only record again, into the same recorders,
+    # the absences its first asking recorded (``project/model.py``). Cleared when the run ends.
+    _functions_found: dict[tuple[ProjectLink, frozenset[str]], ProjectFunction | None]
+    _values_found: dict[tuple[ProjectLink, frozenset[str]], Value | None]
+
     def _project_function(self, func: ast.expr, scope: Scope) -> ProjectFunction | None:
         project = self.module.project
         if project is None or (type(func) is not ast.Name and type(func) is not ast.Attribute):
             return None
         if type(func) is ast.Name and scope.lookup(func.id) is not None:
             return None  # bound in this module: it shadows the import
-        for name in sorted(self.module.qualified_names(func)):
-            found = project.function(name)
-            if found is not None:
-                return found
-        return None
-
-    def _project_value(self, names: Iterable[str]) -> Value | None:
-        project = self.module.project
-        if project is None:
+        names = self.module.imports.qualified_names(func)
+        if not names:
             return None
-        for name in sorted(names):
-            value = project.value(name)
-            if value is not None:
-                return value
-        return None
+        key = (project, names)
+        if key in self._functions_found:
+            return self._functions_found[key]
+        found = self._functions_found[key] = next(
+            (function for function in map(project.function, sorted(names)) if function is not None), None)
+        return found
+
+    def _project_value(self, project: ProjectLink, names: frozenset[str]) -> Value | None:
+        key = (project, names)
+        if key in self._values_found:
+            return self._values_found[key]
+        found = self._values_found[key] = next((value for value in map(project.value, sorted(names)) if value is not None), None)
+        return found
 
     def _call(self, node: ast.Call, scope: Scope) -> Value:
-        target = self._project_function(node.func, scope)
+        target = self._project_function(node.func, scope) if self.module.project is not None else None
         if target is None:
-            return super()._call(node, scope)
+            return CallSemantics._call(self, node, scope)  # not super(): once per call evaluated
         args = [self.expr(a, scope) for a in node.args]
         keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords}
         self._emit_call(node, None, args, keywords, None, target.function)
@@ -189,17 +198,20 @@ class ProjectCalls(ExpressionSemantics, CallSemantics, FunctionSummaries):
             args = [EMPTY, *args]
         return self.follow(node, target, args, keywords, scope)
 
-    def _name(self, name: str, scope: Scope) -> Value:
-        bindings = self.module.imports.bindings
-        if self.module.project is not None and name in bindings and scope.lookup(name) is None:
-            found = self._project_value(bindings[name])  # from prep import X: X as prep.py leaves it
-            if found is not None:
-                return found
-        return super()._name(name, scope)
+    def _unbound(self, name: str) -> Value:
+        module = self.module
+        if module.project is not None:
+            meanings = module.imports.meanings(name)
+            if meanings:
+                found = self._project_value(module.project, meanings)  # from prep import X: X as prep.py leaves it
+                if found is not None:
+                    return found
+        return super()._unbound(name)
 
     def _attribute(self, node: ast.Attribute, base: Value) -> Value:
         if base is EMPTY and self.module.project is not None:
-            found = self._project_value(self.module.qualified_names(node))  # import config; config.DATA
+            names = self.module.imports.qualified_names(node)
+            found = self._project_value(self.module.project, names) if names else None  # import config; config.DATA
             if found is not None:
                 return found
         return super()._attribute(node, base)

@@ -37,6 +37,9 @@ class Resolver:
         # Per call: its entry by name (steps 1-3), else whether it is a method call on an object
         # that is not an imported name (steps 4-5 may apply).
         self._static: dict[ast.Call, ApiEntry | bool] = {}
+        # Per set of qualified names, steps 1-2: a module spells the same callee at many calls
+        # (``plt.plot``), and a name outside the catalog tries each prefix of it.
+        self._by_names: dict[frozenset[str], ApiEntry | None] = {}
 
     def callee(self, call: ast.Call, receiver: Value | None = None) -> ApiEntry | None:
         """The catalog entry ``call`` invokes, or None. ``receiver`` is the value of the object of a
@@ -62,6 +65,12 @@ class Resolver:
         return self._named(names) if names else None
 
     def _named(self, names: frozenset[str]) -> ApiEntry | None:
+        if names in self._by_names:
+            return self._by_names[names]
+        found = self._by_names[names] = self._named_in_catalog(names)
+        return found
+
+    def _named_in_catalog(self, names: frozenset[str]) -> ApiEntry | None:
         api = self._catalog.api
         for name in sorted(names):
             entry = api.get(name)
@@ -119,7 +128,8 @@ class Resolver:
         module = self._module
         names = set(module.function_names)
         names.update(node.name for node in module.nodes_of(ast.ClassDef))
-        names.update(node.id for node in module.nodes_of(ast.Name) if node.ctx.__class__ is ast.Store)
+        store = ast.Store  # read once: the loop runs over every name of the module
+        names.update({node.id for node in module.nodes_of(ast.Name) if node.ctx.__class__ is store})
         return frozenset(names)
 
     # --- steps 4-5: methods -------------------------------------------------------------------

@@ -17,10 +17,12 @@ class Scope:
         self.returns: list[Value] = []
 
     def lookup(self, name: str) -> Value | None:
-        value = self.env.get(name)
-        if value is None and self.parent is not None:
-            return self.parent.lookup(name)
-        return value
+        scope = self
+        while True:  # a loop, not a call per enclosing scope: read for most names evaluated
+            value = scope.env.get(name)
+            if value is not None or scope.parent is None:
+                return value
+            scope = scope.parent
 
 
 def merge_envs(envs: list[dict[str, Value]]) -> dict[str, Value]:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from mlops_lint.analysis.columns import labels as labels_of
 from mlops_lint.analysis.interpreter import Function, Interpreter
 from mlops_lint.analysis.scope import Scope
-from mlops_lint.analysis.values import EMPTY, Value, derive, evolve, join
+from mlops_lint.analysis.values import EMPTY, Value, derive, evolve, join, new_lineage
+from mlops_lint.analysis.walk import walk
 
 _MAX_INLINE_DEPTH = 8
 
@@ -46,10 +47,10 @@ class FunctionSummaries(Interpreter):
         return [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
 
     def _standalone(self, function: Function) -> None:
-        env = {p.arg: Value(sources=frozenset({("param", function, p.arg)})) for p in self._parameters(function)}
+        env = {p.arg: new_lineage(("param", function, p.arg)) for p in self._parameters(function)}
         for extra in (function.args.vararg, function.args.kwarg):
             if extra is not None:
-                env[extra.arg] = Value(sources=frozenset({("param", function, extra.arg)}))
+                env[extra.arg] = new_lineage(("param", function, extra.arg))
         self._active.append(function)
         self.run_body(function.body, Scope(env, parent=self._functions.get(function, self._globals), owner=function))
         self._active.pop()
@@ -145,7 +146,8 @@ _NO_EFFECTS = Effects({}, {})
 def _rebound(function: Function) -> frozenset[str]:
     """The names ``function`` binds anywhere in its body (``frame = frame.copy()``): a parameter among
     them may no longer be the caller's object, so changes to it are not the caller's."""
-    return frozenset(node.id for node in ast.walk(function) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store))
+    # The fast walk of analysis/walk.py: the same Name nodes as ast.walk, without its generators.
+    return frozenset(node.id for node in walk(function) if node.__class__ is ast.Name and node.ctx.__class__ is ast.Store)
 
 
 def _apply_mutations(node: ast.Call, function: Function, given: int, mutated: dict[str, Value], scope: Scope) -> None:

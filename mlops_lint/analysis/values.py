@@ -120,13 +120,23 @@ class Value:
 
     def as_data(self) -> "Value":
         """The value seen as data flowing on: without tuple structure, object identity or origin."""
+        # Asked at every use of a value in an operation: the answer is kept in the instance's dict
+        # (True for the value itself: a reference to itself would be a cycle); ``evolve`` drops it.
+        fields = self.__dict__
+        known = fields.get(_DATA_VIEW)
+        if known is not None:
+            return self if known is True else known
         if (self.elements is None and self.item is None and self.instance_of is None and not self.fitted
                 and self.function is None and self.made_by is None and self.origin is None and self.columns is None
                 and self.picked is None):
+            fields[_DATA_VIEW] = True
             return self
         if not (self.sources or self.fits or self.roles or self.calls or self.split_nodes):
-            return EMPTY
-        return _data(self.sources, self.fits, self.roles, self.calls, self.split_nodes)
+            view = EMPTY
+        else:
+            view = _data(self.sources, self.fits, self.roles, self.calls, self.split_nodes)
+        fields[_DATA_VIEW] = view
+        return view
 
 
 @dataclass(frozen=True)
@@ -195,6 +205,8 @@ def call_of(source: Hashable) -> ast.Call | None:
     return source if isinstance(source, ast.Call) else None
 
 
+# Where ``Value.as_data`` keeps its answer, beside the fields (never a field: not compared, not copied).
+_DATA_VIEW = "_data_view"
 # Values are built for most expressions of every module: a frozen dataclass's __init__ sets each
 # of its fields through object.__setattr__, so the hot paths fill the instance dict directly.
 _new = object.__new__
@@ -210,26 +222,41 @@ def _data(sources: AbstractSet[Hashable], fits: AbstractSet[Fit], roles: frozens
     return value
 
 
+def new_lineage(source: Hashable, calls: AbstractSet[tuple[str, ast.Call]] = frozenset()) -> Value:
+    """``Value(sources=frozenset({source}), calls=calls)``: data that starts a lineage (a load, a score,
+    a parameter, a free name), built as ``_data`` builds values."""
+    return _data(frozenset((source,)), frozenset(), frozenset(), calls, frozenset())
+
+
 def evolve(value: Value, **changes: object) -> Value:
     """``dataclasses.replace`` without its per-call introspection (this runs for most expressions)."""
     new = _new(Value)
     fields = new.__dict__
     fields.update(value.__dict__)
+    fields.pop(_DATA_VIEW, None)  # the changes may make it another view
     fields.update(changes)
     return new
 
 
 def join(values: Iterable[Value]) -> Value:
     """The value that may be any of ``values`` (merged branches) or derives from all (an operation)."""
-    values = [v for v in values if v is not EMPTY]
-    if not values:
+    first: Value | None = None
+    rest: list[Value] = []
+    for v in values:
+        if v is EMPTY:
+            continue
+        if first is None:
+            first = v
+        elif v is not first:
+            rest.append(v)
+    if first is None:
         return EMPTY
-    first = values[0]
-    rest = [v for v in values[1:] if v is not first]
     if not rest:
         return first
     sources, fits, roles, calls, splits, fitted = first.sources, first.fits, first.roles, first.calls, first.split_nodes, first.fitted
     instance, function, made_by, origin = first.instance_of, first.function, first.made_by, first.origin
+    columns, picked, elements, item = first.columns, first.picked, first.elements, first.item
+    items = [item] if item is not None else []
     for v in rest:
         # Lineage sets share their parts past a small size (analysis/lineage.py): a long chain of
         # derivations must not copy its whole history at every step.
@@ -248,25 +275,54 @@ def join(values: Iterable[Value]) -> Value:
             made_by = None
         if v.origin is not origin:
             origin = None
-    elements = None
-    if first.elements is not None and all(v.elements is not None and len(v.elements) == len(first.elements) for v in rest):
-        elements = tuple(join(parts) for parts in zip(first.elements, *(v.elements for v in rest)))
-    items = [v.item for v in values if v.item is not None]
-    item = (items[0] if len(items) == 1 else join(items)) if items else None
+        if v.columns is not columns:
+            columns = None
+        if v.picked is not picked:
+            picked = None
+        if elements is not None and (v.elements is None or len(v.elements) != len(elements)):
+            elements = None
+        if v.item is not None:
+            items.append(v.item)
+    if elements is not None:
+        elements = tuple(join(parts) for parts in zip(elements, *(v.elements for v in rest)))
     new = _new(Value)
     new.__dict__.update(
         sources=sources, fits=fits, roles=roles, calls=calls, split_nodes=splits, instance_of=instance, fitted=fitted,
-        elements=elements, item=item, function=function, made_by=made_by, origin=origin,
-        columns=first.columns if first.columns is not None and all(v.columns is first.columns for v in rest) else None,
-        picked=first.picked if first.picked is not None and all(v.picked is first.picked for v in rest) else None,
+        elements=elements, item=(items[0] if len(items) == 1 else join(items)) if items else None, function=function,
+        made_by=made_by, origin=origin, columns=columns, picked=picked,
     )
     return new
 
 
 def derive(inputs: Iterable[Value], call: tuple[str, ast.Call] | None = None, **changes: object) -> Value:
     """A new data value computed from ``inputs`` (their lineage, fits and roles flow on)."""
-    value = join([v.as_data() for v in inputs])
+    # ``join`` of the inputs' ``as_data()``, which have none of the object fields: only the five
+    # data fields to merge (the most common operation of the dataflow, so spelt out here).
+    data: list[Value] = []
+    for v in inputs:
+        v = v.as_data()
+        if v is not EMPTY and (not data or v is not data[0]):
+            data.append(v)
+    if not data:
+        value = EMPTY
+    elif len(data) == 1:
+        value = data[0]
+    else:
+        first = data[0]
+        sources, fits, roles, calls, splits = first.sources, first.fits, first.roles, first.calls, first.split_nodes
+        for v in data[1:]:
+            sources = union(sources, v.sources)
+            fits = union(fits, v.fits)
+            if v.roles and not v.roles <= roles:
+                roles = roles | v.roles
+            calls = union(calls, v.calls)
+            splits = union(splits, v.split_nodes)
+        if call is not None and not changes:
+            return _data(sources, fits, roles, union(calls, frozenset((call,))), splits)
+        value = _data(sources, fits, roles, calls, splits)
     if call is not None:
+        if not changes:
+            return _data(value.sources, value.fits, value.roles, union(value.calls, frozenset((call,))), value.split_nodes)
         changes.setdefault("calls", union(value.calls, frozenset((call,))))
     return evolve(value, **changes) if changes else value
 

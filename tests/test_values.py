@@ -1,0 +1,57 @@
+"""The value algebra's shortcuts (analysis/values.py) answer as the plain definitions do."""
+
+from __future__ import annotations
+
+import ast
+
+from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, Value, derive, evolve, join
+from mlops_lint.catalog import load_catalog
+
+_CALL = ast.parse("f(x)", mode="eval").body
+assert isinstance(_CALL, ast.Call)
+_ORIGIN = ast.Name("x")
+
+
+def _data(source: str, role: str | None = None) -> Value:
+    return Value(sources=frozenset({source}), roles=frozenset({role}) if role else frozenset())
+
+
+def test_a_data_view_is_not_kept_by_an_evolved_value():
+    named = evolve(_data("a"), origin=_ORIGIN)  # a bound name: not its own data view
+    assert named.as_data().sources == {"a"}
+    changed = evolve(named, sources=frozenset({"b"}))
+    assert changed.as_data().sources == {"b"}
+    assert changed.as_data().origin is None
+
+
+def test_a_data_view_is_asked_once_and_a_plain_value_is_its_own():
+    named = evolve(_data("a"), origin=_ORIGIN)
+    assert named.as_data() is named.as_data()
+    plain = _data("a")
+    assert plain.as_data() is plain
+    assert evolve(EMPTY, origin=_ORIGIN).as_data() is EMPTY
+
+
+def test_derive_is_the_join_of_the_inputs_data_with_the_call_added():
+    inputs = [evolve(_data("a", TRAIN), origin=_ORIGIN), _data("b", TEST), EMPTY]
+    call = ("numpy.hstack", _CALL)
+    derived = derive(inputs, call)
+    joined = join([v.as_data() for v in inputs])
+    assert (derived.sources, derived.roles, derived.fits) == (joined.sources, joined.roles, joined.fits)
+    assert set(derived.calls) == {call}
+    assert derived.origin is None and derived.elements is None
+    assert derive([_data("a")], call).sources == {"a"}
+    assert derive([], call).calls == {call}
+
+
+def test_a_node_evaluated_at_each_call_site_holds_every_evaluation_joined():
+    code = "def scale(frame):\n    return frame * 2\n\nscale(load_a())\nscale(load_b())\n"
+    module = AnalyzedModule("example.py", code, ast.parse(code), load_catalog())
+    body = next(n for n in ast.walk(module.tree) if isinstance(n, ast.BinOp))
+    sources = module.dataflow.value_of(body).sources
+    calls = {n.func.id: n for n in ast.walk(module.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    # on its own (the parameter), then at each call site (what each loader returned)
+    assert calls["load_a"] in sources and calls["load_b"] in sources
+    assert any(isinstance(s, tuple) and s[0] == "param" for s in sources)
+    assert module.dataflow.value_of(body) is module.dataflow.value_of(body)
