@@ -44,6 +44,7 @@ DEBOUNCE_SECONDS = 0.01
 # that size in an editor is not training code to check on every keystroke.
 MAX_DOCUMENT_BYTES = DEFAULT_MAX_FILE_SIZE
 _FORK = sys.platform == "linux" and hasattr(os, "fork")
+_PIPE_BYTES = 1 << 20  # Linux's default limit for an unprivileged process's pipe
 
 
 def size_above_limit(text: str, limit: int) -> int | None:
@@ -191,7 +192,7 @@ class Job:
         if self.fd is None:  # resolved meanwhile
             return
         try:
-            chunk = os.read(self.fd, 1 << 16)
+            chunk = os.read(self.fd, _PIPE_BYTES)
         except BlockingIOError:
             return
         except OSError:
@@ -210,8 +211,14 @@ class Job:
 
 
 def _fork(loop: asyncio.AbstractEventLoop, lint: Work) -> Job:
+    import fcntl  # Linux only, as forking lints are
+
     job = Job(loop)
     read_fd, write_fd = os.pipe()
+    try:  # room for a whole answer (a 5k-line module's is 0.7 MB): the child writes it at once, the server reads it at once
+        fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+    except (OSError, AttributeError):  # above the system's limit (/proc/sys/fs/pipe-max-size): 64 kB at a time
+        pass
     pid = os.fork()
     if pid == 0:  # the child: lint, write the outcome, leave without running the parent's exit handlers
         status = 0
