@@ -90,3 +90,17 @@ def test_notifications_of_several_documents_go_out_in_one_write_each_framed_as_p
     ours._send(tuple(Publication(uri, notification_body(uri, [], 1)) for uri in (URI, OTHER)))
     assert our_writer.written == [b"".join(pygls_writer.written)]
     assert isinstance(ours.published[OTHER], Published) and ours.published[OTHER].keys() == []
+
+
+def test_a_documents_changed_diagnostics_are_written_before_the_unchanged_ones():
+    # A notebook republishes every cell on each lint: the cells whose diagnostics changed go first.
+    server = MlopsLintServer()
+    server.protocol.set_writer(writer := Capture())
+    cells = [f"vscode-notebook-cell:/n.ipynb#C{n}" for n in range(4)]
+    server._send(tuple(Publication(uri, notification_body(uri, [], 1)) for uri in cells))
+    again = [notification_body(uri, [], 1) for uri in cells]
+    again[2] = notification_body(cells[2], [], 2)  # the edited cell: a new version
+    server._send(tuple(Publication(uri, body) for uri, body in zip(cells, again)))
+    bodies = [b"{" + message.split(b"\r\n\r\n{", 1)[1] for message in writer.written[1].split(b"Content-Length")[1:]]
+    assert bodies == [again[2], again[0], again[1], again[3]]
+    assert [server.published[uri].body for uri in cells] == again
