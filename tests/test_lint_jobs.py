@@ -151,3 +151,25 @@ def test_closing_a_document_cancels_its_pending_lint():
 
     asyncio.run(scenario())
     assert jobs.started == [] and jobs.finished == []
+
+
+@pytest.mark.integration
+def test_a_job_returns_publications_larger_than_the_pipe_whole_and_in_order():
+    from mlops_lint.integrations.lint_jobs import Publication, Publications
+
+    # 3 MB: more than the pipe holds, so the server reads while the child still writes.
+    published = Publications((Publication("file:///a.py", b'{"x": "' + b"a" * 3_000_000 + b'"}'), Publication("file:///b.py", b"{}")))
+
+    async def scenario():
+        return await start(lambda: published).future
+
+    assert asyncio.run(scenario()) == Outcome(publications=published.items)
+
+
+def test_an_answer_cut_short_is_no_answer():
+    from mlops_lint.integrations.lint_jobs import Publication, Publications
+
+    whole = lint_jobs._answer(lambda: Publications((Publication("file:///a.py", b"{}"),)))
+    assert lint_jobs._outcome_from_answer(whole) == Outcome(publications=(Publication("file:///a.py", b"{}"),))
+    for cut in range(len(whole)):
+        assert lint_jobs._outcome_from_answer(whole[:cut]) is None

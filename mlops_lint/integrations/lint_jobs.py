@@ -13,6 +13,11 @@ All forks happen on the event loop's thread, after a warm-up lint there has impo
 a lint needs, so that no child can inherit a module half-imported by another thread.
 
 A document above the size limit is not linted at all: it gets one MLO002 diagnostic saying so.
+
+The child's answer starts with its length, so that the server takes it as soon as it has arrived
+rather than when the child is gone (a forked server takes milliseconds to exit). A lint on a change
+answers with the notifications to publish, already encoded (publication.py): the server only
+writes them.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ DEBOUNCE_SECONDS = 0.01
 # that size in an editor is not training code to check on every keystroke.
 MAX_DOCUMENT_BYTES = DEFAULT_MAX_FILE_SIZE
 _FORK = sys.platform == "linux" and hasattr(os, "fork")
+_PIPE_BYTES = 1 << 20  # Linux's default limit for an unprivileged process's pipe
 
 
 def size_above_limit(text: str, limit: int) -> int | None:
@@ -52,41 +58,83 @@ def size_above_limit(text: str, limit: int) -> int | None:
 
 
 @dataclass(frozen=True)
+class Publication:
+    """A document's diagnostics ready to send: the JSON body of its publishDiagnostics notification."""
+
+    uri: str
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Publications:
+    """What a lint on a change gives: a notification per document, in the order to send them."""
+
+    items: tuple[Publication, ...]
+
+
+@dataclass(frozen=True)
 class Outcome:
-    """What a lint job gives back: diagnostics (or the edits of a fix), or a configuration error to
-    show, or an internal failure."""
+    """What a lint job gives back: diagnostics (or the edits of a fix, or the notifications that
+    publish them), or a configuration error to show, or an internal failure."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
     run_error: str | None = None
     failure: str | None = None
     edits: tuple[TextEdit, ...] | None = None  # the job's answer when it fixed a text rather than linted it
+    publications: tuple[Publication, ...] | None = None  # its answer when it encoded its findings itself
 
 
-# A job lints (its findings) or fixes (the edits that fix the text).
-Work = Callable[[], "list[Diagnostic] | tuple[TextEdit, ...]"]
+# A job lints (its findings, or their notifications) or fixes (the edits that fix the text).
+Work = Callable[[], "list[Diagnostic] | tuple[TextEdit, ...] | Publications"]
 
 
-def _lint_to_json(lint: Work) -> bytes:
+def _answer(work: Work) -> bytes:
+    """The child's answer: the length of the rest, a line of JSON, then the bodies of its publications."""
     from mlops_lint.run import RunError
 
+    bodies = b""
     try:
-        result = lint()
-        if isinstance(result, tuple):
-            outcome: dict[str, Any] = {"edits": [[e.start.line, e.start.column, e.end.line, e.end.column, e.new_text]
-                                                 for e in result]}
+        result = work()
+        if isinstance(result, Publications):
+            outcome: dict[str, Any] = {"publications": [[p.uri, len(p.body)] for p in result.items]}
+            bodies = b"".join(p.body for p in result.items)
+        elif isinstance(result, tuple):
+            outcome = {"edits": [[e.start.line, e.start.column, e.end.line, e.end.column, e.new_text] for e in result]}
         else:
             outcome = {"diagnostics": [codec.encode(d) for d in result]}
     except RunError as error:
         outcome = {"run_error": str(error)}
     except BaseException as error:  # reported by the parent; the child must always answer
         outcome = {"failure": f"{type(error).__name__}: {error}"}
-    return json.dumps(outcome).encode("ascii")
+    head = json.dumps(outcome).encode("ascii")  # ASCII, so without a raw newline
+    return b"%d\n%s\n%s" % (len(head) + 1 + len(bodies), head, bodies)
 
 
-def _outcome_from_json(data: bytes) -> Outcome | None:
-    """None for a child that was killed (or died) before it answered."""
+def _answer_size(data: bytes) -> int | None:
+    """The size of the whole answer that starts with ``data``, once its length line has arrived."""
+    line, newline, _ = data.partition(b"\n")
+    if not newline:
+        return None if len(line) < 20 else 0  # a length line is short: anything else is garbage
     try:
-        outcome = json.loads(data)
+        return len(line) + 1 + int(line)
+    except ValueError:
+        return 0
+
+
+def _outcome_from_answer(data: bytes) -> Outcome | None:
+    """None for a child that was killed (or died) before it answered in full."""
+    try:
+        line, _, rest = data.partition(b"\n")
+        if int(line) != len(rest):
+            return None
+        head, _, bodies = rest.partition(b"\n")
+        outcome = json.loads(head)
+        if "publications" in outcome:
+            publications, at = [], 0
+            for uri, size in outcome["publications"]:
+                publications.append(Publication(str(uri), bodies[at:at + int(size)]))
+                at += int(size)
+            return Outcome(publications=tuple(publications)) if at == len(bodies) else None
         if "diagnostics" in outcome:
             return Outcome(diagnostics=codec.decode_all(outcome["diagnostics"]))
         if "edits" in outcome:
@@ -106,6 +154,8 @@ class Job:
         self.pid: int | None = None
         self.fd: int | None = None
         self.chunks: list[bytes] = []
+        self.received = 0
+        self.size: int | None = None  # of the whole answer, once its length line has arrived
 
     def cancel(self) -> None:
         if self.pid is not None:
@@ -142,20 +192,33 @@ class Job:
         if self.fd is None:  # resolved meanwhile
             return
         try:
-            chunk = os.read(self.fd, 1 << 16)
+            chunk = os.read(self.fd, _PIPE_BYTES)
         except BlockingIOError:
             return
         except OSError:
             chunk = b""
         if chunk:
             self.chunks.append(chunk)
-            return
-        self._resolve(_outcome_from_json(b"".join(self.chunks)))
+            self.received += len(chunk)
+            if self.size is None:
+                self.chunks = [b"".join(self.chunks)]
+                self.size = _answer_size(self.chunks[0])
+            if self.size is None or self.received < self.size:
+                return
+        # The whole answer (taken without waiting for the child to exit), or the end of a child
+        # that died or was killed before it answered.
+        self._resolve(_outcome_from_answer(b"".join(self.chunks)))
 
 
 def _fork(loop: asyncio.AbstractEventLoop, lint: Work) -> Job:
+    import fcntl  # Linux only, as forking lints are
+
     job = Job(loop)
     read_fd, write_fd = os.pipe()
+    try:  # room for a whole answer (a 5k-line module's is 0.7 MB): the child writes it at once, the server reads it at once
+        fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+    except (OSError, AttributeError):  # above the system's limit (/proc/sys/fs/pipe-max-size): 64 kB at a time
+        pass
     pid = os.fork()
     if pid == 0:  # the child: lint, write the outcome, leave without running the parent's exit handlers
         status = 0
@@ -168,7 +231,7 @@ def _fork(loop: asyncio.AbstractEventLoop, lint: Work) -> Job:
             # The child exits right after, its memory freed at once: no collection is worth its
             # time, not even the one a lint makes of its own young objects (engine/collector.py).
             gc.disable()
-            data = _lint_to_json(lint)
+            data = _answer(lint)
             view = memoryview(data)
             while view:
                 view = view[os.write(write_fd, view):]
@@ -188,9 +251,9 @@ def _thread(loop: asyncio.AbstractEventLoop, lint: Work) -> Job:
 
     def finished(future: asyncio.Future[bytes]) -> None:
         if not future.cancelled():
-            job._resolve(_outcome_from_json(future.result()))
+            job._resolve(_outcome_from_answer(future.result()))
 
-    loop.run_in_executor(None, _lint_to_json, lint).add_done_callback(finished)
+    loop.run_in_executor(None, _answer, lint).add_done_callback(finished)
     return job
 
 

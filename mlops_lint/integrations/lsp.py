@@ -4,47 +4,48 @@ Documents are linted after each change, off the event loop, and only the lint of
 holds now is ever published (lint_jobs.py); a document above the size limit is not analysed.
 The lint on a change proposes no fixes (a sixth of its cost): when the editor asks for code
 actions about a finding whose rule has a fixer, the document is linted once more with its fixes,
-off the event loop too, and that lint is kept for the document's version.
+off the event loop too, and that lint is kept for the document's version. The lint's child encodes
+the notifications that publish its findings (publication.py): the server checks they are still
+about what the editor holds, and writes them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import logging
 import os
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any, Callable
 
 from lsprotocol import types
+from lsprotocol.converters import get_converter
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import TextDocument
 
 from mlops_lint import __version__
-from mlops_lint.diagnostics import Applicability, Diagnostic, Location, Position, Severity, TextEdit
+from mlops_lint.diagnostics import Applicability, Diagnostic, Location, Position, TextEdit
 from mlops_lint.integrations.jupyter_lsp import as_lintable
-from mlops_lint.integrations.lint_jobs import MAX_DOCUMENT_BYTES, Debouncer, Job, Outcome, Work, size_above_limit
+from mlops_lint.integrations.lint_jobs import (
+    MAX_DOCUMENT_BYTES,
+    Debouncer,
+    Job,
+    Outcome,
+    Publication,
+    Publications,
+    Work,
+    size_above_limit,
+)
 from mlops_lint.integrations.lint_jobs import start as start_lint
+from mlops_lint.integrations.publication import SOURCE, Target, client_units, lsp_diagnostic, notification_body, same_units
 
 log = logging.getLogger(__name__)
 
-SOURCE = "mlops-lint"
 FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # "source.fixAll.mlops-lint", as ruff names its own
-_SEVERITY = {
-    Severity.ERROR: types.DiagnosticSeverity.Error,
-    Severity.WARNING: types.DiagnosticSeverity.Warning,
-    Severity.INFO: types.DiagnosticSeverity.Information,
-}
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where a finding's positions land: a document uri and its lines (to convert columns to client units)."""
-
-    uri: str
-    to_client: Callable[[types.Range], types.Range]
+LspJson = dict[str, Any]  # the JSON value of an LSP diagnostic (publication.lsp_diagnostic)
 
 
 _WARM_UP = (
@@ -97,50 +98,20 @@ def _as_given_on_the_command_line(path: str) -> str:
     return path if relative.startswith(os.pardir) else relative
 
 
-def client_units(document: TextDocument) -> Callable[[types.Range], types.Range]:
-    """The document's conversion of ranges to the client's units, its lines split once: pygls's own
-    ``range_to_client_units`` splits the whole text for every range (300 ms for 557 findings)."""
-    lines = document.lines
-    to_client = document.position_codec.position_to_client_units
-
-    def position(at: types.Position) -> types.Position:
-        # On an ASCII line a code point is one unit in every encoding: pygls's answer (the column,
-        # at most the line's length) without its count of the units (10 µs a range, 20 ms a lint).
-        if at.line < len(lines) and (line := lines[at.line]).isascii():
-            return at if at.character <= len(line) else types.Position(line=at.line, character=len(line))
-        return to_client(lines, at)
-
-    return lambda range_: types.Range(start=position(range_.start), end=position(range_.end))
-
-
-def _code_points(location: Location) -> types.Range:
-    # Ours: 1-based lines, 0-based code-point columns. LSP: 0-based lines; columns are converted
-    # to the negotiated encoding (UTF-16 unless the client offers another) by Target.to_client.
-    return types.Range(
-        start=types.Position(line=location.start.line - 1, character=location.start.column),
-        end=types.Position(line=location.end.line - 1, character=location.end.column),
-    )
+@lru_cache(maxsize=1)
+def _converter() -> Any:
+    return get_converter()
 
 
 def to_lsp(diagnostic: Diagnostic, target_of: Callable[[Location], Target]) -> types.Diagnostic:
-    """One of our diagnostics as an LSP diagnostic; ``target_of`` maps a location to its document."""
-    target = target_of(diagnostic.location)
-    related = []
-    for item in diagnostic.related:
-        other = target_of(item.location)
-        related.append(types.DiagnosticRelatedInformation(
-            location=types.Location(uri=other.uri, range=other.to_client(_code_points(item.location))),
-            message=item.label,
-        ))
-    return types.Diagnostic(
-        range=target.to_client(_code_points(diagnostic.location)),
-        message=diagnostic.message,
-        severity=_SEVERITY[diagnostic.severity],
-        code=diagnostic.code,
-        code_description=types.CodeDescription(href=diagnostic.url) if diagnostic.url else None,
-        source=SOURCE,
-        related_information=related or None,
-    )
+    """One of our diagnostics as an LSP diagnostic (the object of what is published for it);
+    ``target_of`` maps a location to its document."""
+    return as_lsp(lsp_diagnostic(diagnostic, target_of))
+
+
+def as_lsp(value: LspJson) -> types.Diagnostic:
+    diagnostic: types.Diagnostic = _converter().structure(value, types.Diagnostic)
+    return diagnostic
 
 
 # Where a fix's edit lands: its edits are in the lines of what was linted (a notebook's cells
@@ -220,7 +191,7 @@ def _state(version: Any, documents: tuple[TextDocument, ...]) -> tuple[object, .
     return (version, *((document.uri, document.version, id(document.source)) for document in documents))
 
 
-Pairs = list[tuple[Diagnostic, types.Diagnostic]]  # our diagnostic, and the LSP diagnostic made of it
+Pairs = list[tuple[Diagnostic, LspJson]]  # our diagnostic, and the LSP diagnostic made of it
 
 
 @dataclass(frozen=True)
@@ -262,8 +233,8 @@ class MlopsLintServer(LanguageServer):
                 save=True,
             ),
         )
-        # uri → (our diagnostic, without its fix, and the LSP diagnostic published for it)
-        self.published: dict[str, Pairs] = {}
+        # uri → the diagnostics last published for it
+        self.published: dict[str, Published] = {}
         self.max_document_bytes = max_document_bytes
         self.lints = Debouncer(self._begin, self._finish)
         self.snapshots: dict[str, Snapshot] = {}
@@ -407,11 +378,16 @@ class MlopsLintServer(LanguageServer):
         # A notebook's code must fit, as on the command line: its cells, not the JSON around them.
         size = size_above_limit("".join(d.source for d in snapshot.documents), self.max_document_bytes)
         if size is not None:  # never analysed: one finding says why, at once
-            self._publish(key, snapshot, [too_large(snapshot.path, size, self.max_document_bytes)])
+            self._send(self._publications(key, snapshot, [too_large(snapshot.path, size, self.max_document_bytes)]).items)
             return None
         self.warm_up()
         self.snapshots[key] = snapshot
-        return start_lint(partial(lint_text, snapshot.path, snapshot.text, self._open_modules(key), fixes=False))
+        return start_lint(partial(self._lint_and_encode, key, snapshot, self._open_modules(key)))
+
+    def _lint_and_encode(self, key: str, snapshot: Snapshot, overlay: tuple[tuple[str, bytes], ...]) -> Publications:
+        """The lint on a change, and its findings encoded as notifications (in the lint's child)."""
+        found = lint_text(snapshot.path, snapshot.text, overlay, fixes=False)
+        return self._publications(key, snapshot, snapshot.to_document(found))
 
     def _open_modules(self, key: str) -> tuple[tuple[str, bytes], ...]:
         """The other open Python files' texts as the editor holds them (what a lint reads instead of the disk)."""
@@ -426,7 +402,7 @@ class MlopsLintServer(LanguageServer):
         """Where a place in another file of the project lands: its own uri (its open buffer's units, if open)."""
         uri = from_fs_path(os.path.abspath(location.path)) or location.path
         document = self.workspace.text_documents.get(uri)
-        return Target(uri, client_units(document) if document is not None else (lambda range_: range_))
+        return Target(uri, client_units(document) if document is not None else same_units)
 
     def _finish(self, key: str, outcome: Outcome) -> None:
         snapshot = self.snapshots.pop(key, None)
@@ -439,43 +415,77 @@ class MlopsLintServer(LanguageServer):
             log.error("lint of %s failed: %s", snapshot.path, outcome.failure)
             return
         self._last_error = None
-        self._publish(key, snapshot, snapshot.to_document(outcome.diagnostics))
+        self._send(outcome.publications or ())
 
-    def _publish(self, key: str, snapshot: Snapshot, found: list[Diagnostic]) -> None:
+    def _publications(self, key: str, snapshot: Snapshot, found: list[Diagnostic]) -> Publications:
         converted = self._convert(key, snapshot, found)
-        for uri, pairs in converted.pairs.items():
-            self.published[uri] = pairs
-            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-                uri=uri, diagnostics=[lsp for _, lsp in pairs], version=converted.versions[uri]))
+        return Publications(tuple(
+            Publication(uri, notification_body(uri, [lsp for _, lsp in pairs], converted.versions[uri]))
+            for uri, pairs in converted.pairs.items()
+        ))
+
+    def _send(self, publications: tuple[Publication, ...]) -> None:
+        """Write the notifications, framed as pygls frames a message it sends (JsonRPCProtocol._send_data),
+        in one write: first those that differ from the document's last one, then the others.
+
+        A notebook's lint republishes every cell (300 messages for the benchmark's), most of them
+        unchanged: the editor reads them in order, so the edited cell's diagnostics come first.
+        """
+        unchanged = {p.uri for p in publications if (last := self.published.get(p.uri)) is not None and last.body == p.body}
+        ordered = sorted(publications, key=lambda p: p.uri in unchanged)  # stable: the changed first, each in its order
+        protocol = self.protocol
+        for publication in publications:
+            self.published[publication.uri] = Published(publication.body)
+        if protocol.writer is None or not publications:
+            return
+        framed = []
+        for publication in ordered:
+            if protocol._include_headers:
+                framed.append(f"Content-Length: {len(publication.body)}\r\n"
+                              f"Content-Type: {protocol.CONTENT_TYPE}; charset={protocol.CHARSET}\r\n\r\n".encode("ascii"))
+            framed.append(publication.body)
+        written = protocol.writer.write(b"".join(framed))
+        if inspect.isawaitable(written):
+            asyncio.ensure_future(written)
 
     def _convert(self, key: str, snapshot: Snapshot, found: list[Diagnostic]) -> Converted:
         documents = snapshot.documents
+        elsewhere = self._targets_elsewhere(snapshot.path)
         if self.workspace.get_notebook_document(notebook_uri=key) is None:
             [document] = documents
             target = Target(document.uri, client_units(document))
-            here = os.path.abspath(snapshot.path)
 
             def target_here(location: Location) -> Target:
-                return target if os.path.abspath(location.path) == here else self._target_elsewhere(location)
+                return elsewhere(location) or target
 
-            return Converted({key: [(d, to_lsp(d, target_here)) for d in found]}, {key: document.version},
+            return Converted({key: [(d, lsp_diagnostic(d, target_here)) for d in found]}, {key: document.version},
                              lambda edit: (key, snapshot.edit_to_document(edit)))
 
         targets = [Target(document.uri, client_units(document)) for document in documents]
 
-        notebook_path = os.path.abspath(snapshot.path)
-
         def target_of(location: Location) -> Target:
-            if os.path.abspath(location.path) != notebook_path:
-                return self._target_elsewhere(location)  # a module beside the notebook
-            return targets[min((location.cell or 1), len(documents)) - 1]
+            return elsewhere(location) or targets[min((location.cell or 1), len(documents)) - 1]
 
         # The engine read the notebook as nbformat JSON; its cell numbers count the cells we passed (code only).
         per_cell: dict[str, Pairs] = {d.uri: [] for d in documents}
         for diagnostic in found:
-            per_cell[target_of(diagnostic.location).uri].append((diagnostic, to_lsp(diagnostic, target_of)))
+            per_cell[target_of(diagnostic.location).uri].append((diagnostic, lsp_diagnostic(diagnostic, target_of)))
         return Converted(per_cell, {d.uri: d.version for d in documents},
                          _cell_place([d.uri for d in documents], [d.source for d in documents]))
+
+    def _targets_elsewhere(self, path: str) -> Callable[[Location], Target | None]:
+        """Where a location in another file than ``path`` lands (None for one in ``path``), once per
+        file a lint names: a finding and its related places name few files, and each costs an
+        absolute path (and an open buffer's lines split) to place."""
+        here = os.path.abspath(path)
+        known: dict[str, Target | None] = {}
+
+        def target(location: Location) -> Target | None:
+            if location.path not in known:
+                known[location.path] = None if os.path.abspath(location.path) == here else self._target_elsewhere(location)
+            return known[location.path]
+
+        return target
 
     def _target(self, uri: str) -> Target | None:
         if uri not in self.workspace.text_documents:
@@ -487,11 +497,11 @@ class MlopsLintServer(LanguageServer):
         notebook = self.workspace.get_notebook_document(cell_uri=uri)
         return notebook.uri if notebook is not None else uri
 
-    def _fixable(self, diagnostic: Diagnostic, safe_only: bool = False) -> bool:
-        """Whether the finding's rule has a fixer (``safe_only``: a safe one), as the catalog declares."""
+    def _fixable(self, code: str, safe_only: bool = False) -> bool:
+        """Whether the rule ``code`` has a fixer (``safe_only``: a safe one), as the catalog declares."""
         from mlops_lint.catalog import load_catalog
 
-        spec = load_catalog().rules.get(diagnostic.code)
+        spec = load_catalog().rules.get(code)
         declared = spec.fix if spec is not None else None
         return declared is not None and (not safe_only or Applicability(declared.safety) is Applicability.SAFE)
 
@@ -555,20 +565,20 @@ class MlopsLintServer(LanguageServer):
         uri = params.text_document.uri
         only = params.context.only
         actions: list[types.CodeAction] = []
-        published = self.published.get(uri, [])
+        published = self.published[uri].keys() if uri in self.published else []
         if not only or any(kind == types.CodeActionKind.QuickFix or types.CodeActionKind.QuickFix.startswith(kind) for kind in only):
             wanted = {(d.code, d.range.start.line, d.range.start.character) for d in params.context.diagnostics
                       if d.source == SOURCE}
             # Linted again with fixes only when a finding asked about has a rule with a fixer.
-            if any(_key(lsp) in wanted and self._fixable(ours) for ours, lsp in published):
+            if any(key in wanted and self._fixable(key[0]) for key in published):
                 converted = await self._with_fixes(self._key_of(uri))
                 if converted is not None:
                     for ours, lsp in converted.pairs.get(uri, []):
                         if _key(lsp) in wanted:
-                            action = quick_fix(ours, lsp, converted.place, self._target)
+                            action = quick_fix(ours, as_lsp(lsp), converted.place, self._target)
                             if action is not None:
                                 actions.append(action)
-        if (not only or any(FIX_ALL.startswith(kind) for kind in only)) and any(self._fixable(ours, True) for ours, _ in published):
+        if (not only or any(FIX_ALL.startswith(kind) for kind in only)) and any(self._fixable(key[0], True) for key in published):
             fix_all = await self._fix_all(uri)
             if fix_all is not None:
                 actions.append(fix_all)
@@ -599,9 +609,27 @@ class MlopsLintServer(LanguageServer):
         return action if isinstance(action, types.CodeAction) else None
 
 
-def _key(diagnostic: types.Diagnostic) -> tuple[object, int, int]:
+Key = tuple[str, int, int]
+
+
+def _key(diagnostic: LspJson) -> Key:
     """What identifies a published diagnostic in a code action request: its code and where it starts."""
-    return diagnostic.code, diagnostic.range.start.line, diagnostic.range.start.character
+    start = diagnostic["range"]["start"]
+    return diagnostic["code"], start["line"], start["character"]
+
+
+class Published:
+    """A document's last published diagnostics: the body of their notification, and their keys
+    once a code action asks (editors ask on every move of the cursor: decoded once)."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self._keys: list[Key] | None = None
+
+    def keys(self) -> list[Key]:
+        if self._keys is None:
+            self._keys = [_key(d) for d in json.loads(self.body)["params"]["diagnostics"]]
+        return self._keys
 
 
 def _cell_place(uris: list[str], sources: list[str]) -> EditPlace:

@@ -277,11 +277,11 @@ def test_a_fix_becomes_a_quick_fix_with_utf16_ranges():
     from lsprotocol import types
 
     from mlops_lint.diagnostics import Applicability, Diagnostic, Fix, Location, Position, Severity, TextEdit
-    from mlops_lint.integrations.lsp import Target, quick_fix, to_lsp
+    from mlops_lint.integrations.lsp import Target, client_units, quick_fix, to_lsp
     from pygls.workspace import TextDocument
 
     document = TextDocument("file:///t.py", "𝒳 = f(a)\n")
-    target = Target(document.uri, document.range_to_client_units)
+    target = Target(document.uri, client_units(document))
     place = Location("t.py", Position(1, 4), Position(1, 8))
     edit = TextEdit(Position(1, 6), Position(1, 7), "b")
     base = Diagnostic("MLO999", "x", "message", Severity.WARNING, place)
@@ -306,11 +306,11 @@ def test_ranges_convert_to_the_client_units_as_pygls_converts_them(encoding):
     from lsprotocol import types
     from pygls.workspace import TextDocument
 
-    from mlops_lint.integrations.lsp import client_units
+    from mlops_lint.integrations.lsp import Target, client_units
 
     text = "x = 1\n𝒳 = f(a)  # é\n\nlast = 'ü'"
     document = TextDocument("file:///t.py", text, position_codec=_codec(encoding))
-    convert = client_units(document)
+    convert = Target(document.uri, client_units(document)).to_client
     for line in range(6):
         for start in range(14):
             for end in (start, start + 3, 40):
