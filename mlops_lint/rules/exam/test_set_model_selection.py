@@ -255,7 +255,14 @@ class TestSetModelSelection(Rule):
 
         kept = _kept_scores(module)
         reader = SweepReader(module, lambda call: call in tests and call in kept, seeds)
+        # A loop can try candidates only when its body holds a kept test grading or calls a function
+        # of the module (which the reader follows): the others are not read statement by statement.
+        graded = [call for call in tests if call in kept]
+        followed = [call for call in module.shared(CallsByName).named(reader.functions) if isinstance(call.func, ast.Name)]
+        worth = {loop for call in [*graded, *followed] for loop in _enclosing_loops(module, call)}
         for loop in _loops(module):
+            if loop not in worth:
+                continue
             for evaluation in reader.candidate_gradings(loop):
                 yield evaluation, evaluation, f"a loop trying one candidate per turn (line {module.line_label(loop.lineno)})", (("loop", loop),)
                 break
