@@ -18,7 +18,7 @@ import ast
 from dataclasses import dataclass
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.analysis.naming import GRADING_WORDS, callee_words
+from mlops_lint.analysis.naming import GRADING_WORDS, CallsByName, words
 from mlops_lint.analysis.values import TEST, TRAIN, DataArg, Value
 
 # What a model method's catalog role makes of its call.
@@ -63,6 +63,10 @@ def _kind(entry_role: str, is_method: bool) -> str | None:
     return "metric" if entry_role == "metric" else None
 
 
+def _names_a_grading(name: str) -> bool:
+    return not words(name).isdisjoint(GRADING_WORDS)
+
+
 def _gradings(module: AnalyzedModule) -> tuple[Grading, ...]:
     flow = module.dataflow
     found: list[Grading] = []
@@ -79,8 +83,8 @@ def _gradings(module: AnalyzedModule) -> tuple[Grading, ...]:
         data = tuple(arg for arg in event.data if arg.value.sources and not _is_object(arg.value) and arg.name != "**")
         model = event.receiver if kind in ("score", "predict") else next((a.value for a in event.data if _is_object(a.value)), None)
         found.append(Grading(call, kind, data, model, event.seq))
-    for call in module.nodes_of(ast.Call):
-        if call in known or not callee_words(call) & GRADING_WORDS or module.callee(call) is not None:
+    for call in module.shared(CallsByName).matching(_names_a_grading):
+        if call in known or module.callee(call) is not None:
             continue
         if isinstance(call.func, ast.Attribute) and _is_object(flow.value_of(call.func.value)):
             continue  # a method of a model the catalog does not know (score_samples): not a grading
@@ -96,6 +100,31 @@ def _gradings(module: AnalyzedModule) -> tuple[Grading, ...]:
 def gradings(module: AnalyzedModule) -> tuple[Grading, ...]:
     """Every grading or predicting call of the module, in source order (computed once per module)."""
     return module.shared(_gradings)
+
+
+# Catalog roles of calls that report what they are given (print, a logger, a tracker, a file written).
+REPORTING_ROLES = frozenset({"stdout", "recorder", "experiment-logger", "sink"})
+
+
+def _reported_calls(module: AnalyzedModule) -> frozenset[ast.AST]:
+    found: set[ast.AST] = set()
+    flow = module.dataflow
+    for event in flow.events_of("call"):
+        entry = event.entry
+        if entry is not None and entry.role in REPORTING_ROLES:
+            for value in event.values:
+                found.update(node for _, node in value.calls)
+    if module.cell_map is not None:  # a bare expression in a script shows nothing
+        for event in flow.events_of("expression"):
+            for value in event.values:
+                found.update(node for _, node in value.calls)
+    return frozenset(found)
+
+
+def reported_calls(module: AnalyzedModule) -> frozenset[ast.AST]:
+    """Calls whose result is reported: printed, logged, written out, or shown as a notebook cell's
+    value (computed once per module, for MLO203 and MLO204)."""
+    return module.shared(_reported_calls)
 
 
 def validation_params(module: AnalyzedModule) -> frozenset[str]:

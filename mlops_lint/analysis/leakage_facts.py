@@ -25,7 +25,7 @@ from mlops_lint.analysis.arguments import argument, is_none, keyword
 from mlops_lint.analysis.dataflow import DataFlow
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.user_transformers import user_transformers
-from mlops_lint.analysis.values import Event, Fit, Value
+from mlops_lint.analysis.values import Fit, Value
 from mlops_lint.catalog import ApiEntry
 
 # Fits that prepare data rather than model it: their output still has to reach a model.
@@ -122,19 +122,8 @@ def _parts_learn(constructor: ast.Call, module: AnalyzedModule, depth: int) -> b
     return False
 
 
-def _use(event: Event) -> str | None:
-    """``"show"`` for a print, a plot or a notebook display, ``"model"`` for any other use that may
-    grade or keep the data, None for steps that pass data on (splits, preparing fits, checks)."""
-    kind, entry = event.kind, event.entry
-    if kind == "expression" or (kind == "call" and entry is not None and entry.role in _SHOWING):
-        return "show"
-    if kind in ("split", "check", "transform", "resample", "store", "return", "statistic"):
-        return None  # passes the data on: where it goes next is an event of its own
-    if kind == "call" and entry is not None and (entry.role in _LOOKING or entry.role in _PASSING):
-        return None
-    if kind == "fit" and entry is not None and entry.role in _PREPARING:
-        return None
-    return "model"
+# Events that pass the data on: where it goes next is an event of its own.
+_PASSING_KINDS = frozenset({"split", "check", "transform", "resample", "store", "return", "statistic"})
 
 
 def only_shown_fits(flow: DataFlow) -> frozenset[Fit]:
@@ -142,12 +131,26 @@ def only_shown_fits(flow: DataFlow) -> frozenset[Fit]:
     module docstring): one pass over the events."""
     shown: set[Fit] = set()
     modelled: set[Fit] = set()
+    # Each event is a print, a plot or a notebook display ("shown"), a step that passes the data
+    # on (splits, preparing fits, checks: skipped), or any other use that may grade or keep the
+    # data ("modelled"). Decided inline: a long module has an event for most of its calls.
     for event in flow.events:
-        use = _use(event)
-        if use is not None:
-            into = shown if use == "show" else modelled
-            for value in event.values:
-                into.update(value.fits)
+        kind, entry = event.kind, event.entry
+        if kind == "expression" or (kind == "call" and entry is not None and entry.role in _SHOWING):
+            into = shown
+        elif kind in _PASSING_KINDS:
+            continue
+        elif kind == "call" and entry is not None and (entry.role in _LOOKING or entry.role in _PASSING):
+            continue
+        elif kind == "fit" and entry is not None and entry.role in _PREPARING:
+            continue
+        else:
+            into = modelled
+        for arg in event.data:  # event.values, without building the list
+            if arg.value.fits:
+                into.update(arg.value.fits)
+        if event.receiver is not None and event.receiver.fits:
+            into.update(event.receiver.fits)
     return frozenset(shown - modelled)
 
 

@@ -13,8 +13,12 @@ from __future__ import annotations
 import ast
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from mlops_lint.analysis.names import dotted_name
+
+if TYPE_CHECKING:
+    from mlops_lint.analysis.module import AnalyzedModule
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
@@ -87,3 +91,34 @@ def callee_words(call: ast.Call) -> frozenset[str]:
     func = call.func
     name = func.attr if isinstance(func, ast.Attribute) else dotted_name(func)
     return words(name) if name else frozenset()
+
+
+class CallsByName:
+    """A module's calls by the name they spell last (``np.max(x)`` -> ``max``, ``evaluate(m)`` ->
+    ``evaluate``; not ``f()()`` nor ``fs[0]()``), each with its place in the walk: several rules ask
+    for the calls of a few names, and one pass over the calls answers them all."""
+
+    def __init__(self, module: AnalyzedModule) -> None:
+        by_name: dict[str, list[tuple[int, ast.Call]]] = {}
+        attribute, name = ast.Attribute, ast.Name
+        for index, call in enumerate(module.nodes_of(ast.Call)):
+            func = call.func
+            if func.__class__ is attribute:
+                by_name.setdefault(func.attr, []).append((index, call))
+            elif func.__class__ is name:
+                by_name.setdefault(func.id, []).append((index, call))
+        self._by_name = by_name
+
+    def named(self, names: Iterable[str]) -> list[ast.Call]:
+        """The calls spelling one of ``names``, in walk order."""
+        return self._in_walk_order([self._by_name[n] for n in names if n in self._by_name])
+
+    def matching(self, test: Callable[[str], bool]) -> list[ast.Call]:
+        """The calls whose spelt name passes ``test`` (asked once per distinct name), in walk order."""
+        return self._in_walk_order([calls for n, calls in self._by_name.items() if test(n)])
+
+    @staticmethod
+    def _in_walk_order(groups: list[list[tuple[int, ast.Call]]]) -> list[ast.Call]:
+        if len(groups) == 1:
+            return [call for _, call in groups[0]]
+        return [call for _, call in sorted(pair for group in groups for pair in group)]

@@ -30,14 +30,25 @@ class Split:
     event: Event
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Score:
     call: ast.Call
     model: object | None  # the model's identity (its constructor call, else its spelling); None when unknown
     model_text: str | None
-    data_names: frozenset[str]  # every name the scored data mentions
-    model_from_loop: bool  # the model is a loop variable: each iteration scores another model
     splits: frozenset[ast.expr]  # the splits whose test part the scored data is
+    event: Event
+    comparisons: "Comparisons"
+
+    # Read for a few scores only (MLO402, at the scores of a split that compares): computed when asked.
+    @cached_property
+    def data_names(self) -> frozenset[str]:
+        """Every name the scored data mentions."""
+        return frozenset(n.id for arg in self.event.data for n in walk(arg.node) if isinstance(n, ast.Name))
+
+    @cached_property
+    def model_from_loop(self) -> bool:
+        """The model is a loop variable: each iteration scores another model."""
+        return self.model_text is not None and self.comparisons._from_loop(self.call, self.event)
 
 
 class Comparisons:
@@ -81,6 +92,7 @@ class Comparisons:
 
     @cached_property
     def scores(self) -> list[Score]:
+        """The scores of the test part of some split (the others compare nothing), in flow order."""
         splits = {split.call for split in self.splits}
         found = []
         for event in self.module.dataflow.events_of("call"):
@@ -88,9 +100,9 @@ class Comparisons:
                 continue
             call = event.call
             tested = frozenset(node for arg in event.data if arg.value.has_role(TEST) for node in arg.value.split_nodes & splits)
-            model, text = self._model_of(call, event)
-            names = frozenset(n.id for arg in event.data for n in walk(arg.node) if isinstance(n, ast.Name))
-            found.append(Score(call, model, text, names, text is not None and self._from_loop(call, event), tested))
+            if tested:
+                model, text = self._model_of(call, event)
+                found.append(Score(call, model, text, tested, event, self))
         return found
 
     def scores_of(self, split: ast.expr) -> list[Score]:
@@ -122,7 +134,7 @@ class Comparisons:
 
     @staticmethod
     def _identity(expr: ast.expr, value: Value) -> tuple[object, str]:
-        text = ast.unparse(expr)
+        text = expr.id if isinstance(expr, ast.Name) else ast.unparse(expr)  # unparse of a name, without its cost
         return (value.made_by if value.made_by is not None else text), text
 
     def _from_loop(self, call: ast.Call, event: Event) -> bool:

@@ -17,9 +17,9 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from mlops_lint.analysis.grading import Grading, gradings, validation_params
+from mlops_lint.analysis.grading import Grading, gradings, reported_calls, validation_params
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.analysis.naming import TEST_WORDS, TRAIN_WORDS, VALIDATION_WORDS, says
+from mlops_lint.analysis.naming import TEST_WORDS, TRAIN_WORDS, VALIDATION_WORDS, CallsByName, says
 from mlops_lint.analysis.values import Fit, Value
 from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding, Options, Rule
@@ -88,7 +88,7 @@ class EvaluationOnTrainingData(Rule):
         predictions = _Predictions(found)
         trained: dict[ast.Call, list[tuple[Grading, Fit]]] = {}
         honest: set[ast.Call] = set(models.honest)
-        checked, shown = _checked_nodes(module), _reported_nodes(module)
+        checked, shown = _checked_nodes(module), reported_calls(module)
         for grading in found:
             if grading.kind != "predict" and (grading.node in checked or grading.node not in shown):
                 # assert model.score(X, y) > 0.9 tests that a model can fit; a score nobody reads
@@ -189,20 +189,8 @@ class _Predictions:
         return max(before, key=lambda g: g.seq or 0) if before else None
 
 
-_REPORTS = frozenset({"stdout", "recorder", "experiment-logger", "sink"})
-
-
-def _reported_nodes(module: AnalyzedModule) -> frozenset[ast.AST]:
-    """Calls whose result is reported: printed, logged, written out, or shown as a notebook cell's value."""
-    found: set[ast.AST] = set()
-    for event in module.dataflow.events_of("call", "expression"):
-        if event.kind == "call" and (event.entry is None or event.entry.role not in _REPORTS):
-            continue
-        if event.kind == "expression" and module.cell_map is None:
-            continue  # a bare expression in a script shows nothing
-        for value in event.values:
-            found.update(node for _, node in value.calls)
-    return frozenset(found)
+def _names_a_check(name: str) -> bool:
+    return name.lower().startswith("assert") or name == "approx"
 
 
 def _checked_nodes(module: AnalyzedModule) -> frozenset[ast.AST]:
@@ -213,13 +201,10 @@ def _checked_nodes(module: AnalyzedModule) -> frozenset[ast.AST]:
     for event in flow.events_of("check"):
         for arg in event.data:
             found.update(node for _, node in arg.value.calls)
-    for call in module.nodes_of(ast.Call):
-        func = call.func
-        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-        if name.lower().startswith("assert") or name == "approx":
-            for argument in [*call.args, *(k.value for k in call.keywords)]:
-                found.update(node for _, node in flow.value_of(argument).calls)
-                found.update(n for n in ast.walk(argument) if isinstance(n, ast.Call))
+    for call in module.shared(CallsByName).matching(_names_a_check):
+        for argument in [*call.args, *(k.value for k in call.keywords)]:
+            found.update(node for _, node in flow.value_of(argument).calls)
+            found.update(n for n in ast.walk(argument) if isinstance(n, ast.Call))
     return frozenset(found)
 
 

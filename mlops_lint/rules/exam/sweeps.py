@@ -82,6 +82,11 @@ class SweepReader:
         self._seed_keywords = seed_keywords
         self._functions = {node.name: node for node in module.nodes_of(ast.FunctionDef)}
 
+    @property
+    def functions(self) -> frozenset[str]:
+        """The names of the module's functions that a loop body's calls are followed into."""
+        return frozenset(self._functions)
+
     def candidate_gradings(self, loop: _Loop) -> Iterator[ast.Call]:
         """The gradings, in the loop body or in the module functions it calls, that grade a candidate."""
         candidates = loop_candidates(loop)
@@ -89,8 +94,7 @@ class SweepReader:
             return
         taint = _Taint(kinds=dict.fromkeys(candidates, VALUE), targets=frozenset(candidates))
         found: list[ast.Call] = []
-        for _ in range(2):  # a second turn sees what a later statement of the body configured
-            self._body(loop.body, taint, found, 0, set())
+        self._two_turns(loop.body, taint, found, 0, set())
         seen: set[ast.Call] = set()
         for call in found:
             if call not in seen:
@@ -98,6 +102,14 @@ class SweepReader:
                 yield call
 
     # --- statements ---------------------------------------------------------------------------
+    def _two_turns(self, body: list[ast.stmt], taint: _Taint, found: list[ast.Call], depth: int, active: set[str]) -> None:
+        """A second turn sees what a later statement of the body configured; a turn reads nothing but
+        the taint, so when the first one left it as it was, the second would find the same calls again."""
+        before = dict(taint.kinds)
+        self._body(body, taint, found, depth, active)
+        if taint.kinds != before:
+            self._body(body, taint, found, depth, active)
+
     def _body(self, body: list[ast.stmt], taint: _Taint, found: list[ast.Call], depth: int, active: set[str]) -> None:
         for statement in body:
             self._statement(statement, taint, found, depth, active)
@@ -310,5 +322,4 @@ class SweepReader:
         inner.targets = frozenset(targets)
         if not inner.kinds:
             return
-        for _ in range(2):
-            self._body(function.body, inner, found, depth + 1, active | {function.name})
+        self._two_turns(function.body, inner, found, depth + 1, active | {function.name})

@@ -25,9 +25,10 @@ import ast
 from typing import Iterator
 
 from mlops_lint.analysis.arguments import argument
-from mlops_lint.analysis.grading import Grading, gradings
+from mlops_lint.analysis.grading import REPORTING_ROLES, Grading, gradings, reported_calls
 from mlops_lint.analysis.held_out import held_out
 from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.analysis.naming import CallsByName
 from mlops_lint.analysis.values import Value
 from mlops_lint.analysis.walk import walk
 from mlops_lint.engine.message import LineRef
@@ -55,6 +56,16 @@ def _loops(module: AnalyzedModule) -> list[ast.For | ast.AsyncFor | ast.While]:
     return [*module.nodes_of(ast.For), *module.nodes_of(ast.AsyncFor), *module.nodes_of(ast.While)]
 
 
+def _enclosing_loops(module: AnalyzedModule, node: ast.AST) -> Iterator[ast.For | ast.AsyncFor | ast.While]:
+    """The loops whose body holds ``node`` (at any depth), innermost first."""
+    parents = module.parents
+    child, parent = node, parents.get(node)
+    while parent is not None:
+        if isinstance(parent, (ast.For, ast.AsyncFor, ast.While)) and any(child is statement for statement in parent.body):
+            yield parent
+        child, parent = parent, parents.get(parent)
+
+
 def _test_gradings(module: AnalyzedModule) -> dict[ast.Call, Grading]:
     """Gradings (not predictions) on the test set, by call."""
     facts = held_out(module)
@@ -72,7 +83,6 @@ def _other_gradings(module: AnalyzedModule, tests: dict[ast.Call, Grading]) -> f
     return frozenset(g.node for g in gradings(module) if g.kind != "predict" and g.node not in tests)
 
 
-_REPORTS = frozenset({"stdout", "recorder", "experiment-logger", "sink"})
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update"})
 
 
@@ -80,17 +90,14 @@ def _kept_scores(module: AnalyzedModule) -> frozenset[ast.AST]:
     """Calls whose result is kept for comparing: stored (``errors.append(mse)``, ``scores[k] = s``),
     compared, returned, printed, logged or shown as a notebook cell's value. A score drawn into a
     plot label and dropped compares nothing by itself."""
-    found: set[ast.AST] = set()
-    for event in module.dataflow.events_of("store", "return", "check", "call", "expression"):
-        if event.kind == "call" and (event.entry is None or event.entry.role not in _REPORTS):
-            continue
-        if event.kind == "expression" and module.cell_map is None:
-            continue
-        for value in event.values:
-            found.update(node for _, node in value.calls)
+    found: set[ast.AST] = set(reported_calls(module))
     flow = module.dataflow
-    for call in module.nodes_of(ast.Call):
-        if isinstance(call.func, ast.Attribute) and call.func.attr in _MUTATORS:
+    for kind in ("store", "return", "check"):  # a set: the events' order does not matter
+        for event in flow.events_of(kind):
+            for value in event.values:
+                found.update(node for _, node in value.calls)
+    for call in module.shared(CallsByName).named(_MUTATORS):
+        if isinstance(call.func, ast.Attribute):
             for argument in [*call.args, *(k.value for k in call.keywords)]:
                 found.update(node for _, node in flow.value_of(argument).calls)
     return frozenset(found)
@@ -109,7 +116,7 @@ def _drawn(module: AnalyzedModule, picker: ast.Call) -> bool:
     if not isinstance(current, ast.Expr) or outer is None or outer is not current.value:
         return False
     entry = module.callee(outer)
-    return entry is None or entry.role not in _REPORTS
+    return entry is None or entry.role not in REPORTING_ROLES
 
 
 def _keys_of_a_mapping(node: ast.expr) -> bool:
@@ -186,11 +193,11 @@ class TestSetModelSelection(Rule):
         # assert brier(y_test, p_raw) > brier(y_test, p_calibrated): a check of a claim, not a choice.
         asserted = {id(n) for statement in module.nodes_of(ast.Assert) for n in walk(statement)}
         appended: dict[str, ast.Call] = {}
+        grading_loops = {loop for call in tests for loop in _enclosing_loops(module, call)}
         for loop in _loops(module):
-            inner = [n for statement in loop.body for n in walk(statement)]
-            if not any(n in tests for n in inner):
-                continue
-            for node in inner:
+            if loop not in grading_loops:
+                continue  # no test grading in its body
+            for node in (n for statement in loop.body for n in walk(statement)):
                 if isinstance(node, ast.Compare) and all(isinstance(op, _ORDER) for op in node.ops) and id(node) not in asserted:
                     sides = [node.left, *node.comparators]
                     if not any(isinstance(side, ast.Constant) for side in sides):
@@ -206,12 +213,11 @@ class TestSetModelSelection(Rule):
                     name = node.func.value.id if isinstance(node.func.value, ast.Name) else None
                     if found is not None and name is not None:
                         appended.setdefault(name, found)
-        in_loops = {id(n) for loop in _loops(module) for statement in loop.body for n in walk(statement)}
         others = _other_gradings(module, tests)
+        pickers = module.shared(CallsByName).named(_PICKERS)
         # max(np.max(a), np.max(b)): the outer call decides what the inner ones are for.
-        nested = {id(inner) for outer in module.nodes_of(ast.Call) if _picker(outer)
-                  for argument in outer.args for inner in walk(argument) if inner is not outer}
-        for node in module.nodes_of(ast.Call):
+        nested = {id(inner) for outer in pickers for argument in outer.args for inner in walk(argument) if inner is not outer}
+        for node in pickers:
             picker = _picker(node)
             if not picker or id(node) in operands or id(node) in nested:
                 continue
@@ -236,7 +242,7 @@ class TestSetModelSelection(Rule):
                 found = appended[collected[0]]
             if found is None:
                 continue
-            if picker in _ORDERINGS and not (_first_taken(module, node) or collected or id(found) in in_loops):
+            if picker in _ORDERINGS and not (_first_taken(module, node) or collected or any(_enclosing_loops(module, found))):
                 continue  # a table of separately graded models sorted for display: a report, not a choice
             yield node, found, f"{picker}()", ()
 
@@ -249,7 +255,14 @@ class TestSetModelSelection(Rule):
 
         kept = _kept_scores(module)
         reader = SweepReader(module, lambda call: call in tests and call in kept, seeds)
+        # A loop can try candidates only when its body holds a kept test grading or calls a function
+        # of the module (which the reader follows): the others are not read statement by statement.
+        graded = [call for call in tests if call in kept]
+        followed = [call for call in module.shared(CallsByName).named(reader.functions) if isinstance(call.func, ast.Name)]
+        worth = {loop for call in [*graded, *followed] for loop in _enclosing_loops(module, call)}
         for loop in _loops(module):
+            if loop not in worth:
+                continue
             for evaluation in reader.candidate_gradings(loop):
                 yield evaluation, evaluation, f"a loop trying one candidate per turn (line {module.line_label(loop.lineno)})", (("loop", loop),)
                 break

@@ -11,6 +11,7 @@ import ast
 from functools import cached_property
 
 from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.analysis.naming import CallsByName
 from mlops_lint.analysis.values import Value
 from mlops_lint.catalog import ApiEntry
 
@@ -25,14 +26,22 @@ def trains(module: AnalyzedModule, obj: Value) -> set[str]:
     return found
 
 
+def _position(call: ast.Call) -> tuple[int, int]:
+    return call.lineno, call.col_offset
+
+
+def _says_seed(name: str) -> bool:
+    return "seed" in name.lower()
+
+
 class Training:
     def __init__(self, module: AnalyzedModule) -> None:
         self.module = module
 
-    @cached_property
-    def calls(self) -> list[ast.Call]:
-        """Every call of the module in source order."""
-        return sorted(self.module.nodes_of(ast.Call), key=lambda c: (c.lineno, c.col_offset))
+    def calls_of(self, *methods: str) -> list[ast.Call]:
+        """The method calls spelling one of ``methods`` (``est.set_params(...)``), in source order."""
+        found = [call for call in self.module.shared(CallsByName).named(methods) if isinstance(call.func, ast.Attribute)]
+        return sorted(found, key=_position)
 
     @cached_property
     def catalog_calls(self) -> list[tuple[ast.Call, ApiEntry]]:
@@ -45,26 +54,21 @@ class Training:
         seeds: set[str] = set()
         for _, entry in self.module.calls_with_role("seed-setter"):
             seeds.update(entry.get("seeds", ()))
-        if any(self._own_seed_helper(call) for call in self.calls):
-            # set_seed(args.seed) from the project's own utils: we cannot see what it seeds, so assume all.
+        # A call the catalog does not know whose name says it seeds (``set_seed``, ``utils.fix_seeds``):
+        # set_seed(args.seed) from the project's own utils: we cannot see what it seeds, so assume all.
+        if any(self.module.callee(call) is None for call in self.module.shared(CallsByName).matching(_says_seed)):
             seeds.update(s for entry in self.module.catalog.apis_with_role("seed-setter") for s in entry.get("seeds", ()))
         return frozenset(seeds)
-
-    def _own_seed_helper(self, call: ast.Call) -> bool:
-        """A call the catalog does not know whose name says it seeds (``set_seed``, ``utils.fix_seeds``)."""
-        if self.module.callee(call) is not None:
-            return False
-        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
-        return "seed" in name.lower()
 
     @cached_property
     def training_call(self) -> ast.Call | None:
         """The first call that trains a model (``trains`` of the object it is called on)."""
         names = self.module.catalog.fact_values.get("trains", frozenset())
         flow = self.module.dataflow
-        for call in self.calls:
+        for call in self.calls_of(*names):
             func = call.func
-            if isinstance(func, ast.Attribute) and func.attr in names and func.attr in trains(self.module, flow.value_of(func.value)):
+            assert isinstance(func, ast.Attribute)
+            if func.attr in trains(self.module, flow.value_of(func.value)):
                 return call
         return None
 

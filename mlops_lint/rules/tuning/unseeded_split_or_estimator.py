@@ -71,8 +71,7 @@ def _seeds_set_later(facts: Training) -> set[str]:
     """Seed parameters set on some instance with ``est.set_params(random_state=...)`` (e.g. one run per seed)."""
     return {
         kw.arg
-        for call in facts.calls
-        if isinstance(call.func, ast.Attribute) and call.func.attr == "set_params"
+        for call in facts.calls_of("set_params")
         for kw in call.keywords
         if kw.arg is not None
     }
