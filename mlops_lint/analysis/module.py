@@ -12,7 +12,7 @@ from mlops_lint.analysis.names import ImportTable
 from mlops_lint.analysis.project import OWNER, ProjectLink, complete_imports
 from mlops_lint.analysis.resolve import Resolver
 from mlops_lint.analysis.values import Value
-from mlops_lint.analysis.walk import walk_with_parents
+from mlops_lint.analysis.walk import WalkIndex, walk_with_parents
 from mlops_lint.catalog import ApiEntry, Catalog
 from mlops_lint.source.source_map import CellMap
 
@@ -30,6 +30,9 @@ class AnalyzedModule:
     # The project it belongs to (mlops_lint/project/): its imports of the project's other modules
     # are followed (analysis/project.py). None: the module alone, as flake8 shows it a file.
     project: ProjectLink | None = None
+    # The tree's walk, when it was computed ahead (the language server reuses the walk of what an
+    # edit did not touch: engine/reuse.py); None: walked here, on first use.
+    index: WalkIndex | None = None
     _shared: dict[Callable[[AnalyzedModule], object], object] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
@@ -44,12 +47,17 @@ class AnalyzedModule:
     @cached_property
     def nodes(self) -> list[ast.AST]:
         """Every node of the tree but contexts and operators, walked once for all rules (analysis/walk.py)."""
+        if self.index is not None:
+            self.__dict__["parents"] = self.index.parents
+            return self.index.nodes
         nodes, self.__dict__["parents"] = walk_with_parents(self.tree)  # the same pass finds them: see parents
         return nodes
 
     @cached_property
     def nodes_by_type(self) -> dict[type, list[ast.AST]]:
         """``nodes`` grouped by exact class; see ``nodes_of``."""
+        if self.index is not None:
+            return self.index.by_type
         by_type: dict[type, list[ast.AST]] = {}
         for node in self.nodes:
             by_type.setdefault(node.__class__, []).append(node)
@@ -148,6 +156,7 @@ class AnalyzedModule:
             self.__dict__.pop(name, None)
         self._shared.clear()
         self.project = None
+        self.index = None
         tree, self.tree = self.tree, ast.Module(body=[], type_ignores=[])
         tree.body = []
 

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import ast
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
 
 from mlops_lint.source import SourceDocument
+
+if TYPE_CHECKING:
+    from mlops_lint.analysis.walk import WalkIndex
 
 TOO_DEEP = "too deeply nested to parse"
 
@@ -25,11 +30,13 @@ class Parsed:
     ``text`` is the text the tree was parsed from: the document's text, except that a notebook's
     broken cells are blanked line for line (so every other line keeps its number and columns).
     ``tree`` is None when a .py file does not parse (a notebook always has a tree, maybe empty).
+    ``index`` is the tree's walk when it was computed with the parse (engine/reuse.py).
     """
 
     tree: ast.Module | None
     text: str
     failures: tuple[ParseFailure, ...]
+    index: WalkIndex | None = None
 
 
 def _nul_position(text: str) -> tuple[int, int]:
@@ -81,37 +88,90 @@ def _shift_lines(tree: ast.Module, offset: int) -> None:
                 node.end_lineno = end + offset  # type: ignore[attr-defined]
 
 
+def cell_bounds(document: SourceDocument, lines: list[str]) -> list[int]:
+    """Each code cell's first line (1-based), then one past the last cell's last line."""
+    cell_map = document.cell_map
+    assert cell_map is not None
+    return [*cell_map.starts, max(len(lines), cell_map.starts[-1] if cell_map.starts else 1)]
+
+
+def parse_cell(lines: list[str], start: int, stop: int, path: str) -> ast.Module | ParseFailure:
+    """The cell of ``lines[start:stop]`` (0-based) parsed on its own and shifted to its module lines,
+    or its failure (at a module line)."""
+    result = parse("\n".join(lines[start:stop]) + "\n", path)
+    if isinstance(result, ParseFailure):
+        # An error at end of input points one line past the cell: keep it in the cell.
+        line = min(result.line, max(stop - start, 1)) + start
+        return ParseFailure(result.message, line, result.column)
+    if start:
+        _shift_lines(result, start)
+    return result
+
+
 def _parse_cells(document: SourceDocument) -> Parsed:
     """Jupyter compiles each cell on its own, and so do we: a broken cell is reported, the others analysed.
 
     Each cell's tree is shifted to its module lines and the bodies are joined into one module, so
     rules see the notebook as one script. A broken cell's lines are blanked in the returned text.
     """
-    cell_map = document.cell_map
-    assert cell_map is not None
     lines = document.text.split("\n")
-    bounds = [*cell_map.starts, max(len(lines), cell_map.starts[-1] if cell_map.starts else 1)]
+    bounds = cell_bounds(document, lines)
     body: list[ast.stmt] = []
     failures: list[ParseFailure] = []
-    for index in range(len(cell_map.starts)):
+    for index in range(len(bounds) - 1):
         start, stop = bounds[index] - 1, bounds[index + 1] - 1
-        result = parse("\n".join(lines[start:stop]) + "\n", document.path)
+        result = parse_cell(lines, start, stop, document.path)
         if isinstance(result, ParseFailure):
-            # An error at end of input points one line past the cell: keep it in the cell.
-            line = min(result.line, max(stop - start, 1)) + start
-            failures.append(ParseFailure(result.message, line, result.column))
+            failures.append(result)
             lines[start:stop] = [""] * (stop - start)
             continue
-        if start:
-            _shift_lines(result, start)
         body.extend(result.body)
     return Parsed(ast.Module(body=body, type_ignores=[]), "\n".join(lines), tuple(failures))
 
 
-def parse_document(document: SourceDocument) -> Parsed:
+def parse_document_afresh(document: SourceDocument) -> Parsed:
+    """``parse_document`` without what was handed over: the text's parse from scratch."""
     if document.cell_map is not None:
         return _parse_cells(document)
     result = parse(document.text, document.path)
     if isinstance(result, ParseFailure):
         return Parsed(None, document.text, (result,))
     return Parsed(result, document.text, ())
+
+
+# The front end of one text, computed ahead by the process that forks the lint of that text (the
+# language server, engine/reuse.py): (text, cell starts or None, its Parsed). Set only around the
+# fork, so that only the forked child finds it, and taken once: the lint empties the tree.
+_handed_over: tuple[str, tuple[int, ...] | None, Parsed] | None = None
+
+
+@contextmanager
+def handed_over(text: str, cell_starts: tuple[int, ...] | None, parsed: Parsed) -> Iterator[None]:
+    """While inside, ``parse_document`` of exactly this text (and cells) gives ``parsed`` once.
+
+    Meant around a fork: the child inherits it, the parent takes it back at once (a lint in the
+    parent itself would mutate the tree it keeps for the next version)."""
+    global _handed_over
+    _handed_over = (text, cell_starts, parsed)
+    try:
+        yield
+    finally:
+        _handed_over = None
+
+
+def _take_handed_over(document: SourceDocument) -> Parsed | None:
+    global _handed_over
+    handed = _handed_over
+    if handed is None:
+        return None
+    text, cell_starts, parsed = handed
+    starts = tuple(document.cell_map.starts) if document.cell_map is not None else None
+    if text != document.text or cell_starts != starts:
+        return None
+    _handed_over = None
+    return parsed
+
+
+def parse_document(document: SourceDocument) -> Parsed:
+    handed = _take_handed_over(document)
+    return handed if handed is not None else parse_document_afresh(document)

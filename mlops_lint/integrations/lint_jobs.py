@@ -257,6 +257,11 @@ def _thread(loop: asyncio.AbstractEventLoop, lint: Work) -> Job:
     return job
 
 
+def forks() -> bool:
+    """Whether lints run in a forked child (which may mutate what it inherits) rather than on a thread."""
+    return _FORK
+
+
 def start(lint: Work) -> Job:
     """Run ``lint`` away from the event loop (call from the loop's thread)."""
     loop = asyncio.get_running_loop()

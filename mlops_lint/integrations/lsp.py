@@ -16,9 +16,10 @@ import inspect
 import json
 import logging
 import os
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, ContextManager
 
 from lsprotocol import types
 from lsprotocol.converters import get_converter
@@ -37,10 +38,14 @@ from mlops_lint.integrations.lint_jobs import (
     Publication,
     Publications,
     Work,
+    forks,
     size_above_limit,
 )
 from mlops_lint.integrations.lint_jobs import start as start_lint
 from mlops_lint.integrations.publication import SOURCE, Target, client_units, lsp_diagnostic, notification_body, same_units
+
+if TYPE_CHECKING:
+    from mlops_lint.engine.reuse import FrontEnds
 
 log = logging.getLogger(__name__)
 
@@ -238,6 +243,9 @@ class MlopsLintServer(LanguageServer):
         self.max_document_bytes = max_document_bytes
         self.lints = Debouncer(self._begin, self._finish)
         self.snapshots: dict[str, Snapshot] = {}
+        # Per document, the parse and walk of the version last linted, for the next version to
+        # reuse what its edit did not touch (engine/reuse.py); only where lints are forked.
+        self.front_ends: FrontEnds | None = None
         self._warm = False
         self._last_error: str | None = None
         # Per document key: how many lints were asked for (a change of it, or of a module it imports);
@@ -332,6 +340,8 @@ class MlopsLintServer(LanguageServer):
         self._forget_fixes(key)
         self.generations.pop(key, None)
         self.snapshots.pop(key, None)
+        if self.front_ends is not None:
+            self.front_ends.drop(key)
 
     def _snapshot(self, key: str) -> Snapshot | None:
         notebook = self.workspace.get_notebook_document(notebook_uri=key)
@@ -382,10 +392,38 @@ class MlopsLintServer(LanguageServer):
             return None
         self.warm_up()
         self.snapshots[key] = snapshot
-        return start_lint(partial(self._lint_and_encode, key, snapshot, self._open_modules(key)))
+        in_child = forks()
+        lint = partial(self._lint_and_encode, key, snapshot, self._open_modules(key), in_child)
+        if not in_child:  # a lint on a thread would mutate the tree kept for the next version
+            return start_lint(lint)
+        with self._front_end_handed_over(key, snapshot):
+            return start_lint(lint)
 
-    def _lint_and_encode(self, key: str, snapshot: Snapshot, overlay: tuple[tuple[str, bytes], ...]) -> Publications:
+    def _front_end_handed_over(self, key: str, snapshot: Snapshot) -> ContextManager[None]:
+        """The parse and walk of the text the forked lint will read, done here from the last
+        version's where the edit left them (engine/reuse.py), for the child to take over."""
+        from mlops_lint.engine.collector import young_garbage_only
+        from mlops_lint.engine.parse import handed_over
+        from mlops_lint.engine.reuse import FrontEnds
+        from mlops_lint.source import SourceError, document_from_bytes
+
+        try:  # the document exactly as the lint will read it (lint_text: the buffer as stdin)
+            document = document_from_bytes(snapshot.path, snapshot.text.encode("utf-8", "surrogatepass"))
+        except SourceError:
+            return nullcontext()  # the lint reports it
+        if self.front_ends is None:
+            self.front_ends = FrontEnds()
+        with young_garbage_only():
+            parsed = self.front_ends.parsed(key, document)
+        return handed_over(document.text, document.cell_map.starts if document.cell_map is not None else None, parsed)
+
+    def _lint_and_encode(self, key: str, snapshot: Snapshot, overlay: tuple[tuple[str, bytes], ...],
+                         in_child: bool = False) -> Publications:
         """The lint on a change, and its findings encoded as notifications (in the lint's child)."""
+        if in_child:
+            from mlops_lint.engine.lint import exit_after_lint
+
+            exit_after_lint()
         found = lint_text(snapshot.path, snapshot.text, overlay, fixes=False)
         return self._publications(key, snapshot, snapshot.to_document(found))
 
