@@ -413,8 +413,13 @@ class MlopsLintServer(LanguageServer):
             return nullcontext()  # the lint reports it
         if self.front_ends is None:
             self.front_ends = FrontEnds()
-        with young_garbage_only():
-            parsed = self.front_ends.parsed(key, document)
+        try:
+            with young_garbage_only():
+                parsed = self.front_ends.parsed(key, document)
+        except Exception:  # a bug here must not cost the lint: the child parses the text itself
+            log.exception("reusing the parse of %s failed", snapshot.path)
+            self.front_ends.drop(key)
+            return nullcontext()
         return handed_over(document.text, document.cell_map.starts if document.cell_map is not None else None, parsed)
 
     def _lint_and_encode(self, key: str, snapshot: Snapshot, overlay: tuple[tuple[str, bytes], ...],

@@ -112,3 +112,18 @@ def test_a_lint_on_a_thread_parses_its_own_text(monkeypatch: pytest.MonkeyPatch)
     server, handed = _server_about_to_lint(monkeypatch, BASE)
     server._begin("key")
     assert handed == [None] and server.front_ends is None
+
+
+def test_a_failure_of_the_reuse_leaves_the_lint_to_parse_its_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlops_lint.engine import reuse
+    from mlops_lint.integrations import lint_jobs
+
+    monkeypatch.setattr(lint_jobs, "_FORK", True)
+    server, handed = _server_about_to_lint(monkeypatch, BASE)
+
+    def broken(document: object) -> object:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(reuse, "_afresh", broken)
+    server._begin("key")
+    assert handed == [None]  # the lint still starts, and parses on its own
