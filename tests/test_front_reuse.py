@@ -283,3 +283,26 @@ def test_the_child_that_exits_after_its_lint_does_not_release_it(monkeypatch: py
     monkeypatch.setattr(lint_module, "_release_after_lint", False)
     lint_document(document, catalog, options)
     assert released == ["m.py"]  # the exit frees it
+
+
+def test_the_cell_conversion_carries_every_field_of_a_diagnostic() -> None:
+    from dataclasses import fields, replace
+
+    from mlops_lint.diagnostics import Applicability, Diagnostic, Fix, Location, Position, Related, Severity
+    from mlops_lint.engine.lint import _to_cells
+
+    document = document_from_bytes("n.ipynb", _notebook_json(["x = 1\n", "%time y = 2\nz = 3\n"]).encode())
+    assert document.cell_map is not None and document.cell_map.shifts  # a shifted column too
+    shifted_line = document.cell_map.shifts[0][0]
+    here = Location("n.ipynb", Position(shifted_line, 4), Position(shifted_line + 1, 1))
+    elsewhere = Location("helpers.py", Position(3, 0), Position(3, 4))
+    diagnostic = Diagnostic("MLO101", "name", "message", Severity.WARNING, here,
+                            (Related(Location("n.ipynb", Position(1, 0), Position(1, 1)), "fitted here"), Related(elsewhere, "there")),
+                            Fix("title", Applicability.SAFE, ()), "https://example.org")
+    # Every field is carried over (a field added to Diagnostic must be added to _to_cells too).
+    assert [f.name for f in fields(Diagnostic)] == ["code", "name", "message", "severity", "location", "related", "fix", "url"]
+    cell_map = document.cell_map
+    expected = replace(diagnostic, location=cell_map.to_cell_location(here), related=(
+        Related(cell_map.to_cell_location(diagnostic.related[0].location), "fitted here"), Related(elsewhere, "there")))
+    assert _to_cells(document, [diagnostic]) == [expected]
+    assert expected.location.cell == 2 and expected.location.start.column != 4  # moved by the magic's shift
