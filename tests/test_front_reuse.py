@@ -302,3 +302,16 @@ def test_the_cell_conversion_carries_every_field_of_a_diagnostic() -> None:
         Related(cell_map.to_cell_location(diagnostic.related[0].location), "fitted here"), Related(elsewhere, "there")))
     assert _to_cells(document, [diagnostic]) == [expected]
     assert expected.location.cell == 2 and expected.location.start.column != 4  # moved by the magic's shift
+
+
+def test_the_front_ends_kept_are_bounded_in_documents_and_lines() -> None:
+    front_ends = FrontEnds(limit=2, lines=30)
+    for key in ("a", "b", "c"):
+        front_ends.parsed(key, SourceDocument(f"{key}.py", "x = 1\n" * 5))
+    assert list(front_ends._kept) == ["b", "c"]  # the least recently linted went first
+    front_ends.parsed("b", SourceDocument("b.py", "x = 1\n" * 25))
+    assert list(front_ends._kept) == ["b"]  # 6 + 26 lines: over the budget, "c" goes
+    front_ends.parsed("long", SourceDocument("long.py", "x = 1\n" * 40))
+    assert list(front_ends._kept) == ["b"]  # longer than the budget alone: never kept
+    front_ends.drop("b")
+    assert not front_ends._kept

@@ -48,8 +48,10 @@ from mlops_lint.source import SourceDocument
 # its chunk again (about 0.6 ms for 50 lines), and each chunk costs the assembly of the walk a
 # few dictionary and list operations per level.
 CHUNK_LINES = 50
-# Open documents whose front end is kept (a 5k-line module's tree is tens of MB).
+# Open documents whose front end is kept, and their lines in all: a 5k-line module's tree and
+# walk take about 25 MB. A document longer than the budget alone is parsed in full every time.
 KEPT_DOCUMENTS = 4
+KEPT_LINES = 40_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,10 +285,11 @@ def _doubtful(text: str) -> bool:
 
 
 class FrontEnds:
-    """Per open document (by key), the front end of the version last linted; at most ``limit`` of them."""
+    """Per open document (by key), the front end of the version last linted: at most ``limit`` of
+    them, of ``lines`` lines in all."""
 
-    def __init__(self, limit: int = KEPT_DOCUMENTS) -> None:
-        self.limit = limit
+    def __init__(self, limit: int = KEPT_DOCUMENTS, lines: int = KEPT_LINES) -> None:
+        self.limit, self.lines = limit, lines
         self._kept: OrderedDict[str, FrontEnd] = OrderedDict()
 
     def parsed(self, key: str, document: SourceDocument) -> Parsed:
@@ -307,10 +310,10 @@ class FrontEnds:
             parsed, front = _afresh(document)
         else:
             parsed = front.parsed
-        if front is not None:
+        if front is not None and len(front.lines) <= self.lines:
             self._kept[key] = front
-            while len(self._kept) > self.limit:
-                self._kept.popitem(last=False)
+            while len(self._kept) > self.limit or sum(len(kept.lines) for kept in self._kept.values()) > self.lines:
+                self._kept.popitem(last=False)  # the least recently linted first
         return parsed
 
     def drop(self, key: str) -> None:
