@@ -5,7 +5,8 @@ from __future__ import annotations
 import ast
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, Value, derive, evolve, join
+from mlops_lint.analysis.values import (EMPTY, NO_KEYWORDS, TEST, TRAIN, DataArg, Event, Value, derive, evolve, join, new_data_arg,
+                                        new_event, new_lineage)
 from mlops_lint.catalog import load_catalog
 
 _CALL = ast.parse("f(x)", mode="eval").body
@@ -55,3 +56,22 @@ def test_a_node_evaluated_at_each_call_site_holds_every_evaluation_joined():
     assert calls["load_a"] in sources and calls["load_b"] in sources
     assert any(isinstance(s, tuple) and s[0] == "param" for s in sources)
     assert module.dataflow.value_of(body) is module.dataflow.value_of(body)
+
+
+def test_records_built_from_plain_tuples_equal_those_built_by_their_constructors():
+    # new_event takes every field in order: a field added to Event must be added where call events are built.
+    receiver = _data("r")
+    arg = new_data_arg((_ORIGIN, _data("a"), "0"))
+    assert type(arg) is DataArg and arg == DataArg(_ORIGIN, _data("a"), "0")
+    built = new_event(("call", _CALL, None, (arg,), 7, None, receiver, NO_KEYWORDS, None, ()))
+    assert type(built) is Event
+    assert built == Event("call", _CALL, None, (arg,), 7, receiver=receiver)
+    assert len(Event._fields) == len(built)
+
+
+def test_a_value_derive_builds_is_its_own_data_view_and_keeps_only_data():
+    derived = derive([_data("a"), evolve(_data("b"), origin=_ORIGIN)], ("f", _CALL))
+    assert derived.as_data() is derived
+    assert derived == Value(sources=frozenset({"a", "b"}), calls=frozenset({("f", _CALL)}))
+    assert new_lineage("s").as_data() == Value(sources=frozenset({"s"}))
+    assert evolve(new_lineage("s"), origin=_ORIGIN).as_data() == Value(sources=frozenset({"s"}))

@@ -19,7 +19,8 @@ from mlops_lint.analysis.columns import labels as labels_of
 from mlops_lint.analysis.statistics import computes_statistic
 from mlops_lint.analysis.interpreter import Function, Interpreter
 from mlops_lint.analysis.user_transformers import user_transformers
-from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, VALIDATION, DataArg, Event, Fit, Value, derive, evolve, join, new_lineage
+from mlops_lint.analysis.values import (EMPTY, NO_KEYWORDS, TEST, TRAIN, VALIDATION, DataArg, Event, Fit, Value, derive, evolve, join,
+                                        new_data_arg, new_event, new_lineage)
 from mlops_lint.catalog import ApiEntry
 
 if TYPE_CHECKING:
@@ -124,17 +125,24 @@ class CallSemantics(Interpreter):
     def _emit_call(self, node: ast.Call, entry: ApiEntry | None, args: list[Value], keywords: dict[str | None, Value],
                    receiver: Value | None, function: Function | None = None) -> None:
         if entry is None and function is None and (receiver is None or receiver.made_by is None) \
-                and not any(v.made_by is not None for v in args) \
-                and not any(v.made_by is not None for v in keywords.values()) \
                 and not (type(node.func) is ast.Name and node.func.id in self.module.function_names):
-            return  # nothing any rule asks about: an unknown callee given no object
-        data = tuple(map(DataArg, node.args, args, _POSITIONS if len(args) <= len(_POSITIONS) else map(str, range(len(args)))))
+            for value in args:  # loops, not any() over generators: most calls end here
+                if value.made_by is not None:
+                    break
+            else:
+                for value in keywords.values():
+                    if value.made_by is not None:
+                        break
+                else:
+                    return  # nothing any rule asks about: an unknown callee given no object
+        positions = _POSITIONS if len(args) <= len(_POSITIONS) else map(str, range(len(args)))
+        data = tuple(map(new_data_arg, zip(node.args, args, positions)))
         if keywords:
             data += tuple(DataArg(k.value, keywords[k.arg], k.arg or "**") for k in node.keywords)
-        # next_seq and emit spelt out: a call event is most of a module's events.
+        # next_seq and emit spelt out, the event built as a plain tuple: a call event is most of a module's events.
         self._seq += 1
         if not self._quiet:
-            self.events.append(Event("call", node, entry, data, self._seq, receiver=receiver, function=function))
+            self.events.append(new_event(("call", node, entry, data, self._seq, None, receiver, NO_KEYWORDS, function, ())))
 
     # --- module-level functions and classes of the catalog -------------------------------------
     def _api_call(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str | None, Value], scope: "Scope") -> Value:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from functools import partial
 from types import MappingProxyType
 from typing import AbstractSet, Hashable, Iterable, Mapping, NamedTuple
 
@@ -211,13 +212,16 @@ _DATA_VIEW = "_data_view"
 # of its fields through object.__setattr__, so the hot paths fill the instance dict directly.
 _new = object.__new__
 _DEFAULTS = dict(EMPTY.__dict__)
+# A value ``_data`` builds has none of the object fields: it is its own data view, known from the start
+# (``as_data`` is asked at every use of a value in an operation).
+_DATA_DEFAULTS = {**_DEFAULTS, _DATA_VIEW: True}
 
 
 def _data(sources: AbstractSet[Hashable], fits: AbstractSet[Fit], roles: frozenset[str], calls: AbstractSet[tuple[str, ast.Call]],
           split_nodes: AbstractSet[ast.expr]) -> Value:
     value = _new(Value)
     fields = value.__dict__
-    fields.update(_DEFAULTS)
+    fields.update(_DATA_DEFAULTS)
     fields["sources"], fields["fits"], fields["roles"], fields["calls"], fields["split_nodes"] = sources, fits, roles, calls, split_nodes
     return value
 
@@ -298,9 +302,12 @@ def derive(inputs: Iterable[Value], call: tuple[str, ast.Call] | None = None, **
     """A new data value computed from ``inputs`` (their lineage, fits and roles flow on)."""
     # ``join`` of the inputs' ``as_data()``, which have none of the object fields: only the five
     # data fields to merge (the most common operation of the dataflow, so spelt out here).
+    # The data view and union's trivial cases are read inline, not called: a frame less per input.
     data: list[Value] = []
     for v in inputs:
-        v = v.as_data()
+        view = v.__dict__.get(_DATA_VIEW)
+        if view is not True:
+            v = v.as_data() if view is None else view
         if v is not EMPTY and (not data or v is not data[0]):
             data.append(v)
     if not data:
@@ -311,12 +318,16 @@ def derive(inputs: Iterable[Value], call: tuple[str, ast.Call] | None = None, **
         first = data[0]
         sources, fits, roles, calls, splits = first.sources, first.fits, first.roles, first.calls, first.split_nodes
         for v in data[1:]:
-            sources = union(sources, v.sources)
-            fits = union(fits, v.fits)
+            if v.sources and v.sources is not sources:
+                sources = union(sources, v.sources)
+            if v.fits and v.fits is not fits:
+                fits = union(fits, v.fits)
             if v.roles and not v.roles <= roles:
                 roles = roles | v.roles
-            calls = union(calls, v.calls)
-            splits = union(splits, v.split_nodes)
+            if v.calls and v.calls is not calls:
+                calls = union(calls, v.calls)
+            if v.split_nodes and v.split_nodes is not splits:
+                splits = union(splits, v.split_nodes)
         if call is not None and not changes:
             return _data(sources, fits, roles, union(calls, frozenset((call,))), splits)
         value = _data(sources, fits, roles, calls, splits)
@@ -335,7 +346,7 @@ class DataArg(NamedTuple):
     name: str  # "X", "y", "groups", "arrays[i]"; for call events the position ("0") or the keyword
 
 
-_NO_KEYWORDS: Mapping[str | None, Value] = MappingProxyType({})
+NO_KEYWORDS: Mapping[str | None, Value] = MappingProxyType({})
 
 
 class Event(NamedTuple):
@@ -378,7 +389,7 @@ class Event(NamedTuple):
     seq: int
     fit: Fit | None = None
     receiver: Value | None = None
-    keywords: Mapping[str | None, Value] = _NO_KEYWORDS
+    keywords: Mapping[str | None, Value] = NO_KEYWORDS
     function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
     parts: tuple[tuple[ast.expr, str], ...] = ()
 
@@ -400,3 +411,9 @@ class Event(NamedTuple):
         if self.receiver is not None:
             found.append(self.receiver)
         return found
+
+
+# A DataArg or an Event from a tuple of all its fields in order, without the NamedTuple's
+# Python-level ``__new__`` (a frame per record): for the dataflow's hottest records, call events.
+new_data_arg = partial(tuple.__new__, DataArg)
+new_event = partial(tuple.__new__, Event)
