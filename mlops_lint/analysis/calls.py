@@ -16,6 +16,7 @@ from mlops_lint.analysis.arguments import any_holds, argument, keyword, literal
 from mlops_lint.analysis.columns import drop as drop_columns
 from mlops_lint.analysis.columns import dropped_labels, select_rows
 from mlops_lint.analysis.columns import labels as labels_of
+from mlops_lint.analysis.resolve import spelt_name
 from mlops_lint.analysis.statistics import computes_statistic
 from mlops_lint.analysis.interpreter import Function, Interpreter
 from mlops_lint.analysis.user_transformers import user_transformers
@@ -58,6 +59,10 @@ class CallSemantics(Interpreter):
         return evolve(value, sources=frozenset({node}))
 
     def _call(self, node: ast.Call, scope: "Scope") -> Value:
+        if self.module.project is not None:
+            followed = self.call_into_project(node, scope)
+            if followed is not None:
+                return followed
         func = node.func
         if isinstance(func, ast.Attribute):
             receiver = self.expr(func.value, scope)
@@ -72,10 +77,10 @@ class CallSemantics(Interpreter):
                 method = self.callee(node, receiver)
                 self._emit_call(node, method, args, keywords, receiver)
                 return self._method(node, func, receiver, method, args, keywords, scope)
-            entry = self.callee(node)
+            entry = self.callee(node, names=names)
             self._emit_call(node, entry, args, keywords, receiver)
             if entry is not None and receiver.instance_of is None:
-                return self._api_call(node, entry, args, keywords, scope)
+                return self._api_call(node, entry, args, keywords, names)
             # pd.to_datetime(...): a library function outside the catalog
             return derive([*args, *keywords.values()], (min(names), node))
         args = [self.expr(a, scope) for a in node.args] if node.args else []
@@ -90,15 +95,15 @@ class CallSemantics(Interpreter):
             output = derive(args[:1], (".__call__", node))
             self.emit(Event("transform", node, callee.instance_of, self._x_arg(node, args, keywords), self.next_seq(), receiver=callee))
             return evolve(output, fits=output.fits | callee.fitted)
-        entry = self.callee(node)
+        names = self.module.imports.qualified_names(func)
+        entry = self.callee(node, names=names)
         self._emit_call(node, entry, args, keywords, None)
         if entry is not None:
-            return self._api_call(node, entry, args, keywords, scope)
+            return self._api_call(node, entry, args, keywords, names)
         if isinstance(func, ast.Name) and callee is EMPTY:  # a class of the module (its name is bound to EMPTY)
             written = user_transformers(self.module).by_name.get(func.id)
             if written is not None:  # class Scaler(TransformerMixin) with a fit that learns: Scaler() is a transformer
                 return derive([*args, *keywords.values()], (func.id, node), instance_of=written.entry, made_by=node)
-        names = self.module.imports.qualified_names(func)
         if names:
             return derive([*args, *keywords.values()], (min(names), node))
         if isinstance(func, ast.Name) and callee is None:
@@ -145,8 +150,10 @@ class CallSemantics(Interpreter):
             self.events.append(new_event(("call", node, entry, data, self._seq, None, receiver, NO_KEYWORDS, function, ())))
 
     # --- module-level functions and classes of the catalog -------------------------------------
-    def _api_call(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str | None, Value], scope: "Scope") -> Value:
-        called = self.module.resolver.qualified_name(node, entry)
+    def _api_call(self, node: ast.Call, entry: ApiEntry, args: list[Value], keywords: dict[str | None, Value],
+                  names: frozenset[str]) -> Value:
+        """A call of a catalog entry; ``names``: the qualified names its callee spells."""
+        called = spelt_name(entry, names)
         qualified = (called, node)
         role = entry.role
         inputs = [*args, *keywords.values()]

@@ -30,7 +30,7 @@ class Evaluations(list[Value]):
 class Callee(Protocol):
     """``Resolver.callee``: the catalog entry a call invokes (``analysis/resolve.py``)."""
 
-    def __call__(self, call: ast.Call, receiver: Value | None = None) -> ApiEntry | None: ...
+    def __call__(self, call: ast.Call, receiver: Value | None = None, names: frozenset[str] | None = None) -> ApiEntry | None: ...
 
 
 class Interpreter:
@@ -58,6 +58,11 @@ class Interpreter:
         raise NotImplementedError
 
     def call(self, node: ast.Call, scope: Scope) -> Value:
+        raise NotImplementedError
+
+    def call_into_project(self, node: ast.Call, scope: Scope) -> Value | None:
+        """The call followed into another module of the project (``project.py``), or None when it
+        calls no function of the project."""
         raise NotImplementedError
 
     def item_of(self, value: Value) -> Value:

@@ -59,7 +59,8 @@ class ImportTable:
             # Asked again for the same chain by the dataflow, the resolver and rules: one answer per node.
             known = self._chains.get(node)
             if known is None:
-                bases = self.qualified_names(node.value)
+                base = node.value  # a name, most often (``np.mean``): read here, not by a call
+                bases = self._meanings.get(base.id, _NONE) if type(base) is ast.Name else self.qualified_names(base)
                 known = self._chains[node] = frozenset(f"{base}.{node.attr}" for base in bases) if bases else _NONE
             return known
         return _NONE

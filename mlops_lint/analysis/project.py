@@ -187,10 +187,10 @@ class ProjectCalls(ExpressionSemantics, CallSemantics, FunctionSummaries):
         found = self._values_found[key] = next((value for value in map(project.value, sorted(names)) if value is not None), None)
         return found
 
-    def _call(self, node: ast.Call, scope: Scope) -> Value:
-        target = self._project_function(node.func, scope) if self.module.project is not None else None
+    def call_into_project(self, node: ast.Call, scope: Scope) -> Value | None:
+        target = self._project_function(node.func, scope)
         if target is None:
-            return CallSemantics._call(self, node, scope)  # not super(): once per call evaluated
+            return None
         args = [self.expr(a, scope) for a in node.args]
         keywords = {k.arg: self.expr(k.value, scope) for k in node.keywords}
         self._emit_call(node, None, args, keywords, None, target.function)

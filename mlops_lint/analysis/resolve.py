@@ -41,12 +41,13 @@ class Resolver:
         # (``plt.plot``), and a name outside the catalog tries each prefix of it.
         self._by_names: dict[frozenset[str], ApiEntry | None] = {}
 
-    def callee(self, call: ast.Call, receiver: Value | None = None) -> ApiEntry | None:
+    def callee(self, call: ast.Call, receiver: Value | None = None, names: frozenset[str] | None = None) -> ApiEntry | None:
         """The catalog entry ``call`` invokes, or None. ``receiver`` is the value of the object of a
-        method call when the caller knows it (the dataflow, while it runs)."""
+        method call when the caller knows it (the dataflow, while it runs); ``names``, the qualified
+        names of its callee when the caller has them."""
         static = self._static.get(call)
         if static is None:
-            static = self._static[call] = self._by_name(call)
+            static = self._static[call] = self._by_name(call, names)
         if static is False:
             return None
         if static is True:
@@ -55,8 +56,7 @@ class Resolver:
 
     def qualified_name(self, call: ast.Call, entry: ApiEntry) -> str:
         """The name under which ``call`` reached ``entry``: the spelt name for a prefix entry."""
-        names = self._imports.qualified_names(call.func)
-        return entry.qualname if entry.qualname in names or not names else min(names)
+        return spelt_name(entry, self._imports.qualified_names(call.func))
 
     def named(self, node: ast.AST) -> ApiEntry | None:
         """Steps 1-2 for any expression: the entry an imported name or attribute chain denotes
@@ -112,10 +112,11 @@ class Resolver:
         return frozenset(roles)
 
     # --- steps 1-3: by the name the callee spells ----------------------------------------------
-    def _by_name(self, call: ast.Call) -> ApiEntry | bool:
+    def _by_name(self, call: ast.Call, names: frozenset[str] | None) -> ApiEntry | bool:
         """The entry found by steps 1-3, else True for a method call steps 4-5 may resolve, else False."""
         func = call.func
-        names = self._imports.qualified_names(func)
+        if names is None:
+            names = self._imports.qualified_names(func)
         if names:
             return self._named(names) or False
         if type(func) is ast.Name and func.id not in self._bound_names:
@@ -150,3 +151,8 @@ class Resolver:
             return None
         return by_name
 
+
+def spelt_name(entry: ApiEntry, names: frozenset[str]) -> str:
+    """The name under which a callee spelt ``names`` (its qualified names) reached ``entry``: the
+    spelt name for a prefix entry."""
+    return entry.qualname if entry.qualname in names or not names else min(names)
