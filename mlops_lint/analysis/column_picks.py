@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from mlops_lint.analysis.columns import Origin, is_row_selection, labels
 from mlops_lint.analysis.names import dotted_name
 from mlops_lint.analysis.values import Derivation, Picked, Value
+from mlops_lint.analysis.walk import children
 
 if TYPE_CHECKING:
     from mlops_lint.catalog.model import FrameFacts
@@ -208,7 +209,7 @@ def same_row_reads(expression: ast.expr, frame: str, origin: Origin, frames: Fra
             return
         if isinstance(node, (ast.Lambda, ast.FunctionDef)):
             return
-        for child in ast.iter_child_nodes(node):
+        for child in children(node):  # contexts and operators left out: they read nothing
             visit(child, lagged)
 
     try:

@@ -24,6 +24,7 @@ import ast
 from typing import TYPE_CHECKING, Callable
 
 from mlops_lint.analysis.values import EMPTY, Columns, Value, derive, evolve
+from mlops_lint.analysis.walk import walk
 
 if TYPE_CHECKING:
     from mlops_lint.catalog.model import FrameFacts
@@ -103,7 +104,7 @@ def reads_labels(expression: ast.expr, frame: str, wanted: list[str], origin: Or
     """Whether ``expression`` reads one of ``wanted`` from ``frame`` (``df[c] = f(df[c])``)."""
     from mlops_lint.analysis.names import dotted_name
 
-    for node in ast.walk(expression):
+    for node in walk(expression):  # the fast walk: the same subscripts and attributes as ast.walk
         if isinstance(node, ast.Subscript):
             base = node.value
             index = node.slice

@@ -38,6 +38,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Iterator
 
 from mlops_lint.analysis.values import TEST, TRAIN, VALIDATION
+from mlops_lint.analysis.walk import walk
 
 if TYPE_CHECKING:
     from mlops_lint.analysis.module import AnalyzedModule
@@ -162,7 +163,7 @@ class PositionalSplits:
 
     def _is_fraction_of_length(self, node: ast.expr, depth: int) -> bool:
         has_length = has_fraction = False
-        for child in ast.walk(node):
+        for child in walk(node):  # the fast walk: every node ast.walk gives but contexts and operators
             if isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and child.func.id == "len":
                 has_length = True
             elif isinstance(child, ast.Attribute) and child.attr in _LENGTHS:
@@ -178,7 +179,7 @@ class PositionalSplits:
         if depth >= _MAX_NAME_DEPTH:
             return False
         for value in self._bindings.get(node.id, ()):
-            for child in ast.walk(value):
+            for child in walk(value):
                 if (isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and child.func.id == "len") or (
                         isinstance(child, ast.Attribute) and child.attr in _LENGTHS):
                     return True
