@@ -74,7 +74,7 @@ class CallSemantics(Interpreter):
                 if own is not None and type(func.value) is ast.Name:
                     self._emit_call(node, None, args, keywords, receiver, own)
                     return self.call_method(node, own, func.value.id, args, keywords, scope)
-                method = self.callee(node, receiver)
+                method = self.callee(node, receiver, names)
                 self._emit_call(node, method, args, keywords, receiver)
                 return self._method(node, func, receiver, method, args, keywords, scope)
             entry = self.callee(node, names=names)

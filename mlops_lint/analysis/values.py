@@ -305,10 +305,14 @@ def derive(inputs: Iterable[Value], call: tuple[str, ast.Call] | None = None, **
     # The data view and union's trivial cases are read inline, not called: a frame less per input.
     data: list[Value] = []
     for v in inputs:
+        if v is EMPTY:  # a literal's value, the most common input
+            continue
         view = v.__dict__.get(_DATA_VIEW)
         if view is not True:
             v = v.as_data() if view is None else view
-        if v is not EMPTY and (not data or v is not data[0]):
+            if v is EMPTY:
+                continue
+        if not data or v is not data[0]:
             data.append(v)
     if not data:
         value = EMPTY
