@@ -243,3 +243,31 @@ def test_self_fit_in_a_user_written_transformer_stays_a_fit():
 def test_a_helper_that_writes_into_its_parameter_changes_the_callers_frame_unless_it_rebinds_it():
     assert {fit.kind for fit in value(METHODS, "after_fill").fits} == {"statistic"}
     assert value(METHODS, "after_copy").fits == frozenset()
+
+
+def test_the_names_each_function_rebinds_are_indexed_once_per_module_as_a_walk_of_it_finds_them():
+    from mlops_lint.analysis.summaries import _rebound, _rebound_in
+
+    module, _ = analyse('''
+def outer(frame, rows, *, label):
+    frame = frame.copy()
+    def inner(values):
+        rows = values
+        return [total := v for v in values]
+    for key, item in rows.items():
+        label += key
+    return lambda frame=(seen := 1): frame
+
+class Model:
+    async def fit(self, X):
+        (self.X, y), z = X
+        with open(X) as handle:
+            del handle
+''')
+    functions = {node.name: node for node in ast.walk(module.tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    index = _rebound_in(module)
+    assert index[functions["outer"]] == {"frame", "rows", "total", "v", "key", "item", "label", "seen"}
+    assert index[functions["inner"]] == {"rows", "total", "v"}
+    assert index[functions["fit"]] == {"y", "z", "handle"}
+    for function in functions.values():
+        assert index.get(function, frozenset()) == _rebound(function)

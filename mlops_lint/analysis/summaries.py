@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mlops_lint.analysis.columns import labels as labels_of
 from mlops_lint.analysis.interpreter import Function, Interpreter
 from mlops_lint.analysis.scope import Scope
 from mlops_lint.analysis.values import EMPTY, Value, derive, evolve, join, new_lineage
 from mlops_lint.analysis.walk import walk
+
+if TYPE_CHECKING:
+    from mlops_lint.analysis.module import AnalyzedModule
 
 _MAX_INLINE_DEPTH = 8
 
@@ -116,7 +120,10 @@ class FunctionSummaries(Interpreter):
             result = evolve(result, elements=join(tuples).elements)
         rebound = self._rebound.get(function)
         if rebound is None:
-            rebound = self._rebound[function] = _rebound(function)
+            # A function of the module: its one index of stored names; another module's: a walk of it.
+            module = self.module
+            rebound = module.shared(_rebound_in).get(function, frozenset()) if function in module.parents else _rebound(function)
+            self._rebound[function] = rebound
         mutated = {p.arg: inner.env[p.arg] for p in parameters
                    if p.arg not in rebound and inner.env.get(p.arg, passed_in[p.arg]) is not passed_in[p.arg]}
         written: dict[str, Value] = {}
@@ -148,6 +155,23 @@ def _rebound(function: Function) -> frozenset[str]:
     them may no longer be the caller's object, so changes to it are not the caller's."""
     # The fast walk of analysis/walk.py: the same Name nodes as ast.walk, without its generators.
     return frozenset(node.id for node in walk(function) if node.__class__ is ast.Name and node.ctx.__class__ is ast.Store)
+
+
+def _rebound_in(module: AnalyzedModule) -> dict[ast.AST, frozenset[str]]:
+    """``_rebound`` of every function of ``module``, from one pass over its stored names: each name
+    counts for every function around it (the walk of each function followed read all its nodes)."""
+    parents = module.parents
+    found: dict[ast.AST, set[str]] = {}
+    store, functions = ast.Store, (ast.FunctionDef, ast.AsyncFunctionDef)
+    for name in module.nodes_of(ast.Name):
+        if name.ctx.__class__ is not store:
+            continue
+        node = parents.get(name)
+        while node is not None:
+            if node.__class__ in functions:
+                found.setdefault(node, set()).add(name.id)
+            node = parents.get(node)
+    return {function: frozenset(names) for function, names in found.items()}
 
 
 def _apply_mutations(node: ast.Call, function: Function, given: int, mutated: dict[str, Value], scope: Scope) -> None:
