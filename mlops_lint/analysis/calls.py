@@ -56,7 +56,7 @@ class CallSemantics(Interpreter):
         if value.sources or value.instance_of is not None or value.fitted or value.function is not None or value.elements is not None or value.item is not None:
             return value
         # Data made from nothing tracked (load_iris(), np.random.rand(100)) starts a lineage here.
-        return evolve(value, sources=frozenset({node}))
+        return new_lineage(node) if value is EMPTY else evolve(value, sources=frozenset({node}))
 
     def _call(self, node: ast.Call, scope: "Scope") -> Value:
         if self.module.project is not None:
@@ -143,7 +143,7 @@ class CallSemantics(Interpreter):
         positions = _POSITIONS if len(args) <= len(_POSITIONS) else map(str, range(len(args)))
         data = tuple(map(new_data_arg, zip(node.args, args, positions)))
         if keywords:
-            data += tuple(DataArg(k.value, keywords[k.arg], k.arg or "**") for k in node.keywords)
+            data += tuple([new_data_arg((k.value, keywords[k.arg], k.arg or "**")) for k in node.keywords])
         # next_seq and emit spelt out, the event built as a plain tuple: a call event is most of a module's events.
         self._seq += 1
         if not self._quiet:

@@ -77,7 +77,8 @@ from mlops_lint.analysis.names import dotted_name
 from mlops_lint.analysis.positional_splits import PositionalSplits
 from mlops_lint.analysis.project import ProjectCalls
 from mlops_lint.analysis.scope import Scope, merge_envs
-from mlops_lint.analysis.values import EMPTY, DataArg, Event, Part, Value, derive, evolve, join
+from mlops_lint.analysis.values import (EMPTY, NO_KEYWORDS, DataArg, Event, Part, Value, derive, evolve, join, new_data_arg,
+                                        new_event)
 
 if TYPE_CHECKING:
     from mlops_lint.analysis.module import AnalyzedModule
@@ -249,8 +250,11 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
                       origin=node.target if isinstance(node.target, ast.Subscript) else None)
         elif isinstance(node, ast.Expr):
             value = self.expr(node.value, scope)
-            if value is not EMPTY:
-                self.emit(Event("expression", node, None, (DataArg(node.value, value, "value"),), self.next_seq()))
+            if value is not EMPTY:  # built as call events are (calls.py): one per call displayed or printed
+                self._seq += 1
+                if not self._quiet:
+                    data = (new_data_arg((node.value, value, "value")),)
+                    self.events.append(new_event(("expression", node, None, data, self._seq, None, None, NO_KEYWORDS, None, ())))
         elif isinstance(node, ast.Return):
             value = self.expr(node.value, scope) if node.value is not None else EMPTY
             scope.returns.append(value)

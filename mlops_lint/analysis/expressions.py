@@ -59,10 +59,8 @@ class ExpressionSemantics(Interpreter):
             value = self.call(node, scope)  # type: ignore[arg-type]
         else:
             value = self._evaluate(node, scope)
-        known = self._values.get(node)
-        if known is None:
-            self._values[node] = value
-        elif known is not value:
+        known = self._values.setdefault(node, value)  # one lookup for a node evaluated the first time
+        if known is not value:
             self._record(node, value)
         return value
 
