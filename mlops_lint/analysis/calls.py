@@ -301,7 +301,7 @@ class CallSemantics(Interpreter):
             if name != "fit_transform":
                 return fitted
             output = derive(args[:1] or list(keywords.values())[:1], method)
-            self.emit(Event("transform", node, entry, self._x_arg(node, args, keywords), self.next_seq(), fit=fit, receiver=receiver))
+            self.emit(Event("transform", node, entry, _x_data(node, fit.data_node, args, keywords), self.next_seq(), fit=fit, receiver=receiver))
             return evolve(output, fits=output.fits | {fit})
         if (name == "transform" or _in_fact(entry, "transform-methods", name)) and receiver.fitted:
             output = derive(args[:1] or list(keywords.values())[:1], method)
@@ -359,10 +359,7 @@ class CallSemantics(Interpreter):
         return derive([receiver, *args, *keywords.values()], method)
 
     def _x_arg(self, node: ast.Call, args: list[Value], keywords: dict[str | None, Value]) -> tuple[DataArg, ...]:
-        expr = argument(node, 0, "X")
-        if expr is None:
-            return ()
-        return (DataArg(expr, args[0] if node.args else keywords.get("X", EMPTY), "X"),)
+        return _x_data(node, argument(node, 0, "X"), args, keywords)
 
     def _fit(self, node: ast.Call, receiver: Value, args: list[Value], keywords: dict[str | None, Value], entry: ApiEntry | None) -> Fit:
         data_node = argument(node, 0, "X")
@@ -370,7 +367,7 @@ class CallSemantics(Interpreter):
         target = args[1] if len(args) > 1 else keywords.get("y")
         fit = Fit("fit", node, entry, data, target, data_node, self.next_seq(), receiver.made_by)
         kind = "search-fit" if entry is not None and entry.role == "search" else "fit"
-        data_args = self._x_arg(node, args, keywords)
+        data_args = _x_data(node, data_node, args, keywords)  # the X argument found above, not looked up again
         y_node = argument(node, 1, "y")
         if y_node is not None and target is not None:
             data_args += (DataArg(y_node, target, "y"),)
@@ -428,6 +425,13 @@ class CallSemantics(Interpreter):
             columns = tuple(join([row.elements[i] for row in rows if row.elements is not None]) for i in range(width))
             return evolve(join(rows).as_data(), elements=columns)
         return join(rows).as_data()
+
+
+def _x_data(node: ast.Call, expr: ast.expr | None, args: list[Value], keywords: dict[str | None, Value]) -> tuple[DataArg, ...]:
+    """The data argument of a fit or transform whose ``X`` argument (``argument(node, 0, "X")``) is ``expr``."""
+    if expr is None:
+        return ()
+    return (DataArg(expr, args[0] if node.args else keywords.get("X", EMPTY), "X"),)
 
 
 def _methods_by_class(module: "AnalyzedModule") -> dict[ast.ClassDef, dict[str, Function]]:
