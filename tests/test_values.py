@@ -75,3 +75,21 @@ def test_a_value_derive_builds_is_its_own_data_view_and_keeps_only_data():
     assert derived == Value(sources=frozenset({"a", "b"}), calls=frozenset({("f", _CALL)}))
     assert new_lineage("s").as_data() == Value(sources=frozenset({"s"}))
     assert evolve(new_lineage("s"), origin=_ORIGIN).as_data() == Value(sources=frozenset({"s"}))
+
+
+def test_a_fit_built_directly_has_every_field_its_constructor_sets():
+    from mlops_lint.analysis.values import Fit, new_fit
+
+    built = new_fit("fit", _CALL, None, _data("a"), None, _ORIGIN, 3, _CALL)
+    assert type(built) is Fit
+    assert built.__dict__ == Fit("fit", _CALL, None, _data("a"), None, _ORIGIN, 3, _CALL).__dict__
+
+
+def test_a_call_added_to_a_value_s_calls_keeps_every_upstream_call():
+    from mlops_lint.analysis.lineage import SMALL
+
+    calls = [ast.Call(ast.Name("f"), [], []) for _ in range(SMALL + 2)]
+    value = _data("a")
+    for call in calls:
+        value = derive([value], ("f", call))
+    assert value.calls == {("f", call) for call in calls}

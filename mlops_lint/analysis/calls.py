@@ -21,7 +21,7 @@ from mlops_lint.analysis.statistics import computes_statistic
 from mlops_lint.analysis.interpreter import Function, Interpreter
 from mlops_lint.analysis.user_transformers import user_transformers
 from mlops_lint.analysis.values import (EMPTY, NO_KEYWORDS, TEST, TRAIN, VALIDATION, DataArg, Event, Fit, Value, derive, evolve, join,
-                                        new_data_arg, new_event, new_lineage)
+                                        new_data_arg, new_event, new_fit, new_lineage)
 from mlops_lint.catalog import ApiEntry
 
 if TYPE_CHECKING:
@@ -365,7 +365,7 @@ class CallSemantics(Interpreter):
         data_node = argument(node, 0, "X")
         data = (args[0] if node.args else keywords.get("X", EMPTY)).as_data()
         target = args[1] if len(args) > 1 else keywords.get("y")
-        fit = Fit("fit", node, entry, data, target, data_node, self.next_seq(), receiver.made_by)
+        fit = new_fit("fit", node, entry, data, target, data_node, self.next_seq(), receiver.made_by)
         kind = "search-fit" if entry is not None and entry.role == "search" else "fit"
         data_args = _x_data(node, data_node, args, keywords)  # the X argument found above, not looked up again
         y_node = argument(node, 1, "y")

@@ -3,7 +3,7 @@
 A long script derives each value from the one before (``df = df.fillna(0)``, a thousand times over).
 As plain frozensets, each value's lineage copied its predecessor's: O(n) per statement, O(n²) per
 module in time and memory. ``union`` keeps small sets plain (most values of most modules), and past
-``_SMALL`` elements builds a ``Lineage`` instead: a node naming the sets it joins, made in O(1).
+``SMALL`` elements builds a ``Lineage`` instead: a node naming the sets it joins, made in O(1).
 
 A ``Lineage`` is a read-only set (``collections.abc.Set``) equal to, and hashing like, the frozenset
 of its elements: rules read it as they read any set. Iterating it, ``in``, ``len``, comparing or
@@ -18,7 +18,7 @@ from typing import Any, Hashable, Iterator, TypeVar
 T = TypeVar("T", bound=Hashable)
 
 # Sets up to this size stay frozensets: copying them is cheaper than a node, and a walk.
-_SMALL = 32
+SMALL = 32
 _EMPTY: frozenset[Any] = frozenset()
 
 
@@ -160,6 +160,6 @@ def union(first: AbstractSet[T], second: AbstractSet[T]) -> AbstractSet[T]:
     if type(first) is frozenset and type(second) is frozenset:
         if second <= first:
             return first
-        if len(first) + len(second) <= _SMALL:
+        if len(first) + len(second) <= SMALL:
             return first | second
     return Lineage((first, second))

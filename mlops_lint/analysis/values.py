@@ -11,7 +11,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import AbstractSet, Hashable, Iterable, Mapping, NamedTuple
 
-from mlops_lint.analysis.lineage import union
+from mlops_lint.analysis.lineage import SMALL, union
 from mlops_lint.catalog import ApiEntry
 
 TRAIN = "train"
@@ -226,6 +226,15 @@ def _data(sources: AbstractSet[Hashable], fits: AbstractSet[Fit], roles: frozens
     return value
 
 
+def new_fit(kind: str, node: ast.Call, entry: ApiEntry | None, data: Value, target: Value | None, data_node: ast.expr | None,
+            seq: int, made_by: ast.Call | None = None) -> Fit:
+    """``Fit(...)``, built as ``_data`` builds values: not through the frozen dataclass's eight
+    ``object.__setattr__`` calls (a Fit for every fit evaluated)."""
+    fit = _new(Fit)
+    fit.__dict__.update(kind=kind, node=node, entry=entry, data=data, target=target, data_node=data_node, seq=seq, made_by=made_by)
+    return fit
+
+
 def new_lineage(source: Hashable, calls: AbstractSet[tuple[str, ast.Call]] = frozenset()) -> Value:
     """``Value(sources=frozenset({source}), calls=calls)``: data that starts a lineage (a load, a score,
     a parameter, a free name), built as ``_data`` builds values."""
@@ -298,6 +307,13 @@ def join(values: Iterable[Value]) -> Value:
     return new
 
 
+def _with_call(calls: AbstractSet[tuple[str, ast.Call]], call: tuple[str, ast.Call]) -> AbstractSet[tuple[str, ast.Call]]:
+    """``union(calls, {call})``, a small plain set grown in one step (a call is added at most calls evaluated)."""
+    if type(calls) is frozenset and len(calls) < SMALL:
+        return calls.union((call,))
+    return union(calls, frozenset((call,)))
+
+
 def derive(inputs: Iterable[Value], call: tuple[str, ast.Call] | None = None, **changes: object) -> Value:
     """A new data value computed from ``inputs`` (their lineage, fits and roles flow on)."""
     # ``join`` of the inputs' ``as_data()``, which have none of the object fields: only the five
@@ -333,12 +349,12 @@ def derive(inputs: Iterable[Value], call: tuple[str, ast.Call] | None = None, **
             if v.split_nodes and v.split_nodes is not splits:
                 splits = union(splits, v.split_nodes)
         if call is not None and not changes:
-            return _data(sources, fits, roles, union(calls, frozenset((call,))), splits)
+            return _data(sources, fits, roles, _with_call(calls, call), splits)
         value = _data(sources, fits, roles, calls, splits)
     if call is not None:
         if not changes:
-            return _data(value.sources, value.fits, value.roles, union(value.calls, frozenset((call,))), value.split_nodes)
-        changes.setdefault("calls", union(value.calls, frozenset((call,))))
+            return _data(value.sources, value.fits, value.roles, _with_call(value.calls, call), value.split_nodes)
+        changes.setdefault("calls", _with_call(value.calls, call))
     return evolve(value, **changes) if changes else value
 
 
