@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from typing import Iterable
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.naming import GRADING_WORDS, CallsByName, words
@@ -106,19 +107,26 @@ def gradings(module: AnalyzedModule) -> tuple[Grading, ...]:
 REPORTING_ROLES = frozenset({"stdout", "recorder", "experiment-logger", "sink"})
 
 
+def upstream_calls(values: Iterable[Value]) -> set[ast.Call]:
+    """The calls upstream of any of ``values``. Values of one module share most of their upstream
+    calls: their (name, call) pairs are merged as sets first, and each distinct call read once."""
+    pairs: set[tuple[str, ast.Call]] = set()
+    for value in values:
+        pairs.update(value.calls)
+    return {node for _, node in pairs}
+
+
 def _reported_calls(module: AnalyzedModule) -> frozenset[ast.AST]:
-    found: set[ast.AST] = set()
     flow = module.dataflow
+    reported: list[Value] = []
     for event in flow.events_of("call"):
         entry = event.entry
         if entry is not None and entry.role in REPORTING_ROLES:
-            for value in event.values:
-                found.update(node for _, node in value.calls)
+            reported.extend(event.values)
     if module.cell_map is not None:  # a bare expression in a script shows nothing
         for event in flow.events_of("expression"):
-            for value in event.values:
-                found.update(node for _, node in value.calls)
-    return frozenset(found)
+            reported.extend(event.values)
+    return frozenset(upstream_calls(reported))
 
 
 def reported_calls(module: AnalyzedModule) -> frozenset[ast.AST]:

@@ -35,6 +35,7 @@ from mlops_lint.analysis.arguments import argument
 from mlops_lint.analysis.grading import gradings
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.naming import (
+    NamesByContext,
     TEST_WORDS,
     TRAIN_WORDS,
     VALIDATION_WORDS,
@@ -188,9 +189,7 @@ class HeldOut:
         found: dict[ast.AST, list[str]] = {}
         if not self._order:
             return found  # no split: nothing is held out
-        for node in self._module.nodes_of(ast.Name):
-            if node.ctx.__class__ is not ast.Store:
-                continue
+        for node in self._module.shared(NamesByContext).stored:
             value = flow.value_of(node)
             if value.roles != frozenset({TEST}):
                 continue

@@ -122,3 +122,22 @@ class CallsByName:
         if len(groups) == 1:
             return [call for _, call in groups[0]]
         return [call for _, call in sorted(pair for group in groups for pair in group)]
+
+
+class NamesByContext:
+    """A module's names that are bound (``stored``) and those that are read (``loaded``), each in
+    walk order: several rules ask about the bindings or the reads of a few names, and one pass over
+    the names (a fifth of all nodes) answers them all."""
+
+    def __init__(self, module: AnalyzedModule) -> None:
+        stored: list[ast.Name] = []
+        loaded: list[ast.Name] = []
+        store, load = ast.Store, ast.Load
+        for name in module.nodes_of(ast.Name):
+            context = name.ctx.__class__
+            if context is load:
+                loaded.append(name)
+            elif context is store:
+                stored.append(name)
+        self.stored = stored
+        self.loaded = loaded

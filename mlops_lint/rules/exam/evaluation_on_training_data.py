@@ -15,9 +15,9 @@ Two shapes, one finding per grading call:
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from typing import Iterator, KeysView
 
-from mlops_lint.analysis.grading import Grading, gradings, reported_calls, validation_params
+from mlops_lint.analysis.grading import Grading, gradings, reported_calls, upstream_calls, validation_params
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.naming import TEST_WORDS, TRAIN_WORDS, VALIDATION_WORDS, CallsByName, says
 from mlops_lint.analysis.values import Fit, Value
@@ -57,14 +57,15 @@ class EvaluationOnTrainingData(Rule):
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         found = gradings(module)
         reported: set[ast.Call] = set()
-        yield from self._training_part_only(module, found, reported)
-        yield from self._never_split(module, found, reported)
+        predictions = _Predictions(found)
+        yield from self._training_part_only(module, found, predictions, reported)
+        yield from self._never_split(module, found, predictions, reported)
 
-    def _training_part_only(self, module: AnalyzedModule, found: tuple[Grading, ...], reported: set[ast.Call]) -> Iterator[Finding]:
+    def _training_part_only(self, module: AnalyzedModule, found: tuple[Grading, ...], predictions: _Predictions,
+                            reported: set[ast.Call]) -> Iterator[Finding]:
         on_training = [g for g in found if g.kind != "predict" and g.on_training_data]
         if not on_training or _held_out_evaluation(module, found):
             return
-        predictions = _Predictions(found)
         for grading in on_training:
             first = grading.first_train_arg()
             if first is None or grading.node in reported:
@@ -82,10 +83,10 @@ class EvaluationOnTrainingData(Rule):
                 related=tuple(related),
             )
 
-    def _never_split(self, module: AnalyzedModule, found: tuple[Grading, ...], reported: set[ast.Call]) -> Iterator[Finding]:
+    def _never_split(self, module: AnalyzedModule, found: tuple[Grading, ...], predictions: _Predictions,
+                     reported: set[ast.Call]) -> Iterator[Finding]:
         models = _ModelRecords(module)
         loaders = frozenset(call for call, _ in module.calls_with_role("loader"))
-        predictions = _Predictions(found)
         trained: dict[ast.Call, list[tuple[Grading, Fit]]] = {}
         honest: set[ast.Call] = set(models.honest)
         checked, shown = _checked_nodes(module), reported_calls(module)
@@ -143,7 +144,8 @@ class EvaluationOnTrainingData(Rule):
             return []
         graded: list[tuple[Value, Value, ast.expr, Value | None]] = []
         read = [p for arg in grading.data for _, node in arg.value.calls for p in (predictions.read_by(node, grading),) if p is not None]
-        labels = [arg.value for arg in grading.data if not any(node in predictions for _, node in arg.value.calls)]
+        predicted = predictions.nodes
+        labels = [arg.value for arg in grading.data if predicted.isdisjoint([node for _, node in arg.value.calls])]
         for prediction in read:
             if prediction.model is not None and prediction.data and labels:
                 graded.append((prediction.model, prediction.data[0].value, prediction.data[0].node, labels[0]))
@@ -175,8 +177,10 @@ class _Predictions:
             if grading.kind == "predict" and grading.model is not None:
                 self._by_node.setdefault(grading.node, []).append(grading)
 
-    def __contains__(self, node: object) -> bool:
-        return node in self._by_node
+    @property
+    def nodes(self) -> KeysView[ast.Call]:
+        """The prediction calls (a set view: asked for every call upstream of every metric's data)."""
+        return self._by_node.keys()
 
     def read_by(self, node: ast.Call, metric: Grading) -> Grading | None:
         """The evaluation of prediction ``node`` that ``metric`` reads: the last one before it."""
@@ -197,15 +201,13 @@ def _checked_nodes(module: AnalyzedModule) -> frozenset[ast.AST]:
     """Calls whose result is compared or asserted on (an ``assert``, a comparison, a call named
     ``assert…`` or ``approx``), directly or through the names it was stored in."""
     flow = module.dataflow
-    found: set[ast.AST] = set()
-    for event in flow.events_of("check"):
-        for arg in event.data:
-            found.update(node for _, node in arg.value.calls)
+    checked = [arg.value for event in flow.events_of("check") for arg in event.data]
+    inline: set[ast.AST] = set()
     for call in module.shared(CallsByName).matching(_names_a_check):
         for argument in [*call.args, *(k.value for k in call.keywords)]:
-            found.update(node for _, node in flow.value_of(argument).calls)
-            found.update(n for n in ast.walk(argument) if isinstance(n, ast.Call))
-    return frozenset(found)
+            checked.append(flow.value_of(argument))
+            inline.update(n for n in ast.walk(argument) if isinstance(n, ast.Call))
+    return frozenset(inline.union(upstream_calls(checked)))
 
 
 def _is_parameter(module: AnalyzedModule, node: ast.expr) -> bool:

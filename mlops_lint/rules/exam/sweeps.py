@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable
 
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.values import Value
@@ -87,27 +87,28 @@ class SweepReader:
         """The names of the module's functions that a loop body's calls are followed into."""
         return frozenset(self._functions)
 
-    def candidate_gradings(self, loop: _Loop) -> Iterator[ast.Call]:
-        """The gradings, in the loop body or in the module functions it calls, that grade a candidate."""
+    def first_candidate_grading(self, loop: _Loop) -> ast.Call | None:
+        """The first grading, in the loop body or in the module functions it calls, that grades a candidate.
+
+        Gradings are found in the order of the body's turns: when the first turn found one, a second
+        turn (which only adds gradings after it) is not read."""
         candidates = loop_candidates(loop)
         if not candidates:
-            return
+            return None
         taint = _Taint(kinds=dict.fromkeys(candidates, VALUE), targets=frozenset(candidates))
         found: list[ast.Call] = []
-        self._two_turns(loop.body, taint, found, 0, set())
-        seen: set[ast.Call] = set()
-        for call in found:
-            if call not in seen:
-                seen.add(call)
-                yield call
+        self._two_turns(loop.body, taint, found, 0, set(), stop_at_first=True)
+        return found[0] if found else None
 
     # --- statements ---------------------------------------------------------------------------
-    def _two_turns(self, body: list[ast.stmt], taint: _Taint, found: list[ast.Call], depth: int, active: set[str]) -> None:
+    def _two_turns(self, body: list[ast.stmt], taint: _Taint, found: list[ast.Call], depth: int, active: set[str],
+                   stop_at_first: bool = False) -> None:
         """A second turn sees what a later statement of the body configured; a turn reads nothing but
-        the taint, so when the first one left it as it was, the second would find the same calls again."""
+        the taint, so when the first one left it as it was, the second would find the same calls again.
+        ``stop_at_first``: only the first grading found is wanted (the loop's own body, not a function's)."""
         before = dict(taint.kinds)
         self._body(body, taint, found, depth, active)
-        if taint.kinds != before:
+        if taint.kinds != before and not (stop_at_first and found):
             self._body(body, taint, found, depth, active)
 
     def _body(self, body: list[ast.stmt], taint: _Taint, found: list[ast.Call], depth: int, active: set[str]) -> None:

@@ -20,7 +20,7 @@ import ast
 from typing import Iterator
 
 from mlops_lint.analysis.arguments import argument
-from mlops_lint.analysis.grading import Grading, gradings
+from mlops_lint.analysis.grading import Grading, gradings, upstream_calls
 from mlops_lint.analysis.held_out import HeldOut, held_out
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.values import Fit, Value
@@ -84,7 +84,7 @@ class TestDataInFit(Rule):
     def _graded_after_fit_on_test_rows(self, module: AnalyzedModule, facts: HeldOut, reported: set[ast.AST]) -> Iterator[Finding]:
         found = gradings(module)
         # Predictions grade a model only when a metric reads them.
-        scored = {node for g in found if g.kind == "metric" for arg in g.data for _, node in arg.value.calls}
+        scored = upstream_calls(arg.value for g in found if g.kind == "metric" for arg in g.data)
         for grading in found:
             if grading.kind == "predict" and grading.node not in scored:
                 continue

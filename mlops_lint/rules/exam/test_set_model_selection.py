@@ -25,10 +25,10 @@ import ast
 from typing import Iterator
 
 from mlops_lint.analysis.arguments import argument
-from mlops_lint.analysis.grading import REPORTING_ROLES, Grading, gradings, reported_calls
+from mlops_lint.analysis.grading import REPORTING_ROLES, Grading, gradings, reported_calls, upstream_calls
 from mlops_lint.analysis.held_out import held_out
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.analysis.naming import CallsByName
+from mlops_lint.analysis.naming import CallsByName, NamesByContext
 from mlops_lint.analysis.values import Value
 from mlops_lint.analysis.walk import walk
 from mlops_lint.engine.message import LineRef
@@ -90,17 +90,15 @@ def _kept_scores(module: AnalyzedModule) -> frozenset[ast.AST]:
     """Calls whose result is kept for comparing: stored (``errors.append(mse)``, ``scores[k] = s``),
     compared, returned, printed, logged or shown as a notebook cell's value. A score drawn into a
     plot label and dropped compares nothing by itself."""
-    found: set[ast.AST] = set(reported_calls(module))
     flow = module.dataflow
+    kept: list[Value] = []
     for kind in ("store", "return", "check"):  # a set: the events' order does not matter
         for event in flow.events_of(kind):
-            for value in event.values:
-                found.update(node for _, node in value.calls)
+            kept.extend(event.values)
     for call in module.shared(CallsByName).named(_MUTATORS):
         if isinstance(call.func, ast.Attribute):
-            for argument in [*call.args, *(k.value for k in call.keywords)]:
-                found.update(node for _, node in flow.value_of(argument).calls)
-    return frozenset(found)
+            kept.extend(flow.value_of(argument) for argument in [*call.args, *(k.value for k in call.keywords)])
+    return reported_calls(module).union(upstream_calls(kept))
 
 
 def _drawn(module: AnalyzedModule, picker: ast.Call) -> bool:
@@ -126,9 +124,8 @@ def _keys_of_a_mapping(node: ast.expr) -> bool:
 def _loads_by_name(module: AnalyzedModule) -> dict[str, list[ast.Name]]:
     """Every read of each name, indexed once per module (asked for each ordering call)."""
     loads: dict[str, list[ast.Name]] = {}
-    for name in module.nodes_of(ast.Name):
-        if name.ctx.__class__ is ast.Load:
-            loads.setdefault(name.id, []).append(name)
+    for name in module.shared(NamesByContext).loaded:
+        loads.setdefault(name.id, []).append(name)
     return loads
 
 
@@ -184,21 +181,24 @@ class TestSetModelSelection(Rule):
     # --- explicit choices ---------------------------------------------------------------------
     def _explicit_choices(self, module: AnalyzedModule, tests: dict[ast.Call, Grading]) -> Iterator[_Candidate]:
         flow = module.dataflow
-        # A picked value that is an operand of arithmetic (min(scores) * 0.9) is not a choice.
-        operands = {id(side) for binop in module.nodes_of(ast.BinOp) for side in (binop.left, binop.right)}
 
         def scored(value: Value) -> ast.Call | None:
             return next((node for _, node in sorted(value.calls, key=lambda c: c[1].lineno) if node in tests), None)
 
         # assert brier(y_test, p_raw) > brier(y_test, p_calibrated): a check of a claim, not a choice.
-        asserted = {id(n) for statement in module.nodes_of(ast.Assert) for n in walk(statement)}
+        # (Read only when a loop grading on the test set compares something: most modules have none.)
+        asserted: set[int] | None = None
         appended: dict[str, ast.Call] = {}
         grading_loops = {loop for call in tests for loop in _enclosing_loops(module, call)}
         for loop in _loops(module):
             if loop not in grading_loops:
                 continue  # no test grading in its body
             for node in (n for statement in loop.body for n in walk(statement)):
-                if isinstance(node, ast.Compare) and all(isinstance(op, _ORDER) for op in node.ops) and id(node) not in asserted:
+                if isinstance(node, ast.Compare) and all(isinstance(op, _ORDER) for op in node.ops):
+                    if asserted is None:
+                        asserted = {id(n) for statement in module.nodes_of(ast.Assert) for n in walk(statement)}
+                    if id(node) in asserted:
+                        continue
                     sides = [node.left, *node.comparators]
                     if not any(isinstance(side, ast.Constant) for side in sides):
                         found = next((s for s in (scored(flow.value_of(side)) for side in sides) if s), None)
@@ -213,8 +213,12 @@ class TestSetModelSelection(Rule):
                     name = node.func.value.id if isinstance(node.func.value, ast.Name) else None
                     if found is not None and name is not None:
                         appended.setdefault(name, found)
-        others = _other_gradings(module, tests)
         pickers = module.shared(CallsByName).named(_PICKERS)
+        if not pickers:
+            return
+        others = _other_gradings(module, tests)
+        # A picked value that is an operand of arithmetic (min(scores) * 0.9) is not a choice.
+        operands = {id(side) for binop in module.nodes_of(ast.BinOp) for side in (binop.left, binop.right)}
         # max(np.max(a), np.max(b)): the outer call decides what the inner ones are for.
         nested = {id(inner) for outer in pickers for argument in outer.args for inner in walk(argument) if inner is not outer}
         for node in pickers:
@@ -263,9 +267,9 @@ class TestSetModelSelection(Rule):
         for loop in _loops(module):
             if loop not in worth:
                 continue
-            for evaluation in reader.candidate_gradings(loop):
+            evaluation = reader.first_candidate_grading(loop)
+            if evaluation is not None:
                 yield evaluation, evaluation, f"a loop trying one candidate per turn (line {module.line_label(loop.lineno)})", (("loop", loop),)
-                break
 
     # --- search objectives --------------------------------------------------------------------
     def _objectives(self, module: AnalyzedModule, tests: dict[ast.Call, Grading]) -> Iterator[_Candidate]:

@@ -59,11 +59,18 @@ class _Leak:
     twins: list[Fit] = field(default_factory=list)
 
 
+class _Sinks:
+    """The module's split and CV events, and each sink node's last one: read once for MLO101-MLO103."""
+
+    def __init__(self, module: AnalyzedModule) -> None:
+        self.events = [event for event in module.dataflow.events if event.is_split_or_cv]
+        self.by_node = {event.node: event for event in self.events}
+
+
 def _candidates(module: AnalyzedModule, relevant: Callable[[Fit], bool], training_rows: _SinkTest | None) -> list[tuple[Fit, DataArg, Event]]:
     flow = module.dataflow
-    sinks = [event for event in flow.events if event.is_split_or_cv]
-    split_seq = {event.node: event.seq for event in sinks}
-    sink_by_node = {event.node: event for event in sinks}
+    shared = module.shared(_Sinks)
+    sinks, sink_by_node = shared.events, shared.by_node
     found: list[tuple[Fit, DataArg, Event]] = []
     for sink in sinks:
         for arg in sink.data:
@@ -79,7 +86,7 @@ def _candidates(module: AnalyzedModule, relevant: Callable[[Fit], bool], trainin
             if split is None:
                 continue
             for fit in event.receiver.fitted:
-                if relevant(fit) and fit.seq < split_seq[split_node] and not fit.on_training_split:
+                if relevant(fit) and fit.seq < split.seq and not fit.on_training_split:
                     shared = next((arg for arg in split.data if fit.data.shares_lineage(arg.value)), None)
                     if shared is not None:
                         found.append((fit, shared, split))

@@ -28,6 +28,7 @@ from typing import Iterable, Iterator
 from mlops_lint.analysis.arguments import is_none, keyword
 from mlops_lint.analysis.code_context import context
 from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.analysis.naming import NamesByContext
 from mlops_lint.analysis.values import Event, Value
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.engine.rule import Finding, Options, Rule
@@ -155,14 +156,17 @@ class UnrecordedSearch(Rule):
         if not found:
             return found
         flow = module.dataflow
-        for name in module.nodes_of(ast.Name):
+        # The cheap tests on the node first: a value asked for is joined over its evaluations.
+        for name in module.shared(NamesByContext).stored:
             made_by = flow.value_of(name).made_by
-            if name.ctx.__class__ is ast.Store and made_by in found and found[made_by].returned is None:
+            if made_by in found and found[made_by].returned is None:
                 found[made_by].names.add(name.id)
+        outcome_attrs = frozenset(attr for search in found.values() for attr in search.entry.get("outcome-attrs", ()))
         for read in module.nodes_of(ast.Attribute):
-            made_by = flow.value_of(read.value).made_by
-            if made_by in found and read.attr in found[made_by].entry.get("outcome-attrs", ()):
-                found[made_by].read.add(read.attr)
+            if read.attr in outcome_attrs:
+                made_by = flow.value_of(read.value).made_by
+                if made_by in found and read.attr in found[made_by].entry.get("outcome-attrs", ()):
+                    found[made_by].read.add(read.attr)
         return found
 
 
@@ -225,8 +229,8 @@ class _Display:
         cells = self.module.cell_map
         assert cells is not None
         body = self.module.tree.body
-        return {statement for statement, following in zip(body, [*body[1:], None])
-                if following is None or cells.to_cell(following.lineno)[0] != cells.to_cell(statement.lineno)[0]}
+        cell_of = [cells.to_cell(statement.lineno)[0] for statement in body]  # once per statement, not twice
+        return {statement for statement, cell, following in zip(body, cell_of, [*cell_of[1:], None]) if cell != following}
 
     @property
     def callers(self) -> dict[str, list[ast.Call]]:
@@ -252,27 +256,38 @@ class _Fates:
         """One pass over the flow: where each search's outcome, and the search itself, go."""
         notebook = self.module.cell_map is not None
         for event in self.module.dataflow.events_of("call", "return", "store", "expression"):
-            values = event.values
-            if event.kind == "call":
+            kind = event.kind
+            if kind == "call":
                 self.call(event)
-            elif event.kind == "return":
+            elif kind == "return":
+                values = event.values
                 self.mark(self.outcomes(values) | self.objects(values), Fate.RECORDED)
-            elif event.kind == "store":
+            elif kind == "store":
                 self.store(event)
             elif notebook and self.display.displays(event.node):
-                self.shown_or_printed(self.outcomes(values), event.node, _DISPLAY_OUTPUTS)
+                self.shown_or_printed(self.outcomes(event.values), event.node, _DISPLAY_OUTPUTS)
         if self.display.saved:
             self.drawn()
             self.noted()
 
+    # outcomes and objects are asked of every call's values, nearly all of which carry no search:
+    # the common answer (none) costs one set test per value.
     def outcomes(self, values: Iterable[Value]) -> set[ast.Call]:
-        return {key[1] for value in values for key in value.sources & self.keys}  # type: ignore[index]  # ("outcome", call)
+        keys = self.keys
+        found: set[ast.Call] = set()
+        for value in values:
+            if not value.sources.isdisjoint(keys):
+                found.update(key[1] for key in value.sources & keys)  # ("outcome", call)
+        return found
 
     def objects(self, values: list[Value]) -> set[ast.Call]:
+        searches = self.searches
         found = set()
         for value in values:
-            for item in (value, *(value.elements or ())):
-                if item.made_by is not None and item.made_by in self.searches:
+            if value.made_by in searches:
+                found.add(value.made_by)
+            for item in value.elements or ():
+                if item.made_by in searches:
                     found.add(item.made_by)
         return found
 
@@ -286,7 +301,8 @@ class _Fates:
             self.mark(calls, Fate.SHOWN if self.display.shows(node, kinds) else Fate.PRINTED)
 
     def call(self, event: Event) -> None:
-        entry, call = event.entry, event.call
+        entry, call = event.entry, event.node
+        assert isinstance(call, ast.Call)
         arguments = [arg.value for arg in event.data]
         role = entry.role if entry is not None else None
         receiver = event.receiver.made_by if event.receiver is not None else None
@@ -313,10 +329,11 @@ class _Fates:
             return
         self.mark(self.objects(values), Fate.RECORDED)  # models["svm"] = search
         receiver = event.receiver
-        if receiver is not None and any(
+        outcomes = self.outcomes(values) if receiver is not None else None
+        if outcomes and receiver is not None and any(  # the calls behind the receiver only when an outcome is stored
             (entry := self.module.callee(node)) is not None and entry.role in _RECORDING_ROLES for _, node in receiver.calls
         ):
-            self.mark(self.outcomes(values), Fate.RECORDED)  # run["best"] = ...: into a tracker's run
+            self.mark(outcomes, Fate.RECORDED)  # run["best"] = ...: into a tracker's run
 
     def noted(self) -> None:
         """Parameters written down by hand: a Markdown cell after the search's cell, before the

@@ -18,6 +18,8 @@ from typing import Iterator
 
 from mlops_lint.analysis.code_context import context
 from mlops_lint.analysis.module import AnalyzedModule
+from mlops_lint.analysis.grading import upstream_calls
+from mlops_lint.analysis.values import Value
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.analysis.arguments import has_unpacking, keyword, seeded
@@ -88,13 +90,12 @@ def _makes_numbers(module: AnalyzedModule, call: ast.Call) -> bool:
 def _consumed(module: AnalyzedModule) -> set[ast.Call]:
     """The calls upstream of values that reach training (fits, splits, resampling, CV, model and
     training-step calls) or leave the code seen here (returned, stored)."""
-    found: set[ast.Call] = set()
+    consumed: list[Value] = []
     for event in module.dataflow.events_of(*_CONSUMING_EVENTS):
         if event.kind == "call" and (event.entry is None or event.entry.role not in _TRAINING_ROLES):
             continue
-        for value in event.values:
-            found.update(node for _, node in value.calls)
-    return found
+        consumed.extend(event.values)
+    return upstream_calls(consumed)
 
 
 def _draws(call: ast.Call, entry: ApiEntry) -> bool:
