@@ -74,7 +74,7 @@ def _gradings(module: AnalyzedModule) -> tuple[Grading, ...]:
     known: set[ast.Call] = set()
     for event in flow.events_of("call"):
         entry = event.entry
-        if entry is None:
+        if entry is None or entry.role not in _METHOD_KINDS:  # no kind (most calls): not asked for one
             continue
         kind = _kind(entry.role, "receiver" in entry.facts)
         if kind is None:

@@ -194,9 +194,8 @@ class _Display:
         """Whether IPython displays the value of this expression statement: the last statement
         of its cell, at the top level, not silenced by a trailing ``;``."""
         module = self.module
-        if module.parents.get(statement) is not module.tree or not isinstance(statement, ast.Expr):
-            return False
-        if statement not in self.last_statements:
+        # last_statements are top-level statements: no need to ask for the parent
+        if statement.__class__ is not ast.Expr or statement not in self.last_statements:
             return False
         end_line, end_column = statement.end_lineno or statement.lineno, statement.end_col_offset or 0
         return not module.lines[end_line - 1][end_column:].lstrip().startswith(";")
@@ -254,18 +253,19 @@ class _Fates:
 
     def follow(self) -> None:
         """One pass over the flow: where each search's outcome, and the search itself, go."""
-        notebook = self.module.cell_map is not None
-        for event in self.module.dataflow.events_of("call", "return", "store", "expression"):
-            kind = event.kind
-            if kind == "call":
-                self.call(event)
-            elif kind == "return":
-                values = event.values
-                self.mark(self.outcomes(values) | self.objects(values), Fate.RECORDED)
-            elif kind == "store":
-                self.store(event)
-            elif notebook and self.display.displays(event.node):
-                self.shown_or_printed(self.outcomes(event.values), event.node, _DISPLAY_OUTPUTS)
+        flow = self.module.dataflow
+        # A fate only rises (``mark`` keeps the highest): the events are read kind by kind, not merged in flow order.
+        for event in flow.events_of("call"):
+            self.call(event)
+        for event in flow.events_of("return"):
+            values = event.values
+            self.mark(self.outcomes(values) | self.objects(values), Fate.RECORDED)
+        for event in flow.events_of("store"):
+            self.store(event)
+        if self.module.cell_map is not None:
+            for event in flow.events_of("expression"):
+                if self.display.displays(event.node):
+                    self.shown_or_printed(self.outcomes(event.values), event.node, _DISPLAY_OUTPUTS)
         if self.display.saved:
             self.drawn()
             self.noted()
@@ -301,26 +301,38 @@ class _Fates:
             self.mark(calls, Fate.SHOWN if self.display.shows(node, kinds) else Fate.PRINTED)
 
     def call(self, event: Event) -> None:
+        # Asked for every call of the module (a notebook's thousands): the common case, a call that
+        # involves no search, returns after a few attribute reads.
         entry, call = event.entry, event.node
         assert isinstance(call, ast.Call)
-        arguments = [arg.value for arg in event.data]
         role = entry.role if entry is not None else None
-        receiver = event.receiver.made_by if event.receiver is not None else None
-        if receiver in self.searches and isinstance(call.func, ast.Attribute):
-            method = call.func.attr
-            if method in self.searches[receiver].entry.get("trains", ()):
-                if not expected_to_fail(self.module, call):
-                    self.searches[receiver].runs = True
-            elif method not in _SETTINGS_METHODS:
-                self.searches[receiver].used.add(method)
+        receiver = event.receiver
+        if receiver is not None and receiver.made_by in self.searches and call.func.__class__ is ast.Attribute:
+            self.method(receiver.made_by, call, call.func.attr)
         if role in _RECORDING_ROLES:
             self.mark(self.outcomes(event.values), Fate.RECORDED)
-        elif role == "stdout":
+        data = event.data
+        if not data:
+            return  # no argument: nothing handed on or printed
+        arguments = [arg.value for arg in data]
+        if role == "stdout":
             self.shown_or_printed(self.outcomes(arguments), call, _PRINT_OUTPUTS)
             return  # print(search) shows its settings only
-        elif event.function is not None or (isinstance(call.func, ast.Name) and call.func.id in self.module.function_names):
+        if role not in _RECORDING_ROLES and (
+                event.function is not None or (call.func.__class__ is ast.Name and call.func.id in self.module.function_names)):
             self.mark(self.outcomes(arguments), Fate.RECORDED)  # a function of the module: not followed, it may record
-        self.mark(self.objects(arguments), Fate.RECORDED)  # the search itself handed on
+        handed = self.objects(arguments)
+        if handed:
+            self.mark(handed, Fate.RECORDED)  # the search itself handed on
+
+    def method(self, made_by: ast.Call, call: ast.Call, method: str) -> None:
+        """A method of a search object called: a fit runs it, others use its outcome (but its settings)."""
+        search = self.searches[made_by]
+        if method in search.entry.get("trains", ()):
+            if not expected_to_fail(self.module, call):
+                search.runs = True
+        elif method not in _SETTINGS_METHODS:
+            search.used.add(method)
 
     def store(self, event: Event) -> None:
         values = [arg.value for arg in event.data]
