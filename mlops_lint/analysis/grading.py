@@ -18,6 +18,7 @@ import ast
 from dataclasses import dataclass
 from typing import Iterable
 
+from mlops_lint.analysis.call_events import call_events
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.naming import GRADING_WORDS, CallsByName, words
 from mlops_lint.analysis.values import TEST, TRAIN, DataArg, Value
@@ -72,10 +73,9 @@ def _gradings(module: AnalyzedModule) -> tuple[Grading, ...]:
     flow = module.dataflow
     found: list[Grading] = []
     known: set[ast.Call] = set()
-    for event in flow.events_of("call"):
+    for event in call_events(module).of(*_METHOD_KINDS):  # gradings are sorted below: roles in any order
         entry = event.entry
-        if entry is None or entry.role not in _METHOD_KINDS:  # no kind (most calls): not asked for one
-            continue
+        assert entry is not None
         kind = _kind(entry.role, "receiver" in entry.facts)
         if kind is None:
             continue
@@ -119,10 +119,8 @@ def upstream_calls(values: Iterable[Value]) -> set[ast.Call]:
 def _reported_calls(module: AnalyzedModule) -> frozenset[ast.AST]:
     flow = module.dataflow
     reported: list[Value] = []
-    for event in flow.events_of("call"):
-        entry = event.entry
-        if entry is not None and entry.role in REPORTING_ROLES:
-            reported.extend(event.values)
+    for event in call_events(module).of(*REPORTING_ROLES):
+        reported.extend(event.values)
     if module.cell_map is not None:  # a bare expression in a script shows nothing
         for event in flow.events_of("expression"):
             reported.extend(event.values)

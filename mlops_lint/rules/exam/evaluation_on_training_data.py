@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator, KeysView
 
+from mlops_lint.analysis.call_events import call_events
 from mlops_lint.analysis.grading import Grading, gradings, reported_calls, upstream_calls, validation_params
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.naming import TEST_WORDS, TRAIN_WORDS, VALIDATION_WORDS, CallsByName, says
@@ -231,9 +232,8 @@ class _ModelRecords:
         flow = module.dataflow
         held_out = validation_params(module)
         honest: set[ast.Call] = set()
-        for event in flow.events_of("call"):
-            if event.entry is not None and event.entry.role in ("cv-evaluator", "search"):
-                honest.update(arg.value.made_by for arg in event.data if arg.value.made_by is not None)
+        for event in call_events(module).of("cv-evaluator", "search"):
+            honest.update(arg.value.made_by for arg in event.data if arg.value.made_by is not None)
         for event in flow.events_of("fit"):
             if held_out.intersection(event.keywords) and event.receiver is not None and event.receiver.made_by is not None:
                 honest.add(event.receiver.made_by)

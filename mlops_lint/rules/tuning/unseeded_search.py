@@ -12,6 +12,7 @@ import ast
 from typing import Iterator
 
 from mlops_lint.analysis.arguments import argument, has_unpacking, keyword, seeded, shuffles
+from mlops_lint.analysis.call_events import call_events
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.values import Event
 from mlops_lint.catalog import ApiEntry
@@ -36,9 +37,8 @@ class UnseededSearch(Rule):
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         by_call: dict[ast.Call, list[Event]] = {}
-        for event in module.dataflow.events_of("call"):
-            if event.entry is not None and event.entry.role in _SEARCH_ROLES:
-                by_call.setdefault(event.call, []).append(event)
+        for event in call_events(module).of(*_SEARCH_ROLES):  # a call has one role: each call's events stay in flow order
+            by_call.setdefault(event.call, []).append(event)
         for call, entry in module.calls_with_role(*_SEARCH_ROLES):
             events = by_call.get(call, [])
             finding = self._own_seed(module, call, entry) or self._sampler(module, call, entry, events) or self._cv(module, call, entry, events)
