@@ -20,7 +20,7 @@ class SingleSplitComparison(Rule):
     related = ("split",)
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
-        if module.calls_with_role(*_ROBUST_EVALUATION):
+        if any(module.calls_with_role(role) for role in _ROBUST_EVALUATION):  # each role's calls are indexed
             return
         found = comparisons(module)
         repeated = {found.scope_of(split.call) for split in found.splits if found.in_loop(split.call)}

@@ -13,6 +13,7 @@ import ast
 from dataclasses import dataclass
 from functools import cached_property
 
+from mlops_lint.analysis.call_events import call_events
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.values import TEST, Event, Value
 from mlops_lint.analysis.walk import walk
@@ -95,9 +96,7 @@ class Comparisons:
         """The scores of the test part of some split (the others compare nothing), in flow order."""
         splits = {split.call for split in self.splits}
         found = []
-        for event in self.module.dataflow.events_of("call"):
-            if event.entry is None or event.entry.role != "metric":
-                continue
+        for event in call_events(self.module).of("metric"):
             call = event.call
             tested = frozenset(node for arg in event.data if arg.value.has_role(TEST) for node in arg.value.split_nodes & splits)
             if tested:

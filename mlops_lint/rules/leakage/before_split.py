@@ -59,11 +59,14 @@ class _Leak:
     twins: list[Fit] = field(default_factory=list)
 
 
+_SINK_KINDS = frozenset({"split", "cross-validate", "search-fit"})
+
+
 class _Sinks:
     """The module's split and CV events, and each sink node's last one: read once for MLO101-MLO103."""
 
     def __init__(self, module: AnalyzedModule) -> None:
-        self.events = [event for event in module.dataflow.events if event.is_split_or_cv]
+        self.events = [event for event in module.dataflow.events if event.kind in _SINK_KINDS]  # Event.is_split_or_cv, inline
         self.by_node = {event.node: event for event in self.events}
 
 
