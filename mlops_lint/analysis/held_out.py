@@ -43,6 +43,7 @@ from mlops_lint.analysis.naming import (
     words,
 )
 from mlops_lint.analysis.values import EMPTY, TEST, TRAIN, Value, join
+from mlops_lint.analysis.walk import walk
 
 TEST_SET = "test"
 VALIDATION_SET = "validation"
@@ -226,7 +227,7 @@ class HeldOut:
         train, test = set(), set()
         for call, entry in self._module.calls_with_role("loader"):
             path = argument(call, entry.get("path-arg", 0), entry.get("path-keyword"))
-            pieces = [n.value.rsplit("/", 1)[-1] for n in ast.walk(path)
+            pieces = [n.value.rsplit("/", 1)[-1] for n in walk(path)
                       if isinstance(n, ast.Constant) and isinstance(n.value, str)] if path is not None else []
             name_words = frozenset().union(*(words(p) for p in pieces))
             if not name_words & (TEST_WORDS | TRAIN_WORDS):
