@@ -72,8 +72,8 @@ class _Sinks:
 
 def _candidates(module: AnalyzedModule, relevant: Callable[[Fit], bool], training_rows: _SinkTest | None) -> list[tuple[Fit, DataArg, Event]]:
     flow = module.dataflow
-    shared = module.shared(_Sinks)
-    sinks, sink_by_node = shared.events, shared.by_node
+    read = module.shared(_Sinks)
+    sinks, sink_by_node = read.events, read.by_node
     found: list[tuple[Fit, DataArg, Event]] = []
     for sink in sinks:
         for arg in sink.data:

@@ -277,7 +277,7 @@ class _Fates:
         found: set[ast.Call] = set()
         for value in values:
             if not value.sources.isdisjoint(keys):
-                found.update(key[1] for key in value.sources & keys)  # ("outcome", call)
+                found.update(key[1] for key in value.sources & keys)  # type: ignore[index]  # ("outcome", call)
         return found
 
     def objects(self, values: list[Value]) -> set[ast.Call]:
