@@ -16,7 +16,6 @@ means parsing the TOML again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -24,6 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mlops_lint.cache.fingerprint import blake2b  # hashlib's, without loading OpenSSL at start-up
 from mlops_lint.cache.folder import read_file
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -34,7 +34,7 @@ _KIND = "mlops-lint catalog"
 
 
 def snapshot_key(sources: list[tuple[str, bytes]]) -> str:
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     digest.update(sys.version.encode())
     for path in _CODE:
         digest.update(path.read_bytes())

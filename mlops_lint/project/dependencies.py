@@ -9,15 +9,14 @@ same file linted as part of another project may see other modules.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
+# The cache's digest (blake2b from the builtin module): importing hashlib would load OpenSSL
+# (~2 ms of every run's start-up) for this one hash.
+from mlops_lint.cache.fingerprint import digest as digest
+
 Digest = Callable[[str], "str | None"]  # path → digest of its bytes now, None when it cannot be read
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
