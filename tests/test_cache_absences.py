@@ -123,3 +123,28 @@ def test_what_a_folder_cannot_vouch_for_is_left_to_check_one_by_one(tmp_path, mo
                                     [["/", [1], [""]]], [["/", [1], ["a/b"]]]])
 def test_a_malformed_group_makes_the_record_untrusted(groups):
     assert not absences.still_absent(groups)
+
+
+def _group_path_by_path(paths: list[str]) -> tuple[list, list[str]]:
+    """``absences.group`` as it was before folders were judged once for all their paths: each path's
+    own dirname and normpath (the reference the faster grouping must agree with)."""
+    from unittest import mock
+
+    def slow_plain_folder(folder: str) -> bool:
+        return False  # every path takes the path-by-path branch
+
+    with mock.patch.object(absences, "_plain_folder", slow_plain_folder):
+        return absences.group(paths)
+
+
+def test_grouping_folder_by_folder_agrees_with_path_by_path(tmp_path, settled):
+    (tmp_path / "pkg" / "sub").mkdir(parents=True)
+    (tmp_path / "pkg" / "file.py").write_text("")
+    base = str(tmp_path)
+    awkward = [f"{base}/pkg/mod.py", f"{base}/pkg/sub/a.py", f"{base}/pkg/sub/b/c.py", f"{base}/pkg//double.py",
+               f"{base}/pkg/./dot.py", f"{base}/pkg/../up.py", f"{base}/pkg/sub/", f"{base}/pkg/sub/.",
+               f"{base}/pkg/sub/..", f"{base}/pkg/file.py/inside.py", "relative/a.py", "/", f"/{tmp_path.name}x.py",
+               f"//{base.lstrip('/')}/pkg/slashes.py", f"{base}/missing/deeper/x.py", f"{base}/missing/y.py"]
+    paths = sorted(awkward)
+    assert absences.group(paths) == _group_path_by_path(paths)
+    assert absences.group(paths)[0]  # some were grouped: the fast branch was taken

@@ -43,6 +43,13 @@ def _kind(path: str, follow: bool = False) -> str:
     return _FOLDER if stat.S_ISDIR(mode) else _OTHER
 
 
+def _plain_folder(folder: str) -> bool:
+    """Whether ``folder + "/" + name`` is a normalised absolute path for any plain ``name``: a POSIX
+    folder that is absolute, normalised and not the root."""
+    return (os.sep == "/" and os.altsep is None and folder[:1] == "/" and folder[-1:] != "/"
+            and os.path.normpath(folder) == folder)
+
+
 def group(paths: list[str]) -> tuple[list[list[Any]], list[str]]:
     """``([[folder, signature, [missing name, ...]], ...], paths left to check one by one)``.
 
@@ -77,14 +84,25 @@ def group(paths: list[str]) -> tuple[list[list[Any]], list[str]]:
 
     by_folder: dict[str, dict[str, list[str]]] = {}  # folder -> missing name -> paths through it
     loose: list[str] = []
+    # Thousands of paths come from a few hundred folders: whether a folder is a normalised absolute
+    # path is decided once per folder (posixpath's dirname and normpath per path were half of this).
+    plain_folders: dict[str, bool] = {}
     for path in paths:
-        parent = os.path.dirname(path)
-        found = holder(parent) if os.path.isabs(path) and os.path.normpath(path) == path and parent != path else None
+        folder, _, name = path.rpartition("/")
+        plain = plain_folders.get(folder)
+        if plain is None:
+            plain = plain_folders[folder] = _plain_folder(folder)
+        if plain and name not in ("", ".", ".."):
+            found = holder(folder)  # ``path`` is then normalised, and ``folder`` its dirname
+        else:
+            parent = os.path.dirname(path)
+            found = holder(parent) if os.path.isabs(path) and os.path.normpath(path) == path and parent != path else None
+            name = os.path.basename(path)
         if found is None:
             loose.append(path)
             continue
-        folder, name = found
-        by_folder.setdefault(folder, {}).setdefault(name if name is not None else os.path.basename(path), []).append(path)
+        holding, missing = found
+        by_folder.setdefault(holding, {}).setdefault(missing if missing is not None else name, []).append(path)
     now_ns = time.time_ns()
     groups: list[list[Any]] = []
     for folder, names in by_folder.items():

@@ -91,6 +91,9 @@ class LintCache:
         self.entries: dict[str, list[Any]] = self._load()
         self.changed: dict[str, list[Any]] = {}
         self.observed: dict[str, list[Any]] = {}  # path → [signature, settled, digest or None]
+        # What each entry put by this run depended on, as given to ``put``: the run record reads
+        # them back (dependencies_of) without decoding the JSON form again (~3 ms on the examples).
+        self.put_dependencies: dict[str, Dependencies | None] = {}
 
     digest = staticmethod(digest)
 
@@ -137,6 +140,7 @@ class LintCache:
         found = self._diagnostics(path, entry)
         if found is not None and state is not None and (entry[0], entry[1]) != (state[0], state[1]):
             self.changed[path] = [state[0], state[1], digest, entry[3], entry[4]]  # next time, one stat suffices
+            self.put_dependencies.pop(path, None)
         return found
 
     def put(self, path: str, digest: str, diagnostics: list[Diagnostic], dependencies: Dependencies | None = None) -> None:
@@ -145,12 +149,15 @@ class LintCache:
         state = self.observed.get(path) or [None, False, digest]
         encoded = dependencies.encode() if dependencies is not None else None
         self.changed[path] = [state[0], state[1], digest, [codec.encode(d) for d in diagnostics], encoded]
+        self.put_dependencies[path] = dependencies
 
     def dependencies_of(self, path: str) -> tuple[bool, Dependencies | None]:
         """(whether ``path`` has an entry, the project files that entry depended on) for the run record (answers.py)."""
         entry = self.changed.get(path) or self.entries.get(path)
         if entry is None:
             return False, None
+        if path in self.put_dependencies:
+            return True, self.put_dependencies[path]
         return True, Dependencies.decode(entry[4]) if entry[4] is not None else None
 
     def save(self) -> None:
