@@ -306,8 +306,8 @@ def _in_pool(
     leftovers: list[list[_Task]] = []
     context = _context()
     inherited = catalog if context.get_start_method() == "fork" else None
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                             initargs=(catalog_dir, options, inherited)) as pool:
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(catalog_dir, options, inherited))
+    try:
         broken = False
         for chunk in _chunks(tasks):
             if broken:
@@ -331,5 +331,11 @@ def _in_pool(
                 yield from future.result()
             except BrokenProcessPool:
                 leftovers.append(chunk)
+    except BaseException:
+        pool.shutdown(wait=True)
+        raise
+    # Every result is in: the workers exit (and the kernel frees their memory, ~10 ms) while this
+    # process saves the cache and prints; the interpreter's exit waits for them (concurrent.futures).
+    pool.shutdown(wait=False)
     for chunk in leftovers:
         yield from ((task.index, *lint_with_dependencies(task.document, catalog, options)) for task in chunk)
