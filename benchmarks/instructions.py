@@ -80,16 +80,20 @@ def _quarter(work: Path) -> str:
     return str(listing)
 
 
-def _count(target: str, lint: bool) -> int:
+def callgrind_count(script: str, arguments: list[str], target: str) -> int:
+    """The instructions ``python script *arguments`` executes under callgrind (``target`` names it in an error)."""
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     environment["PYTHONHASHSEED"] = "0"  # set and dict orders, hence the work, the same every run
-    command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, __file__,
-               "--child", target, *(["--lint"] if lint else [])]
+    command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, script, *arguments]
     result = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
     found = re.search(r"Collected : (\d+)", result.stderr)
     if result.returncode != 0 or found is None:
         raise SystemExit(f"callgrind failed on {target}:\n{result.stderr[-2000:]}")
     return int(found.group(1))
+
+
+def _count(target: str, lint: bool) -> int:
+    return callgrind_count(__file__, ["--child", target, *(["--lint"] if lint else [])], target)
 
 
 def main() -> int:

@@ -23,13 +23,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from instructions import callgrind_count  # noqa: E402  - a sibling script, as lsp_latency.py imports scaling
+
 LINES = 5000
 
 
@@ -78,15 +80,7 @@ def _child(target: str, stage: int, reuse: bool) -> None:
 
 
 def _count(target: str, stage: int, reuse: bool) -> int:
-    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    environment["PYTHONHASHSEED"] = "0"
-    command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, __file__,
-               "--child", target, "--stage", str(stage), *(["--reuse"] if reuse else [])]
-    result = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
-    found = re.search(r"Collected : (\d+)", result.stderr)
-    if result.returncode != 0 or found is None:
-        raise SystemExit(f"callgrind failed on {target}:\n{result.stderr[-2000:]}")
-    return int(found.group(1))
+    return callgrind_count(__file__, ["--child", target, "--stage", str(stage), *(["--reuse"] if reuse else [])], target)
 
 
 def main() -> int:
