@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from mlops_lint.analysis.columns import labels as labels_of
 from mlops_lint.analysis.interpreter import Function, Interpreter
+from mlops_lint.analysis.naming import NamesByContext
 from mlops_lint.analysis.scope import Scope
 from mlops_lint.analysis.values import EMPTY, Value, derive, evolve, join, new_lineage
 from mlops_lint.analysis.walk import walk
@@ -162,10 +163,8 @@ def _rebound_in(module: AnalyzedModule) -> dict[ast.AST, frozenset[str]]:
     counts for every function around it (the walk of each function followed read all its nodes)."""
     parents = module.parents
     found: dict[ast.AST, set[str]] = {}
-    store, functions = ast.Store, (ast.FunctionDef, ast.AsyncFunctionDef)
-    for name in module.nodes_of(ast.Name):
-        if name.ctx.__class__ is not store:
-            continue
+    functions = (ast.FunctionDef, ast.AsyncFunctionDef)
+    for name in module.shared(NamesByContext).stored:  # the bound names, as the rules also read them
         node = parents.get(name)
         while node is not None:
             if node.__class__ in functions:
