@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -500,8 +502,34 @@ def test_the_fixes_offered_are_those_of_the_text_the_editor_holds_after_each_edi
     assert client.code_actions(uri, after, only=["source.fixAll"], about=[]) == []
 
 
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (Linux: read from /proc)."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                    # "pid (command) state ppid ...": the command may hold spaces, so read after its ")".
+                    if int(stat.read().rpartition(")")[2].split()[1]) == pid:
+                        found.add(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass  # gone meanwhile
+    return found
+
+
+def _new_child(pid: int, before: set[int]) -> int:
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        if new := _children(pid) - before:
+            return min(new)
+        time.sleep(0.005)
+    pytest.fail("the server forked no process for fix-all")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="lints run in forked children on Linux only")
 def test_requests_are_answered_while_fix_all_runs(client, tmp_path):
-    # "Fix all" runs --fix on the whole document: off the event loop, like a lint.
+    # "Fix all" runs --fix on the whole document: off the event loop, like a lint. Its process is
+    # stopped until the other request is answered, so the order does not depend on timing.
     uri, other = (tmp_path / "long.py").as_uri(), (tmp_path / "other.py").as_uri()
     body = ("from sklearn.model_selection import GridSearchCV, KFold\nfrom sklearn.svm import SVC\n"
             "folds = KFold(n_splits=5, shuffle=True)\nsearch = GridSearchCV(SVC(), {'C': [1, 10]}, cv=folds)\n"
@@ -509,17 +537,22 @@ def test_requests_are_answered_while_fix_all_runs(client, tmp_path):
     for name, text in ((other, LEAKY), (uri, body)):
         client.notify("textDocument/didOpen", {"textDocument": {"uri": name, "languageId": "python", "version": 1, "text": text}})
         client.diagnostics(name)
+    server, before = client.process.pid, _children(client.process.pid)
     client.send({"id": 1000, "method": "textDocument/codeAction", "params": {
         "textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
         "context": {"diagnostics": [], "only": ["source.fixAll"]},
     }})
-    answer = client.request("textDocument/codeAction", {
-        "textDocument": {"uri": other}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
-        "context": {"diagnostics": []},
-    })
-    assert answer["result"] == []
-    # The answer came first: fix-all of the long module had not answered yet.
-    assert all(m.get("id") != 1000 for m in [*client.unclaimed, *client.incoming.queue])
+    fixing = _new_child(server, before)
+    os.kill(fixing, signal.SIGSTOP)
+    try:
+        answer = client.request("textDocument/codeAction", {
+            "textDocument": {"uri": other}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+            "context": {"diagnostics": []},
+        })
+        assert answer["result"] == []
+        assert all(m.get("id") != 1000 for m in [*client.unclaimed, *client.incoming.queue])
+    finally:
+        os.kill(fixing, signal.SIGCONT)
     [fix_all] = client.wait(lambda m: m.get("id") == 1000)["result"]
     [edit] = fix_all["edit"]["changes"][uri]
     assert edit["range"]["start"]["line"] == 2 and "random_state=0" in edit["newText"]
