@@ -93,3 +93,24 @@ def test_a_call_added_to_a_value_s_calls_keeps_every_upstream_call():
     for call in calls:
         value = derive([value], ("f", call))
     assert value.calls == {("f", call) for call in calls}
+
+
+def test_values_built_on_the_fast_paths_are_frozen_values_equal_to_those_their_constructor_builds():
+    import dataclasses
+
+    import pytest
+
+    full = Value(sources=frozenset({"a"}), roles=frozenset({TRAIN}), instance_of=None, elements=(EMPTY,), origin=_ORIGIN, made_by=_CALL)
+    built = [
+        (derive([_data("a"), _data("b")]), Value(sources=frozenset({"a", "b"}))),
+        (evolve(full, origin=None), dataclasses.replace(full, origin=None)),
+        (join([full, evolve(full, made_by=None)]), dataclasses.replace(full, made_by=None)),
+        (new_lineage("s"), Value(sources=frozenset({"s"}))),
+    ]
+    for value, expected in built:
+        assert type(value) is Value and value == expected and hash(value) == hash(expected)
+        assert not hasattr(value, "__dict__")
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            value.sources = frozenset()  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        evolve(full, not_a_field=1)
