@@ -160,7 +160,12 @@ class CallSemantics(Interpreter):
         if role == "loader":  # read from disk: a new lineage, whatever the path argument was
             return Value(sources=frozenset({node}), calls=frozenset({qualified}), picked=column_picks.loaded(node))
         # A class (StandardScaler) makes an object; so does one reached through a prefix entry.
-        if entry.is_class or (called != entry.qualname and called.rsplit(".", 1)[-1][:1].isupper()):
+        key = (entry.qualname, called)
+        makes_object = self._makes_object.get(key)
+        if makes_object is None:
+            makes_object = self._makes_object[key] = entry.is_class or (
+                called != entry.qualname and called.rsplit(".", 1)[-1][:1].isupper())
+        if makes_object:
             return derive(inputs, qualified, instance_of=entry, made_by=node)
         if role == "metric":  # a score is a number about the data, not the data: nothing flows on
             score = new_lineage(node, frozenset({qualified}))

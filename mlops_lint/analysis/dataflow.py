@@ -117,6 +117,7 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
         self._active = []
         self._memo = {}
         self._rebound = {}
+        self._makes_object = {}
         self._globals = Scope({}, owner=module.tree)
         # Functions are met while interpreting (no extra walk of the tree); each one is then
         # analysed on its own, in the order met, which may meet nested functions: a worklist.

@@ -44,6 +44,8 @@ class Interpreter:
     # A followed call, by function and argument values: its result and its effects (summaries.py).
     _memo: dict[tuple[object, ...], tuple[Value, Effects]]
     _rebound: dict[Function, frozenset[str]]  # per function: the parameters its body assigns anew
+    # Per (entry's name, name called): whether the call makes an object (calls.py; a module calls the same classes often).
+    _makes_object: dict[tuple[str, str], bool]
     _globals: Scope
     _quiet: int  # > 0 while evaluating code whose events are not published (a lambda's body)
     _seq: int  # the last sequence number given (next_seq)

@@ -341,10 +341,19 @@ def derive(inputs: Iterable[Value], call: tuple[str, ast.Call] | None = None, **
                 continue
         if not data or v is not data[0]:
             data.append(v)
+    sources: AbstractSet[Hashable]
+    fits: AbstractSet[Fit]
+    calls: AbstractSet[tuple[str, ast.Call]]
+    splits: AbstractSet[ast.expr]
     if not data:
-        value = EMPTY
+        if call is None and not changes:
+            return EMPTY
+        sources, fits, roles, calls, splits = _NONE, _NONE, _NONE, _NONE, _NONE
     elif len(data) == 1:
-        value = data[0]
+        first = data[0]
+        if call is None and not changes:
+            return first
+        sources, fits, roles, calls, splits = first.sources, first.fits, first.roles, first.calls, first.split_nodes
     else:
         first = data[0]
         sources, fits, roles, calls, splits = first.sources, first.fits, first.roles, first.calls, first.split_nodes
@@ -359,14 +368,20 @@ def derive(inputs: Iterable[Value], call: tuple[str, ast.Call] | None = None, **
                 calls = union(calls, v.calls)
             if v.split_nodes and v.split_nodes is not splits:
                 splits = union(splits, v.split_nodes)
-        if call is not None and not changes:
-            return _data(sources, fits, roles, _with_call(calls, call), splits)
-        value = _data(sources, fits, roles, calls, splits)
     if call is not None:
-        if not changes:
-            return _data(value.sources, value.fits, value.roles, _with_call(value.calls, call), value.split_nodes)
-        changes.setdefault("calls", _with_call(value.calls, call))
-    return evolve(value, **changes) if changes else value
+        calls = _with_call(calls, call)
+    if not changes:
+        return _data(sources, fits, roles, calls, splits)
+    # One Value with the changes made (``instance_of=``, ``roles=``), not a data value then its evolved copy.
+    new: Any = _new(_Unfrozen)
+    new.sources, new.fits, new.roles, new.calls, new.split_nodes = sources, fits, roles, calls, splits
+    new.instance_of = new.elements = new.item = new.function = new.made_by = new.origin = new.columns = new.picked = None
+    new.fitted = _NONE
+    new._data_view = None
+    for name, change in changes.items():
+        setattr(new, name, change)
+    new.__class__ = Value
+    return new  # type: ignore[no-any-return]
 
 
 class DataArg(NamedTuple):
