@@ -114,3 +114,15 @@ def test_values_built_on_the_fast_paths_are_frozen_values_equal_to_those_their_c
             value.sources = frozenset()  # type: ignore[misc]
     with pytest.raises(AttributeError):
         evolve(full, not_a_field=1)
+
+
+def test_a_value_bound_with_its_origin_equals_the_evolved_one_and_keeps_its_data_view():
+    from mlops_lint.analysis.values import with_origin
+
+    other = ast.Name("y")
+    for value in (_data("a"), derive([_data("a")], ("f", _CALL)), evolve(_data("b"), origin=other), Value(made_by=_CALL), EMPTY):
+        value.as_data()
+        bound = with_origin(value, _ORIGIN)
+        assert bound == evolve(value, origin=_ORIGIN) and bound.origin is _ORIGIN
+        assert bound.as_data() == value.as_data()
+        assert (bound.as_data() is EMPTY) == (value.as_data() is EMPTY)

@@ -78,7 +78,7 @@ from mlops_lint.analysis.positional_splits import PositionalSplits
 from mlops_lint.analysis.project import ProjectCalls
 from mlops_lint.analysis.scope import Scope, merge_envs
 from mlops_lint.analysis.values import (EMPTY, NO_KEYWORDS, DataArg, Event, Part, Value, derive, evolve, join, new_data_arg,
-                                        new_event)
+                                        new_event, with_origin)
 
 if TYPE_CHECKING:
     from mlops_lint.analysis.module import AnalyzedModule
@@ -322,7 +322,7 @@ class DataFlow(ProjectCalls):  # expressions, calls, functions, and calls into t
         """Bind ``target`` to ``value``; ``origin`` is the expression assigned, for a plain ``name = expr``."""
         if isinstance(target, ast.Name):
             if origin is not None:
-                value = evolve(value, origin=origin)
+                value = with_origin(value, origin)
             scope.env[target.id] = value
             self._values[target] = value
         elif isinstance(target, (ast.Tuple, ast.List)):

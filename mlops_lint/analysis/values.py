@@ -262,6 +262,22 @@ def evolve(value: Value, **changes: object) -> Value:
     return new  # type: ignore[no-any-return]
 
 
+def with_origin(value: Value, origin: ast.expr) -> Value:
+    """``evolve(value, origin=origin)``, for every ``name = expr``: the origin is no data, so the data
+    view stays the one ``value`` has (a bound name is used in operations, each asking for it)."""
+    view = value._data_view
+    if view is True:  # ``value`` is data alone: its own view, or EMPTY's when it holds nothing
+        view = value if value.sources or value.fits or value.roles or value.calls or value.split_nodes else EMPTY
+    new: Any = _new(_Unfrozen)
+    new.sources, new.fits, new.roles, new.calls, new.split_nodes = value.sources, value.fits, value.roles, value.calls, value.split_nodes
+    new.instance_of, new.fitted, new.elements, new.item = value.instance_of, value.fitted, value.elements, value.item
+    new.function, new.made_by, new.columns, new.picked = value.function, value.made_by, value.columns, value.picked
+    new.origin = origin
+    new._data_view = view
+    new.__class__ = Value
+    return new  # type: ignore[no-any-return]
+
+
 def join(values: Iterable[Value]) -> Value:
     """The value that may be any of ``values`` (merged branches) or derives from all (an operation)."""
     first: Value | None = None
