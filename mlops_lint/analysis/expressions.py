@@ -126,8 +126,10 @@ class ExpressionSemantics(Interpreter):
         columns = column_read(frame, node.slice, accessor, origin, self.module.catalog.frames)
         # The values are the base's: the index adds lineage, roles and column picks (selection
         # fits), not the fits of whatever computed it (rows picked by a scaled mask are raw).
-        picked = frozenset(fit for fit in index.fits if fit.kind == "select")
-        rows = evolve(index.as_data(), fits=picked)
+        rows = index.as_data()
+        if rows.fits:  # most indexes hold no fit (a label, a slice): nothing to take out, no new value
+            picked = frozenset(fit for fit in rows.fits if fit.kind == "select")
+            rows = evolve(rows, fits=picked)
 
         def pick(part: Value) -> Value:
             value = derive([part, rows])
