@@ -190,9 +190,10 @@ class HeldOut:
         found: dict[ast.AST, list[str]] = {}
         if not self._order:
             return found  # no split: nothing is held out
+        value_of, only_test = flow.value_of, frozenset({TEST})  # read once: the loop runs over every bound name
         for node in self._module.shared(NamesByContext).stored:
-            value = flow.value_of(node)
-            if value.roles != frozenset({TEST}):
+            value = value_of(node)
+            if value.roles != only_test:
                 continue
             split = self.latest_split(value)
             if split is not None:

@@ -144,8 +144,10 @@ class EvaluationOnTrainingData(Rule):
         if grading.kind != "metric":
             return []
         graded: list[tuple[Value, Value, ast.expr, Value | None]] = []
-        read = [p for arg in grading.data for _, node in arg.value.calls for p in (predictions.read_by(node, grading),) if p is not None]
         predicted = predictions.nodes
+        # Only an upstream call that is a prediction can be read (most are not: no call to ask about it).
+        read = [p for arg in grading.data for _, node in arg.value.calls if node in predicted
+                for p in (predictions.read_by(node, grading),) if p is not None]
         labels = [arg.value for arg in grading.data if predicted.isdisjoint([node for _, node in arg.value.calls])]
         for prediction in read:
             if prediction.model is not None and prediction.data and labels:
@@ -161,7 +163,10 @@ class EvaluationOnTrainingData(Rule):
         rows = _rows(fitted)
         if rows is None or rows != _rows(graded):
             return False
-        if ast.unparse(fitted_node) == ast.unparse(graded_node):
+        if fitted_node.__class__ is ast.Name and graded_node.__class__ is ast.Name:
+            if fitted_node.id == graded_node.id:  # type: ignore[attr-defined]  # spelt the same, without unparse's cost
+                return True
+        elif ast.unparse(fitted_node) == ast.unparse(graded_node):
             return True
         if says(fitted_node, TRAIN_WORDS) != says(graded_node, TRAIN_WORDS) or says(graded_node, TEST_WORDS | VALIDATION_WORDS):
             return False  # X_train against X_test: parts of a split the catalog does not know

@@ -148,15 +148,21 @@ class SweepReader:
         configured model (its method returns candidate data), a looped-over object only as a value
         handed on, never as a model."""
         kinds: set[str] = set()
-        calls = [n for n in walk(expr) if isinstance(n, ast.Call)]
+        nodes = list(walk(expr))
+        tainted = taint.kinds
+        # Most expressions read no tainted name: then nothing below can add a kind (asked for every
+        # argument of every call of a loop body, the calls' predictions were the costly part).
+        if not any(n.__class__ is ast.Name and n.id in tainted for n in nodes):  # type: ignore[attr-defined]
+            return kinds
+        calls = [n for n in nodes if isinstance(n, ast.Call)]
         receivers = {id(n.func.value) for n in calls if isinstance(n.func, ast.Attribute)}
         functions = {id(n.func) for n in calls}
         # What a model that is no candidate predicts for data of this turn: changing data.
         predicted = {id(a) for n in calls if self._predicts(n, taint) for argument in n.args for a in walk(argument)}
-        for n in walk(expr):
+        for n in nodes:
             if not isinstance(n, ast.Name) or id(n) in functions:
                 continue
-            kind = taint.kinds.get(n.id)
+            kind = tainted.get(n.id)
             if kind is None:
                 continue
             if id(n) in predicted and kind == VALUE:

@@ -190,9 +190,18 @@ class TestSetModelSelection(Rule):
         asserted: set[int] | None = None
         appended: dict[str, ast.Call] = {}
         grading_loops = {loop for call in tests for loop in _enclosing_loops(module, call)}
+        # Only a loop whose body holds a node the walk below looks at is walked: one pass over the
+        # module's comparisons, assignments and append calls instead of a walk of every graded loop.
+        looked_at = [
+            *(node for node in module.nodes_of(ast.Compare) if all(isinstance(op, _ORDER) for op in node.ops)),
+            *(assign for name in module.shared(NamesByContext).stored if name.id.lower().startswith("best")
+              and isinstance(assign := module.parents.get(name), ast.Assign) and any(t is name for t in assign.targets)),
+            *(node for node in module.shared(CallsByName).named(("append",)) if isinstance(node.func, ast.Attribute) and node.args),
+        ]
+        grading_loops &= {loop for node in looked_at for loop in _enclosing_loops(module, node)}
         for loop in _loops(module):
             if loop not in grading_loops:
-                continue  # no test grading in its body
+                continue  # no test grading in its body, or nothing a choice is made with
             for node in (n for statement in loop.body for n in walk(statement)):
                 if isinstance(node, ast.Compare) and all(isinstance(op, _ORDER) for op in node.ops):
                     if asserted is None:
@@ -274,7 +283,13 @@ class TestSetModelSelection(Rule):
     # --- search objectives --------------------------------------------------------------------
     def _objectives(self, module: AnalyzedModule, tests: dict[ast.Call, Grading]) -> Iterator[_Candidate]:
         flow = module.dataflow
-        for event in flow.events_of("call"):
+        # One comprehension keeps the calls of a search or of a search's method (a long module has
+        # thousands of call events and few of those).
+        searching = [event for event in flow.events_of("call")
+                     if (event.entry is not None and event.entry.role == "search")
+                     or (event.receiver is not None and event.receiver.instance_of is not None
+                         and event.receiver.instance_of.role == "search")]
+        for event in searching:
             search = event.entry
             receiver = event.receiver
             if search is None or search.role != "search":

@@ -121,7 +121,19 @@ def leaks_before_split(module: AnalyzedModule, relevant: Callable[[Fit], bool], 
     # Fits of one object on the same data whose first sink is the same, and statistics of the same
     # data in statements that start on one line ((X - X.mean()) / X.std(), lo = X.min(); hi = X.max()):
     # one finding, whose message's line is then the line of each.
-    by_object: dict[tuple[object, ...], _Leak] = {}
+    # The data is compared by its tree (ast.dump) only when a sink and an object have a second leak:
+    # dumping every fit's data was a fifth of MLO101's work on a long notebook.
+    firsts: list[_Leak] = []
+    by_maker: dict[tuple[object, ...], list[_Leak]] = {}
+    dumps: dict[ast.AST, str] = {}
+
+    def data_tree(found: _Leak) -> str:
+        node = found.fit.data_node
+        assert node is not None
+        if node not in dumps:
+            dumps[node] = ast.dump(node)
+        return dumps[node]
+
     for leak in sorted(by_fit.values(), key=lambda found: (found.sink.seq, found.fit.seq)):
         fit = leak.fit
         assert fit.data_node is not None
@@ -129,14 +141,15 @@ def leaks_before_split(module: AnalyzedModule, relevant: Callable[[Fit], bool], 
         if fit.kind == "statistic":
             owner = owner_of(fit.node, module)
             maker = ("statistic", owner.path, _statement_line(owner, fit.node))
-        key = (leak.sink.node, maker, ast.dump(fit.data_node))
-        first = by_object.get(key)
+        same_maker = by_maker.setdefault((leak.sink.node, maker), [])
+        first = next((found for found in same_maker if data_tree(found) == data_tree(leak)), None) if same_maker else None
         if first is None:
-            by_object[key] = leak
+            same_maker.append(leak)
+            firsts.append(leak)
         else:
             first.twins.append(fit)
             first.later.extend(node for node in leak.later if node not in first.later)
-    for leak in by_object.values():
+    for leak in firsts:
         fit = leak.fit
         assert fit.data_node is not None
         fields: dict[str, Any] = {
