@@ -47,28 +47,57 @@ def _in_source_order(found: list[TimeEvidence]) -> list[TimeEvidence]:
     return sorted(found, key=lambda e: (e.node.lineno, e.node.col_offset))
 
 
+class _CallEvidence:
+    """What each call says of time order, read once per call: values of one module share most of
+    their upstream calls, and each was resolved again for every value asked about."""
+
+    def __init__(self, module: AnalyzedModule) -> None:
+        self._module = module
+        self._known: dict[ast.Call, tuple[str, TimeEvidence | None] | None] = {}
+
+    def of(self, node: ast.Call) -> tuple[str, TimeEvidence | None] | None:
+        """("found" or "dates", the evidence) for a call that shows it, ("ordered", None) for one that
+        orders rows, None for the others."""
+        known = self._known
+        if node in known:
+            return known[node]
+        found = known[node] = self._read(node)
+        return found
+
+    def _read(self, node: ast.Call) -> tuple[str, TimeEvidence | None] | None:
+        entry = self._module.callee(node)
+        if entry is None:
+            return None
+        if entry.role == "time-evidence":
+            return ("dates" if entry.get("dates-only") else "found"), TimeEvidence(node, f"{entry.short_name}()")
+        if entry.role == "row-order":
+            return "ordered", None
+        if entry.get("time-evidence-params"):
+            param = _parses_dates(node, entry)
+            if param is None:
+                return None
+            index = _given(node, entry.get("index-params", ()))
+            if index is not None:
+                return "found", TimeEvidence(node, f"{entry.short_name}({param}=..., {index}=...)", rows=True)
+            return "dates", TimeEvidence(node, f"{entry.short_name}({param}=...)")
+        return None
+
+
 def time_evidence(module: AnalyzedModule, value: Value) -> list[TimeEvidence]:
     """The calls upstream of ``value`` that show it is time-ordered, in source order."""
     found: list[TimeEvidence] = []
     dates: list[TimeEvidence] = []
     ordered: ast.Call | None = None
+    calls = module.shared(_CallEvidence)
     for _, node in value.calls:
-        entry = module.callee(node)
-        if entry is None:
+        said = calls.of(node)
+        if said is None:
             continue
-        if entry.role == "time-evidence":
-            (dates if entry.get("dates-only") else found).append(TimeEvidence(node, f"{entry.short_name}()"))
-        elif entry.role == "row-order":
+        kind, evidence = said
+        if kind == "ordered":
             ordered = node if ordered is None or _before(node, ordered) else ordered
-        elif entry.get("time-evidence-params"):
-            param = _parses_dates(node, entry)
-            if param is None:
-                continue
-            index = _given(node, entry.get("index-params", ()))
-            if index is not None:
-                found.append(TimeEvidence(node, f"{entry.short_name}({param}=..., {index}=...)", rows=True))
-            else:
-                dates.append(TimeEvidence(node, f"{entry.short_name}({param}=...)"))
+        elif evidence is not None:
+            (found if kind == "found" else dates).append(evidence)
     if dates:
         ordered = ordered or _ordered_in_place(module, value)
         if ordered is not None:
