@@ -12,7 +12,7 @@ its output reach a model.
   found in its constructor's arguments does.
 - ``feature_fits(flow)``: the fits whose output is in the features a model is fitted or
   cross-validated on (not only its target).
-- ``only_shown_fits(flow)``: the fits whose output is printed, drawn (catalog role ``plot``) or
+- ``only_shown(module, fits)``: those of the fits whose output is printed, drawn (catalog role ``plot``) or
   displayed, and reaches nothing else that may use it (a model, a cross-validation, a file). Column
   writes and returns pass it on: the frame or the caller's value has events of its own. A PCA or t-SNE fitted on all rows only to draw them grades nothing.
 """
@@ -20,12 +20,14 @@ its output reach a model.
 from __future__ import annotations
 
 import ast
+from typing import Iterable
 
 from mlops_lint.analysis.arguments import argument, is_none, keyword
+from mlops_lint.analysis.call_events import call_events
 from mlops_lint.analysis.dataflow import DataFlow
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.user_transformers import user_transformers
-from mlops_lint.analysis.values import Fit, Value
+from mlops_lint.analysis.values import Event, Fit, Value
 from mlops_lint.catalog import ApiEntry
 
 # Fits that prepare data rather than model it: their output still has to reach a model.
@@ -126,32 +128,66 @@ def _parts_learn(constructor: ast.Call, module: AnalyzedModule, depth: int) -> b
 _PASSING_KINDS = frozenset({"split", "check", "transform", "resample", "store", "return", "statistic"})
 
 
-def only_shown_fits(flow: DataFlow) -> frozenset[Fit]:
-    """The fits whose output is printed, drawn or displayed and used for nothing else (see the
-    module docstring): one pass over the events."""
-    shown: set[Fit] = set()
-    modelled: set[Fit] = set()
-    # Each event is a print, a plot or a notebook display ("shown"), a step that passes the data
-    # on (splits, preparing fits, checks: skipped), or any other use that may grade or keep the
-    # data ("modelled"). Decided inline: a long module has an event for most of its calls.
-    for event in flow.events:
-        kind, entry = event.kind, event.entry
-        if kind == "expression" or (kind == "call" and entry is not None and entry.role in _SHOWING):
-            into = shown
-        elif kind in _PASSING_KINDS:
-            continue
-        elif kind == "call" and entry is not None and (entry.role in _LOOKING or entry.role in _PASSING):
-            continue
-        elif kind == "fit" and entry is not None and entry.role in _PREPARING:
-            continue
-        else:
-            into = modelled
-        for arg in event.data:  # event.values, without building the list
-            if arg.value.fits:
-                into.update(arg.value.fits)
-        if event.receiver is not None and event.receiver.fits:
-            into.update(event.receiver.fits)
-    return frozenset(shown - modelled)
+def _shows(event: Event) -> bool:
+    """A print, a plot or a notebook display."""
+    return event.kind == "expression" or (event.kind == "call" and event.entry is not None and event.entry.role in _SHOWING)
+
+
+def _models(event: Event) -> bool:
+    """A use of the data that may grade or keep it: neither shown, nor passed on (splits, preparing
+    fits, checks: where the data goes next is an event of its own), nor only looked at."""
+    kind, entry = event.kind, event.entry
+    if kind == "expression" or kind in _PASSING_KINDS:
+        return False
+    if kind == "call":
+        return entry is None or not (entry.role in _SHOWING or entry.role in _LOOKING or entry.role in _PASSING)
+    return not (kind == "fit" and entry is not None and entry.role in _PREPARING)
+
+
+def _fits_among(event: Event, wanted: set[Fit]) -> set[Fit]:
+    """The fits of ``wanted`` upstream of the event's data or object."""
+    found: set[Fit] = set()
+    for arg in event.data:  # event.values, without building the list
+        if arg.value.fits:
+            found.update(wanted.intersection(arg.value.fits))
+    if event.receiver is not None and event.receiver.fits:
+        found.update(wanted.intersection(event.receiver.fits))
+    return found
+
+
+class _ShownOnly:
+    """Per fit asked about, whether it is only shown: decided once per module, for MLO101-MLO103."""
+
+    def __init__(self, module: AnalyzedModule) -> None:
+        self.verdicts: dict[Fit, bool] = {}
+
+
+def only_shown(module: AnalyzedModule, fits: Iterable[Fit]) -> frozenset[Fit]:
+    """Those of ``fits`` whose output is printed, drawn or displayed and used for nothing else (see
+    the module docstring). The events that show are read first (the calls of a showing role and the
+    notebook displays); only for a fit they show are the other events read, fits first (the usual
+    use), and no further than until each such fit is found used."""
+    fits = list(fits)
+    verdicts = module.shared(_ShownOnly).verdicts
+    missing = {fit for fit in fits if fit not in verdicts}
+    if missing:
+        flow = module.dataflow
+        shown: set[Fit] = set()
+        for event in [*flow.events_of("expression"), *call_events(module).of(*_SHOWING)]:
+            shown |= _fits_among(event, missing)
+        for fit in missing:
+            verdicts[fit] = fit in shown
+        pending = shown
+        for events in (flow.events_of("fit"), flow.events):  # the second pass may meet the fits again: no matter
+            for event in events:
+                if not pending:
+                    break
+                if _models(event):
+                    used = _fits_among(event, pending)
+                    for fit in used:
+                        verdicts[fit] = False
+                    pending -= used
+    return frozenset(fit for fit in fits if verdicts[fit])
 
 
 def feature_fits(flow: DataFlow) -> frozenset[Fit]:

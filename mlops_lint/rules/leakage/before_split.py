@@ -10,7 +10,7 @@ One leak, one finding: a fit is reported once, at the first split or CV call (in
 its data reaches; the later ones are related locations. Fits of one object on the same data that
 first reach the same sink (``t.fit_transform(X)[:, 0]`` then ``t.fit_transform(X)[:, 1]``) are one
 finding too. The message names the data the fit saw (its own argument), not a later descendant.
-A fit whose output is only drawn or printed (``only_shown_fits``) grades nothing: silent.
+A fit whose output is only drawn or printed (``only_shown``) grades nothing: silent.
 """
 
 from __future__ import annotations
@@ -19,16 +19,12 @@ import ast
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-from mlops_lint.analysis.leakage_facts import learns_from_data, only_shown_fits
+from mlops_lint.analysis.leakage_facts import learns_from_data, only_shown
 from mlops_lint.analysis.module import AnalyzedModule
 from mlops_lint.analysis.project import owner_of
 from mlops_lint.analysis.values import DataArg, Event, Fit
 from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding
-
-
-def _only_shown_fits(module: AnalyzedModule) -> frozenset[Fit]:
-    return only_shown_fits(module.dataflow)
 
 
 def _statement_line(module: AnalyzedModule, node: ast.AST) -> int:
@@ -108,8 +104,8 @@ def leaks_before_split(module: AnalyzedModule, relevant: Callable[[Fit], bool], 
     by_fit: dict[ast.AST, _Leak] = {}
     candidates = _candidates(module, lambda fit: relevant(fit) and fit.data_node is not None and learns_from_data(fit, module),
                              training_rows)
-    # one pass over the events, for the modules that have a candidate, shared by MLO101-MLO103
-    shown = module.shared(_only_shown_fits) if candidates else frozenset()
+    # asked about the candidates only, each decided once for MLO101-MLO103
+    shown = only_shown(module, {fit for fit, _, _ in candidates}) if candidates else frozenset()
     for fit, arg, sink in sorted(candidates, key=lambda c: (c[2].seq, c[0].seq)):
         if fit in shown:
             continue

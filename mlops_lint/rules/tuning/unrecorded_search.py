@@ -282,11 +282,13 @@ class _Fates:
 
     def objects(self, values: list[Value]) -> set[ast.Call]:
         searches = self.searches
-        # Comprehensions: asked of every call's arguments, a tuple's items only where there is one.
-        found: set[ast.Call] = {value.made_by for value in values if value.made_by in searches}  # None is no search
+        found = set()
         for value in values:
-            if value.elements:
-                found.update(item.made_by for item in value.elements if item.made_by in searches)
+            if value.made_by in searches:
+                found.add(value.made_by)
+            for item in value.elements or ():
+                if item.made_by in searches:
+                    found.add(item.made_by)
         return found
 
     def mark(self, calls: set[ast.Call], fate: Fate) -> None:
