@@ -160,6 +160,15 @@ class _ShownOnly:
 
     def __init__(self, module: AnalyzedModule) -> None:
         self.verdicts: dict[Fit, bool] = {}
+        # Every fit upstream of what the module shows: the showing events are read once for all the rules.
+        shown: set[Fit] = set()
+        for event in [*module.dataflow.events_of("expression"), *call_events(module).of(*_SHOWING)]:
+            for arg in event.data:  # event.values, without building the list
+                if arg.value.fits:
+                    shown.update(arg.value.fits)
+            if event.receiver is not None and event.receiver.fits:
+                shown.update(event.receiver.fits)
+        self.shown = shown
 
 
 def only_shown(module: AnalyzedModule, fits: Iterable[Fit]) -> frozenset[Fit]:
@@ -168,13 +177,12 @@ def only_shown(module: AnalyzedModule, fits: Iterable[Fit]) -> frozenset[Fit]:
     notebook displays); only for a fit they show are the other events read, fits first (the usual
     use), and no further than until each such fit is found used."""
     fits = list(fits)
-    verdicts = module.shared(_ShownOnly).verdicts
+    known = module.shared(_ShownOnly)
+    verdicts = known.verdicts
     missing = {fit for fit in fits if fit not in verdicts}
     if missing:
         flow = module.dataflow
-        shown: set[Fit] = set()
-        for event in [*flow.events_of("expression"), *call_events(module).of(*_SHOWING)]:
-            shown |= _fits_among(event, missing)
+        shown = missing & known.shown
         for fit in missing:
             verdicts[fit] = fit in shown
         pending = shown

@@ -19,11 +19,11 @@ class _Earlier(NamedTuple):
 
     split: Split
     seed: object
-    settings: str
+    settings: tuple[tuple[str, ...], ...]
     models: frozenset[object]
 
     @property
-    def key(self) -> tuple[object, str, frozenset[object]]:
+    def key(self) -> tuple[object, tuple[tuple[str, ...], ...], frozenset[object]]:
         return self.seed, self.settings, self.models
 
 
@@ -52,7 +52,8 @@ def _models(scores: list[Score]) -> frozenset[object]:
     return frozenset(score.model for score in scores if score.model is not None)
 
 
-def _why_different(first_seed: object, second_seed: object, first_settings: str, second_settings: str) -> str | None:
+def _why_different(first_seed: object, second_seed: object, first_settings: tuple[tuple[str, ...], ...],
+                   second_settings: tuple[tuple[str, ...], ...]) -> str | None:
     if None in (first_seed, second_seed):
         return "no fixed random_state"
     if first_seed != second_seed:
@@ -62,10 +63,19 @@ def _why_different(first_seed: object, second_seed: object, first_settings: str,
     return None
 
 
-def _settings(split: Split) -> str:
+def _setting(keyword: ast.keyword) -> tuple[str, ...]:
+    """One keyword, compared as its tree: a literal value (the usual ``test_size=0.2``) by its repr,
+    which tells literals apart as the tree does, without dumping the tree."""
+    value = keyword.value
+    if value.__class__ is ast.Constant:
+        return "literal", str(keyword.arg), repr(value.value), str(value.kind)
+    return "tree", ast.dump(keyword)
+
+
+def _settings(split: Split) -> tuple[tuple[str, ...], ...]:
     """How it is split (sizes, stratification), apart from the seed."""
     param = split.entry.get("seed-param")
-    return "|".join(sorted(ast.dump(kw) for kw in split.call.keywords if kw.arg not in (param, "shuffle")))
+    return tuple(sorted(_setting(kw) for kw in split.call.keywords if kw.arg not in (param, "shuffle")))
 
 
 class InconsistentComparison(Rule):
