@@ -145,10 +145,17 @@ class EvaluationOnTrainingData(Rule):
             return []
         graded: list[tuple[Value, Value, ast.expr, Value | None]] = []
         predicted = predictions.nodes
-        # Only an upstream call that is a prediction can be read (most are not: no call to ask about it).
-        read = [p for arg in grading.data for _, node in arg.value.calls if node in predicted
-                for p in (predictions.read_by(node, grading),) if p is not None]
-        labels = [arg.value for arg in grading.data if predicted.isdisjoint([node for _, node in arg.value.calls])]
+        read: list[Grading] = []
+        labels: list[Value] = []
+        for arg in grading.data:  # each argument's upstream calls read once, for both questions
+            upstream = [node for _, node in arg.value.calls]
+            for node in upstream:
+                if node in predicted:  # only a prediction can be read: most calls are not asked about
+                    prediction = predictions.read_by(node, grading)
+                    if prediction is not None:
+                        read.append(prediction)
+            if predicted.isdisjoint(upstream):
+                labels.append(arg.value)
         for prediction in read:
             if prediction.model is not None and prediction.data and labels:
                 graded.append((prediction.model, prediction.data[0].value, prediction.data[0].node, labels[0]))
@@ -163,10 +170,7 @@ class EvaluationOnTrainingData(Rule):
         rows = _rows(fitted)
         if rows is None or rows != _rows(graded):
             return False
-        if fitted_node.__class__ is ast.Name and graded_node.__class__ is ast.Name:
-            if fitted_node.id == graded_node.id:  # type: ignore[attr-defined]  # spelt the same, without unparse's cost
-                return True
-        elif ast.unparse(fitted_node) == ast.unparse(graded_node):
+        if ast.unparse(fitted_node) == ast.unparse(graded_node):
             return True
         if says(fitted_node, TRAIN_WORDS) != says(graded_node, TRAIN_WORDS) or says(graded_node, TEST_WORDS | VALIDATION_WORDS):
             return False  # X_train against X_test: parts of a split the catalog does not know
