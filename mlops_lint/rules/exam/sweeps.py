@@ -152,7 +152,7 @@ class SweepReader:
         tainted = taint.kinds
         # Most expressions read no tainted name: then nothing below can add a kind (asked for every
         # argument of every call of a loop body, the calls' predictions were the costly part).
-        if not any(n.__class__ is ast.Name and n.id in tainted for n in nodes):  # type: ignore[attr-defined]
+        if not any(n.__class__ is ast.Name and n.id in tainted for n in nodes):
             return kinds
         calls = [n for n in nodes if isinstance(n, ast.Call)]
         receivers = {id(n.func.value) for n in calls if isinstance(n.func, ast.Attribute)}
