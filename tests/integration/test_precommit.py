@@ -32,13 +32,22 @@ def checkout_head() -> str:
         pytest.skip("this checkout is not a git repository with a commit")
 
 
-def pre_commit(repo: Path, home: Path) -> subprocess.CompletedProcess:
+def hook_config() -> str:
+    """A project's .pre-commit-config.yaml using this checkout's hook."""
+    return f"repos:\n- repo: {ROOT}\n  rev: {checkout_head()}\n  hooks:\n  - id: mlops-lint\n"
+
+
+def _environment(home: Path) -> dict[str, str]:
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1", "PRE_COMMIT_COLOR": "never"}
     # The hook environment must come from the checkout alone, not from this test run's PYTHONPATH.
     env.pop("PYTHONPATH", None)
+    return env
+
+
+def pre_commit(repo: Path, home: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
-        cwd=repo, capture_output=True, text=True, env=env, timeout=600,
+        cwd=repo, capture_output=True, text=True, env=_environment(home), timeout=600,
     )
 
 
@@ -56,20 +65,24 @@ def test_the_repositorys_own_hooks_are_valid_for_pre_commit():
 
 @pytest.fixture(scope="module")
 def pre_commit_home(tmp_path_factory) -> Path:
-    # One hook environment for the whole module: building it pip-installs the checkout (minutes on CI).
-    return tmp_path_factory.mktemp("pre-commit-home")
+    """One hook environment for the whole module (building it pip-installs the checkout: minutes on
+    CI), built here: every test then sees what a run prints once it exists, whichever test runs first."""
+    home, repo = tmp_path_factory.mktemp("pre-commit-home"), tmp_path_factory.mktemp("hook-environment")
+    git("init", "-q", cwd=repo)
+    (repo / ".pre-commit-config.yaml").write_text(hook_config())
+    built = subprocess.run([sys.executable, "-m", "pre_commit", "install-hooks"],
+                           cwd=repo, capture_output=True, text=True, env=_environment(home), timeout=600)
+    assert built.returncode == 0, built.stdout + built.stderr
+    return home
 
 
 def test_hook_fails_on_leak_and_passes_once_fixed(tmp_path, pre_commit_home):
-    rev = checkout_head()
     repo = tmp_path / "project"
     repo.mkdir()
     git("init", "-q", cwd=repo)
     git("config", "user.email", "test@example.com", cwd=repo)
     git("config", "user.name", "test", cwd=repo)
-    (repo / ".pre-commit-config.yaml").write_text(
-        f"repos:\n- repo: {ROOT}\n  rev: {rev}\n  hooks:\n  - id: mlops-lint\n"
-    )
+    (repo / ".pre-commit-config.yaml").write_text(hook_config())
     (repo / "train.py").write_text(LEAKY)
     (repo / "explore.ipynb").write_text(notebook_json(
         "from sklearn.model_selection import train_test_split\nfrom sklearn.preprocessing import StandardScaler",
@@ -108,7 +121,7 @@ def test_the_documented_pre_commit_run_prints_what_the_doc_shows(tmp_path, pre_c
     repo.mkdir()
     prepare(example, repo)  # "in a repository holding docs/examples/leaky_training.py"
     git("init", "-q", cwd=repo)
-    (repo / ".pre-commit-config.yaml").write_text(f"repos:\n- repo: {ROOT}\n  rev: {checkout_head()}\n  hooks:\n  - id: mlops-lint\n")
+    (repo / ".pre-commit-config.yaml").write_text(hook_config())
     git("add", ".", cwd=repo)
     result = pre_commit(repo, pre_commit_home)
     assert result.returncode == 1
@@ -119,13 +132,10 @@ def test_the_documented_pre_commit_run_prints_what_the_doc_shows(tmp_path, pre_c
 
 def test_the_hook_given_one_staged_file_reads_its_unstaged_helper_module(tmp_path, pre_commit_home):
     # pre-commit passes only the staged train.py; utils.py, never added, is read from disk all the same.
-    rev = checkout_head()
     repo = tmp_path / "project"
     repo.mkdir()
     git("init", "-q", cwd=repo)
-    (repo / ".pre-commit-config.yaml").write_text(
-        f"repos:\n- repo: {ROOT}\n  rev: {rev}\n  hooks:\n  - id: mlops-lint\n"
-    )
+    (repo / ".pre-commit-config.yaml").write_text(hook_config())
     (repo / "utils.py").write_text(
         "from sklearn.preprocessing import StandardScaler\n\n\n"
         "def prepare(frame):\n    return StandardScaler().fit_transform(frame)\n"
