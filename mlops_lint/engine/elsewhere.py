@@ -22,6 +22,9 @@ import os
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
+# Imported when a project's findings are reported (engine/lint.py), its analysis done: at the
+# top, not in ``owner``, which each finding calls a few times.
+from mlops_lint.analysis.project import OWNER, owner_of
 from mlops_lint.engine.message import LineRef
 from mlops_lint.engine.rule import Finding
 
@@ -31,8 +34,6 @@ if TYPE_CHECKING:
 
 
 def owner(module: AnalyzedModule, node: ast.AST) -> AnalyzedModule:
-    from mlops_lint.analysis.project import owner_of
-
     return owner_of(node, module)
 
 
@@ -76,8 +77,6 @@ def _substituted(node: ast.expr, entry: Entry) -> ast.expr:
     # Each node of another module carries that module (analysis/project.py, OWNER): copied along,
     # the copy would take its tree and the catalog with it (a quarter of a second per finding).
     # The copied nodes keep pointing at the one module instead.
-    from mlops_lint.analysis.project import OWNER
-
     module = getattr(node, OWNER, None)
     memo = {id(module): module} if module is not None else {}
     return Substitute().visit(copy.deepcopy(node, memo))  # type: ignore[no-any-return]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from mlops_lint.catalog import Catalog, RuleSpec
 from mlops_lint.diagnostics import Diagnostic, Location, Position, Related, Severity
 from mlops_lint.engine.collector import young_garbage_only
 from mlops_lint.engine.parse import parse_document
 from mlops_lint.engine.registry import rule_classes
-from mlops_lint.engine.message import LineRef
+from mlops_lint.engine.message import LineRef, field_text, placeholders
 from mlops_lint.engine.rule import Finding
 from mlops_lint.engine.suppression import read_suppressions, skips_file
 from mlops_lint.source import SourceDocument, SourceError, read_document
@@ -65,12 +65,14 @@ def _column(lines: list[str], line: int, byte_offset: int) -> int:
     return byte_offset
 
 
-def _location(path: str, lines: list[str], node: ast.AST) -> Location:
+def _location(path: str, lines: list[str] | None, node: ast.AST) -> Location:
+    """``lines``: the file's, to count a column in code points; None for an ASCII file, where a byte is one."""
     line = getattr(node, "lineno", 1)
     end_line = getattr(node, "end_lineno", None) or line
-    start = Position(line, _column(lines, line, getattr(node, "col_offset", 0)))
-    end = Position(end_line, _column(lines, end_line, getattr(node, "end_col_offset", None) or 0))
-    return Location(path, start, end)
+    column, end_column = getattr(node, "col_offset", 0), getattr(node, "end_col_offset", None) or 0
+    if lines is not None:
+        column, end_column = _column(lines, line, column), _column(lines, end_line, end_column)
+    return Location(path, Position(line, column), Position(end_line, end_column))
 
 
 class _Fields(dict[str, str]):
@@ -80,47 +82,76 @@ class _Fields(dict[str, str]):
         return "{" + key + "}"
 
 
-def _place(module: AnalyzedModule, node: ast.AST) -> Location:
-    """Where a node is: in this module, or in another module of the project its dataflow followed."""
-    from mlops_lint.engine.elsewhere import owner
+def _message_fields(template: str) -> frozenset[str]:
+    """The fields a message template reads (``{a.b}`` reads ``a``)."""
+    from _string import formatter_field_name_split  # type: ignore[import-not-found]  # what str.format splits with
 
-    other = owner(module, node)
-    return _location(other.path, other.lines, node)
+    return frozenset(formatter_field_name_split(name)[0] for name in placeholders(template))
 
 
-def _diagnostic(spec: RuleSpec, module: AnalyzedModule, finding: Finding, options: dict[str, Any],
-                propose_fixes: bool = True) -> Diagnostic:
-    from mlops_lint.engine.elsewhere import other_file_line
-    from mlops_lint.engine.message import render_fields
+class _Reporter:
+    """Turns one module's findings into diagnostics.
 
-    lines = module.lines
-    if module.project is not None:  # a line of another file reads "8 of features.py"
-        finding = replace(finding, fields={
-            name: (other_file_line(module, value.node) or value) if isinstance(value, LineRef) else value
-            for name, value in finding.fields.items()
-        })
-    fields = _Fields(render_fields(finding.fields, module.line_label))
-    related = tuple(
-        Related(_place(module, node), spec.related.get(key, key)) for key, node in finding.related
-    )
-    fix = None
-    # The catalog's `fix` declares that the rule has a fixer (mlops_lint/fixes/, a registry test
-    # pairs them); the finding is fixable only when the fixer hands over its edits, here and now.
-    # A fixer edits this file: a finding with a place in another file is not offered one.
-    if propose_fixes and spec.fix is not None and all(r.location.path == module.path for r in related):
-        from mlops_lint.fixes.propose import propose
+    A long module's thousand findings made this a twelfth of a keystroke's lint in the language
+    server: what every finding of a rule shares (its severity, the fields its message shows) is
+    read once per rule, and what every finding of a module shares (its lines, whether it is ASCII,
+    the link to its project) once per module.
+    """
 
-        fix = propose(spec, module, finding, options, fields)
-    return Diagnostic(
-        code=spec.code,
-        name=spec.name,
-        message=spec.message.format_map(fields),
-        severity=Severity(spec.severity),
-        location=_location(module.path, lines, finding.node),
-        related=related,
-        fix=fix,
-        url=spec.url,
-    )
+    def __init__(self, module: AnalyzedModule, propose_fixes: bool) -> None:
+        self.module = module
+        self.propose_fixes = propose_fixes
+        self.lines = None if module.text.isascii() else module.lines  # an ASCII text's byte columns are code points
+        self.owner: Callable[[AnalyzedModule, ast.AST], AnalyzedModule] | None = None
+        self.other_file_line: Callable[[AnalyzedModule, ast.AST], str | None] | None = None
+        if module.project is not None:  # its findings may reach into other files of the project
+            from mlops_lint.engine.elsewhere import other_file_line, owner
+
+            self.owner, self.other_file_line = owner, other_file_line
+
+    def _place(self, node: ast.AST) -> Location:
+        """Where a node is: in this module, or in another module of the project its dataflow followed."""
+        module = self.module
+        other = self.owner(module, node) if self.owner is not None else module
+        if other is module:
+            return _location(module.path, self.lines, node)
+        return _location(other.path, other.lines, node)
+
+    def _text(self, value: Any) -> str:
+        """A field's value as the message shows it; a line of another file reads "8 of features.py"."""
+        if self.other_file_line is not None and isinstance(value, LineRef):
+            elsewhere = self.other_file_line(self.module, value.node)
+            if elsewhere is not None:
+                return elsewhere
+        return field_text(value, self.module.line_label)
+
+    def diagnostics(self, spec: RuleSpec, findings: list[Finding], options: dict[str, Any]) -> Iterator[Diagnostic]:
+        module = self.module
+        severity, url, labels = Severity(spec.severity), spec.url, spec.related
+        fixable = self.propose_fixes and spec.fix is not None
+        # Without a fix to title, only the fields of the message are written out.
+        shown = None if fixable else _message_fields(spec.message)
+        for finding in findings:
+            fields = _Fields()
+            for name, value in finding.fields.items():
+                if shown is None or name in shown:
+                    fields[name] = self._text(value)
+            related = tuple([Related(self._place(node), labels.get(key, key)) for key, node in finding.related]) \
+                if finding.related else ()
+            fix = None
+            # The catalog's `fix` declares that the rule has a fixer (mlops_lint/fixes/, a registry test
+            # pairs them); the finding is fixable only when the fixer hands over its edits, here and now.
+            # A fixer edits this file: a finding with a place in another file is not offered one.
+            if fixable and all(r.location.path == module.path for r in related):
+                from mlops_lint.fixes.propose import propose
+
+                if self.other_file_line is not None and any(isinstance(value, LineRef) for value in finding.fields.values()):
+                    finding = replace(finding, fields={  # the fixer sees the fields as the message shows them
+                        name: (self.other_file_line(module, value.node) or value) if isinstance(value, LineRef) else value
+                        for name, value in finding.fields.items()})
+                fix = propose(spec, module, finding, options, fields)
+            yield Diagnostic(spec.code, spec.name, spec.message.format_map(fields), severity,
+                             _location(module.path, self.lines, finding.node), related, fix, url)
 
 
 def _own_findings(catalog: Catalog, code: str, options: LintOptions) -> Callable[[AnalyzedModule, ast.AST], bool]:
@@ -147,6 +178,7 @@ def _own_findings(catalog: Catalog, code: str, options: LintOptions) -> Callable
 def _run_rules(module: AnalyzedModule, options: LintOptions) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     catalog = module.catalog
+    reporter = _Reporter(module, options.propose_fixes)
     for code, cls in sorted(rule_classes().items()):
         if code not in options.selected or code not in catalog.rules:
             continue
@@ -172,7 +204,7 @@ def _run_rules(module: AnalyzedModule, options: LintOptions) -> list[Diagnostic]
                 engine_diagnostic(catalog, "MLO003", module.path, f"internal error in {code} ({type(error).__name__}: {error})")
             )
             continue
-        diagnostics.extend(_diagnostic(spec, module, finding, rule_options, options.propose_fixes) for finding in findings)
+        diagnostics.extend(reporter.diagnostics(spec, findings, rule_options))
     return diagnostics
 
 
