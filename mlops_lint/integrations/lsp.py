@@ -42,7 +42,15 @@ from mlops_lint.integrations.lint_jobs import (
     size_above_limit,
 )
 from mlops_lint.integrations.lint_jobs import start as start_lint
-from mlops_lint.integrations.publication import SOURCE, Target, client_units, lsp_diagnostic, notification_body, same_units
+from mlops_lint.integrations.publication import (
+    SOURCE,
+    DiagnosticJson,
+    Target,
+    client_units,
+    lsp_diagnostic,
+    notification_json,
+    same_units,
+)
 
 if TYPE_CHECKING:
     from mlops_lint.engine.reuse import FrontEnds
@@ -206,6 +214,16 @@ class Converted:
     pairs: dict[str, Pairs]
     versions: dict[str, int | None]
     place: EditPlace  # where the edits of its findings' fixes land
+
+
+@dataclass(frozen=True)
+class Landing:
+    """Where a lint's findings of a snapshot land in the editor: its documents (uri → version, in
+    the order to publish them), the document of each finding, and each location's target."""
+
+    versions: dict[str, int | None]
+    target_of: Callable[[Location], Target]
+    document_of: Callable[[Diagnostic], str]
 
 
 # What is computed off the loop for a code action, kept per document and kind: its fixes, its fix-all.
@@ -461,11 +479,15 @@ class MlopsLintServer(LanguageServer):
         self._send(outcome.publications or ())
 
     def _publications(self, key: str, snapshot: Snapshot, found: list[Diagnostic]) -> Publications:
-        converted = self._convert(key, snapshot, found)
-        return Publications(tuple(
-            Publication(uri, notification_body(uri, [lsp for _, lsp in pairs], converted.versions[uri]))
-            for uri, pairs in converted.pairs.items()
-        ))
+        """The notifications publishing ``found``, one per document, their diagnostics written as JSON
+        text directly (publication.DiagnosticJson): the lint's child does this on every keystroke."""
+        landing = self._landing(key, snapshot)
+        as_json = DiagnosticJson(landing.target_of)
+        texts: dict[str, list[str]] = {uri: [] for uri in landing.versions}
+        for diagnostic in found:
+            texts[landing.document_of(diagnostic)].append(as_json(diagnostic))
+        return Publications(tuple(Publication(uri, notification_json(uri, diagnostics, landing.versions[uri]))
+                                  for uri, diagnostics in texts.items()))
 
     def _send(self, publications: tuple[Publication, ...]) -> None:
         """Write the notifications, framed as pygls frames a message it sends (JsonRPCProtocol._send_data),
@@ -491,7 +513,7 @@ class MlopsLintServer(LanguageServer):
         if inspect.isawaitable(written):
             asyncio.ensure_future(written)
 
-    def _convert(self, key: str, snapshot: Snapshot, found: list[Diagnostic]) -> Converted:
+    def _landing(self, key: str, snapshot: Snapshot) -> Landing:
         documents = snapshot.documents
         elsewhere = self._targets_elsewhere(snapshot.path)
         if self.workspace.get_notebook_document(notebook_uri=key) is None:
@@ -501,8 +523,7 @@ class MlopsLintServer(LanguageServer):
             def target_here(location: Location) -> Target:
                 return elsewhere(location) or target
 
-            return Converted({key: [(d, lsp_diagnostic(d, target_here)) for d in found]}, {key: document.version},
-                             lambda edit: (key, snapshot.edit_to_document(edit)))
+            return Landing({key: document.version}, target_here, lambda diagnostic: key)
 
         targets = [Target(document.uri, client_units(document)) for document in documents]
 
@@ -510,11 +531,17 @@ class MlopsLintServer(LanguageServer):
             return elsewhere(location) or targets[min((location.cell or 1), len(documents)) - 1]
 
         # The engine read the notebook as nbformat JSON; its cell numbers count the cells we passed (code only).
-        per_cell: dict[str, Pairs] = {d.uri: [] for d in documents}
+        return Landing({d.uri: d.version for d in documents}, target_of, lambda diagnostic: target_of(diagnostic.location).uri)
+
+    def _convert(self, key: str, snapshot: Snapshot, found: list[Diagnostic]) -> Converted:
+        landing = self._landing(key, snapshot)
+        pairs: dict[str, Pairs] = {uri: [] for uri in landing.versions}
         for diagnostic in found:
-            per_cell[target_of(diagnostic.location).uri].append((diagnostic, lsp_diagnostic(diagnostic, target_of)))
-        return Converted(per_cell, {d.uri: d.version for d in documents},
-                         _cell_place([d.uri for d in documents], [d.source for d in documents]))
+            pairs[landing.document_of(diagnostic)].append((diagnostic, lsp_diagnostic(diagnostic, landing.target_of)))
+        if self.workspace.get_notebook_document(notebook_uri=key) is None:
+            return Converted(pairs, landing.versions, lambda edit: (key, snapshot.edit_to_document(edit)))
+        documents = snapshot.documents
+        return Converted(pairs, landing.versions, _cell_place([d.uri for d in documents], [d.source for d in documents]))
 
     def _targets_elsewhere(self, path: str) -> Callable[[Location], Target | None]:
         """Where a location in another file than ``path`` lands (None for one in ``path``), once per

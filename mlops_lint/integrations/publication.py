@@ -3,9 +3,10 @@
 pygls publishes by building lsprotocol objects, unstructuring them with cattrs and encoding the
 result: for the 1,000 findings of a 5k-line module that, with the decoding of the findings the
 lint's child sent, was 50 ms of the server's event loop after each lint. Here a finding becomes
-the plain JSON value of its LSP diagnostic directly (the keys pygls writes, in its order), in the
-lint's own child process (lint_jobs.py), which sends each notification's body as bytes; the
-server frames and writes them as they are. ``tests/integration/test_lsp_publication.py`` pins
+the JSON text of its LSP diagnostic directly (the keys pygls writes, in its order, as json.dumps
+writes them), in the lint's own child process (lint_jobs.py), which sends each notification's body
+as bytes; the server frames and writes them as they are. (``lsp_diagnostic``, the same diagnostic
+as a JSON value, serves the code actions.) ``tests/integration/test_lsp_publication.py`` pins
 these bytes to pygls's own for the same diagnostics.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii as _json_string  # json.dumps's own encoding of a str (ASCII)
 from typing import Any, Callable
 
 from lsprotocol import types
@@ -67,6 +69,13 @@ class Target:
         end_line, end_character = self.units(location.end.line - 1, location.end.column)
         return {"start": {"line": line, "character": character}, "end": {"line": end_line, "character": end_character}}
 
+    def range_json(self, location: Location) -> str:
+        """``range`` as json.dumps writes it."""
+        line, character = self.units(location.start.line - 1, location.start.column)
+        end_line, end_character = self.units(location.end.line - 1, location.end.column)
+        return (f'{{"start": {{"line": {line}, "character": {character}}}, '
+                f'"end": {{"line": {end_line}, "character": {end_character}}}}}')
+
     def to_client(self, range_: types.Range) -> types.Range:
         """An LSP range in code points, in the client's units."""
         line, character = self.units(range_.start.line, range_.start.character)
@@ -96,9 +105,46 @@ def lsp_diagnostic(diagnostic: Diagnostic, target_of: Callable[[Location], Targe
     return value
 
 
-def notification_body(uri: str, diagnostics: list[dict[str, Any]], version: int | None) -> bytes:
-    """The JSON-RPC notification publishing ``diagnostics`` for ``uri``, as pygls encodes it (ASCII)."""
-    params: dict[str, Any] = {"uri": uri, "diagnostics": diagnostics}
+class DiagnosticJson:
+    """Our diagnostics as the JSON text of their LSP diagnostics: ``json.dumps(lsp_diagnostic(...))``,
+    written directly. A long module's thousand findings took 5 ms to become dictionaries and 7 ms
+    to encode in the lint's child, on every keystroke; the text of what a rule's findings share
+    (severity, code, link, source) is written once per rule here.
+    ``tests/integration/test_lsp_publication.py`` checks it is json.dumps's text, byte for byte."""
+
+    def __init__(self, target_of: Callable[[Location], Target]) -> None:
+        self.target_of = target_of
+        self._rule_parts: dict[tuple[Severity, str, str], str] = {}
+
+    def _rule_part(self, diagnostic: Diagnostic) -> str:
+        key = (diagnostic.severity, diagnostic.code, diagnostic.url)
+        part = self._rule_parts.get(key)
+        if part is None:
+            part = f'"severity": {_SEVERITY[diagnostic.severity]}, "code": {_json_string(diagnostic.code)}'
+            if diagnostic.url:
+                part += f', "codeDescription": {{"href": {_json_string(diagnostic.url)}}}'
+            part = self._rule_parts[key] = f'{part}, "source": {_json_string(SOURCE)}'
+        return part
+
+    def __call__(self, diagnostic: Diagnostic) -> str:
+        target_of = self.target_of
+        location = diagnostic.location
+        text = (f'{{"range": {target_of(location).range_json(location)}, "message": {_json_string(diagnostic.message)}, '
+                f'{self._rule_part(diagnostic)}')
+        if diagnostic.related:
+            items = []
+            for item in diagnostic.related:
+                other = target_of(item.location)
+                items.append(f'{{"location": {{"uri": {_json_string(other.uri)}, "range": {other.range_json(item.location)}}}, '
+                             f'"message": {_json_string(item.label)}}}')
+            text += f', "relatedInformation": [{", ".join(items)}]'
+        return text + "}"
+
+
+def notification_json(uri: str, diagnostics: list[str], version: int | None) -> bytes:
+    """The JSON-RPC notification publishing ``diagnostics`` (JSON texts: ``DiagnosticJson``) for
+    ``uri``, as pygls encodes it (ASCII)."""
+    text = f'{{"params": {{"uri": {_json_string(uri)}, "diagnostics": [{", ".join(diagnostics)}]'
     if version is not None:
-        params["version"] = version
-    return json.dumps({"params": params, "method": PUBLISH, "jsonrpc": "2.0"}).encode("ascii")
+        text += f', "version": {json.dumps(version)}'
+    return f'{text}}}, "method": {_json_string(PUBLISH)}, "jsonrpc": "2.0"}}'.encode("ascii")
