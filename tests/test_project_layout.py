@@ -79,3 +79,19 @@ def test_a_recorder_keeps_the_first_answer_for_a_path_recorded_absent_again():
     recorder.add_absent(("/p/helpers.py", "/p/helpers/__init__.py"))
     recorder.add_absent(("/p/helpers/__init__.py",))
     assert recorder.files == {"/p/helpers.py": "digest-read", "/p/helpers/__init__.py": None}
+
+
+def test_sys_path_additions_are_read_from_the_calls_however_sys_is_spelt():
+    import ast
+
+    from mlops_lint.analysis.module import AnalyzedModule
+    from mlops_lint.catalog import load_catalog
+    from mlops_lint.project.model import sys_path_additions
+
+    def additions(text: str) -> tuple[str, ...]:
+        return sys_path_additions(AnalyzedModule(path="x.py", text=text, tree=ast.parse(text), catalog=load_catalog()))
+
+    assert additions('import sys\nsys.path.append("../lib")\nsys.path.insert(0, "../src")\n') == ("../src", "../lib")
+    # Python reads the identifier "ｓｙｓ" as "sys": the text holds no "sys", the call is still an addition.
+    assert additions('import ｓｙｓ\nｓｙｓ.path.insert(0, "../src")\n') == ("../src",)
+    assert additions('import os\nos.path.join("../src")\n') == ()
