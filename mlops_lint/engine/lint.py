@@ -13,8 +13,9 @@ from mlops_lint.engine.parse import parse_document
 from mlops_lint.engine.registry import rule_classes
 from mlops_lint.engine.message import LineRef, field_text, placeholders
 from mlops_lint.engine.rule import Finding
-from mlops_lint.engine.suppression import read_suppressions, skips_file
+from mlops_lint.engine.suppression import Suppressions, read_suppressions, skips_file
 from mlops_lint.source import SourceDocument, SourceError, read_document
+from mlops_lint.source.source_map import CellMap
 
 if TYPE_CHECKING:
     from mlops_lint.analysis.module import AnalyzedModule
@@ -98,10 +99,15 @@ class _Reporter:
     the link to its project) once per module.
     """
 
-    def __init__(self, module: AnalyzedModule, propose_fixes: bool) -> None:
+    def __init__(self, module: AnalyzedModule, document: SourceDocument, options: LintOptions) -> None:
         self.module = module
-        self.propose_fixes = propose_fixes
+        self.document = document
+        self.propose_fixes = options.propose_fixes
+        self.honour_noqa = options.honour_noqa
+        self._suppressions: Suppressions | None = None
         self.lines = None if module.text.isascii() else module.lines  # an ASCII text's byte columns are code points
+        # A notebook's findings are placed in its cells at once, not moved there afterwards.
+        self.cells = _CellPlaces(module.path, module.cell_map) if module.cell_map is not None else None
         self.owner: Callable[[AnalyzedModule, ast.AST], AnalyzedModule] | None = None
         self.other_file_line: Callable[[AnalyzedModule, ast.AST], str | None] | None = None
         if module.project is not None:  # its findings may reach into other files of the project
@@ -109,12 +115,38 @@ class _Reporter:
 
             self.owner, self.other_file_line = owner, other_file_line
 
+    def suppressed(self, code: str, line: int) -> bool:
+        """Whether a ``# noqa`` comment silences ``code`` on this line of the module."""
+        if not self.honour_noqa:
+            return False
+        if self._suppressions is None:
+            # Tokenizing costs about as much as parsing: only for the few files with findings.
+            self._suppressions = read_suppressions(self.document.text)
+        return bool(self._suppressions.noqa) and self._suppressions.covers(code, line)
+
+    def engine_diagnostic(self, diagnostic: Diagnostic) -> Diagnostic | None:
+        """One of the engine's own diagnostics about the module (a rule that failed), placed as a finding is."""
+        if self.suppressed(diagnostic.code, diagnostic.location.start.line):
+            return None
+        return _to_cells(self.document, [diagnostic])[0]
+
+    def _here(self, node: ast.AST) -> Location:
+        """Where a node of this module is, in the document's coordinates."""
+        line = getattr(node, "lineno", 1)
+        end_line = getattr(node, "end_lineno", None) or line
+        column, end_column = getattr(node, "col_offset", 0), getattr(node, "end_col_offset", None) or 0
+        if self.lines is not None:
+            column, end_column = _column(self.lines, line, column), _column(self.lines, end_line, end_column)
+        if self.cells is not None:
+            return self.cells.location(line, column, end_line, end_column)
+        return Location(self.module.path, Position(line, column), Position(end_line, end_column))
+
     def _place(self, node: ast.AST) -> Location:
         """Where a node is: in this module, or in another module of the project its dataflow followed."""
         module = self.module
         other = self.owner(module, node) if self.owner is not None else module
         if other is module:
-            return _location(module.path, self.lines, node)
+            return self._here(node)
         return _location(other.path, other.lines, node)
 
     def _text(self, value: Any) -> str:
@@ -132,6 +164,8 @@ class _Reporter:
         # Without a fix to title, only the fields of the message are written out.
         shown = None if fixable else _message_fields(spec.message)
         for finding in findings:
+            if self.suppressed(spec.code, getattr(finding.node, "lineno", 1)):
+                continue
             fields = _Fields()
             for name, value in finding.fields.items():
                 if shown is None or name in shown:
@@ -151,7 +185,7 @@ class _Reporter:
                         for name, value in finding.fields.items()})
                 fix = propose(spec, module, finding, options, fields)
             yield Diagnostic(spec.code, spec.name, spec.message.format_map(fields), severity,
-                             _location(module.path, self.lines, finding.node), related, fix, url)
+                             self._here(finding.node), related, fix, url)
 
 
 def _own_findings(catalog: Catalog, code: str, options: LintOptions) -> Callable[[AnalyzedModule, ast.AST], bool]:
@@ -175,10 +209,11 @@ def _own_findings(catalog: Catalog, code: str, options: LintOptions) -> Callable
     return its_own
 
 
-def _run_rules(module: AnalyzedModule, options: LintOptions) -> list[Diagnostic]:
-    diagnostics: list[Diagnostic] = []
+def _run_rules(module: AnalyzedModule, document: SourceDocument, options: LintOptions) -> list[Diagnostic]:
+    """The findings of the selected rules, but those a ``# noqa`` silences, in the document's coordinates."""
+    diagnostics: list[Diagnostic | None] = []
     catalog = module.catalog
-    reporter = _Reporter(module, options.propose_fixes)
+    reporter = _Reporter(module, document, options)  # the module linked to its project by now
     for code, cls in sorted(rule_classes().items()):
         if code not in options.selected or code not in catalog.rules:
             continue
@@ -196,44 +231,55 @@ def _run_rules(module: AnalyzedModule, options: LintOptions) -> list[Diagnostic]
             # visitor; that is the input's limit, not a bug in the rule.
             _debug("rule %s overflowed the stack on %s", code, module.path)
             if "MLO001" in options.selected:
-                diagnostics.append(engine_diagnostic(catalog, "MLO001", module.path, f"too deeply nested for {code} to analyse"))
+                diagnostics.append(reporter.engine_diagnostic(
+                    engine_diagnostic(catalog, "MLO001", module.path, f"too deeply nested for {code} to analyse")))
             continue
         except Exception as error:  # a broken rule must not take the other rules or files down
             _debug("rule %s failed on %s", code, module.path)
-            diagnostics.append(
-                engine_diagnostic(catalog, "MLO003", module.path, f"internal error in {code} ({type(error).__name__}: {error})")
-            )
+            diagnostics.append(reporter.engine_diagnostic(
+                engine_diagnostic(catalog, "MLO003", module.path, f"internal error in {code} ({type(error).__name__}: {error})")))
             continue
         diagnostics.extend(reporter.diagnostics(spec, findings, rule_options))
-    return diagnostics
+    return [d for d in diagnostics if d is not None]
 
 
-def _to_cells(document: SourceDocument, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """The diagnostics with their places in cell coordinates (a notebook), else as they are."""
-    cell_map = document.cell_map
-    if cell_map is None:
-        return diagnostics
-    # CellMap.to_cell_column reads every shift of the notebook per position: a long notebook's
-    # thousand findings made that ten milliseconds. The same answers, by line.
-    shifts: dict[int, list[tuple[int, int]]] = {}
-    for shifted_line, start_column, shift in cell_map.shifts:
-        shifts.setdefault(shifted_line, []).append((start_column, shift))
+class _CellPlaces:
+    """Places of a notebook's module text in its cells' coordinates."""
 
-    def column(line: int, at: int) -> int:
-        for start_column, shift in shifts.get(line, ()):
+    def __init__(self, path: str, cell_map: CellMap) -> None:
+        self.path = path
+        self.to_cell = cell_map.to_cell
+        # CellMap.to_cell_column reads every shift of the notebook per position: a long notebook's
+        # thousand findings made that ten milliseconds. The same answers, by line.
+        self.shifts: dict[int, list[tuple[int, int]]] = {}
+        for shifted_line, start_column, shift in cell_map.shifts:
+            self.shifts.setdefault(shifted_line, []).append((start_column, shift))
+
+    def _column(self, line: int, at: int) -> int:
+        for start_column, shift in self.shifts.get(line, ()):
             if at >= start_column:
                 return at + shift
         return at
 
-    def convert(location: Location) -> Location:
-        if location.path != document.path:
-            return location  # a place in another file of the project (a .py file beside the notebook)
-        cell, line = cell_map.to_cell(location.start.line)
-        end_cell, end_line = cell_map.to_cell(location.end.line)
-        start = Position(line, column(location.start.line, location.start.column))
-        end = Position(end_line, column(location.end.line, location.end.column)) if end_cell == cell else start
-        return Location(location.path, start, end, cell)
+    def location(self, line: int, column: int, end_line: int, end_column: int) -> Location:
+        """The span from (line, column) to (end_line, end_column) of the module text, in its cell."""
+        cell, line_in_cell = self.to_cell(line)
+        end_cell, end_line_in_cell = self.to_cell(end_line)
+        start = Position(line_in_cell, self._column(line, column))
+        end = Position(end_line_in_cell, self._column(end_line, end_column)) if end_cell == cell else start
+        return Location(self.path, start, end, cell)
 
+    def convert(self, location: Location) -> Location:
+        if location.path != self.path:
+            return location  # a place in another file of the project (a .py file beside the notebook)
+        return self.location(location.start.line, location.start.column, location.end.line, location.end.column)
+
+
+def _to_cells(document: SourceDocument, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics with their places in cell coordinates (a notebook), else as they are."""
+    if document.cell_map is None:
+        return diagnostics
+    convert = _CellPlaces(document.path, document.cell_map).convert
     # Built field by field: ``dataclasses.replace`` cost half of this for a thousand findings
     # (tests/test_front_reuse.py checks that every field is carried over).
     return [Diagnostic(d.code, d.name, d.message, d.severity, convert(d.location),
@@ -287,7 +333,7 @@ def _lint_document(document: SourceDocument, catalog: Catalog, options: LintOpti
     )
     try:
         if options.project is None:
-            diagnostics = _run_rules(analyzed, options)
+            diagnostics = _run_rules(analyzed, document, options)
         else:
             from mlops_lint.project.model import project_for
 
@@ -295,18 +341,12 @@ def _lint_document(document: SourceDocument, catalog: Catalog, options: LintOpti
             with project.session(document.path) as reads:
                 analyzed.project = link = project.link(document.path)
                 link.module = analyzed
-                diagnostics = _run_rules(analyzed, options)
+                diagnostics = _run_rules(analyzed, document, options)
             project.found[document.path] = project.dependencies(reads, document.path)
     finally:
         if _release_after_lint or _nesting > 1:
             analyzed.release()  # freed by reference counting, not by a collection (engine/collector.py)
-    if options.honour_noqa and diagnostics:
-        # Tokenizing costs about as much as parsing: only for the few files with findings.
-        suppressions = read_suppressions(document.text)
-        if suppressions.noqa:
-            diagnostics = [d for d in diagnostics if not suppressions.covers(d.code, d.location.start.line)]
-    diagnostics = _to_cells(document, [*syntax, *diagnostics])
-    return sorted(diagnostics, key=Diagnostic.sort_key)
+    return sorted([*_to_cells(document, syntax), *diagnostics], key=Diagnostic.sort_key)
 
 
 def lint_path(path: str, catalog: Catalog, options: LintOptions) -> list[Diagnostic]:
