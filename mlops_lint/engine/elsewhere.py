@@ -37,6 +37,12 @@ def owner(module: AnalyzedModule, node: ast.AST) -> AnalyzedModule:
     return owner_of(node, module)
 
 
+def _all_here(module: AnalyzedModule, nodes: list[ast.AST]) -> bool:
+    """Whether every node is the module's own (``owner`` of each, without a call per node: a
+    long module's thousand findings are asked this in every lint of a project's file)."""
+    return all((getattr(node, OWNER, None) or module) is module for node in nodes)
+
+
 def other_file_line(module: AnalyzedModule, node: ast.AST) -> str | None:
     """``8 of features.py`` for a node of another file (named relative to this file's folder); None for this file's own."""
     other = owner(module, node)
@@ -106,7 +112,7 @@ def localise(module: AnalyzedModule, finding: Finding, its_own: OwnFinding) -> F
         return finding
     nodes = _nodes(finding)
     here = owner(module, finding.node) is module
-    if here and all(owner(module, node) is module for node in nodes):
+    if here and _all_here(module, nodes):
         return finding
     via = module.dataflow.via
     entries: dict[ast.AST, Entry] = {entry.function: entry for entry in via.values()}
