@@ -130,15 +130,15 @@ def _settings(request: RunRequest, catalog: Catalog) -> Settings:
     return load_settings(config, catalog)
 
 
-def _per_file_ignores(settings: Settings, catalog: Catalog) -> Callable[[Diagnostic], bool]:
-    """Whether a diagnostic is one the configuration's per-file-ignores leave out.
+def _per_file_ignores(settings: Settings, catalog: Catalog) -> Callable[[Diagnostic], bool] | None:
+    """Whether a diagnostic is one the configuration's per-file-ignores leave out (None: none is).
 
     Globs match the path relative to the config file's folder, the path as given, or the file name.
     The codes a path ignores are found once per path: the language server's thousand findings of a
     long module took 3 ms to match one by one on every keystroke.
     """
     if not settings.per_file_ignores:
-        return lambda diagnostic: False
+        return None
     from mlops_lint.selection import expand
 
     ignored_in: dict[str, frozenset[str]] = {}
@@ -303,7 +303,7 @@ def run_request(request: RunRequest) -> RunResult:
         from mlops_lint.fixes.fixer import fix_files
         from mlops_lint.fixes.result import FixMode
 
-        keep = lambda d: not ignored(d)  # noqa: E731 - no fix for an ignored finding
+        keep = (lambda d: True) if ignored is None else (lambda d: not ignored(d))  # no fix for an ignored finding
         paths = list(paths)
         fixes = fix_files(_counted(paths, tally), (name, stdin) if stdin is not None else None, catalog, options,
                           request.fix.unsafe, keep, prefilter)
@@ -332,13 +332,18 @@ def run_request(request: RunRequest) -> RunResult:
 
         diagnostics.extend(engine_diagnostic(catalog, "MLO002", path, problem) for path, problem in not_walked)
     unsaved: tuple[SourceDocument, ...] = ()
+    # One document's findings come sorted (lint_document): an editor's buffer is not sorted again.
+    in_order = not diagnostics and stdin is not None
     if stdin is not None:
         diagnostics.extend(lint_source(name, stdin, catalog, options, prefilter, max_size, observe=tally))
         try:
             unsaved = (document_from_bytes(name, stdin),)
         except SourceError:
             pass  # reported as MLO002; there is no text to show
-    diagnostics = sorted((d for d in diagnostics if not ignored(d)), key=Diagnostic.sort_key)
+    if ignored is not None:
+        diagnostics = [d for d in diagnostics if not ignored(d)]
+    if not in_order:
+        diagnostics.sort(key=Diagnostic.sort_key)
     tally.stage("lint")
     if recorder is not None and cache is not None and not not_walked:  # what was not walked is never vouched for
         recorder.remember(cache, settings.source, exclude, diagnostics, settings.warnings,
