@@ -141,7 +141,9 @@ def _server(target: str, stage: int) -> None:
                 types.NotebookDocumentCellContentChanges(
                     document=types.VersionedTextDocumentIdentifier(uri=uris[-1], version=2),
                     changes=[_append(types, len(lines) - 1, len(lines[-1]))])])))
-    # The last version's front end, kept by its lint; then the keystroke reaches the workspace.
+    # The last version's lint as the server began it (its front end kept); then the keystroke
+    # reaches the workspace.
+    server._open_modules(key)
     with server._front_end_handed_over(key, server._snapshot(key)):  # type: ignore[arg-type]
         pass
     if target == "module":
