@@ -101,14 +101,23 @@ def _continued(text: str, newline: int) -> bool:
     return before >= 0 and text[before] == "\\"
 
 
-def api_packages(catalog: Catalog) -> set[str]:
+# The last catalog's API packages: a run asks twice (its prefilter, its project's layout), and the
+# language server's forked lints inherit the answer of its warm-up instead of reading every entry.
+_API_PACKAGES: tuple[Catalog, frozenset[str]] | None = None
+
+
+def api_packages(catalog: Catalog) -> frozenset[str]:
     """The third-party packages the catalog's APIs are imported from (see the module docstring)."""
+    global _API_PACKAGES
+    if _API_PACKAGES is not None and _API_PACKAGES[0] is catalog:
+        return _API_PACKAGES[1]
     packages = set()
     for qualname, entry in catalog.api.items():
         package = qualname.split(".", 1)[0]
         if "receiver" not in entry.facts and package not in sys.stdlib_module_names and entry.role not in _NEVER_ALONE:
             packages.add(package)
-    return packages
+    _API_PACKAGES = (catalog, frozenset(packages))
+    return _API_PACKAGES[1]
 
 
 def _minimal(triggers: Iterable[str]) -> tuple[str, ...]:
