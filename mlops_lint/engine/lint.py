@@ -108,12 +108,19 @@ class _Reporter:
         self.lines = None if module.text.isascii() else module.lines  # an ASCII text's byte columns are code points
         # A notebook's findings are placed in its cells at once, not moved there afterwards.
         self.cells = _CellPlaces(module.path, module.cell_map) if module.cell_map is not None else None
-        self.owner: Callable[[AnalyzedModule, ast.AST], AnalyzedModule] | None = None
+        # The attribute that marks a node of another module of the project (analysis/project.py),
+        # and how a line there reads; None when the module is linted alone.
+        self.owner_key: str | None = None
         self.other_file_line: Callable[[AnalyzedModule, ast.AST], str | None] | None = None
         if module.project is not None:  # its findings may reach into other files of the project
-            from mlops_lint.engine.elsewhere import other_file_line, owner
+            from mlops_lint.analysis.project import OWNER
+            from mlops_lint.engine.elsewhere import other_file_line
 
-            self.owner, self.other_file_line = owner, other_file_line
+            self.owner_key, self.other_file_line = OWNER, other_file_line
+
+    def _owner(self, node: ast.AST) -> AnalyzedModule | None:
+        """The other module of the project a node is of; None for this module's own."""
+        return getattr(node, self.owner_key, None) if self.owner_key is not None else None
 
     def suppressed(self, code: str, line: int) -> bool:
         """Whether a ``# noqa`` comment silences ``code`` on this line of the module."""
@@ -143,15 +150,14 @@ class _Reporter:
 
     def _place(self, node: ast.AST) -> Location:
         """Where a node is: in this module, or in another module of the project its dataflow followed."""
-        module = self.module
-        other = self.owner(module, node) if self.owner is not None else module
-        if other is module:
+        other = self._owner(node)
+        if other is None or other is self.module:
             return self._here(node)
         return _location(other.path, other.lines, node)
 
     def _text(self, value: Any) -> str:
         """A field's value as the message shows it; a line of another file reads "8 of features.py"."""
-        if self.other_file_line is not None and isinstance(value, LineRef):
+        if self.other_file_line is not None and isinstance(value, LineRef) and self._owner(value.node) is not None:
             elsewhere = self.other_file_line(self.module, value.node)
             if elsewhere is not None:
                 return elsewhere

@@ -15,6 +15,9 @@ import string
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
+# A module of plain functions on nodes (no analysis): imported here, not in ``spelling``, which
+# a long module's findings call a thousand times.
+from mlops_lint.analysis.names import dotted_name
 from mlops_lint.catalog import ApiEntry, CatalogError, RuleSpec
 
 if TYPE_CHECKING:
@@ -32,8 +35,6 @@ class LineRef:
 
 def spelling(node: ast.AST) -> str:
     """The source spelling of an expression, shortened to ``_MAX_SPELLING`` characters."""
-    from mlops_lint.analysis.names import dotted_name  # findings exist only once analysis has run
-
     text = dotted_name(node) or ast.unparse(node)
     return text if len(text) <= _MAX_SPELLING else text[: _MAX_SPELLING - 1] + "…"
 
