@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import enum
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterable, Iterator
@@ -85,6 +86,15 @@ def _bound_name(module: AnalyzedModule, call: ast.Call, entry: ApiEntry) -> str 
     return None
 
 
+def _name_searches(module: AnalyzedModule, searches: dict[ast.Call, Search]) -> None:
+    """Fill in the names bound to each search object (a walk over every bound name)."""
+    flow = module.dataflow
+    for name in module.shared(NamesByContext).stored:
+        made_by = flow.value_of(name).made_by
+        if made_by in searches and searches[made_by].returned is None:
+            searches[made_by].names.add(name.id)
+
+
 def _grid_names(module: AnalyzedModule, call: ast.Call) -> list[str]:
     """The parameter names of the search's grid: the keys of the first dict literal it is given
     (directly or through the name it was bound to)."""
@@ -120,6 +130,7 @@ class UnrecordedSearch(Rule):
         fates = _Fates(module, searches)
         fates.follow()
         saved = fates.display.saved
+        named = False
         for search in searches.values():
             if search.returned is None and not search.read and not search.used and not search.runs:
                 continue  # built but never run (e.g. only displayed): nothing was tuned
@@ -129,6 +140,9 @@ class UnrecordedSearch(Rule):
                 printed = _PRINTED["saved-notebook" if saved else "script"]
             else:
                 printed = _NOT_SHOWN if saved else ""
+            if not named:
+                _name_searches(module, searches)  # only for the message: once, when a search is reported
+                named = True
             yield Finding(search.call, {
                 "search": search.entry,
                 "var": min(search.names) if search.names else search.returned,
@@ -156,11 +170,6 @@ class UnrecordedSearch(Rule):
         if not found:
             return found
         flow = module.dataflow
-        # The cheap tests on the node first: a value asked for is joined over its evaluations.
-        for name in module.shared(NamesByContext).stored:
-            made_by = flow.value_of(name).made_by
-            if made_by in found and found[made_by].returned is None:
-                found[made_by].names.add(name.id)
         outcome_attrs = frozenset(attr for search in found.values() for attr in search.entry.get("outcome-attrs", ()))
         for read in module.nodes_of(ast.Attribute):
             if read.attr in outcome_attrs:
@@ -228,8 +237,17 @@ class _Display:
         cells = self.module.cell_map
         assert cells is not None
         body = self.module.tree.body
-        cell_of = [cells.to_cell(statement.lineno)[0] for statement in body]  # once per statement, not twice
-        return {statement for statement, cell, following in zip(body, cell_of, [*cell_of[1:], None]) if cell != following}
+        if not body:
+            return set()
+        # The last statement before each cell's start, and the module's last: one bisect per cell
+        # rather than a cell lookup per statement (top-level statements are in line order).
+        lines = [statement.lineno for statement in body]
+        last = {body[-1]}
+        for start in cells.starts[1:]:
+            index = bisect_left(lines, start) - 1
+            if index >= 0:
+                last.add(body[index])
+        return last
 
     @property
     def callers(self) -> dict[str, list[ast.Call]]:
@@ -302,28 +320,35 @@ class _Fates:
 
     def call(self, event: Event) -> None:
         # Asked for every call of the module (a notebook's thousands): the common case, a call that
-        # involves no search, returns after a few attribute reads.
+        # involves no search, reads each argument's value once (made_by, elements) and returns.
         entry, call = event.entry, event.node
         assert isinstance(call, ast.Call)
         role = entry.role if entry is not None else None
+        searches = self.searches
         receiver = event.receiver
-        if receiver is not None and receiver.made_by in self.searches and call.func.__class__ is ast.Attribute:
+        if receiver is not None and receiver.made_by in searches and call.func.__class__ is ast.Attribute:
             self.method(receiver.made_by, call, call.func.attr)
         if role in _RECORDING_ROLES:
             self.mark(self.outcomes(event.values), Fate.RECORDED)
         data = event.data
         if not data:
             return  # no argument: nothing handed on or printed
-        arguments = [arg.value for arg in data]
         if role == "stdout":
-            self.shown_or_printed(self.outcomes(arguments), call, _PRINT_OUTPUTS)
+            self.shown_or_printed(self.outcomes([arg.value for arg in data]), call, _PRINT_OUTPUTS)
             return  # print(search) shows its settings only
         if role not in _RECORDING_ROLES and (
                 event.function is not None or (call.func.__class__ is ast.Name and call.func.id in self.module.function_names)):
-            self.mark(self.outcomes(arguments), Fate.RECORDED)  # a function of the module: not followed, it may record
-        handed = self.objects(arguments)
+            self.mark(self.outcomes([arg.value for arg in data]), Fate.RECORDED)  # a function of the module: not followed, it may record
+        # The search itself handed on: objects() inlined, one read of each argument's value.
+        handed: set[ast.Call] = set()
+        for arg in data:
+            value = arg.value
+            if value.made_by in searches:
+                handed.add(value.made_by)  # type: ignore[arg-type]  # a key of searches: not None
+            if value.elements:
+                handed.update(item.made_by for item in value.elements if item.made_by in searches)  # type: ignore[misc]  # idem
         if handed:
-            self.mark(handed, Fate.RECORDED)  # the search itself handed on
+            self.mark(handed, Fate.RECORDED)
 
     def method(self, made_by: ast.Call, call: ast.Call, method: str) -> None:
         """A method of a search object called: a fit runs it, others use its outcome (but its settings)."""
