@@ -64,6 +64,7 @@ class TestDataInFit(Rule):
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         facts = held_out(module)
+        splits = _GradedSplits(facts)
         reported: set[ast.AST] = set()
         for event in module.dataflow.events_of(*_KINDS):
             if event.node in reported or (event.fit is not None and event.fit.kind == "select"):
@@ -79,17 +80,18 @@ class TestDataInFit(Rule):
                     related=(("split", origin),),
                 )
                 break
-        yield from self._graded_after_fit_on_test_rows(module, facts, reported)
-        yield from self._settings_of_a_search_on_test_rows(module, facts, reported)
+        yield from self._graded_after_fit_on_test_rows(module, facts, splits, reported)
+        yield from self._settings_of_a_search_on_test_rows(module, facts, splits, reported)
 
-    def _graded_after_fit_on_test_rows(self, module: AnalyzedModule, facts: HeldOut, reported: set[ast.AST]) -> Iterator[Finding]:
+    def _graded_after_fit_on_test_rows(self, module: AnalyzedModule, facts: HeldOut, splits: _GradedSplits,
+                                       reported: set[ast.AST]) -> Iterator[Finding]:
         found = gradings(module)
         # Predictions grade a model only when a metric reads them.
         scored = upstream_calls(arg.value for g in found if g.kind == "metric" for arg in g.data)
         for grading in found:
             if grading.kind == "predict" and grading.node not in scored:
                 continue
-            split = _graded_test_split(facts, grading)
+            split = splits.of(grading)
             if split is None or grading.model is None or grading.seq is None:
                 continue
             for fit in _model_fits(module, grading.model, grading.seq):
@@ -101,7 +103,8 @@ class TestDataInFit(Rule):
                 yield _graded_on_its_own_rows(fit.node, fit.node, fit, split, grading)
 
 
-    def _settings_of_a_search_on_test_rows(self, module: AnalyzedModule, facts: HeldOut, reported: set[ast.AST]) -> Iterator[Finding]:
+    def _settings_of_a_search_on_test_rows(self, module: AnalyzedModule, facts: HeldOut, splits: _GradedSplits,
+                                           reported: set[ast.AST]) -> Iterator[Finding]:
         """A search tuned on data holding the test rows, whose estimator is then rebuilt with the grid's
         parameters typed in as literals and graded on that test set (``GridSearchCV(SVC(), {"C": ...})
         .fit(X, y)``, then ``SVC(C=0.1).fit(X_train, y_train)`` scored on ``X_test``)."""
@@ -134,7 +137,7 @@ class TestDataInFit(Rule):
                 graded = [
                     (grading, split) for grading in gradings(module)
                     if grading.model is not None and grading.model.made_by is not None and grading.seq is not None
-                    and (split := _graded_test_split(facts, grading)) is not None
+                    and (split := splits.of(grading)) is not None
                 ]
             if keys not in by_signature:
                 # The gradings by how their model is built (under these keys), in order: a search then
@@ -209,6 +212,21 @@ def _sets_a_key(call: ast.Call, keys: frozenset[str], module: AnalyzedModule, de
             if made_by is not None and made_by is not call and _sets_a_key(made_by, keys, module, depth + 1):
                 return True
     return False
+
+
+class _GradedSplits:
+    """Each grading's test split (``_graded_test_split``), found once: both shapes of the rule ask
+    for the gradings' splits."""
+
+    def __init__(self, facts: HeldOut) -> None:
+        self._facts = facts
+        self._found: dict[Grading, ast.AST | None] = {}
+
+    def of(self, grading: Grading) -> ast.AST | None:
+        found = self._found
+        if grading not in found:
+            found[grading] = _graded_test_split(self._facts, grading)
+        return found[grading]
 
 
 def _graded_test_split(facts: HeldOut, grading: Grading) -> ast.AST | None:
