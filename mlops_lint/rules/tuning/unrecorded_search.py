@@ -344,9 +344,9 @@ class _Fates:
         for arg in data:
             value = arg.value
             if value.made_by in searches:
-                handed.add(value.made_by)  # type: ignore[arg-type]  # a key of searches: not None
+                handed.add(value.made_by)
             if value.elements:
-                handed.update(item.made_by for item in value.elements if item.made_by in searches)  # type: ignore[misc]  # idem
+                handed.update(item.made_by for item in value.elements if item.made_by in searches)
         if handed:
             self.mark(handed, Fate.RECORDED)
 
