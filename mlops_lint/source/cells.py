@@ -43,6 +43,14 @@ def document_from_cells(path: str, cells: Iterable[tuple[int, str]],
     return SourceDocument(path=path, text=text, cell_map=cell_map)
 
 
+def code_cells_document(path: str, sources: Iterable[str]) -> SourceDocument:
+    """What ``notebook_document`` reads from a notebook of these code cells alone, without
+    outputs nor metadata (the language server's nbformat JSON of an open notebook), without
+    writing and decoding that JSON: cells numbered from 1, each without saved outputs."""
+    numbered = list(enumerate(sources, start=1))
+    return document_from_cells(path, numbered, dict.fromkeys(range(1, len(numbered) + 1), frozenset()))
+
+
 @lru_cache(maxsize=2048)
 def _neutralised(source: str) -> tuple[tuple[str, ...], tuple[tuple[int, int, int], ...], tuple[int, ...]]:
     """A cell's lines as Python, its column shifts and the offsets of the lines that differ from

@@ -84,6 +84,15 @@ def document_from_bytes(path: str, data: bytes) -> SourceDocument:
     return document
 
 
+def remember_read(path: str, data: bytes, document: SourceDocument) -> None:
+    """Take ``document`` as what ``document_from_bytes(path, data)`` reads, without reading it
+    (the caller built it otherwise, equal to what reading gives): the next read of ``data`` finds it."""
+    global _last_read
+    from mlops_lint.source.formats import format_of
+
+    _last_read = (format_of(path), data, document)
+
+
 def document_from_text(path: str, text: str) -> SourceDocument:
     # surrogateescape gives back the bytes of a non-UTF-8 stdin, so decoding names the bad byte
     # (SourceError) instead of encoding raising UnicodeEncodeError.
