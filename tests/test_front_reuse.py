@@ -315,3 +315,20 @@ def test_the_front_ends_kept_are_bounded_in_documents_and_lines() -> None:
     assert list(front_ends._kept) == ["b"]  # longer than the budget alone: never kept
     front_ends.drop("b")
     assert not front_ends._kept
+
+
+def test_typing_in_a_cell_merges_the_walk_of_the_cells_above_it_once() -> None:
+    cells = _cells(notebook(1500))
+    front_ends = FrontEnds()
+    front_ends.parsed("key", document_from_bytes("notebook.ipynb", _notebook_json(cells).encode()))
+    merged = []
+    # Typing in the last cell, then in one of the middle, then in one below it, then the last again.
+    for at in [len(cells) - 1] * 3 + [len(cells) // 2] * 2 + [len(cells) // 2 + 3] * 2 + [len(cells) - 1]:
+        cells = [*cells[:at], cells[at] + "x", *cells[at + 1:]]
+        document = document_from_bytes("notebook.ipynb", _notebook_json(cells).encode())
+        assert_same_front_end(front_ends.parsed("key", document), document)
+        prefix = front_ends._kept["key"].prefix
+        assert prefix is not None and prefix[0] == at
+        merged.append(prefix[1])
+    # Merged anew at the first keystroke in a cell only; below the last cell's, extended from it.
+    assert [a is b for a, b in zip(merged, merged[1:])] == [True, True, False, True, False, True, False]
