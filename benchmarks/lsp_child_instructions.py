@@ -21,6 +21,9 @@ the last line (of the last cell), this counts under callgrind (as benchmarks/ins
   project and per-file ignores around ``lint_document``, then the notifications encoded);
 - ``server after``: the server reading that answer and writing the notifications.
 
+``--typed N``: the counted character is the last of N + 1 typed at the same place, each handed to
+a lint (the server keeps what they share: engine/reuse.py); ``from scratch`` stays the text with one.
+
 Each figure is the difference between two runs of a fresh interpreter that stop at successive
 stages (everything loaded, the last version's front end built, ...), so loading is not counted.
 """
@@ -96,8 +99,9 @@ def _as_linted(document: str) -> str:
     return json.dumps({**data, "cells": [cell for cell in data["cells"] if cell["cell_type"] == "code"]})
 
 
-def _server(target: str, stage: int) -> None:
-    """Runs under callgrind: the real server holding the document, up to ``stage`` (an index of STAGES)."""
+def _server(target: str, stage: int, typed: int = 0) -> None:
+    """Runs under callgrind: the real server holding the document, up to ``stage`` (an index of STAGES),
+    after ``typed`` characters typed at the same place, each handed to a lint (not counted)."""
     import gc
     from functools import partial
 
@@ -122,9 +126,11 @@ def _server(target: str, stage: int) -> None:
         key = (FOLDER / "long_module.py").as_uri()
         workspace.put_text_document(types.TextDocumentItem(uri=key, language_id="python", version=1, text=old))
         lines = old.split("\n")
-        change = types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=key, version=2),
-            content_changes=[_append(types, len(lines) - 1, len(lines[-1]))])
+
+        def change(k: int) -> Any:
+            return types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=key, version=2 + k),
+                content_changes=[_append(types, len(lines) - 1, len(lines[-1]) + k)])
     else:
         key = (FOLDER / "long_notebook.ipynb").as_uri()
         cells = ["".join(cell["source"]) for cell in json.loads(old)["cells"] if cell["cell_type"] == "code"]
@@ -135,21 +141,30 @@ def _server(target: str, stage: int) -> None:
             cell_text_documents=[types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
                                  for uri, text in zip(uris, cells)]))
         lines = cells[-1].split("\n")
-        change = types.DidChangeNotebookDocumentParams(
-            notebook_document=types.VersionedNotebookDocumentIdentifier(uri=key, version=2),
-            change=types.NotebookDocumentChangeEvent(cells=types.NotebookDocumentCellChanges(text_content=[
-                types.NotebookDocumentCellContentChanges(
-                    document=types.VersionedTextDocumentIdentifier(uri=uris[-1], version=2),
-                    changes=[_append(types, len(lines) - 1, len(lines[-1]))])])))
+
+        def change(k: int) -> Any:
+            return types.DidChangeNotebookDocumentParams(
+                notebook_document=types.VersionedNotebookDocumentIdentifier(uri=key, version=2 + k),
+                change=types.NotebookDocumentChangeEvent(cells=types.NotebookDocumentCellChanges(text_content=[
+                    types.NotebookDocumentCellContentChanges(
+                        document=types.VersionedTextDocumentIdentifier(uri=uris[-1], version=2 + k),
+                        changes=[_append(types, len(lines) - 1, len(lines[-1]) + k)])])))
+
+    def keystroke(k: int) -> None:
+        if target == "module":
+            workspace.update_text_document(change(k).text_document, change(k).content_changes[0])
+        else:
+            workspace.update_notebook_document(change(k))
     # The last version's lint as the server began it (its front end kept); then the keystroke
     # reaches the workspace.
     server._open_modules(key)
     with server._front_end_handed_over(key, server._snapshot(key)):  # type: ignore[arg-type]
         pass
-    if target == "module":
-        workspace.update_text_document(change.text_document, change.content_changes[0])
-    else:
-        workspace.update_notebook_document(change)
+    for k in range(typed):  # the keystrokes before the counted one, at the same place
+        keystroke(k)
+        with server._front_end_handed_over(key, server._snapshot(key)):  # type: ignore[arg-type]
+            pass
+    keystroke(typed)
     gc.collect()
     gc.disable()  # as in the forked child (the server's own collections are not a keystroke's)
     if stage >= 1:  # MlopsLintServer._begin, but the fork
@@ -180,8 +195,8 @@ def _append(types: Any, line: int, character: int) -> Any:
     return types.TextDocumentContentChangePartial(range=types.Range(start=at, end=at), text="x")
 
 
-def _count(target: str, mode: str, stage: int) -> int:
-    return callgrind_count(__file__, ["--child", target, "--mode", mode, "--stage", str(stage)], target)
+def _count(target: str, mode: str, stage: int, typed: int = 0) -> int:
+    return callgrind_count(__file__, ["--child", target, "--mode", mode, "--stage", str(stage), "--typed", str(typed)], target)
 
 
 def main() -> int:
@@ -190,12 +205,14 @@ def main() -> int:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--mode", default="server", help=argparse.SUPPRESS)
     parser.add_argument("--stage", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--typed", type=int, default=0,
+                        help="characters typed at the same place before the counted one (the server keeps what they had in common)")
     args = parser.parse_args()
     if args.child:
         if args.mode == "scratch":
             _scratch(args.child, bool(args.stage))
         else:
-            _server(args.child, args.stage)
+            _server(args.child, args.stage, args.typed)
         return 0
     if not set(args.targets) <= {"module", "notebook"}:
         parser.error("the targets are module and notebook")
@@ -209,10 +226,10 @@ def main() -> int:
     try:
         for target in args.targets:
             # Once without counting: the bytecode of every module is written then, not compiled in a count.
-            subprocess.run([sys.executable, __file__, "--child", target, "--stage", "4"], check=True,
+            subprocess.run([sys.executable, __file__, "--child", target, "--stage", "4", "--typed", str(args.typed)], check=True,
                            env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"})
             scratch = _count(target, "scratch", 1) - _count(target, "scratch", 0)
-            counts = [_count(target, "server", stage) for stage in range(len(STAGES))]
+            counts = [_count(target, "server", stage, args.typed) for stage in range(len(STAGES))]
             step, alone = counts[1] - counts[0], counts[2] - counts[1]
             child, after = counts[3] - counts[1], counts[4] - counts[3]
             print(f"| {target} | {scratch / 1e6:.0f} | {step / 1e6:.0f} | {alone / 1e6:.0f} | {child / 1e6:.0f} "
