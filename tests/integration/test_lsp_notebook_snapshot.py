@@ -62,7 +62,12 @@ def _every_case() -> list[list[str]]:
 @pytest.mark.parametrize("sources", _every_case())
 def test_the_notebook_json_is_json_dumps_of_the_notebook(sources: list[str]) -> None:
     assert _notebook_json(sources) == _as_json_dumps(sources)
-    assert _notebook_json(sources) == _as_json_dumps(sources)  # the second time from the kept cells' JSON
+    kept: dict[str, str] = {}
+    assert _notebook_json(sources, kept) == _as_json_dumps(sources)
+    assert _notebook_json(sources, kept) == _as_json_dumps(sources)  # the second time from the kept cells' JSON
+    edited = [*sources[:-1], sources[-1] + "x"] if sources else ["x"]
+    assert _notebook_json(edited, kept) == _as_json_dumps(edited)
+    assert set(kept) == set(edited)  # only the last snapshot's cells are kept
 
 
 @pytest.mark.parametrize("sources", _every_case())
