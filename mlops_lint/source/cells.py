@@ -51,15 +51,27 @@ def code_cells_document(path: str, sources: Iterable[str]) -> SourceDocument:
     return document_from_cells(path, numbered, dict.fromkeys(range(1, len(numbered) + 1), frozenset()))
 
 
-@lru_cache(maxsize=2048)
+# An editor's keystroke makes a cell source that never comes back, so the cache below fills with
+# dead versions of the edited cell: only cells up to this size are kept (a larger one costs its
+# neutralising each time, small beside its lint), which bounds the cache's memory.
+_CACHED_CELL_CHARACTERS = 16_384
+
+
 def _neutralised(source: str) -> tuple[tuple[str, ...], tuple[tuple[int, int, int], ...], tuple[int, ...]]:
     """A cell's lines as Python, its column shifts and the offsets of the lines that differ from
     the cell's own (by line offset); an IPython session re-lints the same cells after every run,
-    so each distinct cell is neutralised once."""
+    so each distinct cell (up to a size) is neutralised once."""
+    return _neutralised_kept(source) if len(source) <= _CACHED_CELL_CHARACTERS else _neutralise(source)
+
+
+def _neutralise(source: str) -> tuple[tuple[str, ...], tuple[tuple[int, int, int], ...], tuple[int, ...]]:
     lines = neutralise_cell(source)
     original = source.split("\n")
     rewritten = tuple(offset for offset, (before, after) in enumerate(zip(original, lines)) if before != after)
     return tuple(lines), tuple(_column_shifts(original, lines, 0)), rewritten
+
+
+_neutralised_kept = lru_cache(maxsize=2048)(_neutralise)
 
 
 def _column_shifts(original: list[str], neutralised: list[str], first_line: int) -> list[tuple[int, int, int]]:
