@@ -119,8 +119,12 @@ class AnalyzedModule:
 
     def calls_with_role(self, *roles: str) -> list[tuple[ast.Call, ApiEntry]]:
         """Every call of the module to an entry of one of ``roles``, with the entry, in walk order."""
-        if len(roles) == 1:
-            return self.resolver.calls_by_role.get(roles[0], [])
+        by_role = self.resolver.calls_by_role
+        # A module usually calls one of the roles asked together at most (``loader`` and
+        # ``downloader``): then that role's index answers, not a filter of every resolved call.
+        called = [role for role in roles if role in by_role]
+        if len(called) <= 1:
+            return by_role[called[0]] if called else []
         return [(call, entry) for call, entry in self.resolver.resolved_calls if entry.role in roles]
 
     def uses_role(self, *roles: str) -> bool:

@@ -6,7 +6,6 @@ import re
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.analysis.role_calls import calls_of_roles
 from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.analysis.arguments import argument
 from mlops_lint.rules.strings import leading_string, opens_for_writing
@@ -18,7 +17,7 @@ class HardCodedDataPath(Rule):
 
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         patterns = [re.compile(pattern) for pattern in options.get("path-patterns", [])]
-        for call, entry in calls_of_roles(module, "loader", "downloader"):
+        for call, entry in module.calls_with_role("loader", "downloader"):
             if entry.get("path-arg") is None and entry.get("path-keyword") is None:
                 continue
             if opens_for_writing(call, entry):

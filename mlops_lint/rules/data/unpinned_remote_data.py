@@ -7,7 +7,6 @@ import re
 from typing import Iterator
 
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.analysis.role_calls import calls_of_roles
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.engine.rule import Finding, Options, Rule
 from mlops_lint.analysis.arguments import argument
@@ -22,7 +21,7 @@ class UnpinnedRemoteData(Rule):
     def check(self, module: AnalyzedModule, options: Options) -> Iterator[Finding]:
         remote = [re.compile(pattern) for pattern in options.get("remote-patterns", [])]
         pinned = [re.compile(pattern) for pattern in options.get("pin-patterns", [])]
-        for call, entry in calls_of_roles(module, "loader", "downloader"):
+        for call, entry in module.calls_with_role("loader", "downloader"):
             if has_keyword(call, entry.get("pin-args", [])):
                 continue
             source = self._remote_source(module, call, entry, remote)

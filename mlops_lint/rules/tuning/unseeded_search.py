@@ -14,7 +14,6 @@ from typing import Iterator
 from mlops_lint.analysis.arguments import argument, has_unpacking, keyword, seeded, shuffles
 from mlops_lint.analysis.call_events import call_events
 from mlops_lint.analysis.module import AnalyzedModule
-from mlops_lint.analysis.role_calls import calls_of_roles
 from mlops_lint.analysis.values import Event
 from mlops_lint.catalog import ApiEntry
 from mlops_lint.engine.rule import Finding, Options, Rule
@@ -40,7 +39,7 @@ class UnseededSearch(Rule):
         by_call: dict[ast.Call, list[Event]] = {}
         for event in call_events(module).of(*_SEARCH_ROLES):  # a call has one role: each call's events stay in flow order
             by_call.setdefault(event.call, []).append(event)
-        for call, entry in calls_of_roles(module, *_SEARCH_ROLES):
+        for call, entry in module.calls_with_role(*_SEARCH_ROLES):
             events = by_call.get(call, [])
             finding = self._own_seed(module, call, entry) or self._sampler(module, call, entry, events) or self._cv(module, call, entry, events)
             if finding is not None:
