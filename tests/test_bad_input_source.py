@@ -193,6 +193,10 @@ def test_recursion_error_inside_a_rule_is_mlo001_and_other_rules_still_report(mo
     from mlops_lint.engine import lint as engine_lint
     from mlops_lint.engine.rule import Rule
 
+    # The registry scans Rule's subclasses once, when first asked: asked before this class exists,
+    # so that it never registers it (run first, this test left it registered for every later one).
+    real = engine_lint.rule_classes()
+
     class Recursive(Rule):
         code = "MLO003"  # any catalog code: the registry is replaced for this test only
 
@@ -203,7 +207,7 @@ def test_recursion_error_inside_a_rule_is_mlo001_and_other_rules_still_report(mo
             forever(0)  # overflows the stack like a recursive visitor on a very deep tree
             return iter(())
 
-    classes = {**engine_lint.rule_classes(), "MLO003": Recursive}
+    classes = {**real, "MLO003": Recursive}
     monkeypatch.setattr(engine_lint, "rule_classes", lambda: classes)
     diagnostics = lint_bytes(LEAKY.encode())
     assert [(d.code, d.message) for d in diagnostics] == [
