@@ -154,6 +154,21 @@ def _first_taken(module: AnalyzedModule, call: ast.Call) -> bool:
     return False
 
 
+def _orders(compare: ast.Compare) -> bool:
+    """``a < b``, ``score >= best``: a comparison that orders (a choice by score may be made with it)."""
+    return all(isinstance(op, _ORDER) for op in compare.ops)
+
+
+def _best_so_far(assign: ast.Assign) -> bool:
+    """``best = ...``, ``best_score = ...``: a best-so-far assignment."""
+    return any(isinstance(t, ast.Name) and t.id.lower().startswith("best") for t in assign.targets)
+
+
+def _appends(call: ast.Call) -> bool:
+    """``scores.append(x)``: a value collected (and later picked from)."""
+    return isinstance(call.func, ast.Attribute) and call.func.attr == "append" and bool(call.args)
+
+
 class TestSetModelSelection(Rule):
     code = "MLO203"
     fields = ("how", "score", "eval_line")
@@ -193,17 +208,17 @@ class TestSetModelSelection(Rule):
         # Only a loop whose body holds a node the walk below looks at is walked: one pass over the
         # module's comparisons, assignments and append calls instead of a walk of every graded loop.
         looked_at = [
-            *(node for node in module.nodes_of(ast.Compare) if all(isinstance(op, _ORDER) for op in node.ops)),
+            *(node for node in module.nodes_of(ast.Compare) if _orders(node)),
             *(assign for name in module.shared(NamesByContext).stored if name.id.lower().startswith("best")
-              and isinstance(assign := module.parents.get(name), ast.Assign) and any(t is name for t in assign.targets)),
-            *(node for node in module.shared(CallsByName).named(("append",)) if isinstance(node.func, ast.Attribute) and node.args),
+              and isinstance(assign := module.parents.get(name), ast.Assign) and _best_so_far(assign)),
+            *(node for node in module.shared(CallsByName).named(("append",)) if _appends(node)),
         ]
         grading_loops &= {loop for node in looked_at for loop in _enclosing_loops(module, node)}
         for loop in _loops(module):
             if loop not in grading_loops:
                 continue  # no test grading in its body, or nothing a choice is made with
             for node in (n for statement in loop.body for n in walk(statement)):
-                if isinstance(node, ast.Compare) and all(isinstance(op, _ORDER) for op in node.ops):
+                if isinstance(node, ast.Compare) and _orders(node):
                     if asserted is None:
                         asserted = {id(n) for statement in module.nodes_of(ast.Assert) for n in walk(statement)}
                     if id(node) in asserted:
@@ -213,13 +228,15 @@ class TestSetModelSelection(Rule):
                         found = next((s for s in (scored(flow.value_of(side)) for side in sides) if s), None)
                         if found is not None:
                             yield node, found, "a comparison", ()
-                elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id.lower().startswith("best") for t in node.targets):
+                elif isinstance(node, ast.Assign) and _best_so_far(node):
                     found = scored(flow.value_of(node.value))
                     if found is not None:
                         yield node, found, "a best-so-far assignment", ()
-                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "append" and node.args:
+                elif isinstance(node, ast.Call) and _appends(node):
                     found = scored(flow.value_of(node.args[0]))
-                    name = node.func.value.id if isinstance(node.func.value, ast.Name) else None
+                    func = node.func
+                    assert isinstance(func, ast.Attribute)  # as _appends checked
+                    name = func.value.id if isinstance(func.value, ast.Name) else None
                     if found is not None and name is not None:
                         appended.setdefault(name, found)
         pickers = module.shared(CallsByName).named(_PICKERS)
